@@ -1,0 +1,47 @@
+/* retsim/kernel.h — the discrete-event loop. It knows nothing of retention.
+ *
+ * Clients register handlers, schedule events (time, handler type, 64-bit
+ * payload) and run the clock forward. Events at the same time run in the order
+ * they were scheduled. A handler may schedule and cancel events and may stop
+ * the run with an error code. One kernel per simulation; no global state.
+ * Thread safety: one kernel per thread. Costs: those of retsim_queue. */
+#ifndef RETSIM_KERNEL_H
+#define RETSIM_KERNEL_H
+
+#include "retsim/queue.h"
+#include "retsim/time.h"
+
+#include <stdint.h>
+
+typedef struct retsim_kernel retsim_kernel;
+
+/* Handles one event. `data` is the payload given to schedule. */
+typedef void (*retsim_handler)(void *ctx, retsim_kernel *k, uint64_t data);
+
+retsim_kernel *retsim_kernel_create(void);    /* NULL when out of memory */
+void retsim_kernel_destroy(retsim_kernel *k); /* NULL-safe */
+
+/* Register a handler; *type receives the id to schedule it with. */
+int retsim_kernel_register(retsim_kernel *k, retsim_handler fn, void *ctx, uint32_t *type);
+
+/* Schedule at absolute time `at` (clamped to now if earlier). *id may be NULL. */
+int retsim_kernel_schedule(retsim_kernel *k, retsim_time at, uint32_t type, uint64_t data,
+                           retsim_event_id *id);
+
+/* Cancel a pending event: 0, or RETSIM_ENOTFOUND if it already ran or was cancelled. */
+int retsim_kernel_cancel(retsim_kernel *k, retsim_event_id id);
+
+retsim_time retsim_kernel_now(const retsim_kernel *k);
+
+/* Run every event with time <= until, then set the clock to `until` (unless
+ * `until` is RETSIM_TIME_NEVER, which drains the queue and leaves the clock at
+ * the last event). Returns 0, or the first code a handler passed to _stop. */
+int retsim_kernel_run_until(retsim_kernel *k, retsim_time until);
+
+/* Called from a handler: stop the current run and make it return code (< 0). */
+void retsim_kernel_stop(retsim_kernel *k, int code);
+
+uint64_t retsim_kernel_events_run(const retsim_kernel *k);
+size_t retsim_kernel_pending(const retsim_kernel *k);
+
+#endif

@@ -1,0 +1,33 @@
+/* retsim/metrics.h — what a simulation counts.
+ *
+ * Outcome counts by kind x operation x outcome x subscription type (the type
+ * of the caller, or of the owner for automatic purges). Fed by the registry's
+ * observer; O(1) per operation, growing only when a new subscription type
+ * appears. Ownership: created and freed by the caller. Thread safety: one per
+ * simulation. */
+#ifndef RETSIM_METRICS_H
+#define RETSIM_METRICS_H
+
+#include "retsim/registry.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct retsim_metrics retsim_metrics;
+
+retsim_metrics *retsim_metrics_create(int n_kinds); /* NULL when out of memory */
+void retsim_metrics_destroy(retsim_metrics *m);     /* NULL-safe */
+
+/* Count one result. 0 or RETSIM_ENOMEM. */
+int retsim_metrics_observe(retsim_metrics *m, const retsim_registry *r, const retsim_result *res);
+
+uint64_t retsim_metrics_count(const retsim_metrics *m, int kind, retsim_op op, retsim_outcome o,
+                              uint32_t sub_type);
+/* Summed over subscription types. */
+uint64_t retsim_metrics_total(const retsim_metrics *m, int kind, retsim_op op, retsim_outcome o);
+
+/* outcomes.csv: kind,op,outcome,sub_type,count — non-zero rows, in kind
+ * (scenario order), op, outcome (SEMANTICS order), type (first seen) order. */
+int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
+
+#endif

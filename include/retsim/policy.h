@@ -1,0 +1,101 @@
+/* retsim/policy.h — the retention rules of one resource kind.
+ *
+ * Every rule of SEMANTICS.md is a field here, set from a scenario file's
+ * [policy.<kind>] section (see retsim/scenario.h) and changed at run time only
+ * through the registry's set_policy operation. Plain data: copy freely. */
+#ifndef RETSIM_POLICY_H
+#define RETSIM_POLICY_H
+
+#include "retsim/time.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RETSIM_KIND_NAME_MAX    48
+#define RETSIM_MAX_KINDS        32
+#define RETSIM_MAX_RESERVATIONS 16
+
+/* Where a name must be unique. */
+typedef enum {
+    RETSIM_SCOPE_GLOBAL,       /* a DNS host name: one owner worldwide (APIM, Key Vault) */
+    RETSIM_SCOPE_SUBSCRIPTION, /* unique within the owner's subscription */
+    RETSIM_SCOPE_PARENT,       /* unique within the parent instance (image versions) */
+} retsim_name_scope;
+
+/* Who may take a purged name again before the reservation window ends. */
+typedef enum {
+    RETSIM_REUSE_OWNER_SUBSCRIPTION,
+    RETSIM_REUSE_OWNER_TENANT,
+    RETSIM_REUSE_ANYONE,
+    RETSIM_REUSE_NOBODY,
+} retsim_reuse;
+
+/* What a retention change does to instances already soft-deleted. */
+typedef enum {
+    RETSIM_APPLIES_NEW_DELETES,      /* they keep the purge date set at deletion */
+    RETSIM_APPLIES_ALL_SOFT_DELETED, /* purge date becomes deletion time + new retention */
+} retsim_applies_to;
+
+/* Which children stop their parent from being deleted. */
+typedef enum {
+    RETSIM_CHILDREN_BLOCK_NONE,
+    RETSIM_CHILDREN_BLOCK_SOFT_DELETED,
+    RETSIM_CHILDREN_BLOCK_ANY, /* ACTIVE or SOFT_DELETED */
+} retsim_children_block;
+
+/* API versions compare by date; "-preview" (any suffix) sorts before the
+ * release of the same date. Encoded as yyyymmdd * 2 + (released ? 1 : 0). */
+#define RETSIM_APIVER_ANY     0         /* as a minimum: every version qualifies */
+#define RETSIM_APIVER_CURRENT INT32_MAX /* an empty version in a request */
+
+typedef struct retsim_reservation {
+    char sub_type[RETSIM_KIND_NAME_MAX];
+    retsim_time ms;
+} retsim_reservation;
+
+typedef struct retsim_policy {
+    char kind[RETSIM_KIND_NAME_MAX];
+    char parent_kind[RETSIM_KIND_NAME_MAX]; /* as written; "" for none */
+    int parent;                             /* its index, resolved at load; -1 for none */
+    retsim_name_scope name_scope;
+    bool soft_delete_supported; /* deletes of this kind can be soft at all */
+    bool soft_delete;           /* the kind-wide switch (instances may override) */
+    retsim_time retention_ms;
+    bool retention_mutable;
+    retsim_applies_to retention_change_applies_to; /* default for set_policy */
+    int32_t min_api_version;                       /* for a soft delete */
+    retsim_reuse reuse_after_purge;
+    retsim_time reservation_ms; /* default window after purge for everyone else */
+    retsim_reservation reservations[RETSIM_MAX_RESERVATIONS]; /* by owner's subscription type */
+    int n_reservations;
+    bool purge_supported;
+    bool purge_needs_permission;
+    bool purge_protection;
+    bool purge_protection_can_disable;
+    bool restore_requires_home_region;
+    retsim_children_block children_block_delete;
+    bool failed_provisioning_blocks_delete;
+} retsim_policy;
+
+/* A policy with the defaults documented in scenarios/README: soft delete
+ * supported and on, 48h retention, global names, purge supported without
+ * permission checks, names free to anyone right after purge. */
+void retsim_policy_init(retsim_policy *p, const char *kind);
+
+/* The reservation window for a name whose owner has subscription type
+ * sub_type (NULL or unknown type: the default). O(number of types). */
+retsim_time retsim_policy_reservation(const retsim_policy *p, const char *sub_type);
+
+/* Parse "2020-06-01-preview" / "2024-03-03"; "" gives RETSIM_APIVER_CURRENT. */
+int retsim_apiver_parse(const char *text, int32_t *out, const char **why);
+/* Print an encoded version back ("" for ANY/CURRENT); returns buf. */
+const char *retsim_apiver_format(int32_t v, char *buf, size_t size);
+
+const char *retsim_scope_name(retsim_name_scope s);
+const char *retsim_reuse_name(retsim_reuse r);
+const char *retsim_applies_to_name(retsim_applies_to a);
+const char *retsim_children_block_name(retsim_children_block c);
+/* Parse the names above; 0 or RETSIM_EINPUT. */
+int retsim_applies_to_parse(const char *text, retsim_applies_to *out);
+
+#endif

@@ -1,0 +1,193 @@
+/* retsim/registry.h — resource instances, their names, and the lifecycle
+ * state machine of SEMANTICS.md. Every operation returns one outcome.
+ *
+ * Names are interned once per (kind, scope) — global, the owner's
+ * subscription, or the parent instance — and each interned name is a "slot"
+ * that holds the one instance that name can have at a time, including what
+ * is left of it after purge (owner, purge time, reservation), so that a late
+ * restore is told `expired` and another subscription `conflict_reserved`.
+ *
+ * The registry schedules automatic purges on the kernel it is given. Time is
+ * the kernel's clock. The retention window is half-open: any operation at or
+ * after scheduled_purge first sees the instance purged (whatever the order of
+ * same-instant events), and the purge is reported then as `auto_purge`.
+ *
+ * Every operation, and every automatic purge, is reported to the observer
+ * (if set) in the order it happens.
+ *
+ * Costs: apply is O(1) expected (hash lookups are done by the caller through
+ * _name/_parent, O(length)), except a kind-wide retention change applied to
+ * all soft-deleted instances, which is O(slots). Memory: one 64-byte record
+ * per interned name. Thread safety: one registry per simulation.
+ * Ownership: the caller keeps the scenario and the kernel alive while the
+ * registry lives; the registry copies the policies (set_policy changes the
+ * copy, never the scenario). */
+#ifndef RETSIM_REGISTRY_H
+#define RETSIM_REGISTRY_H
+
+#include "retsim/kernel.h"
+#include "retsim/names.h"
+#include "retsim/policy.h"
+#include "retsim/scenario.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RETSIM_OPS(X)                                                                                        \
+    X(CREATE, "create")                                                                                      \
+    X(DELETE, "delete")                                                                                      \
+    X(RESTORE, "restore")                                                                                    \
+    X(PURGE, "purge")                                                                                        \
+    X(GET_DELETED, "get_deleted")                                                                            \
+    X(LIST_DELETED, "list_deleted")                                                                          \
+    X(SET_POLICY, "set_policy")                                                                              \
+    X(AUTO_PURGE, "auto_purge")
+
+#define RETSIM_OUTCOMES(X)                                                                                   \
+    X(OK, "ok")                                                                                              \
+    X(UPDATED, "updated")                                                                                    \
+    X(CONFLICT_ACTIVE, "conflict_active")                                                                    \
+    X(CONFLICT_SOFT_DELETED, "conflict_soft_deleted")                                                        \
+    X(CONFLICT_RESERVED, "conflict_reserved")                                                                \
+    X(SOFT_DELETED, "soft_deleted")                                                                          \
+    X(HARD_DELETED, "hard_deleted")                                                                          \
+    X(NOT_FOUND, "not_found")                                                                                \
+    X(BLOCKED_CHILDREN, "blocked_children")                                                                  \
+    X(BLOCKED_FAILED_PROVISIONING, "blocked_failed_provisioning")                                            \
+    X(WRONG_REGION, "wrong_region")                                                                          \
+    X(EXPIRED, "expired")                                                                                    \
+    X(FORBIDDEN, "forbidden")                                                                                \
+    X(PURGE_PROTECTED, "purge_protected")                                                                    \
+    X(NOT_SUPPORTED, "not_supported")                                                                        \
+    X(REJECTED, "rejected")
+
+#define RETSIM_STATES(X)                                                                                     \
+    X(ABSENT, "absent")                                                                                      \
+    X(ACTIVE, "active")                                                                                      \
+    X(SOFT_DELETED, "soft_deleted")                                                                          \
+    X(PURGED, "purged")
+
+typedef enum {
+#define RETSIM_X_(id, text) RETSIM_OP_##id,
+    RETSIM_OPS(RETSIM_X_)
+#undef RETSIM_X_
+        RETSIM_OP_COUNT
+} retsim_op;
+
+typedef enum {
+#define RETSIM_X_(id, text) RETSIM_OUT_##id,
+    RETSIM_OUTCOMES(RETSIM_X_)
+#undef RETSIM_X_
+        RETSIM_OUT_COUNT
+} retsim_outcome;
+
+typedef enum {
+#define RETSIM_X_(id, text) RETSIM_STATE_##id,
+    RETSIM_STATES(RETSIM_X_)
+#undef RETSIM_X_
+        RETSIM_STATE_COUNT
+} retsim_state;
+
+const char *retsim_op_name(retsim_op op);
+const char *retsim_outcome_name(retsim_outcome o);
+const char *retsim_state_name(retsim_state s);
+/* Parse an operation name as written in traces (not auto_purge). 0 or RETSIM_EINPUT. */
+int retsim_op_parse(const char *text, retsim_op *out);
+
+/* A set_policy request: which settings it changes (bits) and their values. */
+enum {
+    RETSIM_CHANGE_SOFT_DELETE = 1,
+    RETSIM_CHANGE_RETENTION = 2,
+    RETSIM_CHANGE_APPLIES_TO = 4,
+    RETSIM_CHANGE_PURGE_PROTECTION = 8,
+};
+typedef struct retsim_policy_change {
+    unsigned set;
+    bool soft_delete;
+    retsim_time retention_ms;
+    retsim_applies_to applies_to;
+    bool purge_protection;
+} retsim_policy_change;
+
+typedef struct retsim_request {
+    retsim_op op;
+    int kind;
+    uint32_t sub;             /* from _subscription; RETSIM_NAME_NONE for a kind-wide set_policy */
+    uint32_t slot;            /* from _name; RETSIM_NAME_NONE when it could not be resolved */
+    bool named;               /* the request names an instance (false: list_deleted, kind-wide set_policy) */
+    uint32_t region;          /* from _region; RETSIM_NAME_NONE when the request names none */
+    int32_t api_version;      /* RETSIM_APIVER_CURRENT unless the caller uses an older one */
+    bool purge_permission;    /* the caller holds the purge permission */
+    bool provisioning_failed; /* create: the instance ends in failed provisioning */
+    int soft_delete_switch;   /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on) */
+    retsim_policy_change change; /* set_policy */
+} retsim_request;
+
+/* A request with the defaults above for op, kind, sub and slot. */
+retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot);
+
+typedef struct retsim_result {
+    retsim_time time;
+    retsim_op op;
+    int kind;
+    uint32_t sub;  /* caller, or the owner for auto_purge; NONE for kind-wide requests */
+    uint32_t slot; /* NONE when the request named nothing or nothing resolvable */
+    bool named;    /* the request named an instance (false: list_deleted, kind-wide set_policy) */
+    retsim_outcome outcome;
+    retsim_state before, after;
+    retsim_time deletion_time;   /* RETSIM_TIME_NEVER unless the instance is or was soft-deleted */
+    retsim_time scheduled_purge; /* likewise */
+    uint32_t count;              /* list_deleted: how many instances it returned */
+} retsim_result;
+
+typedef struct retsim_registry retsim_registry;
+
+/* Return 0, or a negative code that aborts the operation's caller. */
+typedef int (*retsim_observer)(void *ctx, const retsim_registry *r, const retsim_result *res);
+
+/* NULL when out of memory. */
+retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k);
+void retsim_registry_destroy(retsim_registry *r); /* NULL-safe */
+void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *ctx);
+
+/* Intern a subscription. tenant "" means its own tenant; sub_type "" means
+ * none. A subscription's tenant and type are fixed by the first call that
+ * names it: a later call with another non-empty value fails with
+ * RETSIM_EINPUT and *why (static text) set. */
+int retsim_registry_subscription(retsim_registry *r, const char *sub, const char *tenant,
+                                 const char *sub_type, uint32_t *id, const char **why);
+int retsim_registry_region(retsim_registry *r, const char *region, uint32_t *id);
+
+/* Resolve a parent path ("g1/img1": one component per ancestor kind, from
+ * the top) for an instance of `kind` owned by `sub`. *slot is NONE when any
+ * component does not exist. RETSIM_EINPUT (*why set) when the path has the
+ * wrong number of components for the kind. */
+int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const char *path, uint32_t *slot,
+                           const char **why);
+
+/* The slot of `name` of `kind` in its scope (owner sub, or parent slot for
+ * parent-scoped kinds). With create false, NONE when never interned, which
+ * costs nothing; with create true it is interned. */
+int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
+                         bool create, uint32_t *slot);
+
+/* Perform one operation at the kernel's current time. *res gets its result.
+ * 0, or a negative code (out of memory, or an observer's error). */
+int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res);
+
+/* Read access for observers and reports. */
+const retsim_policy *retsim_registry_policy(const retsim_registry *r, int kind);
+int retsim_registry_kinds(const retsim_registry *r);
+retsim_state retsim_registry_state(const retsim_registry *r, uint32_t slot);
+const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t slot);
+/* Write the parent path of a slot ("g1/img1", "" for none) into buf. */
+const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t slot, char *buf, size_t size);
+const char *retsim_registry_subscription_name(const retsim_registry *r, uint32_t sub);
+/* Subscription types are small dense ids; 0 is "" (none given / no subscription). */
+uint32_t retsim_registry_sub_type(const retsim_registry *r, uint32_t sub);
+uint32_t retsim_registry_sub_type_count(const retsim_registry *r);
+const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t type);
+/* Instances of `kind` in `state` right now (ABSENT is not counted). O(1). */
+uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state);
+
+#endif

@@ -1,0 +1,29 @@
+/* retsim/sim.h — one simulation: everything hangs off one retsim_sim.
+ *
+ * A sim owns its kernel, registry and metrics; any number of sims can live
+ * side by side (tests run two in step, experiments one per thread). Every
+ * registry result is counted in the metrics and then handed to the optional
+ * event sink (events.csv). Ownership: _create allocates, _destroy frees all;
+ * the scenario must outlive the sim. Thread safety: one sim per thread. */
+#ifndef RETSIM_SIM_H
+#define RETSIM_SIM_H
+
+#include "retsim/kernel.h"
+#include "retsim/metrics.h"
+#include "retsim/registry.h"
+#include "retsim/scenario.h"
+
+typedef struct retsim_sim retsim_sim;
+
+retsim_sim *retsim_sim_create(const retsim_scenario *sc); /* NULL when out of memory */
+void retsim_sim_destroy(retsim_sim *sim);                 /* NULL-safe */
+
+/* Receive every result after it is counted (NULL to stop). */
+void retsim_sim_set_sink(retsim_sim *sim, retsim_observer fn, void *ctx);
+
+const retsim_scenario *retsim_sim_scenario(const retsim_sim *sim);
+retsim_kernel *retsim_sim_kernel(retsim_sim *sim);
+retsim_registry *retsim_sim_registry(retsim_sim *sim);
+retsim_metrics *retsim_sim_metrics(retsim_sim *sim);
+
+#endif

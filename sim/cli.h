@@ -1,0 +1,36 @@
+/* Shared pieces of the command-line tool (not part of the library). */
+#ifndef RETSIM_CLI_H
+#define RETSIM_CLI_H
+
+#include "retsim/error.h"
+#include "retsim/scenario.h"
+
+#include <stdbool.h>
+
+/* Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
+enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_BAD_INPUT = 2 };
+
+/* Print "retsim: <error>" to stderr and return the exit code for it. */
+int cli_fail(const retsim_error *err);
+/* Print a usage error and return CLI_BAD_INPUT. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Options shared by commands that load a scenario. */
+typedef struct cli_args {
+    const char *positional[4];
+    int n_positional;
+    const char *sets[64];
+    int n_sets;
+    const char *out_dir;
+    bool help;
+} cli_args;
+
+/* Parse argv after the command name. Returns 0 or CLI_BAD_INPUT (printed). */
+int cli_parse(const char *command, int argc, char **argv, bool takes_out, cli_args *a);
+/* Load the scenario and apply every --set. Returns 0 or an exit code (printed). */
+int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out);
+
+int cli_replay(int argc, char **argv);
+int cli_check(int argc, char **argv);
+
+#endif

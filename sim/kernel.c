@@ -1,0 +1,108 @@
+/* The event loop: a queue, a clock, and a table of handlers. */
+#include "retsim/kernel.h"
+
+#include "retsim/error.h"
+
+#include <stdlib.h>
+
+typedef struct handler {
+    retsim_handler fn;
+    void *ctx;
+} handler;
+
+struct retsim_kernel {
+    retsim_queue *queue;
+    retsim_time now;
+    handler *handlers;
+    uint32_t nhandlers;
+    uint64_t events_run;
+    int stop_code;
+};
+
+retsim_kernel *retsim_kernel_create(void)
+{
+    retsim_kernel *k = calloc(1, sizeof *k);
+    if (k == NULL) {
+        return NULL;
+    }
+    k->queue = retsim_queue_create();
+    if (k->queue == NULL) {
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+void retsim_kernel_destroy(retsim_kernel *k)
+{
+    if (k != NULL) {
+        retsim_queue_destroy(k->queue);
+        free(k->handlers);
+        free(k);
+    }
+}
+
+int retsim_kernel_register(retsim_kernel *k, retsim_handler fn, void *ctx, uint32_t *type)
+{
+    handler *h = realloc(k->handlers, (k->nhandlers + 1) * sizeof *h);
+    if (h == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    k->handlers = h;
+    h[k->nhandlers] = (handler){fn, ctx};
+    *type = k->nhandlers++;
+    return 0;
+}
+
+int retsim_kernel_schedule(retsim_kernel *k, retsim_time at, uint32_t type, uint64_t data,
+                           retsim_event_id *id)
+{
+    if (type >= k->nhandlers) {
+        return RETSIM_EUSAGE;
+    }
+    return retsim_queue_push(k->queue, at < k->now ? k->now : at, type, data, id);
+}
+
+int retsim_kernel_cancel(retsim_kernel *k, retsim_event_id id)
+{
+    return retsim_queue_cancel(k->queue, id);
+}
+
+retsim_time retsim_kernel_now(const retsim_kernel *k)
+{
+    return k->now;
+}
+
+int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
+{
+    k->stop_code = 0;
+    retsim_event ev;
+    while (retsim_queue_peek_time(k->queue) <= until && retsim_queue_pop(k->queue, &ev) == 0) {
+        k->now = ev.time;
+        k->events_run++;
+        const handler *h = &k->handlers[ev.type];
+        h->fn(h->ctx, k, ev.data);
+        if (k->stop_code != 0) {
+            return k->stop_code;
+        }
+    }
+    if (until != RETSIM_TIME_NEVER && until > k->now) {
+        k->now = until;
+    }
+    return 0;
+}
+
+void retsim_kernel_stop(retsim_kernel *k, int code)
+{
+    k->stop_code = code < 0 ? code : RETSIM_EUSAGE;
+}
+
+uint64_t retsim_kernel_events_run(const retsim_kernel *k)
+{
+    return k->events_run;
+}
+
+size_t retsim_kernel_pending(const retsim_kernel *k)
+{
+    return retsim_queue_size(k->queue);
+}

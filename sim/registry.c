@@ -1,0 +1,787 @@
+/* The registry: interned names, one instance record per name, the lifecycle
+ * state machine and every outcome of SEMANTICS.md. */
+#include "retsim/registry.h"
+
+#include "retsim/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE RETSIM_NAME_NONE
+
+enum {
+    F_FAILED_PROVISIONING = 1, /* cannot be deleted while soft delete is on (gallery) */
+    F_WAS_SOFT_DELETED = 2,    /* PURGED after a soft delete: a restore is `expired` */
+    F_SWITCH_SET = 4,          /* this instance sets the soft-delete switch itself */
+    F_SWITCH_ON = 8,           /* ... and this is its value */
+};
+
+typedef struct slot {
+    retsim_time deletion_time;
+    retsim_time scheduled_purge;
+    retsim_time reserved_until; /* PURGED: others may not reuse before this */
+    retsim_event_id purge_event;
+    uint32_t owner_sub;
+    uint32_t parent; /* slot of the parent instance, NONE for top-level kinds */
+    uint32_t home_region;
+    uint32_t active_children;
+    uint32_t soft_children;
+    uint16_t kind;
+    uint8_t state;
+    uint8_t flags;
+} slot;
+
+typedef struct subscription {
+    uint32_t tenant;
+    uint32_t type;
+} subscription;
+
+struct retsim_registry {
+    retsim_kernel *kernel;
+    uint32_t purge_type; /* kernel handler id of the automatic purge */
+    retsim_policy policies[RETSIM_MAX_KINDS];
+    int n_kinds;
+    retsim_names *names; /* resource names; id == slot index */
+    slot *slots;
+    uint32_t slot_cap;
+    retsim_names *subs, *tenants, *types, *regions;
+    subscription *sub_info;
+    uint32_t sub_cap;
+    uint32_t *soft_by_sub; /* [sub * n_kinds + kind]: soft-deleted instances, for list_deleted */
+    uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
+    retsim_observer observer;
+    void *observer_ctx;
+};
+
+/* ---- names of things ---- */
+
+static const char *const op_names[] = {
+#define RETSIM_X_(id, text) text,
+    RETSIM_OPS(RETSIM_X_)
+#undef RETSIM_X_
+};
+static const char *const outcome_names[] = {
+#define RETSIM_X_(id, text) text,
+    RETSIM_OUTCOMES(RETSIM_X_)
+#undef RETSIM_X_
+};
+static const char *const state_names[] = {
+#define RETSIM_X_(id, text) text,
+    RETSIM_STATES(RETSIM_X_)
+#undef RETSIM_X_
+};
+
+const char *retsim_op_name(retsim_op op)
+{
+    return op < RETSIM_OP_COUNT ? op_names[op] : "?";
+}
+
+const char *retsim_outcome_name(retsim_outcome o)
+{
+    return o < RETSIM_OUT_COUNT ? outcome_names[o] : "?";
+}
+
+const char *retsim_state_name(retsim_state s)
+{
+    return s < RETSIM_STATE_COUNT ? state_names[s] : "?";
+}
+
+int retsim_op_parse(const char *text, retsim_op *out)
+{
+    for (int i = 0; i < RETSIM_OP_AUTO_PURGE; i++) {
+        if (strcmp(text, op_names[i]) == 0) {
+            *out = (retsim_op)i;
+            return 0;
+        }
+    }
+    return RETSIM_EINPUT;
+}
+
+retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot_id)
+{
+    retsim_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.op = op;
+    rq.kind = kind;
+    rq.sub = sub;
+    rq.slot = slot_id;
+    rq.named = op != RETSIM_OP_LIST_DELETED;
+    rq.region = NONE;
+    rq.api_version = RETSIM_APIVER_CURRENT;
+    rq.purge_permission = true;
+    rq.soft_delete_switch = -1;
+    return rq;
+}
+
+/* ---- life cycle of the registry ---- */
+
+static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data);
+
+retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k)
+{
+    retsim_registry *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        return NULL;
+    }
+    r->kernel = k;
+    r->n_kinds = sc->n_policies;
+    memcpy(r->policies, sc->policies, sizeof r->policies);
+    r->names = retsim_names_create();
+    r->subs = retsim_names_create();
+    r->tenants = retsim_names_create();
+    r->types = retsim_names_create();
+    r->regions = retsim_names_create();
+    uint32_t none_type = 0;
+    if (r->names == NULL || r->subs == NULL || r->tenants == NULL || r->types == NULL || r->regions == NULL ||
+        retsim_names_intern(r->types, 0, "", 0, &none_type) != 0 ||
+        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0) {
+        retsim_registry_destroy(r);
+        return NULL;
+    }
+    return r;
+}
+
+void retsim_registry_destroy(retsim_registry *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    retsim_names_destroy(r->names);
+    retsim_names_destroy(r->subs);
+    retsim_names_destroy(r->tenants);
+    retsim_names_destroy(r->types);
+    retsim_names_destroy(r->regions);
+    free(r->slots);
+    free(r->sub_info);
+    free(r->soft_by_sub);
+    free(r);
+}
+
+void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *ctx)
+{
+    r->observer = fn;
+    r->observer_ctx = ctx;
+}
+
+/* ---- interning ---- */
+
+int retsim_registry_subscription(retsim_registry *r, const char *sub, const char *tenant,
+                                 const char *sub_type, uint32_t *id, const char **why)
+{
+    uint32_t before = retsim_names_count(r->subs);
+    if (retsim_names_intern(r->subs, 0, sub, strlen(sub), id) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    uint32_t t, ty;
+    /* a subscription with no tenant given is a tenant of its own: the namespace 1 keeps
+     * such implicit tenants apart from any tenant named explicitly */
+    bool own = tenant[0] == '\0';
+    if (retsim_names_intern(r->tenants, own ? 1 : 0, own ? sub : tenant, strlen(own ? sub : tenant), &t) !=
+            0 ||
+        retsim_names_intern(r->types, 0, sub_type, strlen(sub_type), &ty) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    if (*id < before) {
+        const subscription *s = &r->sub_info[*id];
+        if (!own && s->tenant != t) {
+            *why = "this subscription was given another tenant on an earlier row";
+            return RETSIM_EINPUT;
+        }
+        if (sub_type[0] != '\0' && s->type != ty) {
+            *why = "this subscription was given another subscription type on an earlier row";
+            return RETSIM_EINPUT;
+        }
+        return 0;
+    }
+    if (*id >= r->sub_cap) {
+        uint32_t cap = r->sub_cap ? r->sub_cap * 2 : 64;
+        subscription *si = realloc(r->sub_info, (size_t)cap * sizeof *si);
+        if (si == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        r->sub_info = si;
+        uint32_t *sb = realloc(r->soft_by_sub, (size_t)cap * (size_t)r->n_kinds * sizeof *sb);
+        if (sb == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        r->soft_by_sub = sb;
+        r->sub_cap = cap;
+    }
+    r->sub_info[*id] = (subscription){t, ty};
+    memset(&r->soft_by_sub[(size_t)*id * (size_t)r->n_kinds], 0, (size_t)r->n_kinds * sizeof(uint32_t));
+    return 0;
+}
+
+int retsim_registry_region(retsim_registry *r, const char *region, uint32_t *id)
+{
+    return retsim_names_intern(r->regions, 0, region, strlen(region), id);
+}
+
+/* The namespace of a name: its kind and its scope. */
+static uint64_t name_ns(const retsim_registry *r, int kind, uint32_t sub, uint32_t parent)
+{
+    uint64_t scope = 0;
+    switch (r->policies[kind].name_scope) {
+    case RETSIM_SCOPE_GLOBAL:
+        break;
+    case RETSIM_SCOPE_SUBSCRIPTION:
+        scope = (uint64_t)sub + 1;
+        break;
+    case RETSIM_SCOPE_PARENT:
+        scope = (uint64_t)parent + 1;
+        break;
+    }
+    return ((uint64_t)kind << 40) | scope;
+}
+
+static int grow_slots(retsim_registry *r, uint32_t needed)
+{
+    if (needed <= r->slot_cap) {
+        return 0;
+    }
+    uint32_t cap = r->slot_cap ? r->slot_cap : 1024;
+    while (cap < needed) {
+        cap *= 2;
+    }
+    slot *s = realloc(r->slots, (size_t)cap * sizeof *s);
+    if (s == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    r->slots = s;
+    r->slot_cap = cap;
+    return 0;
+}
+
+int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
+                         bool create, uint32_t *out)
+{
+    uint64_t ns = name_ns(r, kind, sub, parent);
+    size_t len = strlen(name);
+    if (!create) {
+        *out = retsim_names_find(r->names, ns, name, len);
+        return 0;
+    }
+    uint32_t before = retsim_names_count(r->names);
+    uint32_t id;
+    if (retsim_names_intern(r->names, ns, name, len, &id) != 0 || grow_slots(r, id + 1) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    if (id == before) {
+        slot *s = &r->slots[id];
+        memset(s, 0, sizeof *s);
+        s->kind = (uint16_t)kind;
+        s->state = RETSIM_STATE_ABSENT;
+        s->parent = r->policies[kind].parent >= 0 ? parent : NONE;
+        s->owner_sub = NONE;
+        s->home_region = NONE;
+        s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
+    }
+    *out = id;
+    return 0;
+}
+
+int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const char *path, uint32_t *out,
+                           const char **why)
+{
+    /* The chain of ancestor kinds, top first. */
+    int chain[RETSIM_MAX_KINDS];
+    int depth = 0;
+    for (int k = r->policies[kind].parent; k >= 0; k = r->policies[k].parent) {
+        chain[depth++] = k;
+    }
+    int components = path[0] == '\0' ? 0 : 1;
+    for (const char *c = path; *c; c++) {
+        components += *c == '/';
+    }
+    if (components != depth) {
+        *why = depth == 0 ? "this kind has no parent: leave 'parent' empty"
+                          : "the parent path needs one component per ancestor kind, from the "
+                            "top (e.g. gallery/image)";
+        return RETSIM_EINPUT;
+    }
+    uint32_t parent = NONE;
+    const char *p = path;
+    for (int i = depth - 1; i >= 0; i--) {
+        const char *end = strchr(p, '/');
+        size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+        if (len == 0) {
+            *why = "empty component in the parent path";
+            return RETSIM_EINPUT;
+        }
+        int k = chain[i];
+        uint64_t ns = name_ns(r, k, sub, parent);
+        parent = retsim_names_find(r->names, ns, p, len);
+        if (parent == NONE) {
+            *out = NONE;
+            return 0;
+        }
+        p += len + (end != NULL);
+    }
+    *out = parent;
+    return 0;
+}
+
+/* ---- state changes; each keeps the counters consistent ---- */
+
+static const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
+{
+    return &r->policies[s->kind];
+}
+
+static void set_state(retsim_registry *r, slot *s, retsim_state to)
+{
+    retsim_state from = (retsim_state)s->state;
+    if (from != RETSIM_STATE_ABSENT) {
+        r->count[s->kind][from]--;
+    }
+    r->count[s->kind][to]++;
+    if (s->parent != NONE) {
+        slot *p = &r->slots[s->parent];
+        p->active_children -= from == RETSIM_STATE_ACTIVE;
+        p->soft_children -= from == RETSIM_STATE_SOFT_DELETED;
+        p->active_children += to == RETSIM_STATE_ACTIVE;
+        p->soft_children += to == RETSIM_STATE_SOFT_DELETED;
+    }
+    if (s->owner_sub != NONE) {
+        uint32_t *soft = &r->soft_by_sub[(size_t)s->owner_sub * (size_t)r->n_kinds + s->kind];
+        *soft -= from == RETSIM_STATE_SOFT_DELETED;
+        *soft += to == RETSIM_STATE_SOFT_DELETED;
+    }
+    s->state = (uint8_t)to;
+}
+
+static int notify(retsim_registry *r, const retsim_result *res)
+{
+    return r->observer != NULL ? r->observer(r->observer_ctx, r, res) : 0;
+}
+
+static void fill(const retsim_registry *r, retsim_result *res, retsim_op op, int kind, uint32_t sub,
+                 uint32_t id)
+{
+    memset(res, 0, sizeof *res);
+    res->time = retsim_kernel_now(r->kernel);
+    res->op = op;
+    res->kind = kind;
+    res->sub = sub;
+    res->slot = id;
+    res->before = res->after = id != NONE ? (retsim_state)r->slots[id].state : RETSIM_STATE_ABSENT;
+    res->deletion_time = res->scheduled_purge = RETSIM_TIME_NEVER;
+}
+
+/* Move to PURGED at time `at`: the reservation window starts then. */
+static void purge_at(retsim_registry *r, uint32_t id, retsim_time at)
+{
+    slot *s = &r->slots[id];
+    if (s->purge_event != RETSIM_EVENT_NONE) {
+        retsim_kernel_cancel(r->kernel, s->purge_event);
+        s->purge_event = RETSIM_EVENT_NONE;
+    }
+    const char *type = retsim_names_str(r->types, r->sub_info[s->owner_sub].type);
+    s->reserved_until = at + retsim_policy_reservation(policy_of(r, s), type);
+    set_state(r, s, RETSIM_STATE_PURGED);
+}
+
+/* The automatic purge of a soft-deleted instance whose window has closed. */
+static int auto_purge(retsim_registry *r, uint32_t id)
+{
+    slot *s = &r->slots[id];
+    retsim_result res;
+    fill(r, &res, RETSIM_OP_AUTO_PURGE, s->kind, s->owner_sub, id);
+    res.named = true;
+    purge_at(r, id, s->scheduled_purge);
+    res.outcome = RETSIM_OUT_OK;
+    res.after = RETSIM_STATE_PURGED;
+    res.deletion_time = s->deletion_time;
+    res.scheduled_purge = s->scheduled_purge;
+    return notify(r, &res);
+}
+
+static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_registry *r = ctx;
+    slot *s = &r->slots[(uint32_t)data];
+    s->purge_event = RETSIM_EVENT_NONE; /* it has fired */
+    if (s->state == RETSIM_STATE_SOFT_DELETED && s->scheduled_purge <= retsim_kernel_now(k)) {
+        int rc = auto_purge(r, (uint32_t)data);
+        if (rc != 0) {
+            retsim_kernel_stop(k, rc);
+        }
+    }
+}
+
+/* Half-open window: an operation at or after scheduled_purge sees the purge
+ * first, even if it runs before the purge event at the same instant. */
+static int expire_if_due(retsim_registry *r, uint32_t id)
+{
+    if (id == NONE) {
+        return 0;
+    }
+    slot *s = &r->slots[id];
+    if (s->state == RETSIM_STATE_SOFT_DELETED && retsim_kernel_now(r->kernel) >= s->scheduled_purge) {
+        return auto_purge(r, id);
+    }
+    return 0;
+}
+
+static int schedule_purge(retsim_registry *r, uint32_t id)
+{
+    slot *s = &r->slots[id];
+    return retsim_kernel_schedule(r->kernel, s->scheduled_purge, r->purge_type, id, &s->purge_event);
+}
+
+/* The soft-delete switch in force for an instance: its own or its nearest
+ * ancestor's explicit setting, else its kind's. */
+static bool switch_on(const retsim_registry *r, uint32_t id)
+{
+    for (uint32_t i = id; i != NONE; i = r->slots[i].parent) {
+        if (r->slots[i].flags & F_SWITCH_SET) {
+            return (r->slots[i].flags & F_SWITCH_ON) != 0;
+        }
+    }
+    return r->policies[r->slots[id].kind].soft_delete;
+}
+
+static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
+{
+    switch (policy_of(r, s)->reuse_after_purge) {
+    case RETSIM_REUSE_OWNER_SUBSCRIPTION:
+        return sub == s->owner_sub;
+    case RETSIM_REUSE_OWNER_TENANT:
+        return r->sub_info[sub].tenant == r->sub_info[s->owner_sub].tenant;
+    case RETSIM_REUSE_ANYONE:
+        return true;
+    case RETSIM_REUSE_NOBODY:
+        return false;
+    }
+    return false;
+}
+
+static bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
+{
+    return id != NONE && r->slots[id].owner_sub == sub;
+}
+
+/* ---- the operations ---- */
+
+static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    if (rq->slot == NONE) {
+        return RETSIM_OUT_NOT_FOUND; /* the parent does not exist */
+    }
+    slot *s = &r->slots[rq->slot];
+    if (s->parent != NONE &&
+        (r->slots[s->parent].state != RETSIM_STATE_ACTIVE || !owned_by(r, s->parent, rq->sub))) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    switch ((retsim_state)s->state) {
+    case RETSIM_STATE_ACTIVE:
+        return s->owner_sub == rq->sub ? RETSIM_OUT_UPDATED : RETSIM_OUT_CONFLICT_ACTIVE;
+    case RETSIM_STATE_SOFT_DELETED:
+        res->deletion_time = s->deletion_time;
+        res->scheduled_purge = s->scheduled_purge;
+        return RETSIM_OUT_CONFLICT_SOFT_DELETED;
+    case RETSIM_STATE_PURGED:
+        if (retsim_kernel_now(r->kernel) < s->reserved_until && !may_reuse(r, s, rq->sub)) {
+            return RETSIM_OUT_CONFLICT_RESERVED;
+        }
+        break;
+    default:
+        break;
+    }
+    s->owner_sub = rq->sub;
+    s->home_region = rq->region;
+    s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
+    s->flags = 0;
+    if (rq->provisioning_failed) {
+        s->flags |= F_FAILED_PROVISIONING;
+    }
+    if (rq->soft_delete_switch >= 0) {
+        s->flags |= F_SWITCH_SET | (rq->soft_delete_switch ? F_SWITCH_ON : 0);
+    }
+    set_state(r, s, RETSIM_STATE_ACTIVE);
+    return RETSIM_OUT_OK;
+}
+
+static bool children_block(const retsim_policy *p, const slot *s)
+{
+    switch (p->children_block_delete) {
+    case RETSIM_CHILDREN_BLOCK_NONE:
+        return false;
+    case RETSIM_CHILDREN_BLOCK_SOFT_DELETED:
+        return s->soft_children > 0;
+    case RETSIM_CHILDREN_BLOCK_ANY:
+        return s->soft_children + s->active_children > 0;
+    }
+    return false;
+}
+
+static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out)
+{
+    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_ACTIVE) {
+        *out = RETSIM_OUT_NOT_FOUND;
+        return 0;
+    }
+    slot *s = &r->slots[rq->slot];
+    const retsim_policy *p = policy_of(r, s);
+    if (children_block(p, s)) {
+        *out = RETSIM_OUT_BLOCKED_CHILDREN;
+        return 0;
+    }
+    bool on = p->soft_delete_supported && switch_on(r, rq->slot);
+    if (on && p->failed_provisioning_blocks_delete && (s->flags & F_FAILED_PROVISIONING)) {
+        *out = RETSIM_OUT_BLOCKED_FAILED_PROVISIONING;
+        return 0;
+    }
+    retsim_time now = retsim_kernel_now(r->kernel);
+    if (on && rq->api_version >= p->min_api_version) {
+        s->deletion_time = now;
+        s->scheduled_purge = now + p->retention_ms;
+        s->flags |= F_WAS_SOFT_DELETED;
+        set_state(r, s, RETSIM_STATE_SOFT_DELETED);
+        res->deletion_time = s->deletion_time;
+        res->scheduled_purge = s->scheduled_purge;
+        *out = RETSIM_OUT_SOFT_DELETED;
+        return schedule_purge(r, rq->slot);
+    }
+    s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
+    purge_at(r, rq->slot, now);
+    *out = RETSIM_OUT_HARD_DELETED;
+    return 0;
+}
+
+static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    if (!owned_by(r, rq->slot, rq->sub)) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    slot *s = &r->slots[rq->slot];
+    res->deletion_time = s->deletion_time;
+    res->scheduled_purge = s->scheduled_purge;
+    if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED)) {
+        return RETSIM_OUT_EXPIRED;
+    }
+    if (s->state != RETSIM_STATE_SOFT_DELETED) {
+        res->deletion_time = res->scheduled_purge = RETSIM_TIME_NEVER;
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    if (policy_of(r, s)->restore_requires_home_region && rq->region != s->home_region) {
+        return RETSIM_OUT_WRONG_REGION;
+    }
+    retsim_kernel_cancel(r->kernel, s->purge_event);
+    s->purge_event = RETSIM_EVENT_NONE;
+    s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
+    set_state(r, s, RETSIM_STATE_ACTIVE);
+    return RETSIM_OUT_OK;
+}
+
+static retsim_outcome do_purge(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    const retsim_policy *p = &r->policies[rq->kind];
+    if (!p->purge_supported) {
+        return RETSIM_OUT_NOT_SUPPORTED;
+    }
+    if (p->purge_needs_permission && !rq->purge_permission) {
+        return RETSIM_OUT_FORBIDDEN; /* authorization comes before the resource is looked at */
+    }
+    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_SOFT_DELETED) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    slot *s = &r->slots[rq->slot];
+    res->deletion_time = s->deletion_time;
+    res->scheduled_purge = s->scheduled_purge;
+    if (p->purge_protection) {
+        return RETSIM_OUT_PURGE_PROTECTED;
+    }
+    purge_at(r, rq->slot, retsim_kernel_now(r->kernel));
+    return RETSIM_OUT_OK;
+}
+
+static retsim_outcome do_get_deleted(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_SOFT_DELETED) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    res->deletion_time = r->slots[rq->slot].deletion_time;
+    res->scheduled_purge = r->slots[rq->slot].scheduled_purge;
+    res->count = 1;
+    return RETSIM_OUT_OK;
+}
+
+/* A retention change that reaches instances already soft-deleted: their purge
+ * date becomes deletion time + new retention, or now if that has passed.
+ * O(slots): a policy change is rare, a per-kind list would cost every delete. */
+static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time retention)
+{
+    retsim_time now = retsim_kernel_now(r->kernel);
+    uint32_t n = retsim_names_count(r->names);
+    for (uint32_t id = 0; id < n; id++) {
+        slot *s = &r->slots[id];
+        if (s->kind != kind || s->state != RETSIM_STATE_SOFT_DELETED) {
+            continue;
+        }
+        retsim_kernel_cancel(r->kernel, s->purge_event);
+        s->purge_event = RETSIM_EVENT_NONE;
+        s->scheduled_purge = s->deletion_time + retention > now ? s->deletion_time + retention : now;
+        int rc = schedule_purge(r, id);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
+{
+    const retsim_policy_change *c = &rq->change;
+    if (rq->named) { /* one instance: only its soft-delete switch (a gallery) */
+        if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_ACTIVE) {
+            *out = RETSIM_OUT_NOT_FOUND;
+            return 0;
+        }
+        if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
+            *out = RETSIM_OUT_REJECTED;
+            return 0;
+        }
+        slot *s = &r->slots[rq->slot];
+        if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
+            s->flags =
+                (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (c->soft_delete ? F_SWITCH_ON : 0));
+        }
+        *out = RETSIM_OUT_OK;
+        return 0;
+    }
+    retsim_policy *p = &r->policies[rq->kind];
+    bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
+    if ((retention && !p->retention_mutable) ||
+        ((c->set & RETSIM_CHANGE_PURGE_PROTECTION) && !c->purge_protection && p->purge_protection &&
+         !p->purge_protection_can_disable)) {
+        *out = RETSIM_OUT_REJECTED; /* all or nothing */
+        return 0;
+    }
+    if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
+        p->soft_delete = c->soft_delete;
+    }
+    if (c->set & RETSIM_CHANGE_PURGE_PROTECTION) {
+        p->purge_protection = c->purge_protection;
+    }
+    *out = RETSIM_OUT_OK;
+    if (retention) {
+        p->retention_ms = c->retention_ms;
+        retsim_applies_to applies =
+            (c->set & RETSIM_CHANGE_APPLIES_TO) ? c->applies_to : p->retention_change_applies_to;
+        if (applies == RETSIM_APPLIES_ALL_SOFT_DELETED) {
+            return reschedule_soft_deleted(r, rq->kind, c->retention_ms);
+        }
+    }
+    return 0;
+}
+
+int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    int rc = expire_if_due(r, rq->named ? rq->slot : NONE);
+    if (rc != 0) {
+        return rc;
+    }
+    fill(r, res, rq->op, rq->kind, rq->sub, rq->named ? rq->slot : NONE);
+    res->named = rq->named;
+    retsim_outcome out = RETSIM_OUT_OK;
+    switch (rq->op) {
+    case RETSIM_OP_CREATE:
+        out = do_create(r, rq, res);
+        break;
+    case RETSIM_OP_DELETE:
+        rc = do_delete(r, rq, res, &out);
+        break;
+    case RETSIM_OP_RESTORE:
+        out = do_restore(r, rq, res);
+        break;
+    case RETSIM_OP_PURGE:
+        out = do_purge(r, rq, res);
+        break;
+    case RETSIM_OP_GET_DELETED:
+        out = do_get_deleted(r, rq, res);
+        break;
+    case RETSIM_OP_LIST_DELETED:
+        res->count =
+            rq->sub != NONE ? r->soft_by_sub[(size_t)rq->sub * (size_t)r->n_kinds + (size_t)rq->kind] : 0;
+        break;
+    case RETSIM_OP_SET_POLICY:
+        rc = do_set_policy(r, rq, &out);
+        break;
+    default:
+        return RETSIM_EUSAGE;
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    res->outcome = out;
+    if (res->slot != NONE) {
+        res->after = (retsim_state)r->slots[res->slot].state;
+    }
+    return notify(r, res);
+}
+
+/* ---- read access ---- */
+
+const retsim_policy *retsim_registry_policy(const retsim_registry *r, int kind)
+{
+    return &r->policies[kind];
+}
+
+int retsim_registry_kinds(const retsim_registry *r)
+{
+    return r->n_kinds;
+}
+
+retsim_state retsim_registry_state(const retsim_registry *r, uint32_t id)
+{
+    return id != NONE ? (retsim_state)r->slots[id].state : RETSIM_STATE_ABSENT;
+}
+
+const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t id)
+{
+    return id != NONE ? retsim_names_str(r->names, id) : "";
+}
+
+const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t id, char *buf, size_t size)
+{
+    uint32_t chain[RETSIM_MAX_KINDS];
+    int depth = 0;
+    for (uint32_t p = id != NONE ? r->slots[id].parent : NONE; p != NONE && depth < RETSIM_MAX_KINDS;
+         p = r->slots[p].parent) {
+        chain[depth++] = p;
+    }
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = depth - 1; i >= 0 && n < size; i--) {
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i == depth - 1 ? "" : "/",
+                              retsim_names_str(r->names, chain[i]));
+    }
+    return buf;
+}
+
+const char *retsim_registry_subscription_name(const retsim_registry *r, uint32_t sub)
+{
+    return sub != NONE ? retsim_names_str(r->subs, sub) : "";
+}
+
+uint32_t retsim_registry_sub_type(const retsim_registry *r, uint32_t sub)
+{
+    return sub != NONE ? r->sub_info[sub].type : 0;
+}
+
+uint32_t retsim_registry_sub_type_count(const retsim_registry *r)
+{
+    return retsim_names_count(r->types);
+}
+
+const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t type)
+{
+    return retsim_names_str(r->types, type);
+}
+
+uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state)
+{
+    return state == RETSIM_STATE_ABSENT ? 0 : r->count[kind][state];
+}

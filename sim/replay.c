@@ -1,0 +1,338 @@
+/* Trace replay: each row becomes a registry request at its time. */
+#include "retsim/replay.h"
+
+#include "retsim/events.h"
+#include "retsim/report.h"
+#include "retsim/trace.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct replay {
+    retsim_sim *sim;
+    retsim_registry *reg;
+    retsim_kernel *kernel;
+    const char *path;
+    bool started;
+    bool iso;
+    int64_t origin_ms;
+    retsim_time last;
+    uint64_t rows;
+} replay;
+
+static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
+               const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return retsim_error_set(err, RETSIM_EINPUT, rp->path, row->line, retsim_trace_col_name(col), "%s", msg);
+}
+
+static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, retsim_error *err)
+{
+    const char *text = row->field[RETSIM_COL_TIME];
+    const char *why = NULL;
+    retsim_time d;
+    int64_t epoch;
+    if (retsim_time_parse(text, &d, &why) == 0) {
+        if (rp->started && rp->iso) {
+            return bad(rp, row, RETSIM_COL_TIME, err,
+                       "'%s' is a duration but earlier rows use ISO-8601 timestamps", text);
+        }
+        *t = d;
+    } else if (retsim_time_parse_iso8601(text, &epoch, NULL) == 0) {
+        if (rp->started && !rp->iso) {
+            return bad(rp, row, RETSIM_COL_TIME, err,
+                       "'%s' is a timestamp but earlier rows use durations since the start", text);
+        }
+        if (!rp->started) {
+            rp->iso = true;
+            rp->origin_ms = epoch;
+        }
+        *t = epoch - rp->origin_ms;
+    } else {
+        return bad(rp, row, RETSIM_COL_TIME, err,
+                   "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);
+    }
+    if (rp->started && *t < rp->last) {
+        return bad(rp, row, RETSIM_COL_TIME, err,
+                   "time goes backwards: rows must be in time order (this row is before the one above)");
+    }
+    rp->started = true;
+    rp->last = *t;
+    return 0;
+}
+
+static bool on_off(const char *v, bool *out)
+{
+    if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0) {
+        *out = true;
+    } else if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0) {
+        *out = false;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* One key=value of the options column, for request rq. */
+static int apply_option(replay *rp, const retsim_trace_row *row, retsim_request *rq, const char *key,
+                        const char *value, retsim_error *err)
+{
+    retsim_op op = rq->op;
+    bool b;
+    const char *why = NULL;
+    if (strcmp(key, "purge_permission") == 0 && op == RETSIM_OP_PURGE) {
+        if (!on_off(value, &rq->purge_permission)) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err, "purge_permission: expected true or false");
+        }
+    } else if (strcmp(key, "provisioning") == 0 && op == RETSIM_OP_CREATE) {
+        if (strcmp(value, "failed") != 0 && strcmp(value, "succeeded") != 0) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err, "provisioning: expected succeeded or failed");
+        }
+        rq->provisioning_failed = strcmp(value, "failed") == 0;
+    } else if (strcmp(key, "soft_delete") == 0 && (op == RETSIM_OP_CREATE || op == RETSIM_OP_SET_POLICY)) {
+        if (!on_off(value, &b)) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err, "soft_delete: expected on or off");
+        }
+        rq->soft_delete_switch = b;
+        rq->change.soft_delete = b;
+        rq->change.set |= RETSIM_CHANGE_SOFT_DELETE;
+    } else if (strcmp(key, "retention") == 0 && op == RETSIM_OP_SET_POLICY) {
+        if (retsim_time_parse(value, &rq->change.retention_ms, &why) != 0 || rq->change.retention_ms <= 0) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err, "retention: %s (and more than 0)",
+                       why != NULL ? why : "expected a duration");
+        }
+        rq->change.set |= RETSIM_CHANGE_RETENTION;
+    } else if (strcmp(key, "applies_to") == 0 && op == RETSIM_OP_SET_POLICY) {
+        if (retsim_applies_to_parse(value, &rq->change.applies_to) != 0) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err,
+                       "applies_to: expected new_deletes or all_soft_deleted");
+        }
+        rq->change.set |= RETSIM_CHANGE_APPLIES_TO;
+    } else if (strcmp(key, "purge_protection") == 0 && op == RETSIM_OP_SET_POLICY) {
+        if (!on_off(value, &rq->change.purge_protection)) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err, "purge_protection: expected on or off");
+        }
+        rq->change.set |= RETSIM_CHANGE_PURGE_PROTECTION;
+    } else {
+        return bad(rp, row, RETSIM_COL_OPTIONS, err,
+                   "option '%s' does not apply to %s (see retsim replay --help)", key, retsim_op_name(op));
+    }
+    return 0;
+}
+
+static int parse_options(replay *rp, const retsim_trace_row *row, retsim_request *rq, retsim_error *err)
+{
+    char buf[1024];
+    if (snprintf(buf, sizeof buf, "%s", row->field[RETSIM_COL_OPTIONS]) >= (int)sizeof buf) {
+        return bad(rp, row, RETSIM_COL_OPTIONS, err, "options field too long");
+    }
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
+        while (*item == ' ') {
+            item++;
+        }
+        if (*item == '\0') {
+            continue;
+        }
+        char *eq = strchr(item, '=');
+        if (eq == NULL) {
+            return bad(rp, row, RETSIM_COL_OPTIONS, err,
+                       "expected key=value pairs separated by ';', got '%s'", item);
+        }
+        *eq = '\0';
+        char *end = eq;
+        while (end > item && end[-1] == ' ') {
+            *--end = '\0';
+        }
+        char *value = eq + 1;
+        while (*value == ' ') {
+            value++;
+        }
+        int rc = apply_option(rp, row, rq, item, value, err);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    if (rq->op == RETSIM_OP_SET_POLICY && rq->change.set == 0) {
+        return bad(rp, row, RETSIM_COL_OPTIONS, err,
+                   "set_policy needs at least one of soft_delete, retention, purge_protection");
+    }
+    if ((rq->change.set & RETSIM_CHANGE_APPLIES_TO) && !(rq->change.set & RETSIM_CHANGE_RETENTION)) {
+        return bad(rp, row, RETSIM_COL_OPTIONS, err, "applies_to goes with retention");
+    }
+    return 0;
+}
+
+/* Which of subscription / name / parent the operation takes. */
+static int check_shape(replay *rp, const retsim_trace_row *row, retsim_request *rq, retsim_error *err)
+{
+    bool has_sub = row->field[RETSIM_COL_SUBSCRIPTION][0] != '\0';
+    bool has_name = row->field[RETSIM_COL_NAME][0] != '\0';
+    const char *op = retsim_op_name(rq->op);
+    if (rq->op == RETSIM_OP_LIST_DELETED) {
+        if (has_name || row->field[RETSIM_COL_PARENT][0] != '\0') {
+            return bad(rp, row, RETSIM_COL_NAME, err, "list_deleted takes no name or parent");
+        }
+    } else if (rq->op == RETSIM_OP_SET_POLICY && !has_name) {
+        if (has_sub || row->field[RETSIM_COL_PARENT][0] != '\0') {
+            return bad(rp, row, RETSIM_COL_SUBSCRIPTION, err,
+                       "a kind-wide set_policy (empty name) has no subscription or parent");
+        }
+        rq->named = false;
+        return 0;
+    } else if (!has_name) {
+        return bad(rp, row, RETSIM_COL_NAME, err, "%s needs a name", op);
+    }
+    if (!has_sub) {
+        return bad(rp, row, RETSIM_COL_SUBSCRIPTION, err, "%s needs a subscription", op);
+    }
+    return 0;
+}
+
+/* Intern what the row names and fill rq's ids. */
+static int resolve(replay *rp, const retsim_trace_row *row, retsim_request *rq, retsim_error *err)
+{
+    const char *why = NULL;
+    int rc = 0;
+    if (row->field[RETSIM_COL_SUBSCRIPTION][0] != '\0') {
+        rc = retsim_registry_subscription(rp->reg, row->field[RETSIM_COL_SUBSCRIPTION],
+                                          row->field[RETSIM_COL_TENANT], row->field[RETSIM_COL_SUB_TYPE],
+                                          &rq->sub, &why);
+        if (rc == RETSIM_EINPUT) {
+            return bad(rp, row,
+                       row->field[RETSIM_COL_TENANT][0] != '\0' ? RETSIM_COL_TENANT : RETSIM_COL_SUB_TYPE,
+                       err, "%s", why);
+        }
+    }
+    if (rc == 0 && row->field[RETSIM_COL_REGION][0] != '\0') {
+        rc = retsim_registry_region(rp->reg, row->field[RETSIM_COL_REGION], &rq->region);
+    }
+    if (rc != 0 || !rq->named) {
+        return rc;
+    }
+    uint32_t parent = RETSIM_NAME_NONE;
+    rc = retsim_registry_parent(rp->reg, rq->kind, rq->sub, row->field[RETSIM_COL_PARENT], &parent, &why);
+    if (rc == RETSIM_EINPUT) {
+        return bad(rp, row, RETSIM_COL_PARENT, err, "%s", why);
+    }
+    bool has_parent = retsim_registry_policy(rp->reg, rq->kind)->parent >= 0;
+    if (rc != 0 || (has_parent && parent == RETSIM_NAME_NONE)) {
+        return rc; /* the parent does not exist: slot stays NONE, the op answers not_found */
+    }
+    return retsim_registry_name(rp->reg, rq->kind, rq->sub, parent, row->field[RETSIM_COL_NAME],
+                                rq->op == RETSIM_OP_CREATE, &rq->slot);
+}
+
+static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
+{
+    replay *rp = ctx;
+    retsim_time t = 0;
+    retsim_op op;
+    int rc = parse_time(rp, row, &t, err);
+    if (rc != 0) {
+        return rc;
+    }
+    if (retsim_op_parse(row->field[RETSIM_COL_OP], &op) != 0) {
+        return bad(rp, row, RETSIM_COL_OP, err,
+                   "unknown operation '%s'; expected create, delete, restore, purge, get_deleted, "
+                   "list_deleted or set_policy",
+                   row->field[RETSIM_COL_OP]);
+    }
+    const retsim_scenario *sc = retsim_sim_scenario(rp->sim);
+    int kind = retsim_scenario_kind(sc, row->field[RETSIM_COL_KIND]);
+    if (kind < 0) {
+        return bad(rp, row, RETSIM_COL_KIND, err, "unknown kind '%s': the scenario has no [policy.%s]",
+                   row->field[RETSIM_COL_KIND], row->field[RETSIM_COL_KIND]);
+    }
+    retsim_request rq = retsim_request_make(op, kind, RETSIM_NAME_NONE, RETSIM_NAME_NONE);
+    const char *why = NULL;
+    if (retsim_apiver_parse(row->field[RETSIM_COL_API_VERSION], &rq.api_version, &why) != 0) {
+        return bad(rp, row, RETSIM_COL_API_VERSION, err, "%s; got '%s'", why,
+                   row->field[RETSIM_COL_API_VERSION]);
+    }
+    if ((rc = check_shape(rp, row, &rq, err)) != 0 || (rc = parse_options(rp, row, &rq, err)) != 0 ||
+        (rc = resolve(rp, row, &rq, err)) != 0) {
+        return rc;
+    }
+    rc = retsim_kernel_run_until(rp->kernel, t);
+    retsim_result res;
+    if (rc == 0) {
+        rc = retsim_registry_apply(rp->reg, &rq, &res);
+    }
+    if (rc != 0) {
+        return retsim_error_set(err, rc, rp->path, row->line, "", "%s", retsim_strerror(rc));
+    }
+    rp->rows++;
+    return 0;
+}
+
+int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_replay_stats *stats, retsim_error *err)
+{
+    replay rp = {
+        .sim = sim, .reg = retsim_sim_registry(sim), .kernel = retsim_sim_kernel(sim), .path = trace_path};
+    uint64_t events_before = retsim_kernel_events_run(rp.kernel);
+    int rc = retsim_trace_read(trace_path, on_row, &rp, err);
+    if (rc == 0) {
+        rc = retsim_kernel_run_until(rp.kernel, RETSIM_TIME_NEVER);
+        if (rc != 0) {
+            retsim_error_set(err, rc, trace_path, 0, "", "%s", retsim_strerror(rc));
+        }
+    }
+    if (stats != NULL) {
+        stats->rows = rp.rows;
+        stats->events = retsim_kernel_events_run(rp.kernel) - events_before;
+        stats->end_time = retsim_kernel_now(rp.kernel);
+    }
+    return rc;
+}
+
+int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
+                         retsim_replay_stats *stats, retsim_error *err)
+{
+    enum { EVENTS, OUTCOMES, MANIFEST, N_FILES };
+    static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "manifest"};
+    retsim_outfile files[N_FILES];
+    memset(files, 0, sizeof files);
+    retsim_sim *sim = NULL;
+    int rc = retsim_outdir_make(out_dir, err);
+    for (int i = 0; rc == 0 && i < N_FILES; i++) {
+        rc = retsim_outfile_open(&files[i], out_dir, names[i], err);
+    }
+    if (rc == 0 && (sim = retsim_sim_create(sc)) == NULL) {
+        rc = retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    if (rc == 0) {
+        retsim_events_write_header(files[EVENTS].fp);
+        retsim_sim_set_sink(sim, retsim_events_observer, files[EVENTS].fp);
+        rc = retsim_replay_run(sim, trace_path, stats, err);
+    }
+    if (rc == 0) {
+        rc = retsim_metrics_write_outcomes(retsim_sim_metrics(sim), retsim_sim_registry(sim),
+                                           files[OUTCOMES].fp);
+        const char *keys[] = {"command", "scenario", "trace"};
+        const char *values[] = {"replay", sc->path, trace_path};
+        if (rc == 0) {
+            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 3, sc);
+        }
+        if (rc != 0) {
+            retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
+        }
+    }
+    for (int i = 0; rc == 0 && i < N_FILES; i++) {
+        rc = retsim_outfile_commit(&files[i], err);
+    }
+    for (int i = 0; i < N_FILES; i++) {
+        retsim_outfile_abort(&files[i]);
+    }
+    retsim_sim_destroy(sim);
+    return rc;
+}

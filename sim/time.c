@@ -1,0 +1,186 @@
+/* Duration and timestamp parsing and printing. */
+#include "retsim/time.h"
+
+#include "retsim/error.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *unit;
+    retsim_time ms;
+} units[] = {
+    {"w", RETSIM_MS_PER_WEEK},   {"d", RETSIM_MS_PER_DAY},    {"h", RETSIM_MS_PER_HOUR},
+    {"m", RETSIM_MS_PER_MINUTE}, {"s", RETSIM_MS_PER_SECOND}, {"ms", 1},
+};
+enum { N_UNITS = sizeof units / sizeof units[0] };
+
+static int fail(const char **why, const char *text)
+{
+    if (why != NULL) {
+        *why = text;
+    }
+    return RETSIM_EINPUT;
+}
+
+/* Which unit starts at p; "ms" must win over "m". Returns N_UNITS if none. */
+static int match_unit(const char *p, size_t *len)
+{
+    if (p[0] == 'm' && p[1] == 's') {
+        *len = 2;
+        return N_UNITS - 1;
+    }
+    for (int i = 0; i < N_UNITS - 1; i++) {
+        if (p[0] == units[i].unit[0]) {
+            *len = 1;
+            return i;
+        }
+    }
+    return N_UNITS;
+}
+
+int retsim_time_parse(const char *text, retsim_time *out, const char **why)
+{
+    static const char expected[] =
+        "expected a duration such as 0, 90s, 30m, 48h, 7d, 2w or 1d2h (units w d h m s ms, "
+        "largest first)";
+    if (text == NULL || text[0] == '\0') {
+        return fail(why, expected);
+    }
+    if (strcmp(text, "0") == 0) {
+        *out = 0;
+        return 0;
+    }
+    const char *p = text;
+    retsim_time total = 0;
+    int last_unit = -1;
+    while (*p != '\0') {
+        if (*p < '0' || *p > '9') {
+            return fail(why, expected);
+        }
+        int64_t value = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (value > (INT64_MAX - 9) / 10) {
+                return fail(why, "duration is too large");
+            }
+            value = value * 10 + (*p - '0');
+            p++;
+        }
+        size_t len = 0;
+        int u = match_unit(p, &len);
+        if (u == N_UNITS) {
+            return fail(why, expected);
+        }
+        if (u <= last_unit) {
+            return fail(why, "units must go from largest to smallest, each at most once (1d2h, not 2h1d)");
+        }
+        last_unit = u;
+        if (value > (INT64_MAX - total) / units[u].ms) {
+            return fail(why, "duration is too large");
+        }
+        total += value * units[u].ms;
+        p += len;
+    }
+    *out = total;
+    return 0;
+}
+
+static bool read_digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9') {
+            return false;
+        }
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+int retsim_time_parse_iso8601(const char *text, int64_t *epoch_ms, const char **why)
+{
+    static const char expected[] = "expected an ISO-8601 UTC timestamp such as 2024-11-24T19:40:50Z";
+    const char *p = text;
+    int y, mo, d, h, mi, s, ms = 0;
+    if (!read_digits(&p, 4, &y) || *p++ != '-' || !read_digits(&p, 2, &mo) || *p++ != '-' ||
+        !read_digits(&p, 2, &d) || (*p != 'T' && *p != ' ')) {
+        return fail(why, expected);
+    }
+    p++;
+    if (!read_digits(&p, 2, &h) || *p++ != ':' || !read_digits(&p, 2, &mi) || *p++ != ':' ||
+        !read_digits(&p, 2, &s)) {
+        return fail(why, expected);
+    }
+    if (*p == '.') {
+        p++;
+        int scale = 100, digits = 0;
+        while (*p >= '0' && *p <= '9') {
+            ms += scale * (*p - '0');
+            scale /= 10;
+            p++;
+            digits++;
+        }
+        if (digits == 0) {
+            return fail(why, expected);
+        }
+    }
+    if (strcmp(p, "Z") != 0 && strcmp(p, "+00:00") != 0) {
+        return fail(why, "expected a UTC timestamp ending in Z or +00:00");
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
+        return fail(why, "date or time of day out of range");
+    }
+    int64_t days = days_from_civil(y, mo, d);
+    *epoch_ms = ((days * 24 + h) * 60 + mi) * RETSIM_MS_PER_MINUTE + s * RETSIM_MS_PER_SECOND + ms;
+    return 0;
+}
+
+size_t retsim_time_format(retsim_time t, char *buf, size_t size)
+{
+    char tmp[64];
+    size_t n = 0;
+    uint64_t v;
+    if (t < 0) {
+        tmp[n++] = '-';
+        v = (uint64_t)(-(t + 1)) + 1;
+    } else {
+        v = (uint64_t)t;
+    }
+    if (v == 0) {
+        tmp[n++] = '0';
+    }
+    for (int i = 1; i < N_UNITS && v > 0; i++) { /* skip weeks: days read better */
+        uint64_t q = v / (uint64_t)units[i].ms;
+        if (q > 0) {
+            n += (size_t)snprintf(tmp + n, sizeof tmp - n, "%llu%s", (unsigned long long)q, units[i].unit);
+            v -= q * (uint64_t)units[i].ms;
+        }
+    }
+    tmp[n] = '\0';
+    if (size > 0) {
+        snprintf(buf, size, "%s", tmp);
+    }
+    return n;
+}

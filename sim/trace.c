@@ -1,0 +1,240 @@
+/* Streaming trace reader over libcsv. */
+#include "retsim/trace.h"
+
+#include "retsim/report.h"
+
+#include <csv.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const col_names[RETSIM_COL_COUNT] = {
+    "time",     "op",     "kind",   "subscription", "name",    "tenant",
+    "sub_type", "parent", "region", "api_version",  "options",
+};
+
+const char *retsim_trace_col_name(retsim_trace_col c)
+{
+    return col_names[c];
+}
+
+void retsim_trace_write_header(FILE *out)
+{
+    retsim_csv_row(out, col_names, RETSIM_COL_COUNT);
+}
+
+#define MAX_FIELDS 256
+
+typedef struct reader {
+    const char *path;
+    retsim_trace_fn fn;
+    void *ctx;
+    retsim_error *err;
+    int rc;
+    long line; /* lines fully fed so far */
+    bool header_done;
+    int map[MAX_FIELDS]; /* file column -> retsim_trace_col, or -1 */
+    size_t ncols;
+    /* the row being assembled */
+    char *buf;
+    size_t buf_len, buf_cap;
+    size_t offsets[MAX_FIELDS];
+    size_t nfields;
+    bool too_many;
+} reader;
+
+/* Is s[0..len) valid UTF-8 (no overlongs, no surrogates)? */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= len) { /* continuation bytes run past the end */
+            return false;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+    reader *rd = data;
+    if (rd->rc != 0) {
+        return;
+    }
+    if (rd->nfields == MAX_FIELDS) {
+        rd->too_many = true;
+        return;
+    }
+    if (!utf8_valid(s, len)) {
+        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1,
+                                  rd->header_done && rd->nfields < rd->ncols && rd->map[rd->nfields] >= 0
+                                      ? col_names[rd->map[rd->nfields]]
+                                      : "",
+                                  "field %zu is not valid UTF-8", rd->nfields + 1);
+        return;
+    }
+    if (rd->buf_len + len + 1 > rd->buf_cap) {
+        size_t cap = rd->buf_cap ? rd->buf_cap : 1024;
+        while (cap < rd->buf_len + len + 1) {
+            cap *= 2;
+        }
+        char *b = realloc(rd->buf, cap);
+        if (b == NULL) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, rd->line + 1, "", "out of memory");
+            return;
+        }
+        rd->buf = b;
+        rd->buf_cap = cap;
+    }
+    memcpy(rd->buf + rd->buf_len, s, len);
+    rd->buf[rd->buf_len + len] = '\0';
+    rd->offsets[rd->nfields++] = rd->buf_len;
+    rd->buf_len += len + 1;
+}
+
+static void read_header(reader *rd)
+{
+    bool seen[RETSIM_COL_COUNT] = {false};
+    rd->ncols = rd->nfields;
+    for (size_t i = 0; i < rd->nfields; i++) {
+        const char *name = rd->buf + rd->offsets[i];
+        rd->map[i] = -1;
+        for (int c = 0; c < RETSIM_COL_COUNT; c++) {
+            if (strcmp(name, col_names[c]) == 0) {
+                if (seen[c]) {
+                    rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, name,
+                                              "column named twice in the header");
+                    return;
+                }
+                seen[c] = true;
+                rd->map[i] = c;
+            }
+        }
+    }
+    for (int c = 0; c < RETSIM_TRACE_REQUIRED_COLS; c++) {
+        if (!seen[c]) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, col_names[c],
+                                      "missing column: the header needs time, op, kind, "
+                                      "subscription and name");
+            return;
+        }
+    }
+    rd->header_done = true;
+}
+
+static void on_row(int c, void *data)
+{
+    (void)c;
+    reader *rd = data;
+    if (rd->rc == 0) {
+        if (rd->too_many) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "",
+                                      "more than %d fields", MAX_FIELDS);
+        } else if (!rd->header_done) {
+            read_header(rd);
+        } else if (rd->nfields != rd->ncols) {
+            rd->rc =
+                retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "",
+                                 "expected %zu fields as in the header, got %zu", rd->ncols, rd->nfields);
+        } else {
+            retsim_trace_row row = {.line = rd->line + 1};
+            for (int k = 0; k < RETSIM_COL_COUNT; k++) {
+                row.field[k] = "";
+            }
+            for (size_t i = 0; i < rd->nfields; i++) {
+                if (rd->map[i] >= 0) {
+                    row.field[rd->map[i]] = rd->buf + rd->offsets[i];
+                }
+            }
+            rd->rc = rd->fn(rd->ctx, &row, rd->err);
+        }
+    }
+    rd->nfields = 0;
+    rd->buf_len = 0;
+    rd->too_many = false;
+}
+
+/* Feed one block to the parser line by line, so that rows know their line. */
+static void feed(reader *rd, struct csv_parser *p, const char *data, size_t len)
+{
+    while (len > 0 && rd->rc == 0) {
+        const char *nl = memchr(data, '\n', len);
+        size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
+        if (csv_parse(p, data, n, on_field, on_row, rd) != n && rd->rc == 0) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "", "malformed CSV: %s",
+                                      csv_strerror(csv_error(p)));
+        }
+        rd->line += nl != NULL;
+        data += n;
+        len -= n;
+    }
+}
+
+int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "cannot open the trace file");
+    }
+    struct csv_parser p;
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        fclose(f);
+        return retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
+    }
+    reader rd = {.path = path, .fn = fn, .ctx = ctx, .err = err};
+    enum { BLOCK = 1 << 16 };
+    char *block = malloc(BLOCK);
+    if (block == NULL) {
+        rd.rc = retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
+    }
+    size_t n;
+    while (rd.rc == 0 && (n = fread(block, 1, BLOCK, f)) > 0) {
+        feed(&rd, &p, block, n);
+    }
+    free(block);
+    if (rd.rc == 0 && ferror(f)) {
+        rd.rc = retsim_error_set(err, RETSIM_EIO, path, 0, "", "read error");
+    }
+    if (rd.rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0 && rd.rc == 0) {
+        rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.line + 1, "",
+                                 "malformed CSV at the end of the file (unterminated quote?)");
+    }
+    if (rd.rc == 0 && !rd.header_done) {
+        rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, 1, "", "empty trace: expected a header row");
+    }
+    csv_free(&p);
+    free(rd.buf);
+    fclose(f);
+    return rd.rc;
+}
