@@ -305,16 +305,16 @@ int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const cha
     for (int i = depth - 1; i >= 0; i--) {
         const char *end = strchr(p, '/');
         size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-        if (len == 0) {
-            *why = "empty component in the parent path";
+        char component[1024];
+        if (len == 0 || len >= sizeof component) {
+            *why = len == 0 ? "empty component in the parent path" : "parent path component too long";
             return RETSIM_EINPUT;
         }
-        int k = chain[i];
-        uint64_t ns = name_ns(r, k, sub, parent);
-        parent = retsim_names_find(r->names, ns, p, len);
-        if (parent == NONE) {
-            *out = NONE;
-            return 0;
+        memcpy(component, p, len);
+        component[len] = '\0';
+        int rc = retsim_registry_name(r, chain[i], sub, parent, component, true, &parent);
+        if (rc != 0) {
+            return rc;
         }
         p += len + (end != NULL);
     }

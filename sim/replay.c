@@ -224,12 +224,12 @@ static int resolve(replay *rp, const retsim_trace_row *row, retsim_request *rq, 
     if (rc == RETSIM_EINPUT) {
         return bad(rp, row, RETSIM_COL_PARENT, err, "%s", why);
     }
-    bool has_parent = retsim_registry_policy(rp->reg, rq->kind)->parent >= 0;
-    if (rc != 0 || (has_parent && parent == RETSIM_NAME_NONE)) {
-        return rc; /* the parent does not exist: slot stays NONE, the op answers not_found */
+    if (rc != 0) {
+        return rc;
     }
-    return retsim_registry_name(rp->reg, rq->kind, rq->sub, parent, row->field[RETSIM_COL_NAME],
-                                rq->op == RETSIM_OP_CREATE, &rq->slot);
+    /* Interned even when it never existed, so that events.csv names what was asked for. */
+    return retsim_registry_name(rp->reg, rq->kind, rq->sub, parent, row->field[RETSIM_COL_NAME], true,
+                                &rq->slot);
 }
 
 static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)

@@ -159,9 +159,10 @@ int retsim_registry_subscription(retsim_registry *r, const char *sub, const char
 int retsim_registry_region(retsim_registry *r, const char *region, uint32_t *id);
 
 /* Resolve a parent path ("g1/img1": one component per ancestor kind, from
- * the top) for an instance of `kind` owned by `sub`. *slot is NONE when any
- * component does not exist. RETSIM_EINPUT (*why set) when the path has the
- * wrong number of components for the kind. */
+ * the top) for an instance of `kind` owned by `sub`, interning each component
+ * (a parent never created is an ABSENT slot, and operations under it answer
+ * not_found). *slot is NONE for kinds without a parent. RETSIM_EINPUT (*why
+ * set) when the path has the wrong number of components for the kind. */
 int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const char *path, uint32_t *slot,
                            const char **why);
 
