@@ -324,6 +324,30 @@ static int handler(void *user, const char *section, const char *name, const char
     return 1;
 }
 
+/* inih calls the handler only for keys, so a section with none would vanish:
+ * the reader registers every [section] it passes, keys or not. */
+static void on_section_line(loader *ld, const char *line)
+{
+    while (*line == ' ' || *line == '\t') {
+        line++;
+    }
+    const char *end = strchr(line, ']');
+    if (*line != '[' || end == NULL || ld->failed) {
+        return;
+    }
+    char section[128];
+    snprintf(section, sizeof section, "%.*s", (int)(end - line - 1), line + 1);
+    if (strncmp(section, "policy.", 7) == 0) {
+        if (policy_for(ld->s, section + 7, ld->path, ld->line, ld->err, true) < 0) {
+            ld->failed = true;
+        }
+    } else if (strcmp(section, "scenario") != 0) {
+        retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, section,
+                         "unknown section; expected [scenario] or [policy.<kind>]");
+        ld->failed = true;
+    }
+}
+
 /* Line reader for ini_parse_stream that counts lines and catches long ones. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -353,6 +377,7 @@ static char *reader(char *str, int num, void *stream)
         n = copy;
     }
     ld->line++;
+    on_section_line(ld, buf);
     if (n >= (size_t)num - 1 && !ld->line_too_long && !ld->failed) {
         ld->line_too_long = true;
         ld->failed = true;

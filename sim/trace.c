@@ -32,7 +32,8 @@ typedef struct reader {
     void *ctx;
     retsim_error *err;
     int rc;
-    long line; /* lines fully fed so far */
+    long line;     /* lines fully fed so far */
+    long row_line; /* the line the current row starts on */
     bool header_done;
     int map[MAX_FIELDS]; /* file column -> retsim_trace_col, or -1 */
     size_t ncols;
@@ -97,7 +98,7 @@ static void on_field(void *s, size_t len, void *data)
         return;
     }
     if (!utf8_valid(s, len)) {
-        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1,
+        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line,
                                   rd->header_done && rd->nfields < rd->ncols && rd->map[rd->nfields] >= 0
                                       ? col_names[rd->map[rd->nfields]]
                                       : "",
@@ -111,7 +112,7 @@ static void on_field(void *s, size_t len, void *data)
         }
         char *b = realloc(rd->buf, cap);
         if (b == NULL) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, rd->line + 1, "", "out of memory");
+            rd->rc = retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, rd->row_line, "", "out of memory");
             return;
         }
         rd->buf = b;
@@ -133,7 +134,7 @@ static void read_header(reader *rd)
         for (int c = 0; c < RETSIM_COL_COUNT; c++) {
             if (strcmp(name, col_names[c]) == 0) {
                 if (seen[c]) {
-                    rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, name,
+                    rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, name,
                                               "column named twice in the header");
                     return;
                 }
@@ -144,7 +145,7 @@ static void read_header(reader *rd)
     }
     for (int c = 0; c < RETSIM_TRACE_REQUIRED_COLS; c++) {
         if (!seen[c]) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, col_names[c],
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, col_names[c],
                                       "missing column: the header needs time, op, kind, "
                                       "subscription and name");
             return;
@@ -159,16 +160,16 @@ static void on_row(int c, void *data)
     reader *rd = data;
     if (rd->rc == 0) {
         if (rd->too_many) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "",
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "",
                                       "more than %d fields", MAX_FIELDS);
         } else if (!rd->header_done) {
             read_header(rd);
         } else if (rd->nfields != rd->ncols) {
             rd->rc =
-                retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "",
+                retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "",
                                  "expected %zu fields as in the header, got %zu", rd->ncols, rd->nfields);
         } else {
-            retsim_trace_row row = {.line = rd->line + 1};
+            retsim_trace_row row = {.line = rd->row_line};
             for (int k = 0; k < RETSIM_COL_COUNT; k++) {
                 row.field[k] = "";
             }
@@ -191,8 +192,11 @@ static void feed(reader *rd, struct csv_parser *p, const char *data, size_t len)
     while (len > 0 && rd->rc == 0) {
         const char *nl = memchr(data, '\n', len);
         size_t n = nl != NULL ? (size_t)(nl - data) + 1 : len;
+        if (p->pstate == 0) { /* libcsv's ROW_NOT_BEGUN: this line starts a row */
+            rd->row_line = rd->line + 1;
+        }
         if (csv_parse(p, data, n, on_field, on_row, rd) != n && rd->rc == 0) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "", "malformed CSV: %s",
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "", "malformed CSV: %s",
                                       csv_strerror(csv_error(p)));
         }
         rd->line += nl != NULL;
@@ -227,8 +231,8 @@ int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_er
         rd.rc = retsim_error_set(err, RETSIM_EIO, path, 0, "", "read error");
     }
     if (rd.rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0 && rd.rc == 0) {
-        rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.line + 1, "",
-                                 "malformed CSV at the end of the file (unterminated quote?)");
+        rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.row_line, "",
+                                 "malformed CSV: a quoted field is never closed");
     }
     if (rd.rc == 0 && !rd.header_done) {
         rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, 1, "", "empty trace: expected a header row");

@@ -35,7 +35,7 @@ typedef enum {
 const char *retsim_trace_col_name(retsim_trace_col c);
 
 typedef struct retsim_trace_row {
-    long line;                           /* line the row ends on, 1-based */
+    long line;                           /* line the row starts on, 1-based */
     const char *field[RETSIM_COL_COUNT]; /* "" for absent optional columns */
 } retsim_trace_row;
 

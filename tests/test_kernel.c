@@ -1,0 +1,94 @@
+/* The event loop: order, run_until, cancel, stop. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "retsim/error.h"
+#include "retsim/kernel.h"
+
+typedef struct log {
+    uint64_t data[64];
+    retsim_time at[64];
+    int n;
+    uint32_t type;
+    int stop_at;
+} log;
+
+static void record(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    log *l = ctx;
+    l->data[l->n] = data;
+    l->at[l->n++] = retsim_kernel_now(k);
+    if (data == 100) { /* schedules a follow-up at the same instant: it runs after those already queued */
+        assert_int_equal(retsim_kernel_schedule(k, retsim_kernel_now(k), l->type, 101, NULL), 0);
+    }
+    if ((int)data == l->stop_at) {
+        retsim_kernel_stop(k, RETSIM_EIO);
+    }
+}
+
+static void test_kernel_runs_in_time_then_fifo_order(void **state)
+{
+    (void)state;
+    retsim_kernel *k = retsim_kernel_create();
+    log l = {.stop_at = -1};
+    assert_int_equal(retsim_kernel_register(k, record, &l, &l.type), 0);
+    retsim_event_id cancelled;
+    assert_int_equal(retsim_kernel_schedule(k, 50, l.type, 3, NULL), 0);
+    assert_int_equal(retsim_kernel_schedule(k, 10, l.type, 100, NULL), 0);
+    assert_int_equal(retsim_kernel_schedule(k, 10, l.type, 2, NULL), 0);
+    assert_int_equal(retsim_kernel_schedule(k, 20, l.type, 9, &cancelled), 0);
+    assert_int_equal(retsim_kernel_schedule(k, 60, l.type, 4, NULL), 0);
+    assert_int_equal(retsim_kernel_cancel(k, cancelled), 0);
+
+    assert_int_equal(retsim_kernel_run_until(k, 50), 0); /* inclusive */
+    assert_int_equal(l.n, 4);
+    assert_int_equal(l.data[0], 100);
+    assert_int_equal(l.data[1], 2);
+    assert_int_equal(l.data[2], 101);
+    assert_int_equal(l.at[2], 10);
+    assert_int_equal(l.data[3], 3);
+    assert_int_equal(retsim_kernel_now(k), 50);
+    assert_int_equal(retsim_kernel_run_until(k, 55), 0);
+    assert_int_equal(retsim_kernel_now(k), 55); /* the clock moves to the horizon */
+    assert_int_equal(retsim_kernel_pending(k), 1);
+    /* an event scheduled in the past runs now, not before now */
+    assert_int_equal(retsim_kernel_schedule(k, 1, l.type, 5, NULL), 0);
+    assert_int_equal(retsim_kernel_run_until(k, RETSIM_TIME_NEVER), 0);
+    assert_int_equal(l.n, 6);
+    assert_int_equal(l.data[4], 5);
+    assert_int_equal(l.at[4], 55);
+    assert_int_equal(l.data[5], 4);
+    assert_int_equal(retsim_kernel_now(k), 60);
+    assert_int_equal(retsim_kernel_events_run(k), 6);
+    retsim_kernel_destroy(k);
+}
+
+static void test_kernel_stop_returns_the_handlers_code(void **state)
+{
+    (void)state;
+    retsim_kernel *k = retsim_kernel_create();
+    log l = {.stop_at = 7};
+    assert_int_equal(retsim_kernel_register(k, record, &l, &l.type), 0);
+    for (uint64_t i = 6; i <= 8; i++) {
+        assert_int_equal(retsim_kernel_schedule(k, (retsim_time)i, l.type, i, NULL), 0);
+    }
+    assert_int_equal(retsim_kernel_run_until(k, 100), RETSIM_EIO);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(retsim_kernel_pending(k), 1);
+    assert_int_equal(retsim_kernel_schedule(k, 1, 99, 0, NULL), RETSIM_EUSAGE); /* unknown type */
+    retsim_kernel_destroy(k);
+    retsim_kernel_destroy(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_kernel_runs_in_time_then_fifo_order),
+        cmocka_unit_test(test_kernel_stop_returns_the_handlers_code),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

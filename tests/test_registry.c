@@ -1,0 +1,251 @@
+/* The registry through its API: transitions, counters, the half-open window
+ * when an operation runs before the purge event of the same instant, and two
+ * simulations side by side. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "retsim/error.h"
+#include "retsim/sim.h"
+
+static const char scenario_text[] = "[scenario]\n"
+                                    "name = t\n"
+                                    "[policy.apim]\n"
+                                    "retention = 48h\n"
+                                    "reuse_after_purge = owner_subscription\n"
+                                    "reservation = 7d\n"
+                                    "[policy.gallery]\n"
+                                    "name_scope = subscription\n"
+                                    "soft_delete_supported = false\n"
+                                    "[policy.image]\n"
+                                    "parent = gallery\n"
+                                    "name_scope = parent\n";
+
+typedef struct fixture {
+    retsim_scenario *sc;
+    retsim_sim *sim;
+    retsim_registry *reg;
+    retsim_kernel *k;
+    retsim_result log[64];
+    int n;
+} fixture;
+
+static int record(void *ctx, const retsim_registry *r, const retsim_result *res)
+{
+    (void)r;
+    fixture *f = ctx;
+    if (f->n < 64) {
+        f->log[f->n++] = *res;
+    }
+    return 0;
+}
+
+static int setup(void **state)
+{
+    static fixture f;
+    memset(&f, 0, sizeof f);
+    retsim_error err;
+    assert_int_equal(retsim_scenario_load_string(scenario_text, "t.ini", &f.sc, &err), 0);
+    f.sim = retsim_sim_create(f.sc);
+    f.reg = retsim_sim_registry(f.sim);
+    f.k = retsim_sim_kernel(f.sim);
+    retsim_sim_set_sink(f.sim, record, &f);
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    retsim_sim_destroy(f->sim);
+    retsim_scenario_destroy(f->sc);
+    return 0;
+}
+
+static retsim_outcome op(fixture *f, retsim_op o, uint32_t sub, uint32_t slot)
+{
+    retsim_request rq = retsim_request_make(o, retsim_scenario_kind(f->sc, "apim"), sub, slot);
+    retsim_result res;
+    assert_int_equal(retsim_registry_apply(f->reg, &rq, &res), 0);
+    return res.outcome;
+}
+
+static uint32_t sub_of(fixture *f, const char *name)
+{
+    uint32_t id;
+    const char *why;
+    assert_int_equal(retsim_registry_subscription(f->reg, name, "", "", &id, &why), 0);
+    return id;
+}
+
+static uint32_t apim_name(fixture *f, const char *name)
+{
+    uint32_t slot;
+    assert_int_equal(retsim_registry_name(f->reg, 0, 0, RETSIM_NAME_NONE, name, true, &slot), 0);
+    return slot;
+}
+
+/* The kernel runs a same-instant event scheduled before the delete (so before
+ * its purge event) at exactly scheduled_purge: the window is still closed. */
+typedef struct late_restore {
+    fixture *f;
+    uint32_t sub, slot;
+    retsim_outcome outcome;
+} late_restore;
+
+static void do_late_restore(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    (void)data;
+    late_restore *lr = ctx;
+    lr->outcome = op(lr->f, RETSIM_OP_RESTORE, lr->sub, lr->slot);
+}
+
+static void test_registry_window_is_half_open_whatever_the_event_order(void **state)
+{
+    fixture *f = *state;
+    uint32_t s1 = sub_of(f, "s1");
+    uint32_t a = apim_name(f, "a");
+    late_restore lr = {f, s1, a, RETSIM_OUT_COUNT};
+    uint32_t type;
+    assert_int_equal(retsim_kernel_register(f->k, do_late_restore, &lr, &type), 0);
+    assert_int_equal(op(f, RETSIM_OP_CREATE, s1, a), RETSIM_OUT_OK);
+    retsim_time purge_at = 48 * RETSIM_MS_PER_HOUR;
+    assert_int_equal(retsim_kernel_schedule(f->k, purge_at, type, 0, NULL), 0); /* queued first */
+    assert_int_equal(op(f, RETSIM_OP_DELETE, s1, a), RETSIM_OUT_SOFT_DELETED);
+    assert_int_equal(retsim_kernel_run_until(f->k, RETSIM_TIME_NEVER), 0);
+    assert_int_equal(lr.outcome, RETSIM_OUT_EXPIRED);
+    /* create, delete, auto_purge (reported when the restore looked), restore; the
+     * purge event that ran after found nothing left to do */
+    assert_int_equal(f->n, 4);
+    assert_int_equal(f->log[2].op, RETSIM_OP_AUTO_PURGE);
+    assert_int_equal(f->log[2].time, purge_at);
+    assert_int_equal(f->log[3].op, RETSIM_OP_RESTORE);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_PURGED), 1);
+}
+
+static void test_registry_counts_follow_every_transition(void **state)
+{
+    fixture *f = *state;
+    uint32_t s1 = sub_of(f, "s1"), s2 = sub_of(f, "s2");
+    uint32_t a = apim_name(f, "a"), b = apim_name(f, "b");
+    assert_int_equal(op(f, RETSIM_OP_CREATE, s1, a), RETSIM_OUT_OK);
+    assert_int_equal(op(f, RETSIM_OP_CREATE, s2, b), RETSIM_OUT_OK);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_ACTIVE), 2);
+    assert_int_equal(op(f, RETSIM_OP_DELETE, s1, a), RETSIM_OUT_SOFT_DELETED);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_ACTIVE), 1);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_SOFT_DELETED), 1);
+    retsim_request list = retsim_request_make(RETSIM_OP_LIST_DELETED, 0, s1, RETSIM_NAME_NONE);
+    retsim_result res;
+    assert_int_equal(retsim_registry_apply(f->reg, &list, &res), 0);
+    assert_int_equal(res.count, 1);
+    assert_int_equal(op(f, RETSIM_OP_RESTORE, s1, a), RETSIM_OUT_OK);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_SOFT_DELETED), 0);
+    assert_int_equal(retsim_registry_apply(f->reg, &list, &res), 0);
+    assert_int_equal(res.count, 0);
+    assert_int_equal(op(f, RETSIM_OP_DELETE, s2, b), RETSIM_OUT_SOFT_DELETED);
+    assert_int_equal(op(f, RETSIM_OP_PURGE, s2, b), RETSIM_OUT_OK);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_PURGED), 1);
+    assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_ACTIVE), 1);
+    assert_int_equal(retsim_kernel_pending(f->k), 0); /* restore and purge cancelled their purges */
+    uint64_t outcomes = 0;
+    for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
+        outcomes += retsim_metrics_total(retsim_sim_metrics(f->sim), 0, RETSIM_OP_DELETE, (retsim_outcome)o);
+    }
+    assert_int_equal(outcomes, 2);
+}
+
+static void test_registry_subscription_attributes_are_fixed(void **state)
+{
+    fixture *f = *state;
+    uint32_t id, again;
+    const char *why = NULL;
+    assert_int_equal(retsim_registry_subscription(f->reg, "s9", "t1", "ea", &id, &why), 0);
+    assert_int_equal(retsim_registry_subscription(f->reg, "s9", "", "", &again, &why), 0);
+    assert_int_equal(id, again);
+    assert_int_equal(retsim_registry_subscription(f->reg, "s9", "t2", "", &again, &why), RETSIM_EINPUT);
+    assert_non_null(why);
+    assert_int_equal(retsim_registry_subscription(f->reg, "s9", "", "free", &again, &why), RETSIM_EINPUT);
+    assert_string_equal(retsim_registry_sub_type_name(f->reg, retsim_registry_sub_type(f->reg, id)), "ea");
+}
+
+static void test_registry_parent_paths(void **state)
+{
+    fixture *f = *state;
+    int image = retsim_scenario_kind(f->sc, "image");
+    uint32_t s1 = sub_of(f, "s1"), parent, slot;
+    const char *why = NULL;
+    assert_int_equal(retsim_registry_parent(f->reg, image, s1, "g1/extra", &parent, &why), RETSIM_EINPUT);
+    assert_int_equal(retsim_registry_parent(f->reg, image, s1, "", &parent, &why), RETSIM_EINPUT);
+    assert_int_equal(retsim_registry_parent(f->reg, 0, s1, "g1", &parent, &why), RETSIM_EINPUT);
+    assert_int_equal(retsim_registry_parent(f->reg, image, s1, "g1", &parent, &why), 0);
+    assert_int_equal(retsim_registry_name(f->reg, image, s1, parent, "img", true, &slot), 0);
+    char buf[64];
+    assert_string_equal(retsim_registry_parent_path(f->reg, slot, buf, sizeof buf), "g1");
+    /* the gallery was never created: the image cannot be */
+    retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, image, s1, slot);
+    retsim_result res;
+    assert_int_equal(retsim_registry_apply(f->reg, &rq, &res), 0);
+    assert_int_equal(res.outcome, RETSIM_OUT_NOT_FOUND);
+}
+
+/* Two simulations fed the same requests in lock step give the same results. */
+static void test_registry_two_sims_side_by_side(void **state)
+{
+    (void)state;
+    retsim_error err;
+    retsim_scenario *sc = NULL;
+    assert_int_equal(retsim_scenario_load_string(scenario_text, "t.ini", &sc, &err), 0);
+    retsim_sim *sims[2] = {retsim_sim_create(sc), retsim_sim_create(sc)};
+    uint64_t rng = 12345;
+    for (int step = 0; step < 20000; step++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        retsim_op o = (retsim_op)((rng >> 33) % 6);
+        char name[16], sub[16];
+        snprintf(name, sizeof name, "n%u", (unsigned)((rng >> 40) % 50));
+        snprintf(sub, sizeof sub, "s%u", (unsigned)((rng >> 50) % 3));
+        retsim_time t = (retsim_time)step * 17 * RETSIM_MS_PER_MINUTE;
+        retsim_result res[2];
+        for (int i = 0; i < 2; i++) {
+            retsim_registry *reg = retsim_sim_registry(sims[i]);
+            uint32_t s, slot;
+            const char *why;
+            assert_int_equal(retsim_registry_subscription(reg, sub, "", "", &s, &why), 0);
+            assert_int_equal(retsim_registry_name(reg, 0, s, RETSIM_NAME_NONE, name, true, &slot), 0);
+            assert_int_equal(retsim_kernel_run_until(retsim_sim_kernel(sims[i]), t), 0);
+            retsim_request rq = retsim_request_make(o, 0, s, slot);
+            assert_int_equal(retsim_registry_apply(reg, &rq, &res[i]), 0);
+        }
+        assert_int_equal(res[0].outcome, res[1].outcome);
+        assert_int_equal(res[0].after, res[1].after);
+        assert_int_equal(res[0].scheduled_purge, res[1].scheduled_purge);
+    }
+    for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
+        assert_int_equal(
+            retsim_metrics_total(retsim_sim_metrics(sims[0]), 0, RETSIM_OP_CREATE, (retsim_outcome)o),
+            retsim_metrics_total(retsim_sim_metrics(sims[1]), 0, RETSIM_OP_CREATE, (retsim_outcome)o));
+    }
+    assert_true(retsim_metrics_total(retsim_sim_metrics(sims[0]), 0, RETSIM_OP_AUTO_PURGE, RETSIM_OUT_OK) >
+                0);
+    retsim_sim_destroy(sims[0]);
+    retsim_sim_destroy(sims[1]);
+    retsim_scenario_destroy(sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_registry_window_is_half_open_whatever_the_event_order, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_registry_counts_follow_every_transition, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registry_subscription_attributes_are_fixed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registry_parent_paths, setup, teardown),
+        cmocka_unit_test(test_registry_two_sims_side_by_side),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

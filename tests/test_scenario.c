@@ -1,0 +1,156 @@
+/* Scenario files: values, defaults, overrides, and every class of bad input
+ * with the line and key it must name. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retsim/scenario.h"
+
+static void test_scenario_reads_values_and_defaults(void **state)
+{
+    (void)state;
+    const char *text = "; comment\n"
+                       "[scenario]\n"
+                       "name = demo\n"
+                       "[policy.apim]\n"
+                       "retention = 7d ; inline comment\n"
+                       "min_api_version = 2020-06-01-preview\n"
+                       "reuse_after_purge = owner_tenant\n"
+                       "reservation = 7d\n"
+                       "reservation.free = 30d\n"
+                       "purge_protection = yes\n";
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    assert_int_equal(retsim_scenario_load_string(text, "demo.ini", &sc, &err), 0);
+    assert_string_equal(sc->name, "demo");
+    assert_int_equal(sc->n_policies, 1);
+    const retsim_policy *p = &sc->policies[0];
+    assert_int_equal(p->retention_ms, 7 * RETSIM_MS_PER_DAY);
+    assert_int_equal(p->reuse_after_purge, RETSIM_REUSE_OWNER_TENANT);
+    assert_true(p->purge_protection);
+    assert_true(p->soft_delete); /* default */
+    assert_int_equal(p->name_scope, RETSIM_SCOPE_GLOBAL);
+    assert_int_equal(retsim_policy_reservation(p, "free"), 30 * RETSIM_MS_PER_DAY);
+    assert_int_equal(retsim_policy_reservation(p, "ea"), 7 * RETSIM_MS_PER_DAY);
+    int32_t v;
+    assert_int_equal(retsim_apiver_parse("2020-06-01", &v, NULL), 0);
+    assert_true(v > p->min_api_version);
+    assert_int_equal(retsim_apiver_parse("2020-05-31", &v, NULL), 0);
+    assert_true(v < p->min_api_version);
+
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.retention=24h", &err), 0);
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.reservation.free=1d", &err), 0);
+    assert_int_equal(sc->policies[0].retention_ms, 24 * RETSIM_MS_PER_HOUR);
+    assert_int_equal(retsim_policy_reservation(&sc->policies[0], "free"), RETSIM_MS_PER_DAY);
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.retention=soon", &err), RETSIM_EINPUT);
+    assert_int_equal(retsim_scenario_set(sc, "policy.nokind.retention=1d", &err), RETSIM_EINPUT);
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.colour=red", &err), RETSIM_EINPUT);
+    assert_string_equal(err.field, "colour");
+    assert_int_equal(retsim_scenario_set(sc, "noequals", &err), RETSIM_EUSAGE);
+    assert_int_equal(sc->policies[0].retention_ms, 24 * RETSIM_MS_PER_HOUR); /* failed sets change nothing */
+
+    /* the resolved scenario reads back to the same policies */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    assert_int_equal(retsim_scenario_write(sc, mem), 0);
+    fclose(mem);
+    retsim_scenario *again = NULL;
+    assert_int_equal(retsim_scenario_load_string(buf, "resolved", &again, &err), 0);
+    assert_memory_equal(&again->policies[0], &sc->policies[0], sizeof(retsim_policy));
+    free(buf);
+    retsim_scenario_destroy(again);
+    retsim_scenario_destroy(sc);
+}
+
+typedef struct bad_case {
+    const char *text;
+    long line;
+    const char *field;
+    const char *says; /* part of the message */
+} bad_case;
+
+static void test_scenario_bad_input_names_line_and_key(void **state)
+{
+    (void)state;
+    static const bad_case cases[] = {
+        {"[policy.a]\nretention = 48h\ncolour = red\n", 3, "colour", "unknown key"},
+        {"[policy.a]\nretention = 48 hours\n", 2, "retention", "expected a duration"},
+        {"[policy.a]\nretention = -5h\n", 2, "retention", "expected a duration"},
+        {"[policy.a]\nretention = 0\n", 0, "retention", "must be positive"},
+        {"[policy.a]\nname_scope = planet\n", 2, "name_scope", "expected one of global"},
+        {"[policy.a]\nsoft_delete = maybe\n", 2, "soft_delete", "expected true or false"},
+        {"[policy.a]\nretention = 1h\nretention = 2h\n", 3, "retention", "duplicate key"},
+        {"[weather]\nrain = yes\n", 1, "weather", "unknown section"},
+        {"[policy.a]\n[policy.b]\nparent = a\n[policy.c]\nretention = 1x\n", 5, "retention", "duration"},
+        {"retention = 1h\n", 1, "retention", "outside any section"},
+        {"[policy.a]\nparent = b\n", 2, "parent", "no [policy.b]"},
+        {"[policy.a]\nparent = b\n[policy.b]\nparent = a\n", 0, "parent", "cycle"},
+        {"[policy.a]\nname_scope = parent\n", 0, "name_scope", "needs a parent"},
+        {"[policy.a]\nmin_api_version = June\n", 2, "min_api_version", "API version"},
+        {"[policy.a]\nreservation.Free = 1d\n", 2, "reservation.Free", "subscription type"},
+        {"[policy.a]\nthis line has no equals sign\n", 2, "", "not an INI line"},
+        {"[scenario]\nname = x\n", 0, "", "at least one kind"},
+        {"[policy.A]\n", 1, "A", "a kind name uses"},
+        {"[policy.a]\nretention = 1h\n[policy.a]\nretention = 2h\n", 4, "retention", "duplicate key"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_scenario *sc = NULL;
+        retsim_error err;
+        retsim_error_clear(&err);
+        int rc = retsim_scenario_load_string(cases[i].text, "bad.ini", &sc, &err);
+        if (rc != RETSIM_EINPUT || err.line != cases[i].line || strcmp(err.field, cases[i].field) != 0 ||
+            strstr(err.msg, cases[i].says) == NULL || strcmp(err.file, "bad.ini") != 0) {
+            fail_msg("case %zu: rc %d line %ld field '%s' msg '%s'", i, rc, err.line, err.field, err.msg);
+        }
+        assert_null(sc);
+    }
+}
+
+static void test_scenario_long_line_and_missing_file(void **state)
+{
+    (void)state;
+    char text[600];
+    snprintf(text, sizeof text, "[policy.a]\n; %0300d\n", 0);
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    assert_int_equal(retsim_scenario_load_string(text, "long.ini", &sc, &err), RETSIM_EINPUT);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.msg, "longer than"));
+    assert_int_equal(retsim_scenario_load("/nonexistent/x.ini", &sc, &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "cannot open"));
+}
+
+static void test_scenario_bundled_files_load(void **state)
+{
+    (void)state;
+    static const char *files[] = {"apim.ini", "apim-2020-preview.ini", "compute-gallery.ini",
+                                  "key-vault.ini"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/scenarios/%s", RETSIM_SOURCE_DIR, files[i]);
+        retsim_scenario *sc = NULL;
+        retsim_error err;
+        if (retsim_scenario_load(path, &sc, &err) != 0) {
+            fail_msg("%s:%ld: %s", path, err.line, err.msg);
+        }
+        retsim_scenario_destroy(sc);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenario_reads_values_and_defaults),
+        cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
+        cmocka_unit_test(test_scenario_long_line_and_missing_file),
+        cmocka_unit_test(test_scenario_bundled_files_load),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
