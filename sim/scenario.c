@@ -267,6 +267,9 @@ static int apply(retsim_scenario *s, const char *section, const char *key, const
         }
         return 0;
     }
+    if (strcmp(section, "run") == 0) {
+        return 0; /* a manifest's record of the run: informational, so a manifest loads as a scenario */
+    }
     if (strncmp(section, "policy.", 7) != 0) {
         return retsim_error_set(err, RETSIM_EINPUT, file, line, section,
                                 "unknown section; expected [scenario] or [policy.<kind>]");
@@ -341,7 +344,7 @@ static void on_section_line(loader *ld, const char *line)
         if (policy_for(ld->s, section + 7, ld->path, ld->line, ld->err, true) < 0) {
             ld->failed = true;
         }
-    } else if (strcmp(section, "scenario") != 0) {
+    } else if (strcmp(section, "scenario") != 0 && strcmp(section, "run") != 0) {
         retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, section,
                          "unknown section; expected [scenario] or [policy.<kind>]");
         ld->failed = true;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian machine to a first result: install what is
+# missing, configure and build (Release, binary at build/retsim), then replay
+# the bundled API Management walkthrough into out/apim/.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libcmocka-dev libinih-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+echo "built build/retsim"
+echo
+echo "\$ build/retsim replay scenarios/apim.ini scenarios/traces/apim-walkthrough.csv --out out/apim"
+build/retsim replay scenarios/apim.ini scenarios/traces/apim-walkthrough.csv --out out/apim
+echo
+echo "outcomes (out/apim/outcomes.csv):"
+column -s, -t out/apim/outcomes.csv 2>/dev/null || cat out/apim/outcomes.csv
