@@ -66,7 +66,7 @@ typedef struct loader {
     bool line_too_long;
     uint64_t seen[RETSIM_MAX_KINDS];
     uint64_t seen_scenario;
-    long parent_line[RETSIM_MAX_KINDS];
+    long key_line[RETSIM_MAX_KINDS][N_POLICY_KEYS]; /* where each key was set, for cross-key errors */
     /* line source: a FILE or a string */
     FILE *file;
     const char *text;
@@ -312,11 +312,11 @@ static int handler(void *user, const char *section, const char *name, const char
         ld->failed = true;
         return 0;
     }
-    if (strncmp(section, "policy.", 7) == 0 && strcmp(name, "parent") == 0) {
+    int key = 0;
+    if (strncmp(section, "policy.", 7) == 0 && find_policy_key(name, &key) != NULL) {
         int ki = retsim_scenario_kind(ld->s, section + 7);
-        ki = ki < 0 ? ld->s->n_policies : ki;
-        if (ki < RETSIM_MAX_KINDS) {
-            ld->parent_line[ki] = ld->line;
+        if (ki >= 0) {
+            ld->key_line[ki][key] = ld->line;
         }
     }
     if (apply(ld->s, section, name, value, ld->path, ld->line, ld->err, ld->seen, &ld->seen_scenario, true) !=
@@ -405,8 +405,16 @@ static int has_cycle(const retsim_scenario *s, int start)
     return 1;
 }
 
-/* Cross-key checks; lines[] (may be NULL) locate the parent keys. */
-static int validate(retsim_scenario *s, const char *file, const long *parent_lines, retsim_error *err)
+/* The line a key was set on, 0 when unknown (defaults, --set). */
+static long line_of(const long (*lines)[N_POLICY_KEYS], int kind, const char *key)
+{
+    int k = 0;
+    return lines != NULL && find_policy_key(key, &k) != NULL ? lines[kind][k] : 0;
+}
+
+/* Cross-key checks; lines (may be NULL) locate the keys. */
+static int validate(retsim_scenario *s, const char *file, const long (*lines)[N_POLICY_KEYS],
+                    retsim_error *err)
 {
     if (s->n_policies == 0) {
         return retsim_error_set(err, RETSIM_EINPUT, file, 0, "",
@@ -414,7 +422,7 @@ static int validate(retsim_scenario *s, const char *file, const long *parent_lin
     }
     for (int i = 0; i < s->n_policies; i++) {
         retsim_policy *p = &s->policies[i];
-        long line = parent_lines != NULL ? parent_lines[i] : 0;
+        long line = line_of(lines, i, "parent");
         p->parent = -1;
         if (p->parent_kind[0] != '\0') {
             p->parent = retsim_scenario_kind(s, p->parent_kind);
@@ -428,15 +436,15 @@ static int validate(retsim_scenario *s, const char *file, const long *parent_lin
     for (int i = 0; i < s->n_policies; i++) {
         const retsim_policy *p = &s->policies[i];
         if (has_cycle(s, i)) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, 0, "parent",
+            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "parent"), "parent",
                                     "[policy.%s]: parent kinds form a cycle", p->kind);
         }
         if (p->name_scope == RETSIM_SCOPE_PARENT && p->parent < 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, 0, "name_scope",
+            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "name_scope"), "name_scope",
                                     "[policy.%s]: name_scope = parent needs a parent kind", p->kind);
         }
         if (p->soft_delete_supported && p->retention_ms <= 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, 0, "retention",
+            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "retention"), "retention",
                                     "[policy.%s]: retention must be positive when soft delete is "
                                     "supported (set soft_delete_supported = false instead)",
                                     p->kind);
@@ -460,7 +468,7 @@ static int load(loader *ld, retsim_scenario **out)
         rc = retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, rc > 0 ? rc : 0, "",
                               "not an INI line: expected [section], key = value, or a ; comment");
     } else {
-        rc = validate(s, ld->path, ld->parent_line, ld->err);
+        rc = validate(s, ld->path, (const long(*)[N_POLICY_KEYS])ld->key_line, ld->err);
     }
     if (rc != 0) {
         free(s);
@@ -522,6 +530,9 @@ int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error
         rc = validate(&copy, "--set", NULL, err);
     }
     if (rc != 0) {
+        if (err != NULL) {
+            snprintf(err->field, sizeof err->field, "%.63s", buf); /* the key as the user typed it */
+        }
         return rc;
     }
     *s = copy;

@@ -63,7 +63,7 @@ scenario_case negative "negative.ini:2: 'retention': expected a duration" $'[pol
 scenario_case bad_choice "bad_choice.ini:2: 'reuse_after_purge': expected one of" $'[policy.apim]\nreuse_after_purge = whoever'
 scenario_case bad_bool "bad_bool.ini:2: 'purge_protection': expected true or false" $'[policy.apim]\npurge_protection = 1.5'
 expect 2 "cannot open the scenario" -- replay "$work/missing.ini" "$work/good.csv" --out "$work/out"
-expect 2 "'policy.apim.retention'|retention" -- replay "$work/apim.ini" "$work/good.csv" --out "$work/out" --set policy.apim.retention=never
+expect 2 "'policy.apim.retention': expected a duration" -- replay "$work/apim.ini" "$work/good.csv" --out "$work/out" --set policy.apim.retention=never
 expect 2 "no \[policy.nokind\]" -- check "$work/apim.ini" --set policy.nokind.retention=1d
 
 # --- bad traces: file, line, column ---

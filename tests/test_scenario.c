@@ -51,7 +51,9 @@ static void test_scenario_reads_values_and_defaults(void **state)
     assert_int_equal(retsim_scenario_set(sc, "policy.apim.retention=soon", &err), RETSIM_EINPUT);
     assert_int_equal(retsim_scenario_set(sc, "policy.nokind.retention=1d", &err), RETSIM_EINPUT);
     assert_int_equal(retsim_scenario_set(sc, "policy.apim.colour=red", &err), RETSIM_EINPUT);
-    assert_string_equal(err.field, "colour");
+    assert_string_equal(err.field, "policy.apim.colour");
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.retention=0", &err), RETSIM_EINPUT);
+    assert_string_equal(err.field, "policy.apim.retention");
     assert_int_equal(retsim_scenario_set(sc, "noequals", &err), RETSIM_EUSAGE);
     assert_int_equal(sc->policies[0].retention_ms, 24 * RETSIM_MS_PER_HOUR); /* failed sets change nothing */
 
@@ -83,7 +85,7 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
         {"[policy.a]\nretention = 48h\ncolour = red\n", 3, "colour", "unknown key"},
         {"[policy.a]\nretention = 48 hours\n", 2, "retention", "expected a duration"},
         {"[policy.a]\nretention = -5h\n", 2, "retention", "expected a duration"},
-        {"[policy.a]\nretention = 0\n", 0, "retention", "must be positive"},
+        {"[policy.a]\nretention = 0\n", 2, "retention", "must be positive"},
         {"[policy.a]\nname_scope = planet\n", 2, "name_scope", "expected one of global"},
         {"[policy.a]\nsoft_delete = maybe\n", 2, "soft_delete", "expected true or false"},
         {"[policy.a]\nretention = 1h\nretention = 2h\n", 3, "retention", "duplicate key"},
@@ -91,8 +93,8 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
         {"[policy.a]\n[policy.b]\nparent = a\n[policy.c]\nretention = 1x\n", 5, "retention", "duration"},
         {"retention = 1h\n", 1, "retention", "outside any section"},
         {"[policy.a]\nparent = b\n", 2, "parent", "no [policy.b]"},
-        {"[policy.a]\nparent = b\n[policy.b]\nparent = a\n", 0, "parent", "cycle"},
-        {"[policy.a]\nname_scope = parent\n", 0, "name_scope", "needs a parent"},
+        {"[policy.a]\nparent = b\n[policy.b]\nparent = a\n", 2, "parent", "cycle"},
+        {"[policy.a]\nname_scope = parent\n", 2, "name_scope", "needs a parent"},
         {"[policy.a]\nmin_api_version = June\n", 2, "min_api_version", "API version"},
         {"[policy.a]\nreservation.Free = 1d\n", 2, "reservation.Free", "subscription type"},
         {"[policy.a]\nthis line has no equals sign\n", 2, "", "not an INI line"},
