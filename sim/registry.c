@@ -15,7 +15,14 @@ enum {
     F_WAS_SOFT_DELETED = 2,    /* PURGED after a soft delete: a restore is `expired` */
     F_SWITCH_SET = 4,          /* this instance sets the soft-delete switch itself */
     F_SWITCH_ON = 8,           /* ... and this is its value */
+    F_RESERVED = 16,           /* PURGED and counted as reserved until reserved_until */
 };
+
+typedef struct inventory {
+    uint64_t count, peak;
+    double area_ms;
+    retsim_time since; /* area is integrated up to here */
+} inventory;
 
 typedef struct slot {
     retsim_time deletion_time;
@@ -39,7 +46,8 @@ typedef struct subscription {
 
 struct retsim_registry {
     retsim_kernel *kernel;
-    uint32_t purge_type; /* kernel handler id of the automatic purge */
+    uint32_t purge_type;       /* kernel handler id of the automatic purge */
+    uint32_t reservation_type; /* ... and of the end of a reservation window */
     retsim_policy policies[RETSIM_MAX_KINDS];
     int n_kinds;
     retsim_names *names; /* resource names; id == slot index */
@@ -50,6 +58,7 @@ struct retsim_registry {
     uint32_t sub_cap;
     uint32_t *soft_by_sub; /* [sub * n_kinds + kind]: soft-deleted instances, for list_deleted */
     uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
+    inventory inv[RETSIM_MAX_KINDS][RETSIM_INV_COUNT];
     retsim_observer observer;
     void *observer_ctx;
 };
@@ -117,6 +126,7 @@ retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_
 /* ---- life cycle of the registry ---- */
 
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data);
+static void on_reservation_end(void *ctx, retsim_kernel *k, uint64_t data);
 
 retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k)
 {
@@ -135,7 +145,8 @@ retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel
     uint32_t none_type = 0;
     if (r->names == NULL || r->subs == NULL || r->tenants == NULL || r->types == NULL || r->regions == NULL ||
         retsim_names_intern(r->types, 0, "", 0, &none_type) != 0 ||
-        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0) {
+        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 ||
+        retsim_kernel_register(k, on_reservation_end, r, &r->reservation_type) != 0) {
         retsim_registry_destroy(r);
         return NULL;
     }
@@ -329,6 +340,26 @@ static const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
     return &r->policies[s->kind];
 }
 
+/* Integrate an inventory up to now, then move it by delta (+1 / -1). */
+static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
+{
+    inventory *v = &r->inv[kind][which];
+    retsim_time now = retsim_kernel_now(r->kernel);
+    v->area_ms += (double)v->count * (double)(now - v->since);
+    v->since = now;
+    v->count = delta > 0 ? v->count + 1 : v->count - 1;
+    if (v->count > v->peak) {
+        v->peak = v->count;
+    }
+}
+
+static int inv_of(retsim_state s)
+{
+    return s == RETSIM_STATE_ACTIVE         ? RETSIM_INV_ACTIVE
+           : s == RETSIM_STATE_SOFT_DELETED ? RETSIM_INV_SOFT_DELETED
+                                            : -1;
+}
+
 static void set_state(retsim_registry *r, slot *s, retsim_state to)
 {
     retsim_state from = (retsim_state)s->state;
@@ -336,6 +367,16 @@ static void set_state(retsim_registry *r, slot *s, retsim_state to)
         r->count[s->kind][from]--;
     }
     r->count[s->kind][to]++;
+    if (inv_of(from) >= 0) {
+        inventory_add(r, s->kind, (retsim_inv)inv_of(from), -1);
+    }
+    if (inv_of(to) >= 0) {
+        inventory_add(r, s->kind, (retsim_inv)inv_of(to), +1);
+    }
+    if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) { /* reused inside the window */
+        s->flags &= (uint8_t)~F_RESERVED;
+        inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
+    }
     if (s->parent != NONE) {
         slot *p = &r->slots[s->parent];
         p->active_children -= from == RETSIM_STATE_ACTIVE;
@@ -370,7 +411,7 @@ static void fill(const retsim_registry *r, retsim_result *res, retsim_op op, int
 }
 
 /* Move to PURGED at time `at`: the reservation window starts then. */
-static void purge_at(retsim_registry *r, uint32_t id, retsim_time at)
+static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
 {
     slot *s = &r->slots[id];
     if (s->purge_event != RETSIM_EVENT_NONE) {
@@ -380,6 +421,25 @@ static void purge_at(retsim_registry *r, uint32_t id, retsim_time at)
     const char *type = retsim_names_str(r->types, r->sub_info[s->owner_sub].type);
     s->reserved_until = at + retsim_policy_reservation(policy_of(r, s), type);
     set_state(r, s, RETSIM_STATE_PURGED);
+    if (s->reserved_until > retsim_kernel_now(r->kernel)) {
+        s->flags |= F_RESERVED;
+        inventory_add(r, s->kind, RETSIM_INV_RESERVED, +1);
+        /* the window's end is an event so the reserved count is right at every instant;
+         * if the name is reused first, the event finds the flag cleared and does nothing */
+        return retsim_kernel_schedule(r->kernel, s->reserved_until, r->reservation_type, id, NULL);
+    }
+    return 0;
+}
+
+static void on_reservation_end(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_registry *r = ctx;
+    slot *s = &r->slots[(uint32_t)data];
+    if ((s->flags & F_RESERVED) && s->state == RETSIM_STATE_PURGED &&
+        s->reserved_until <= retsim_kernel_now(k)) {
+        s->flags &= (uint8_t)~F_RESERVED;
+        inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
+    }
 }
 
 /* The automatic purge of a soft-deleted instance whose window has closed. */
@@ -389,7 +449,10 @@ static int auto_purge(retsim_registry *r, uint32_t id)
     retsim_result res;
     fill(r, &res, RETSIM_OP_AUTO_PURGE, s->kind, s->owner_sub, id);
     res.named = true;
-    purge_at(r, id, s->scheduled_purge);
+    int rc = purge_at(r, id, s->scheduled_purge);
+    if (rc != 0) {
+        return rc;
+    }
     res.outcome = RETSIM_OUT_OK;
     res.after = RETSIM_STATE_PURGED;
     res.deletion_time = s->deletion_time;
@@ -492,7 +555,7 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     s->owner_sub = rq->sub;
     s->home_region = rq->region;
     s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
-    s->flags = 0;
+    s->flags &= F_RESERVED; /* set_state below ends a reservation this create cuts short */
     if (rq->provisioning_failed) {
         s->flags |= F_FAILED_PROVISIONING;
     }
@@ -545,9 +608,8 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
         return schedule_purge(r, rq->slot);
     }
     s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
-    purge_at(r, rq->slot, now);
     *out = RETSIM_OUT_HARD_DELETED;
-    return 0;
+    return purge_at(r, rq->slot, now);
 }
 
 static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, retsim_result *res)
@@ -575,26 +637,30 @@ static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, r
     return RETSIM_OUT_OK;
 }
 
-static retsim_outcome do_purge(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+static int do_purge(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out)
 {
     const retsim_policy *p = &r->policies[rq->kind];
+    *out = RETSIM_OUT_NOT_FOUND;
     if (!p->purge_supported) {
-        return RETSIM_OUT_NOT_SUPPORTED;
+        *out = RETSIM_OUT_NOT_SUPPORTED;
+        return 0;
     }
     if (p->purge_needs_permission && !rq->purge_permission) {
-        return RETSIM_OUT_FORBIDDEN; /* authorization comes before the resource is looked at */
+        *out = RETSIM_OUT_FORBIDDEN; /* authorization comes before the resource is looked at */
+        return 0;
     }
     if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_SOFT_DELETED) {
-        return RETSIM_OUT_NOT_FOUND;
+        return 0;
     }
     slot *s = &r->slots[rq->slot];
     res->deletion_time = s->deletion_time;
     res->scheduled_purge = s->scheduled_purge;
     if (p->purge_protection) {
-        return RETSIM_OUT_PURGE_PROTECTED;
+        *out = RETSIM_OUT_PURGE_PROTECTED;
+        return 0;
     }
-    purge_at(r, rq->slot, retsim_kernel_now(r->kernel));
-    return RETSIM_OUT_OK;
+    *out = RETSIM_OUT_OK;
+    return purge_at(r, rq->slot, retsim_kernel_now(r->kernel));
 }
 
 static retsim_outcome do_get_deleted(retsim_registry *r, const retsim_request *rq, retsim_result *res)
@@ -697,7 +763,7 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
         out = do_restore(r, rq, res);
         break;
     case RETSIM_OP_PURGE:
-        out = do_purge(r, rq, res);
+        rc = do_purge(r, rq, res, &out);
         break;
     case RETSIM_OP_GET_DELETED:
         out = do_get_deleted(r, rq, res);
@@ -784,4 +850,25 @@ const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t typ
 uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state)
 {
     return state == RETSIM_STATE_ABSENT ? 0 : r->count[kind][state];
+}
+
+retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which)
+{
+    const inventory *v = &r->inv[kind][which];
+    retsim_time now = retsim_kernel_now(r->kernel);
+    retsim_inventory out = {v->count, v->peak, v->area_ms + (double)v->count * (double)(now - v->since)};
+    return out;
+}
+
+void retsim_registry_inventory_restart(retsim_registry *r)
+{
+    retsim_time now = retsim_kernel_now(r->kernel);
+    for (int k = 0; k < r->n_kinds; k++) {
+        for (int i = 0; i < RETSIM_INV_COUNT; i++) {
+            inventory *v = &r->inv[k][i];
+            v->area_ms = 0;
+            v->since = now;
+            v->peak = v->count;
+        }
+    }
 }

@@ -152,7 +152,14 @@ static void test_registry_counts_follow_every_transition(void **state)
     assert_int_equal(op(f, RETSIM_OP_PURGE, s2, b), RETSIM_OUT_OK);
     assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_PURGED), 1);
     assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_ACTIVE), 1);
-    assert_int_equal(retsim_kernel_pending(f->k), 0); /* restore and purge cancelled their purges */
+    /* restore and purge cancelled their automatic purges; what is left is the end of b's
+     * 7-day reservation window, after which no name is reserved */
+    assert_int_equal(retsim_kernel_pending(f->k), 1);
+    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 1);
+    assert_int_equal(retsim_kernel_run_until(f->k, RETSIM_TIME_NEVER), 0);
+    assert_int_equal(retsim_kernel_now(f->k), 7 * RETSIM_MS_PER_DAY);
+    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 0);
+    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).peak, 1);
     uint64_t outcomes = 0;
     for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
         outcomes += retsim_metrics_total(retsim_sim_metrics(f->sim), 0, RETSIM_OP_DELETE, (retsim_outcome)o);

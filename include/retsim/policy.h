@@ -75,6 +75,11 @@ typedef struct retsim_policy {
     bool restore_requires_home_region;
     retsim_children_block children_block_delete;
     bool failed_provisioning_blocks_delete;
+    /* cost: replicas per region, times the regions an instance spans */
+    int regions;
+    int replicas_active;
+    int replicas_soft_deleted;
+    double price_per_replica_hour;
 } retsim_policy;
 
 /* A policy with the defaults documented in scenarios/README: soft delete

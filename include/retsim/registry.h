@@ -191,4 +191,18 @@ const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t typ
 /* Instances of `kind` in `state` right now (ABSENT is not counted). O(1). */
 uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state);
 
+/* Inventory, integrated exactly over time: how many now, the most at once,
+ * and the time integral (instance-milliseconds) since the start. RESERVED
+ * counts purged names inside their reservation window. */
+typedef enum { RETSIM_INV_ACTIVE, RETSIM_INV_SOFT_DELETED, RETSIM_INV_RESERVED, RETSIM_INV_COUNT } retsim_inv;
+typedef struct retsim_inventory {
+    uint64_t now;
+    uint64_t peak;
+    double area_ms; /* exact while below 2^53 instance-ms (about 285 instance-years) */
+} retsim_inventory;
+/* As of the kernel's current time. O(1). */
+retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which);
+/* Forget peaks and integrals so far (the end of a warm-up period). O(kinds). */
+void retsim_registry_inventory_restart(retsim_registry *r);
+
 #endif
