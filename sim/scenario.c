@@ -1,158 +1,33 @@
-/* Scenario files: INI read with inih, one table of keys for parse and print. */
+/* Scenario files: INI read with inih; sections dispatch to the key tables in
+ * scenario_keys.c; cross-key checks once everything is read. */
 #include "retsim/scenario.h"
 
+#include "scenario_keys.h"
+
 #include <ini.h>
-#include <stddef.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { K_BOOL, K_DURATION, K_ENUM, K_APIVER, K_KIND } key_type;
+#define MAX_INSTANCES RETSIM_MAX_CHANGES /* >= RETSIM_MAX_KINDS */
+_Static_assert(RETSIM_MAX_CHANGES >= RETSIM_MAX_KINDS, "instances are indexed by kind or change");
 
-typedef struct key_def {
-    const char *name;
-    key_type type;
-    size_t offset;
-    const char *const *choices; /* K_ENUM: names in enum order, NULL-terminated */
-    const char *help;           /* what the key means, for error messages */
-} key_def;
+/* Where keys were set: for duplicate detection and for errors found later. */
+typedef struct key_lines {
+    uint64_t seen[SEC_COUNT][MAX_INSTANCES];
+    long line[SEC_COUNT][MAX_INSTANCES][MAX_KEYS];
+} key_lines;
 
-static const char *const scope_choices[] = {"global", "subscription", "parent", NULL};
-static const char *const reuse_choices[] = {"owner_subscription", "owner_tenant", "anyone", "nobody", NULL};
-static const char *const applies_choices[] = {"new_deletes", "all_soft_deleted", NULL};
-static const char *const block_choices[] = {"none", "soft_deleted", "any", NULL};
-
-_Static_assert(sizeof(retsim_name_scope) == sizeof(int), "enum fields are stored as int");
-_Static_assert(sizeof(retsim_reuse) == sizeof(int), "enum fields are stored as int");
-_Static_assert(sizeof(retsim_applies_to) == sizeof(int), "enum fields are stored as int");
-_Static_assert(sizeof(retsim_children_block) == sizeof(int), "enum fields are stored as int");
-
-#define F(field) offsetof(retsim_policy, field)
-static const key_def policy_keys[] = {
-    {"parent", K_KIND, F(parent_kind), NULL, "the kind this one lives inside"},
-    {"name_scope", K_ENUM, F(name_scope), scope_choices, "where a name must be unique"},
-    {"soft_delete_supported", K_BOOL, F(soft_delete_supported), NULL, "deletes can be soft at all"},
-    {"soft_delete", K_BOOL, F(soft_delete), NULL, "the kind-wide soft-delete switch"},
-    {"retention", K_DURATION, F(retention_ms), NULL, "how long a soft-deleted instance is kept"},
-    {"retention_mutable", K_BOOL, F(retention_mutable), NULL, "set_policy may change retention"},
-    {"retention_change_applies_to", K_ENUM, F(retention_change_applies_to), applies_choices,
-     "what a retention change does to instances already soft-deleted"},
-    {"min_api_version", K_APIVER, F(min_api_version), NULL, "oldest API version whose delete is soft"},
-    {"reuse_after_purge", K_ENUM, F(reuse_after_purge), reuse_choices, "who may take a purged name at once"},
-    {"reservation", K_DURATION, F(reservation_ms), NULL, "how long everyone else waits after purge"},
-    {"purge_supported", K_BOOL, F(purge_supported), NULL, "the kind has a purge operation"},
-    {"purge_needs_permission", K_BOOL, F(purge_needs_permission), NULL, "purge requires an extra permission"},
-    {"purge_protection", K_BOOL, F(purge_protection), NULL, "purge refused until retention ends"},
-    {"purge_protection_can_disable", K_BOOL, F(purge_protection_can_disable), NULL,
-     "set_policy may turn purge protection off"},
-    {"restore_requires_home_region", K_BOOL, F(restore_requires_home_region), NULL,
-     "a restore must name the home region"},
-    {"children_block_delete", K_ENUM, F(children_block_delete), block_choices,
-     "which children stop their parent from being deleted"},
-    {"failed_provisioning_blocks_delete", K_BOOL, F(failed_provisioning_blocks_delete), NULL,
-     "failed-provisioning instances cannot be deleted while soft delete is on"},
-};
-#undef F
-enum { N_POLICY_KEYS = sizeof policy_keys / sizeof policy_keys[0] };
-_Static_assert(N_POLICY_KEYS < 64, "seen-key masks are 64 bits");
-
-/* Loader state shared by the inih callbacks. */
 typedef struct loader {
     retsim_scenario *s;
     const char *path;
     long line;
     retsim_error *err;
     bool failed;
-    bool line_too_long;
-    uint64_t seen[RETSIM_MAX_KINDS];
-    uint64_t seen_scenario;
-    long key_line[RETSIM_MAX_KINDS][N_POLICY_KEYS]; /* where each key was set, for cross-key errors */
-    /* line source: a FILE or a string */
-    FILE *file;
-    const char *text;
+    key_lines *lines;
+    FILE *file;       /* line source: a FILE ... */
+    const char *text; /* ... or a string */
 } loader;
-
-static bool parse_bool(const char *v, bool *out)
-{
-    static const char *const yes[] = {"true", "yes", "on", "1"};
-    static const char *const no[] = {"false", "no", "off", "0"};
-    for (int i = 0; i < 4; i++) {
-        if (strcmp(v, yes[i]) == 0) {
-            *out = true;
-            return true;
-        }
-        if (strcmp(v, no[i]) == 0) {
-            *out = false;
-            return true;
-        }
-    }
-    return false;
-}
-
-static void join_choices(const char *const *choices, char *buf, size_t size)
-{
-    size_t n = 0;
-    buf[0] = '\0';
-    for (int i = 0; choices[i] != NULL && n < size; i++) {
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", choices[i]);
-    }
-}
-
-/* Set one policy key from text. Returns 0 or RETSIM_EINPUT with err filled. */
-static int set_policy_key(retsim_policy *p, const key_def *k, const char *value, const char *file, long line,
-                          const char *field, retsim_error *err)
-{
-    char *base = (char *)p;
-    const char *why = NULL;
-    switch (k->type) {
-    case K_BOOL: {
-        bool b;
-        if (!parse_bool(value, &b)) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, field,
-                                    "expected true or false (also yes/no, on/off), got '%s'", value);
-        }
-        memcpy(base + k->offset, &b, sizeof b);
-        return 0;
-    }
-    case K_DURATION: {
-        retsim_time t;
-        if (retsim_time_parse(value, &t, &why) != 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "%s, got '%s'", why, value);
-        }
-        memcpy(base + k->offset, &t, sizeof t);
-        return 0;
-    }
-    case K_ENUM:
-        for (int i = 0; k->choices[i] != NULL; i++) {
-            if (strcmp(value, k->choices[i]) == 0) {
-                memcpy(base + k->offset, &i, sizeof i);
-                return 0;
-            }
-        }
-        {
-            char list[256];
-            join_choices(k->choices, list, sizeof list);
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "expected one of %s, got '%s'",
-                                    list, value);
-        }
-    case K_APIVER: {
-        int32_t v = RETSIM_APIVER_ANY;
-        if (value[0] != '\0' && strcmp(value, "any") != 0 && retsim_apiver_parse(value, &v, &why) != 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "%s, or 'any'; got '%s'", why,
-                                    value);
-        }
-        memcpy(base + k->offset, &v, sizeof v);
-        return 0;
-    }
-    case K_KIND:
-        if (strlen(value) >= RETSIM_KIND_NAME_MAX) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "kind name too long");
-        }
-        snprintf(base + k->offset, RETSIM_KIND_NAME_MAX, "%s", value);
-        return 0;
-    }
-    return RETSIM_EINPUT;
-}
 
 static bool valid_ident(const char *s)
 {
@@ -177,44 +52,147 @@ int retsim_scenario_kind(const retsim_scenario *s, const char *kind)
     return -1;
 }
 
-/* Find or add the policy of `kind`. Returns its index or -1 (err set). */
-static int policy_for(retsim_scenario *s, const char *kind, const char *file, long line, retsim_error *err,
-                      bool may_add)
+bool retsim_scenario_has_workload(const retsim_scenario *s)
 {
-    int i = retsim_scenario_kind(s, kind);
-    if (i >= 0) {
-        return i;
+    for (int i = 0; i < s->n_policies; i++) {
+        if (s->workloads[i].enabled) {
+            return true;
+        }
     }
-    if (!may_add) {
-        retsim_error_set(err, RETSIM_EINPUT, file, line, kind, "no [policy.%s] section in the scenario",
-                         kind);
-        return -1;
-    }
-    if (!valid_ident(kind)) {
-        retsim_error_set(err, RETSIM_EINPUT, file, line, kind,
-                         "a kind name uses a-z, 0-9, '_' and '-' (at most %d characters)",
-                         RETSIM_KIND_NAME_MAX - 1);
-        return -1;
-    }
-    if (s->n_policies == RETSIM_MAX_KINDS) {
-        retsim_error_set(err, RETSIM_EINPUT, file, line, kind, "more than %d kinds", RETSIM_MAX_KINDS);
-        return -1;
-    }
-    retsim_policy_init(&s->policies[s->n_policies], kind);
-    return s->n_policies++;
+    return false;
 }
 
-static int set_reservation(retsim_policy *p, const char *sub_type, const char *value, const char *file,
-                           long line, const char *field, retsim_error *err)
+static void workload_init(retsim_workload *w)
+{
+    memset(w, 0, sizeof *w);
+    w->purge_permission_probability = 1;
+    w->soft_delete_on_probability = -1;
+}
+
+static void scenario_init(retsim_scenario *s)
+{
+    memset(s, 0, sizeof *s);
+    s->settings.horizon = 365 * RETSIM_MS_PER_DAY;
+    s->settings.seed = 1;
+    s->settings.sample_every = RETSIM_MS_PER_DAY;
+    s->population.subscriptions = 100;
+    retsim_error ignore;
+    (void)scenario_key_parse(&s->population,
+                             scenario_key_find(SEC_POPULATION, "subscription_types", &(int){0}), "default",
+                             NULL, &ignore);
+    (void)scenario_key_parse(&s->population, scenario_key_find(SEC_POPULATION, "regions", &(int){0}),
+                             "region-1", NULL, &ignore);
+    (void)scenario_key_parse(&s->population,
+                             scenario_key_find(SEC_POPULATION, "delete_api_versions", &(int){0}), "current",
+                             NULL, &ignore);
+}
+
+/* The section a name like "policy.apim" denotes, and the instance index
+ * (kind or change), creating the kind or change if may_add. -1 on error. */
+static int resolve_section(retsim_scenario *s, const char *section, section_kind *sec, bool may_add,
+                           const char *file, long line, retsim_error *err)
+{
+    static const struct {
+        const char *prefix;
+        section_kind sec;
+    } named[] = {{"policy.", SEC_POLICY}, {"workload.", SEC_WORKLOAD}, {"change.", SEC_CHANGE}};
+    static const struct {
+        const char *name;
+        section_kind sec;
+    } single[] = {{"scenario", SEC_SCENARIO},
+                  {"simulation", SEC_SIMULATION},
+                  {"population", SEC_POPULATION},
+                  {"run", SEC_RUN}};
+    for (size_t i = 0; i < sizeof single / sizeof single[0]; i++) {
+        if (strcmp(section, single[i].name) == 0) {
+            *sec = single[i].sec;
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        size_t len = strlen(named[i].prefix);
+        if (strncmp(section, named[i].prefix, len) != 0) {
+            continue;
+        }
+        const char *id = section + len;
+        *sec = named[i].sec;
+        if (!valid_ident(id)) {
+            retsim_error_set(err, RETSIM_EINPUT, file, line, section,
+                             "a name after '%s' uses a-z, 0-9, '_' and '-' (at most %d characters)",
+                             named[i].prefix, RETSIM_KIND_NAME_MAX - 1);
+            return -1;
+        }
+        if (*sec == SEC_CHANGE) {
+            for (int c = 0; c < s->n_changes; c++) {
+                if (strcmp(s->changes[c].label, id) == 0) {
+                    return c;
+                }
+            }
+            if (!may_add || s->n_changes == RETSIM_MAX_CHANGES) {
+                retsim_error_set(err, RETSIM_EINPUT, file, line, section,
+                                 may_add ? "more than 32 [change.*] sections" : "no such [change.*] section");
+                return -1;
+            }
+            retsim_change *c = &s->changes[s->n_changes];
+            memset(c, 0, sizeof *c);
+            snprintf(c->label, sizeof c->label, "%s", id);
+            c->kind = -1;
+            return s->n_changes++;
+        }
+        int k = retsim_scenario_kind(s, id);
+        if (k >= 0 || *sec == SEC_WORKLOAD) {
+            return k >= 0 ? k
+                          : (retsim_error_set(err, RETSIM_EINPUT, file, line, section,
+                                              "no [policy.%s] section before this one: a workload needs its "
+                                              "kind's policy first",
+                                              id),
+                             -1);
+        }
+        if (!may_add || s->n_policies == RETSIM_MAX_KINDS) {
+            retsim_error_set(err, RETSIM_EINPUT, file, line, section,
+                             may_add ? "more than 32 kinds" : "no [%s] section in the scenario", section);
+            return -1;
+        }
+        retsim_policy_init(&s->policies[s->n_policies], id);
+        workload_init(&s->workloads[s->n_policies]);
+        return s->n_policies++;
+    }
+    retsim_error_set(err, RETSIM_EINPUT, file, line, section,
+                     "unknown section; expected [scenario], [policy.<kind>], [simulation], [population], "
+                     "[workload.<kind>] or [change.<label>]");
+    return -1;
+}
+
+static void *section_base(retsim_scenario *s, section_kind sec, int index)
+{
+    switch (sec) {
+    case SEC_SCENARIO:
+        return s;
+    case SEC_POLICY:
+        return &s->policies[index];
+    case SEC_SIMULATION:
+        return &s->settings;
+    case SEC_POPULATION:
+        return &s->population;
+    case SEC_WORKLOAD:
+        return &s->workloads[index];
+    case SEC_CHANGE:
+        return &s->changes[index];
+    default:
+        return NULL;
+    }
+}
+
+static int set_reservation(retsim_policy *p, const char *sub_type, const char *value, retsim_error *err)
 {
     retsim_time t;
     const char *why = NULL;
     if (!valid_ident(sub_type)) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, line, field,
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
                                 "a subscription type uses a-z, 0-9, '_' and '-'");
     }
     if (retsim_time_parse(value, &t, &why) != 0) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "%s, got '%s'", why, value);
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, got '%s'", why, value);
     }
     for (int i = 0; i < p->n_reservations; i++) {
         if (strcmp(p->reservations[i].sub_type, sub_type) == 0) {
@@ -223,7 +201,7 @@ static int set_reservation(retsim_policy *p, const char *sub_type, const char *v
         }
     }
     if (p->n_reservations == RETSIM_MAX_RESERVATIONS) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, line, field, "more than %d per-type reservations",
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "more than %d per-type reservations",
                                 RETSIM_MAX_RESERVATIONS);
     }
     retsim_reservation *r = &p->reservations[p->n_reservations++];
@@ -232,72 +210,59 @@ static int set_reservation(retsim_policy *p, const char *sub_type, const char *v
     return 0;
 }
 
-static const key_def *find_policy_key(const char *name, int *index)
-{
-    for (int i = 0; i < N_POLICY_KEYS; i++) {
-        if (strcmp(policy_keys[i].name, name) == 0) {
-            *index = i;
-            return &policy_keys[i];
-        }
-    }
-    return NULL;
-}
-
-/* Apply key=value in a section; `seen` (may be NULL) catches duplicates. */
+/* Apply key=value in a section. lines (may be NULL) records and catches duplicates. */
 static int apply(retsim_scenario *s, const char *section, const char *key, const char *value,
-                 const char *file, long line, retsim_error *err, uint64_t *seen_by_kind,
-                 uint64_t *seen_scenario, bool may_add_kind)
+                 const char *file, long line, retsim_error *err, key_lines *lines, bool may_add)
 {
-    if (strcmp(section, "scenario") == 0) {
-        int bit = strcmp(key, "name") == 0 ? 1 : strcmp(key, "description") == 0 ? 2 : 0;
-        if (bit == 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
-                                    "unknown key in [scenario]; expected name or description");
-        }
-        if (seen_scenario != NULL && (*seen_scenario & (uint64_t)bit)) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, key, "duplicate key");
-        }
-        if (seen_scenario != NULL) {
-            *seen_scenario |= (uint64_t)bit;
-        }
-        if (bit == 1) {
-            snprintf(s->name, sizeof s->name, "%s", value);
-        } else {
-            snprintf(s->description, sizeof s->description, "%s", value);
-        }
-        return 0;
-    }
-    if (strcmp(section, "run") == 0) {
-        return 0; /* a manifest's record of the run: informational, so a manifest loads as a scenario */
-    }
-    if (strncmp(section, "policy.", 7) != 0) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, line, section,
-                                "unknown section; expected [scenario] or [policy.<kind>]");
-    }
-    int ki = policy_for(s, section + 7, file, line, err, may_add_kind);
-    if (ki < 0) {
+    section_kind sec;
+    int index = resolve_section(s, section, &sec, may_add, file, line, err);
+    if (index < 0) {
         return RETSIM_EINPUT;
     }
-    retsim_policy *p = &s->policies[ki];
-    if (strncmp(key, "reservation.", 12) == 0) {
-        return set_reservation(p, key + 12, value, file, line, key, err);
+    if (sec == SEC_RUN) {
+        return 0; /* a manifest's record of the run: informational, so a manifest loads as a scenario */
     }
-    int index = 0;
-    const key_def *k = find_policy_key(key, &index);
-    if (k == NULL) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
-                                "unknown key in [%s] (see scenarios/README.md for the keys)", section);
-    }
-    if (seen_by_kind != NULL) {
-        uint64_t bit = UINT64_C(1) << index;
-        if (seen_by_kind[ki] & bit) {
+    int rc;
+    if (sec == SEC_POLICY && strncmp(key, "reservation.", 12) == 0) {
+        rc = set_reservation(&s->policies[index], key + 12, value, err);
+    } else {
+        int ki = 0;
+        const key_def *k = scenario_key_find(sec, key, &ki);
+        if (k == NULL) {
             return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
-                                    "duplicate key (note: an indented line continues the previous "
-                                    "value)");
+                                    "unknown key in [%s] (scenarios/README.md lists the keys)", section);
         }
-        seen_by_kind[ki] |= bit;
+        if (lines != NULL) {
+            if (lines->seen[sec][index] & (UINT64_C(1) << ki)) {
+                return retsim_error_set(
+                    err, RETSIM_EINPUT, file, line, key,
+                    "duplicate key (note: an indented line continues the previous value)");
+            }
+            lines->seen[sec][index] |= UINT64_C(1) << ki;
+            lines->line[sec][index][ki] = line;
+        }
+        void *base = section_base(s, sec, index);
+        retsim_dist old_dist = {0};
+        if (k->type == K_DIST) {
+            memcpy(&old_dist, (char *)base + k->offset, sizeof old_dist);
+        }
+        rc = scenario_key_parse(base, k, value, s->dir, err);
+        if (rc == 0 && k->type == K_DIST) {
+            retsim_dist_free(&old_dist); /* replaced: free its empirical sample */
+        }
+        if (rc == 0 && sec == SEC_CHANGE) {
+            s->changes[index].change.set |= k->change_bit;
+        }
+        if (rc == 0 && sec == SEC_WORKLOAD) {
+            s->workloads[index].enabled = true;
+        }
     }
-    return set_policy_key(p, k, value, file, line, key, err);
+    if (rc != 0 && err != NULL) { /* the value parsers say what; this says where */
+        snprintf(err->file, sizeof err->file, "%s", file);
+        err->line = line;
+        snprintf(err->field, sizeof err->field, "%s", key);
+    }
+    return rc;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -308,19 +273,11 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (section[0] == '\0') {
         retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, name,
-                         "key outside any section; put it under [scenario] or [policy.<kind>]");
+                         "key outside any section; put it under a [section]");
         ld->failed = true;
         return 0;
     }
-    int key = 0;
-    if (strncmp(section, "policy.", 7) == 0 && find_policy_key(name, &key) != NULL) {
-        int ki = retsim_scenario_kind(ld->s, section + 7);
-        if (ki >= 0) {
-            ld->key_line[ki][key] = ld->line;
-        }
-    }
-    if (apply(ld->s, section, name, value, ld->path, ld->line, ld->err, ld->seen, &ld->seen_scenario, true) !=
-        0) {
+    if (apply(ld->s, section, name, value, ld->path, ld->line, ld->err, ld->lines, true) != 0) {
         ld->failed = true;
         return 0;
     }
@@ -340,14 +297,11 @@ static void on_section_line(loader *ld, const char *line)
     }
     char section[128];
     snprintf(section, sizeof section, "%.*s", (int)(end - line - 1), line + 1);
-    if (strncmp(section, "policy.", 7) == 0) {
-        if (policy_for(ld->s, section + 7, ld->path, ld->line, ld->err, true) < 0) {
-            ld->failed = true;
-        }
-    } else if (strcmp(section, "scenario") != 0 && strcmp(section, "run") != 0) {
-        retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, section,
-                         "unknown section; expected [scenario] or [policy.<kind>]");
+    section_kind sec;
+    if (resolve_section(ld->s, section, &sec, true, ld->path, ld->line, ld->err) < 0) {
         ld->failed = true;
+    } else if (sec == SEC_WORKLOAD) {
+        ld->s->workloads[retsim_scenario_kind(ld->s, section + 9)].enabled = true;
     }
 }
 
@@ -381,8 +335,7 @@ static char *reader(char *str, int num, void *stream)
     }
     ld->line++;
     on_section_line(ld, buf);
-    if (n >= (size_t)num - 1 && !ld->line_too_long && !ld->failed) {
-        ld->line_too_long = true;
+    if (n >= (size_t)num - 1 && !ld->failed) {
         ld->failed = true;
         retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, "", "line longer than %d characters",
                          num - 3);
@@ -393,73 +346,187 @@ static char *reader(char *str, int num, void *stream)
     return str;
 }
 
-static int has_cycle(const retsim_scenario *s, int start)
-{
-    int i = start;
-    for (int steps = 0; steps <= s->n_policies; steps++) {
-        i = s->policies[i].parent;
-        if (i < 0) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* The line a key was set on, 0 when unknown (defaults, --set). */
-static long line_of(const long (*lines)[N_POLICY_KEYS], int kind, const char *key)
+/* The line a key was set on (0: a default or --set). */
+static long line_of(const key_lines *lines, section_kind sec, int index, const char *key)
 {
     int k = 0;
-    return lines != NULL && find_policy_key(key, &k) != NULL ? lines[kind][k] : 0;
+    return lines != NULL && scenario_key_find(sec, key, &k) != NULL ? lines->line[sec][index][k] : 0;
 }
 
-/* Cross-key checks; lines (may be NULL) locate the keys. */
-static int validate(retsim_scenario *s, const char *file, const long (*lines)[N_POLICY_KEYS],
-                    retsim_error *err)
+static int invalid(retsim_error *err, const char *file, const key_lines *lines, section_kind sec, int index,
+                   const char *key, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+static int invalid(retsim_error *err, const char *file, const key_lines *lines, section_kind sec, int index,
+                   const char *key, const char *fmt, ...)
 {
-    if (s->n_policies == 0) {
-        return retsim_error_set(err, RETSIM_EINPUT, file, 0, "",
-                                "no [policy.<kind>] section: a scenario needs at least one kind");
-    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, sec, index, key), key, "%s", msg);
+}
+
+static int validate_policies(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
+{
     for (int i = 0; i < s->n_policies; i++) {
         retsim_policy *p = &s->policies[i];
-        long line = line_of(lines, i, "parent");
-        p->parent = -1;
-        if (p->parent_kind[0] != '\0') {
-            p->parent = retsim_scenario_kind(s, p->parent_kind);
-            if (p->parent < 0 || p->parent == i) {
-                return retsim_error_set(err, RETSIM_EINPUT, file, line, "parent",
-                                        "[policy.%s]: parent kind '%s' has no [policy.%s] section", p->kind,
-                                        p->parent_kind, p->parent_kind);
-            }
+        p->parent = p->parent_kind[0] != '\0' ? retsim_scenario_kind(s, p->parent_kind) : -1;
+        if (p->parent_kind[0] != '\0' && (p->parent < 0 || p->parent == i)) {
+            return invalid(err, file, lines, SEC_POLICY, i, "parent",
+                           "[policy.%s]: parent kind '%s' has no [policy.%s] section", p->kind,
+                           p->parent_kind, p->parent_kind);
         }
     }
     for (int i = 0; i < s->n_policies; i++) {
         const retsim_policy *p = &s->policies[i];
-        if (has_cycle(s, i)) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "parent"), "parent",
-                                    "[policy.%s]: parent kinds form a cycle", p->kind);
+        int k = i;
+        for (int steps = 0; k >= 0 && steps <= s->n_policies; steps++) {
+            k = s->policies[k].parent;
+        }
+        if (k >= 0) {
+            return invalid(err, file, lines, SEC_POLICY, i, "parent",
+                           "[policy.%s]: parent kinds form a cycle", p->kind);
         }
         if (p->name_scope == RETSIM_SCOPE_PARENT && p->parent < 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "name_scope"), "name_scope",
-                                    "[policy.%s]: name_scope = parent needs a parent kind", p->kind);
+            return invalid(err, file, lines, SEC_POLICY, i, "name_scope",
+                           "[policy.%s]: name_scope = parent needs a parent kind", p->kind);
         }
         if (p->soft_delete_supported && p->retention_ms <= 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, i, "retention"), "retention",
-                                    "[policy.%s]: retention must be positive when soft delete is "
-                                    "supported (set soft_delete_supported = false instead)",
-                                    p->kind);
+            return invalid(err, file, lines, SEC_POLICY, i, "retention",
+                           "[policy.%s]: retention must be positive when soft delete is supported (set "
+                           "soft_delete_supported = false instead)",
+                           p->kind);
         }
     }
     return 0;
 }
 
+static int validate_workloads(const retsim_scenario *s, const char *file, const key_lines *lines,
+                              retsim_error *err)
+{
+    for (int i = 0; i < s->n_policies; i++) {
+        const retsim_workload *w = &s->workloads[i];
+        const char *kind = s->policies[i].kind;
+        if (!w->enabled) {
+            continue;
+        }
+        if (w->per_parent > 0 && s->policies[i].parent < 0) {
+            return invalid(err, file, lines, SEC_WORKLOAD, i, "per_parent",
+                           "[workload.%s]: per_parent needs a kind with a parent", kind);
+        }
+        if (w->arrivals.per_ms <= 0 && w->per_parent == 0) {
+            return invalid(
+                err, file, lines, SEC_WORKLOAD, i, "arrivals",
+                "[workload.%s]: set arrivals (e.g. 100/d) or per_parent, or nothing is ever created", kind);
+        }
+        static const struct {
+            const char *prob, *dist;
+        } needs[] = {{"notice_probability", "restore_delay"},
+                     {"purge_probability", "purge_delay"},
+                     {"recreate_probability", "recreate_delay"}};
+        const double probs[] = {w->accidental_deletes.per_ms > 0 ? w->notice_probability : 0,
+                                w->purge_probability, w->recreate_probability};
+        const retsim_dist *dists[] = {&w->restore_delay, &w->purge_delay, &w->recreate_delay};
+        for (int n = 0; n < 3; n++) {
+            if (probs[n] > 0 && dists[n]->kind == RETSIM_DIST_NONE) {
+                return invalid(err, file, lines, SEC_WORKLOAD, i, needs[n].prob,
+                               "[workload.%s]: %s > 0 needs %s (e.g. exp(mean=2h))", kind, needs[n].prob,
+                               needs[n].dist);
+            }
+        }
+        if (w->retry_limit > 0 && w->retry_interval <= 0) {
+            return invalid(err, file, lines, SEC_WORKLOAD, i, "retry_limit",
+                           "[workload.%s]: retry_limit > 0 needs a positive retry_interval", kind);
+        }
+    }
+    return 0;
+}
+
+static int validate_run(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
+{
+    const retsim_settings *t = &s->settings;
+    if (t->horizon <= 0 || t->sample_every <= 0) {
+        return invalid(err, file, lines, SEC_SIMULATION, 0, t->horizon <= 0 ? "horizon" : "sample_every",
+                       "[simulation]: horizon and sample_every must be positive");
+    }
+    if (t->warmup >= t->horizon) {
+        return invalid(err, file, lines, SEC_SIMULATION, 0, "warmup",
+                       "[simulation]: warmup must be shorter than the horizon");
+    }
+    const retsim_population *p = &s->population;
+    if (p->tenants > p->subscriptions) {
+        return invalid(err, file, lines, SEC_POPULATION, 0, "tenants",
+                       "[population]: more tenants than subscriptions");
+    }
+    for (int i = 0; i < p->sub_types.n; i++) {
+        if (!valid_ident(p->sub_types.name[i])) {
+            return invalid(err, file, lines, SEC_POPULATION, 0, "subscription_types",
+                           "[population]: a subscription type uses a-z, 0-9, '_' and '-', got '%s'",
+                           p->sub_types.name[i]);
+        }
+    }
+    for (int i = 0; i < p->api_versions.n; i++) {
+        int32_t v;
+        if (strcmp(p->api_versions.name[i], "current") != 0 &&
+            retsim_apiver_parse(p->api_versions.name[i], &v, NULL) != 0) {
+            return invalid(
+                err, file, lines, SEC_POPULATION, 0, "delete_api_versions",
+                "[population]: expected API versions such as current:0.9, 2019-12-01:0.1; got '%s'",
+                p->api_versions.name[i]);
+        }
+    }
+    for (int c = 0; c < s->n_changes; c++) {
+        retsim_change *ch = &s->changes[c];
+        ch->kind = retsim_scenario_kind(s, ch->kind_name);
+        if (ch->kind < 0) {
+            return invalid(err, file, lines, SEC_CHANGE, c, "kind",
+                           "[change.%s]: kind '%s' has no [policy.%s]", ch->label, ch->kind_name,
+                           ch->kind_name);
+        }
+        if (ch->change.set == 0 || ch->change.set == RETSIM_CHANGE_APPLIES_TO) {
+            return invalid(err, file, lines, SEC_CHANGE, c, "at",
+                           "[change.%s]: set at least one of retention, soft_delete, purge_protection",
+                           ch->label);
+        }
+        if ((ch->change.set & RETSIM_CHANGE_RETENTION) && ch->change.retention_ms <= 0) {
+            return invalid(err, file, lines, SEC_CHANGE, c, "retention",
+                           "[change.%s]: retention must be positive", ch->label);
+        }
+    }
+    return 0;
+}
+
+static int validate(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
+{
+    if (s->n_policies == 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, file, 0, "",
+                                "no [policy.<kind>] section: a scenario needs at least one kind");
+    }
+    int rc = validate_policies(s, file, lines, err);
+    if (rc == 0) {
+        rc = validate_workloads(s, file, lines, err);
+    }
+    if (rc == 0) {
+        rc = validate_run(s, file, lines, err);
+    }
+    return rc;
+}
+
 static int load(loader *ld, retsim_scenario **out)
 {
-    retsim_scenario *s = calloc(1, sizeof *s);
-    if (s == NULL) {
+    retsim_scenario *s = malloc(sizeof *s);
+    ld->lines = calloc(1, sizeof *ld->lines);
+    if (s == NULL || ld->lines == NULL) {
+        free(s);
+        free(ld->lines);
         return retsim_error_set(ld->err, RETSIM_ENOMEM, ld->path, 0, "", "out of memory");
     }
+    scenario_init(s);
     snprintf(s->path, sizeof s->path, "%s", ld->path);
+    const char *slash = strrchr(ld->path, '/');
+    snprintf(s->dir, sizeof s->dir, "%.*s", slash != NULL ? (int)(slash - ld->path) : 1,
+             slash != NULL ? ld->path : ".");
     ld->s = s;
     int rc = ini_parse_stream(reader, ld, handler, ld);
     if (ld->failed) {
@@ -468,10 +535,11 @@ static int load(loader *ld, retsim_scenario **out)
         rc = retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, rc > 0 ? rc : 0, "",
                               "not an INI line: expected [section], key = value, or a ; comment");
     } else {
-        rc = validate(s, ld->path, (const long(*)[N_POLICY_KEYS])ld->key_line, ld->err);
+        rc = validate(s, ld->path, ld->lines, ld->err);
     }
+    free(ld->lines);
     if (rc != 0) {
-        free(s);
+        retsim_scenario_destroy(s);
         return rc;
     }
     *out = s;
@@ -496,9 +564,23 @@ int retsim_scenario_load_string(const char *text, const char *path, retsim_scena
     return load(&ld, out);
 }
 
+static void free_dists(retsim_scenario *s)
+{
+    for (int i = 0; i < s->n_policies; i++) {
+        retsim_workload *w = &s->workloads[i];
+        retsim_dist_free(&w->lifetime);
+        retsim_dist_free(&w->restore_delay);
+        retsim_dist_free(&w->purge_delay);
+        retsim_dist_free(&w->recreate_delay);
+    }
+}
+
 void retsim_scenario_destroy(retsim_scenario *s)
 {
-    free(s);
+    if (s != NULL) {
+        free_dists(s);
+        free(s);
+    }
 }
 
 int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error *err)
@@ -506,96 +588,111 @@ int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error
     char buf[512];
     snprintf(buf, sizeof buf, "%s", assignment);
     char *eq = strchr(buf, '=');
+    static const char expected[] = "expected section.key=value, e.g. policy.apim.retention=7d";
     if (eq == NULL || eq == buf) {
-        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, assignment,
-                                "expected section.key=value, e.g. policy.apim.retention=7d");
+        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, assignment, expected);
     }
     *eq = '\0';
     const char *value = eq + 1;
-    char section[128];
-    const char *key;
-    /* "policy.<kind>.<key>" (key may hold dots: reservation.free), or "<section>.<key>" */
-    const char *start = strncmp(buf, "policy.", 7) == 0 ? buf + 7 : buf;
-    const char *dot = strchr(start, '.');
-    if (dot == NULL || dot[1] == '\0' || (size_t)(dot - buf) >= sizeof section) {
-        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, buf,
-                                "expected section.key=value, e.g. policy.apim.retention=7d");
+    /* "<prefix>.<name>.<key>" for named sections (the key may hold dots:
+     * reservation.free), "<section>.<key>" for the others */
+    static const char *const prefixes[] = {"policy.", "workload.", "change."};
+    const char *start = buf;
+    for (size_t i = 0; i < 3; i++) {
+        if (strncmp(buf, prefixes[i], strlen(prefixes[i])) == 0) {
+            start = buf + strlen(prefixes[i]);
+        }
     }
-    memcpy(section, buf, (size_t)(dot - buf));
-    section[dot - buf] = '\0';
-    key = dot + 1;
-    retsim_scenario copy = *s;
-    int rc = apply(&copy, section, key, value, "--set", 0, err, NULL, NULL, false);
+    const char *dot = strchr(start, '.');
+    char section[128];
+    if (dot == NULL || dot[1] == '\0' || (size_t)(dot - buf) >= sizeof section) {
+        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, buf, expected);
+    }
+    snprintf(section, sizeof section, "%.*s", (int)(dot - buf), buf);
+    /* work on a copy; empirical samples are shared with it until one is replaced */
+    retsim_scenario *copy = malloc(sizeof *copy);
+    if (copy == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, "--set", 0, buf, "out of memory");
+    }
+    *copy = *s;
+    bool adds = strncmp(buf, "workload.", 9) == 0 || strncmp(buf, "change.", 7) == 0;
+    int rc = apply(copy, section, dot + 1, value, "--set", 0, err, NULL, adds);
     if (rc == 0) {
-        rc = validate(&copy, "--set", NULL, err);
+        rc = validate(copy, "--set", NULL, err);
     }
     if (rc != 0) {
         if (err != NULL) {
             snprintf(err->field, sizeof err->field, "%.63s", buf); /* the key as the user typed it */
         }
+        /* free only a sample the failed copy loaded itself */
+        for (int i = 0; i < copy->n_policies; i++) {
+            retsim_dist *cd[] = {&copy->workloads[i].lifetime, &copy->workloads[i].restore_delay,
+                                 &copy->workloads[i].purge_delay, &copy->workloads[i].recreate_delay};
+            retsim_dist *sd[] = {&s->workloads[i].lifetime, &s->workloads[i].restore_delay,
+                                 &s->workloads[i].purge_delay, &s->workloads[i].recreate_delay};
+            for (int d = 0; d < 4; d++) {
+                if (i >= s->n_policies || cd[d]->values != sd[d]->values) {
+                    retsim_dist_free(cd[d]);
+                }
+            }
+        }
+        free(copy);
         return rc;
     }
-    *s = copy;
+    *s = *copy; /* apply() already freed the sample a successful set replaced */
+    free(copy);
     return 0;
 }
 
-static void write_value(const retsim_policy *p, const key_def *k, FILE *out)
+static void write_keys(const void *base, section_kind sec, unsigned only_bits, FILE *out)
 {
-    const char *base = (const char *)p;
-    char buf[64];
-    switch (k->type) {
-    case K_BOOL: {
-        bool b;
-        memcpy(&b, base + k->offset, sizeof b);
-        fputs(b ? "true" : "false", out);
-        break;
-    }
-    case K_DURATION: {
-        retsim_time t;
-        memcpy(&t, base + k->offset, sizeof t);
-        retsim_time_format(t, buf, sizeof buf);
-        fputs(buf, out);
-        break;
-    }
-    case K_ENUM: {
-        int i;
-        memcpy(&i, base + k->offset, sizeof i);
-        fputs(k->choices[i], out);
-        break;
-    }
-    case K_APIVER: {
-        int32_t v;
-        memcpy(&v, base + k->offset, sizeof v);
-        fputs(v == RETSIM_APIVER_ANY ? "any" : retsim_apiver_format(v, buf, sizeof buf), out);
-        break;
-    }
-    case K_KIND:
-        fputs(base + k->offset, out);
-        break;
+    int n = 0;
+    const key_def *keys = scenario_keys(sec, &n);
+    for (int k = 0; k < n; k++) {
+        if ((keys[k].type == K_NAME && ((const char *)base + keys[k].offset)[0] == '\0') ||
+            (keys[k].change_bit != 0 && !(keys[k].change_bit & only_bits))) {
+            continue;
+        }
+        char value[512] = "";
+        FILE *mem = fmemopen(value, sizeof value - 1, "w");
+        if (mem != NULL) {
+            scenario_key_print(base, &keys[k], mem);
+            fclose(mem);
+        }
+        int width = fprintf(out, "%s = %s", keys[k].name, value);
+        fprintf(out, "%*s; %s\n", width < 44 ? 44 - width : 1, "", keys[k].help);
     }
 }
 
 int retsim_scenario_write(const retsim_scenario *s, FILE *out)
 {
-    fprintf(out, "[scenario]\nname = %s\ndescription = %s\n", s->name, s->description);
+    fprintf(out, "[scenario]\n");
+    write_keys(s, SEC_SCENARIO, 0, out);
     for (int i = 0; i < s->n_policies; i++) {
         const retsim_policy *p = &s->policies[i];
         fprintf(out, "\n[policy.%s]\n", p->kind);
-        for (int k = 0; k < N_POLICY_KEYS; k++) {
-            if (policy_keys[k].type == K_KIND && p->parent_kind[0] == '\0') {
-                continue;
-            }
-            int n = fprintf(out, "%s = ", policy_keys[k].name);
-            long start = ftell(out);
-            write_value(p, &policy_keys[k], out);
-            long width = n + (start >= 0 ? ftell(out) - start : 0);
-            fprintf(out, "%*s; %s\n", width < 44 ? (int)(44 - width) : 1, "", policy_keys[k].help);
-        }
+        write_keys(p, SEC_POLICY, 0, out);
         for (int r = 0; r < p->n_reservations; r++) {
             char buf[64];
             retsim_time_format(p->reservations[r].ms, buf, sizeof buf);
             fprintf(out, "reservation.%s = %s\n", p->reservations[r].sub_type, buf);
         }
+    }
+    if (retsim_scenario_has_workload(s)) {
+        fprintf(out, "\n[simulation]\n");
+        write_keys(&s->settings, SEC_SIMULATION, 0, out);
+        fprintf(out, "\n[population]\n");
+        write_keys(&s->population, SEC_POPULATION, 0, out);
+        for (int i = 0; i < s->n_policies; i++) {
+            if (s->workloads[i].enabled) {
+                fprintf(out, "\n[workload.%s]\n", s->policies[i].kind);
+                write_keys(&s->workloads[i], SEC_WORKLOAD, 0, out);
+            }
+        }
+    }
+    for (int c = 0; c < s->n_changes; c++) {
+        fprintf(out, "\n[change.%s]\n", s->changes[c].label);
+        write_keys(&s->changes[c], SEC_CHANGE, s->changes[c].change.set, out);
     }
     return ferror(out) ? RETSIM_EIO : 0;
 }

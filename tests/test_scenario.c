@@ -99,7 +99,7 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
         {"[policy.a]\nreservation.Free = 1d\n", 2, "reservation.Free", "subscription type"},
         {"[policy.a]\nthis line has no equals sign\n", 2, "", "not an INI line"},
         {"[scenario]\nname = x\n", 0, "", "at least one kind"},
-        {"[policy.A]\n", 1, "A", "a kind name uses"},
+        {"[policy.A]\n", 1, "policy.A", "uses a-z"},
         {"[policy.a]\nretention = 1h\n[policy.a]\nretention = 2h\n", 4, "retention", "duplicate key"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

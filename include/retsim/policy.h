@@ -82,6 +82,21 @@ typedef struct retsim_policy {
     double price_per_replica_hour;
 } retsim_policy;
 
+/* A set_policy request: which settings it changes (bits) and their values. */
+enum {
+    RETSIM_CHANGE_SOFT_DELETE = 1,
+    RETSIM_CHANGE_RETENTION = 2,
+    RETSIM_CHANGE_APPLIES_TO = 4,
+    RETSIM_CHANGE_PURGE_PROTECTION = 8,
+};
+typedef struct retsim_policy_change {
+    unsigned set;
+    bool soft_delete;
+    retsim_time retention_ms;
+    retsim_applies_to applies_to;
+    bool purge_protection;
+} retsim_policy_change;
+
 /* A policy with the defaults documented in scenarios/README: soft delete
  * supported and on, 48h retention, global names, purge supported without
  * permission checks, names free to anyone right after purge. */

@@ -94,21 +94,6 @@ const char *retsim_state_name(retsim_state s);
 /* Parse an operation name as written in traces (not auto_purge). 0 or RETSIM_EINPUT. */
 int retsim_op_parse(const char *text, retsim_op *out);
 
-/* A set_policy request: which settings it changes (bits) and their values. */
-enum {
-    RETSIM_CHANGE_SOFT_DELETE = 1,
-    RETSIM_CHANGE_RETENTION = 2,
-    RETSIM_CHANGE_APPLIES_TO = 4,
-    RETSIM_CHANGE_PURGE_PROTECTION = 8,
-};
-typedef struct retsim_policy_change {
-    unsigned set;
-    bool soft_delete;
-    retsim_time retention_ms;
-    retsim_applies_to applies_to;
-    bool purge_protection;
-} retsim_policy_change;
-
 typedef struct retsim_request {
     retsim_op op;
     int kind;

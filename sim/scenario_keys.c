@@ -1,0 +1,496 @@
+/* Scenario keys: one table per section, one parser and printer per value type. */
+#include "scenario_keys.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const scope_choices[] = {"global", "subscription", "parent", NULL};
+static const char *const reuse_choices[] = {"owner_subscription", "owner_tenant", "anyone", "nobody", NULL};
+static const char *const applies_choices[] = {"new_deletes", "all_soft_deleted", NULL};
+static const char *const block_choices[] = {"none", "soft_deleted", "any", NULL};
+
+_Static_assert(sizeof(retsim_name_scope) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_reuse) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_applies_to) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_children_block) == sizeof(int), "enum fields are stored as int");
+
+#define S(field) offsetof(retsim_scenario, field)
+static const key_def scenario_section[] = {
+    {"name", K_TEXT, S(name), NULL, 0, sizeof(((retsim_scenario *)0)->name), 0, "short name"},
+    {"description", K_TEXT, S(description), NULL, 0, sizeof(((retsim_scenario *)0)->description), 0,
+     "one line about it"},
+};
+#undef S
+
+#define P(field) offsetof(retsim_policy, field)
+static const key_def policy_section[] = {
+    {"parent", K_NAME, P(parent_kind), NULL, 0, 0, 0, "the kind this one lives inside"},
+    {"name_scope", K_ENUM, P(name_scope), scope_choices, 0, 0, 0, "where a name must be unique"},
+    {"soft_delete_supported", K_BOOL, P(soft_delete_supported), NULL, 0, 0, 0, "deletes can be soft at all"},
+    {"soft_delete", K_BOOL, P(soft_delete), NULL, 0, 0, 0, "the kind-wide soft-delete switch"},
+    {"retention", K_DURATION, P(retention_ms), NULL, 0, 0, 0, "how long a soft-deleted instance is kept"},
+    {"retention_mutable", K_BOOL, P(retention_mutable), NULL, 0, 0, 0, "set_policy may change retention"},
+    {"retention_change_applies_to", K_ENUM, P(retention_change_applies_to), applies_choices, 0, 0, 0,
+     "what a retention change does to instances already soft-deleted"},
+    {"min_api_version", K_APIVER, P(min_api_version), NULL, 0, 0, 0,
+     "oldest API version whose delete is soft"},
+    {"reuse_after_purge", K_ENUM, P(reuse_after_purge), reuse_choices, 0, 0, 0,
+     "who may take a purged name at once"},
+    {"reservation", K_DURATION, P(reservation_ms), NULL, 0, 0, 0, "how long everyone else waits after purge"},
+    {"purge_supported", K_BOOL, P(purge_supported), NULL, 0, 0, 0, "the kind has a purge operation"},
+    {"purge_needs_permission", K_BOOL, P(purge_needs_permission), NULL, 0, 0, 0,
+     "purge requires an extra permission"},
+    {"purge_protection", K_BOOL, P(purge_protection), NULL, 0, 0, 0, "purge refused until retention ends"},
+    {"purge_protection_can_disable", K_BOOL, P(purge_protection_can_disable), NULL, 0, 0, 0,
+     "set_policy may turn purge protection off"},
+    {"restore_requires_home_region", K_BOOL, P(restore_requires_home_region), NULL, 0, 0, 0,
+     "a restore must name the home region"},
+    {"children_block_delete", K_ENUM, P(children_block_delete), block_choices, 0, 0, 0,
+     "which children stop their parent from being deleted"},
+    {"failed_provisioning_blocks_delete", K_BOOL, P(failed_provisioning_blocks_delete), NULL, 0, 0, 0,
+     "failed-provisioning instances cannot be deleted while soft delete is on"},
+    {"regions", K_INT, P(regions), NULL, 1, 1000, 0, "regions an instance is replicated in"},
+    {"replicas_active", K_INT, P(replicas_active), NULL, 0, 1000000, 0, "replicas per region while active"},
+    {"replicas_soft_deleted", K_INT, P(replicas_soft_deleted), NULL, 0, 1000000, 0,
+     "replicas per region kept (and billed) while soft-deleted"},
+    {"price_per_replica_hour", K_PROB, P(price_per_replica_hour), NULL, 0, 0, 0,
+     "price of one replica for one hour (any currency)"},
+};
+#undef P
+
+#define T(field) offsetof(retsim_settings, field)
+static const key_def simulation_section[] = {
+    {"horizon", K_DURATION, T(horizon), NULL, 0, 0, 0, "how long a run simulates"},
+    {"seed", K_U64, T(seed), NULL, 0, 0, 0, "master seed (--seed overrides)"},
+    {"sample_every", K_DURATION, T(sample_every), NULL, 0, 0, 0, "time between timeseries.csv rows"},
+    {"warmup", K_DURATION, T(warmup), NULL, 0, 0, 0, "time left out of averages, rates and counts"},
+};
+#undef T
+
+#define O(field) offsetof(retsim_population, field)
+static const key_def population_section[] = {
+    {"subscriptions", K_INT, O(subscriptions), NULL, 1, 100000000, 0, "subscriptions that own resources"},
+    {"tenants", K_INT, O(tenants), NULL, 0, 100000000, 0, "tenants they belong to (0: one each)"},
+    {"subscription_types", K_CHOICES, O(sub_types), NULL, 0, 0, 0, "mix of subscription types"},
+    {"regions", K_CHOICES, O(regions), NULL, 0, 0, 0, "regions instances live in"},
+    {"delete_api_versions", K_CHOICES, O(api_versions), NULL, 0, 0, 0,
+     "API versions of the clients that delete (current = newest)"},
+};
+#undef O
+
+#define W(field) offsetof(retsim_workload, field)
+static const key_def workload_section[] = {
+    {"arrivals", K_RATE, W(arrivals), NULL, 0, 0, 0, "new names per unit of time (Poisson)"},
+    {"daily_profile", K_PROFILE, W(daily), NULL, 24, 0, 0, "24 relative weights, one per UTC hour"},
+    {"weekly_profile", K_PROFILE, W(weekly), NULL, 7, 0, 0, "7 relative weights, Monday first"},
+    {"per_parent", K_INT, W(per_parent), NULL, 0, 10000, 0, "instances created with each new parent"},
+    {"lifetime", K_DIST, W(lifetime), NULL, 0, 0, 0, "time from create to the owner's delete (none: kept)"},
+    {"accidental_deletes", K_RATE, W(accidental_deletes), NULL, 0, 0, 0,
+     "accidental deletes per active instance"},
+    {"notice_probability", K_PROB, W(notice_probability), NULL, 0, 0, 0,
+     "the owner notices an accidental delete and restores"},
+    {"restore_delay", K_DIST, W(restore_delay), NULL, 0, 0, 0, "from accidental delete to restore"},
+    {"purge_probability", K_PROB, W(purge_probability), NULL, 0, 0, 0, "an intentional delete is purged"},
+    {"purge_delay", K_DIST, W(purge_delay), NULL, 0, 0, 0, "from delete to purge"},
+    {"purge_permission_probability", K_PROB, W(purge_permission_probability), NULL, 0, 0, 0,
+     "the purging caller holds the purge permission"},
+    {"recreate_probability", K_PROB, W(recreate_probability), NULL, 0, 0, 0,
+     "the same name is created again after an intentional delete"},
+    {"recreate_delay", K_DIST, W(recreate_delay), NULL, 0, 0, 0, "from delete to the re-create"},
+    {"recreate_other_subscription_probability", K_PROB, W(recreate_other_subscription_probability), NULL, 0,
+     0, 0, "the re-create comes from another subscription"},
+    {"retry_interval", K_DURATION, W(retry_interval), NULL, 0, 0, 0,
+     "wait before retrying a refused create or delete"},
+    {"retry_limit", K_INT, W(retry_limit), NULL, 0, 1000000, 0, "retries before giving up"},
+    {"soft_delete_on_probability", K_PROB, W(soft_delete_on_probability), NULL, 0, 0, 0,
+     "an instance is created with its own soft-delete switch on (else off)"},
+    {"failed_provisioning_probability", K_PROB, W(failed_provisioning_probability), NULL, 0, 0, 0,
+     "an instance ends in failed provisioning"},
+};
+#undef W
+
+#define C(field) offsetof(retsim_change, field)
+static const key_def change_section[] = {
+    {"at", K_DURATION, C(at), NULL, 0, 0, 0, "when the change happens"},
+    {"kind", K_NAME, C(kind_name), NULL, 0, 0, 0, "the kind it changes"},
+    {"retention", K_DURATION, C(change.retention_ms), NULL, 0, 0, RETSIM_CHANGE_RETENTION, "new retention"},
+    {"applies_to", K_ENUM, C(change.applies_to), applies_choices, 0, 0, RETSIM_CHANGE_APPLIES_TO,
+     "which soft-deleted instances the new retention reaches"},
+    {"soft_delete", K_BOOL, C(change.soft_delete), NULL, 0, 0, RETSIM_CHANGE_SOFT_DELETE,
+     "turn soft delete on or off"},
+    {"purge_protection", K_BOOL, C(change.purge_protection), NULL, 0, 0, RETSIM_CHANGE_PURGE_PROTECTION,
+     "turn purge protection on or off"},
+};
+#undef C
+
+#define N(a) ((int)(sizeof a / sizeof a[0]))
+_Static_assert(N(workload_section) < 64 && N(policy_section) < 64, "seen-key masks are 64 bits");
+
+const key_def *scenario_keys(section_kind sec, int *n)
+{
+    switch (sec) {
+    case SEC_SCENARIO:
+        *n = N(scenario_section);
+        return scenario_section;
+    case SEC_POLICY:
+        *n = N(policy_section);
+        return policy_section;
+    case SEC_SIMULATION:
+        *n = N(simulation_section);
+        return simulation_section;
+    case SEC_POPULATION:
+        *n = N(population_section);
+        return population_section;
+    case SEC_WORKLOAD:
+        *n = N(workload_section);
+        return workload_section;
+    case SEC_CHANGE:
+        *n = N(change_section);
+        return change_section;
+    default:
+        *n = 0;
+        return NULL;
+    }
+}
+
+const key_def *scenario_key_find(section_kind sec, const char *name, int *index)
+{
+    int n = 0;
+    const key_def *keys = scenario_keys(sec, &n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(keys[i].name, name) == 0) {
+            *index = i;
+            return &keys[i];
+        }
+    }
+    return NULL;
+}
+
+static int bad(retsim_error *err, const char *fmt, const char *value)
+{
+    return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, fmt, value);
+}
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"true", "yes", "on", "1"};
+    static const char *const no[] = {"false", "no", "off", "0"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(v, yes[i]) == 0 || strcmp(v, no[i]) == 0) {
+            *out = strcmp(v, yes[i]) == 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool parse_double(const char *text, double *out)
+{
+    char *end = NULL;
+    *out = strtod(text, &end);
+    while (end != NULL && *end == ' ') {
+        end++;
+    }
+    return end != text && end != NULL && *end == '\0' && isfinite(*out);
+}
+
+/* "1000/d", "1/365d", "0.5/h", "0" */
+static int parse_rate(const char *value, retsim_rate *r, retsim_error *err)
+{
+    static const char expected[] = "expected a rate such as 1000/d, 0.5/h or 1/365d, got '%s'";
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", value);
+    char *slash = strchr(buf, '/');
+    double count;
+    retsim_time per = 1;
+    if (slash == NULL) {
+        if (!parse_double(buf, &count) || count != 0) {
+            return bad(err, expected, value);
+        }
+    } else {
+        *slash = '\0';
+        const char *unit = slash + 1;
+        char with_one[64];
+        if (*unit < '0' || *unit > '9') { /* "/d" means "/1d" */
+            snprintf(with_one, sizeof with_one, "1%s", unit);
+            unit = with_one;
+        }
+        if (!parse_double(buf, &count) || retsim_time_parse(unit, &per, NULL) != 0 || per <= 0) {
+            return bad(err, expected, value);
+        }
+    }
+    if (count < 0) {
+        return bad(err, "a rate cannot be negative, got '%s'", value);
+    }
+    r->per_ms = count / (double)per;
+    snprintf(r->text, sizeof r->text, "%s", value);
+    return 0;
+}
+
+static int parse_profile(const char *value, long n, retsim_profile *p, retsim_error *err)
+{
+    char buf[RETSIM_TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", value);
+    memset(p, 0, sizeof *p);
+    if (strcmp(value, "flat") == 0) {
+        return 0;
+    }
+    double sum = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') {
+            tok++;
+        }
+        if (p->n == n || !parse_double(tok, &p->weight[p->n]) || p->weight[p->n] < 0) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                    "expected %ld non-negative weights separated by commas, got '%s'", n,
+                                    value);
+        }
+        sum += p->weight[p->n++];
+    }
+    if (p->n != n || sum <= 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                "expected %ld non-negative weights (not all 0) separated by commas, got '%s'",
+                                n, value);
+    }
+    for (int i = 0; i < p->n; i++) { /* normalise to mean 1 */
+        p->weight[i] *= (double)n / sum;
+        p->max = p->weight[i] > p->max ? p->weight[i] : p->max;
+    }
+    snprintf(p->text, sizeof p->text, "%s", value);
+    return 0;
+}
+
+/* "ea:0.6, payg:0.3, free:0.1" or "eastus, westeurope" (equal weights) */
+static int parse_choices(const char *value, retsim_choices *c, retsim_error *err)
+{
+    char buf[RETSIM_TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", value);
+    memset(c, 0, sizeof *c);
+    double sum = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') {
+            tok++;
+        }
+        char *colon = strrchr(tok, ':');
+        double w = 1;
+        if (colon != NULL) {
+            *colon = '\0';
+            if (!parse_double(colon + 1, &w) || w < 0) {
+                return bad(err, "expected name:weight pairs such as ea:0.6, payg:0.4, got '%s'", value);
+            }
+        }
+        char *end = tok + strlen(tok);
+        while (end > tok && end[-1] == ' ') {
+            *--end = '\0';
+        }
+        if (c->n == RETSIM_MAX_CHOICES || tok[0] == '\0' || strlen(tok) >= RETSIM_KIND_NAME_MAX) {
+            return bad(err, "expected at most 16 names (with optional :weight) separated by commas, got '%s'",
+                       value);
+        }
+        snprintf(c->name[c->n], RETSIM_KIND_NAME_MAX, "%s", tok);
+        c->weight[c->n++] = w;
+        sum += w;
+    }
+    if (c->n == 0 || sum <= 0) {
+        return bad(err, "expected at least one name with a positive weight, got '%s'", value);
+    }
+    for (int i = 0; i < c->n; i++) {
+        c->weight[i] /= sum;
+    }
+    snprintf(c->text, sizeof c->text, "%s", value);
+    return 0;
+}
+
+static void join_choices(const char *const *choices, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int i = 0; choices[i] != NULL && n < size; i++) {
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", choices[i]);
+    }
+}
+
+int scenario_key_parse(void *vbase, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    char *at = (char *)vbase + k->offset;
+    const char *why = NULL;
+    switch (k->type) {
+    case K_BOOL: {
+        bool b;
+        if (!parse_bool(value, &b)) {
+            return bad(err, "expected true or false (also yes/no, on/off), got '%s'", value);
+        }
+        memcpy(at, &b, sizeof b);
+        return 0;
+    }
+    case K_DURATION: {
+        retsim_time t;
+        if (retsim_time_parse(value, &t, &why) != 0) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, got '%s'", why, value);
+        }
+        memcpy(at, &t, sizeof t);
+        return 0;
+    }
+    case K_ENUM:
+        for (int i = 0; k->choices[i] != NULL; i++) {
+            if (strcmp(value, k->choices[i]) == 0) {
+                memcpy(at, &i, sizeof i);
+                return 0;
+            }
+        }
+        {
+            char list[256];
+            join_choices(k->choices, list, sizeof list);
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "expected one of %s, got '%s'", list,
+                                    value);
+        }
+    case K_APIVER: {
+        int32_t v = RETSIM_APIVER_ANY;
+        if (value[0] != '\0' && strcmp(value, "any") != 0 && retsim_apiver_parse(value, &v, &why) != 0) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, or 'any'; got '%s'", why, value);
+        }
+        memcpy(at, &v, sizeof v);
+        return 0;
+    }
+    case K_NAME:
+    case K_TEXT: {
+        size_t size = k->type == K_NAME ? RETSIM_KIND_NAME_MAX : (size_t)k->hi;
+        if (strlen(value) >= size) {
+            return bad(err, "too long: '%.40s...'", value);
+        }
+        snprintf(at, size, "%s", value);
+        return 0;
+    }
+    case K_RATE:
+        return parse_rate(value, (retsim_rate *)(void *)at, err);
+    case K_PROB: {
+        double p;
+        bool price = strcmp(k->name, "price_per_replica_hour") == 0;
+        if (!parse_double(value, &p) || p < 0 || (!price && p > 1)) {
+            return bad(err,
+                       price ? "expected a price of 0 or more, got '%s'"
+                             : "expected a probability between 0 and 1, got '%s'",
+                       value);
+        }
+        memcpy(at, &p, sizeof p);
+        return 0;
+    }
+    case K_INT: {
+        char *end = NULL;
+        long v = strtol(value, &end, 10);
+        if (end == value || *end != '\0' || v < k->lo || v > k->hi) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                    "expected a whole number from %ld to %ld, got '%s'", k->lo, k->hi, value);
+        }
+        int i = (int)v;
+        memcpy(at, &i, sizeof i);
+        return 0;
+    }
+    case K_U64: {
+        char *end = NULL;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (end == value || *end != '\0' || value[0] == '-') {
+            return bad(err, "expected a whole number of 0 or more, got '%s'", value);
+        }
+        uint64_t u = v;
+        memcpy(at, &u, sizeof u);
+        return 0;
+    }
+    case K_DIST: {
+        retsim_dist d;
+        if (strcmp(value, "none") == 0) {
+            memset(&d, 0, sizeof d);
+            snprintf(d.text, sizeof d.text, "none");
+        } else if (retsim_dist_parse(value, dir, &d, err) != 0) {
+            return RETSIM_EINPUT;
+        }
+        memcpy(at, &d, sizeof d); /* the scenario frees empirical samples it replaces */
+        return 0;
+    }
+    case K_PROFILE:
+        return parse_profile(value, k->lo, (retsim_profile *)(void *)at, err);
+    case K_CHOICES:
+        return parse_choices(value, (retsim_choices *)(void *)at, err);
+    }
+    return RETSIM_EINPUT;
+}
+
+void scenario_key_print(const void *vbase, const key_def *k, FILE *out)
+{
+    const char *at = (const char *)vbase + k->offset;
+    char buf[64];
+    switch (k->type) {
+    case K_BOOL: {
+        bool b;
+        memcpy(&b, at, sizeof b);
+        fputs(b ? "true" : "false", out);
+        break;
+    }
+    case K_DURATION: {
+        retsim_time t;
+        memcpy(&t, at, sizeof t);
+        retsim_time_format(t, buf, sizeof buf);
+        fputs(buf, out);
+        break;
+    }
+    case K_ENUM: {
+        int i;
+        memcpy(&i, at, sizeof i);
+        fputs(k->choices[i], out);
+        break;
+    }
+    case K_APIVER: {
+        int32_t v;
+        memcpy(&v, at, sizeof v);
+        fputs(v == RETSIM_APIVER_ANY ? "any" : retsim_apiver_format(v, buf, sizeof buf), out);
+        break;
+    }
+    case K_NAME:
+    case K_TEXT:
+        fputs(at, out);
+        break;
+    case K_RATE:
+        fputs(((const retsim_rate *)(const void *)at)->text[0] ? ((const retsim_rate *)(const void *)at)->text
+                                                               : "0",
+              out);
+        break;
+    case K_PROB: {
+        double p, back;
+        memcpy(&p, at, sizeof p);
+        snprintf(buf, sizeof buf, "%.15g", p); /* shortest form that reads back the same */
+        if (sscanf(buf, "%lf", &back) != 1 || back != p) {
+            snprintf(buf, sizeof buf, "%.17g", p);
+        }
+        fputs(buf, out);
+        break;
+    }
+    case K_INT: {
+        int i;
+        memcpy(&i, at, sizeof i);
+        fprintf(out, "%d", i);
+        break;
+    }
+    case K_U64: {
+        uint64_t u;
+        memcpy(&u, at, sizeof u);
+        fprintf(out, "%llu", (unsigned long long)u);
+        break;
+    }
+    case K_DIST: {
+        const retsim_dist *d = (const retsim_dist *)(const void *)at;
+        fputs(d->kind == RETSIM_DIST_NONE ? "none" : d->text, out);
+        break;
+    }
+    case K_PROFILE: {
+        const retsim_profile *p = (const retsim_profile *)(const void *)at;
+        fputs(p->n ? p->text : "flat", out);
+        break;
+    }
+    case K_CHOICES:
+        fputs(((const retsim_choices *)(const void *)at)->text, out);
+        break;
+    }
+}

@@ -1,0 +1,58 @@
+/* Internal to the library: the table of scenario keys, section by section,
+ * and how each value type is parsed and printed. */
+#ifndef RETSIM_SCENARIO_KEYS_H
+#define RETSIM_SCENARIO_KEYS_H
+
+#include "retsim/scenario.h"
+
+#include <stddef.h>
+
+typedef enum {
+    SEC_SCENARIO,
+    SEC_POLICY,
+    SEC_SIMULATION,
+    SEC_POPULATION,
+    SEC_WORKLOAD,
+    SEC_CHANGE,
+    SEC_RUN,
+    SEC_COUNT
+} section_kind;
+
+typedef enum {
+    K_BOOL,
+    K_DURATION,
+    K_ENUM,
+    K_APIVER,
+    K_NAME, /* a kind or label: char[RETSIM_KIND_NAME_MAX] */
+    K_TEXT, /* free text: char[size] */
+    K_RATE,
+    K_PROB,
+    K_INT, /* int within [lo, hi] */
+    K_U64,
+    K_DIST,
+    K_PROFILE, /* lo: number of weights */
+    K_CHOICES,
+} key_type;
+
+typedef struct key_def {
+    const char *name;
+    key_type type;
+    size_t offset;
+    const char *const *choices; /* K_ENUM */
+    long lo, hi;                /* K_INT range; K_TEXT size; K_PROFILE length */
+    unsigned change_bit;        /* [change.*] keys: the setting they change */
+    const char *help;
+} key_def;
+
+#define MAX_KEYS 32
+
+/* The keys of a section kind. */
+const key_def *scenario_keys(section_kind sec, int *n);
+/* Find a key; *index gets its position. NULL if unknown. */
+const key_def *scenario_key_find(section_kind sec, const char *name, int *index);
+/* Parse value into base + k->offset. On error: RETSIM_EINPUT with err->msg set. */
+int scenario_key_parse(void *base, const key_def *k, const char *value, const char *dir, retsim_error *err);
+/* Print the value at base + k->offset. */
+void scenario_key_print(const void *base, const key_def *k, FILE *out);
+
+#endif
