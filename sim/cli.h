@@ -16,21 +16,29 @@ int cli_fail(const retsim_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Options shared by commands that load a scenario. */
+enum { OPT_OUT = 1, OPT_SEED = 2, OPT_EVENTS = 4, OPT_TRACE_OUT = 8, OPT_HORIZON = 16 };
+
 typedef struct cli_args {
     const char *positional[4];
     int n_positional;
     const char *sets[64];
     int n_sets;
     const char *out_dir;
+    const char *seed;
+    const char *trace_out;
+    const char *horizon;
+    bool events;
     bool help;
 } cli_args;
 
-/* Parse argv after the command name. Returns 0 or CLI_BAD_INPUT (printed). */
-int cli_parse(const char *command, int argc, char **argv, bool takes_out, cli_args *a);
+/* Parse argv after the command name, accepting the OPT_* options in `allowed`
+ * besides --set and --help. Returns 0 or CLI_BAD_INPUT (printed). */
+int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a);
 /* Load the scenario and apply every --set. Returns 0 or an exit code (printed). */
 int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out);
 
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
+int cli_run(int argc, char **argv);
 
 #endif

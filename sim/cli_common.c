@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,31 +24,56 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_BAD_INPUT;
 }
 
-int cli_parse(const char *command, int argc, char **argv, bool takes_out, cli_args *a)
+int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a)
 {
+    static const struct {
+        const char *name;
+        unsigned flag;
+        size_t offset; /* where a value goes; 0 for a switch */
+    } options[] = {{"--out", OPT_OUT, offsetof(cli_args, out_dir)},
+                   {"--seed", OPT_SEED, offsetof(cli_args, seed)},
+                   {"--trace-out", OPT_TRACE_OUT, offsetof(cli_args, trace_out)},
+                   {"--until", OPT_HORIZON, offsetof(cli_args, horizon)},
+                   {"--events", OPT_EVENTS, 0}};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
+        bool known = false;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            a->help = true;
-        } else if (strcmp(arg, "--set") == 0 || (takes_out && strcmp(arg, "--out") == 0)) {
+            a->help = known = true;
+        } else if (strcmp(arg, "--set") == 0) {
             if (i + 1 >= argc) {
-                return cli_usage_error(command, "%s needs a value", arg);
+                return cli_usage_error(command, "--set needs a value");
             }
-            if (arg[2] == 'o') {
-                a->out_dir = argv[++i];
-            } else if (a->n_sets == 64) {
+            if (a->n_sets == 64) {
                 return cli_usage_error(command, "at most 64 --set options");
-            } else {
-                a->sets[a->n_sets++] = argv[++i];
             }
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error(command, "unknown option '%s'", arg);
-        } else if (a->n_positional == 4) {
-            return cli_usage_error(command, "too many arguments");
-        } else {
-            a->positional[a->n_positional++] = arg;
+            a->sets[a->n_sets++] = argv[++i];
+            known = true;
         }
+        for (size_t o = 0; !known && o < sizeof options / sizeof options[0]; o++) {
+            if (strcmp(arg, options[o].name) != 0 || !(allowed & options[o].flag)) {
+                continue;
+            }
+            known = true;
+            if (options[o].offset == 0) {
+                a->events = true;
+            } else if (i + 1 >= argc) {
+                return cli_usage_error(command, "%s needs a value", arg);
+            } else {
+                memcpy((char *)a + options[o].offset, &argv[++i], sizeof(char *));
+            }
+        }
+        if (known) {
+            continue;
+        }
+        if (arg[0] == '-' && arg[1] != '\0') {
+            return cli_usage_error(command, "unknown option '%s'", arg);
+        }
+        if (a->n_positional == 4) {
+            return cli_usage_error(command, "too many arguments");
+        }
+        a->positional[a->n_positional++] = arg;
     }
     return 0;
 }

@@ -39,7 +39,7 @@ static const char check_help[] =
 int cli_replay(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("replay", argc, argv, true, &a);
+    int rc = cli_parse("replay", argc, argv, OPT_OUT, &a);
     if (rc != 0 || a.help) {
         fputs(replay_help, rc != 0 ? stderr : stdout);
         return rc;
@@ -71,7 +71,7 @@ int cli_replay(int argc, char **argv)
 int cli_check(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("check", argc, argv, false, &a);
+    int rc = cli_parse("check", argc, argv, 0, &a);
     if (rc != 0 || a.help) {
         fputs(check_help, rc != 0 ? stderr : stdout);
         return rc;

@@ -11,6 +11,7 @@ static const char usage[] =
     "A discrete-event simulator for cloud soft-delete retention.\n"
     "\n"
     "commands:\n"
+    "  run SCENARIO            simulate the scenario's workload and report\n"
     "  replay SCENARIO TRACE   replay a recorded workload, operation by operation\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "\n"
@@ -27,6 +28,9 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         printf("retsim %s\n", RETSIM_VERSION);
         return CLI_OK;
+    }
+    if (strcmp(argv[1], "run") == 0) {
+        return cli_run(argc - 2, argv + 2);
     }
     if (strcmp(argv[1], "replay") == 0) {
         return cli_replay(argc - 2, argv + 2);

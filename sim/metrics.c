@@ -12,6 +12,7 @@ struct retsim_metrics {
     int n_kinds;
     uint32_t n_types;
     uint64_t *counts; /* [type][kind][op][outcome] */
+    retsim_sojourn sojourn[RETSIM_MAX_KINDS];
 };
 
 static size_t block(const retsim_metrics *m)
@@ -55,7 +56,36 @@ int retsim_metrics_observe(retsim_metrics *m, const retsim_registry *r, const re
         m->n_types = n;
     }
     m->counts[index_of(m, res->kind, res->op, res->outcome, type)]++;
+    if (res->before == RETSIM_STATE_SOFT_DELETED && res->after != RETSIM_STATE_SOFT_DELETED) {
+        double d = (double)(res->time - res->deletion_time);
+        retsim_sojourn *s = &m->sojourn[res->kind];
+        s->n++;
+        s->sum_ms += d;
+        s->sum_sq_ms += d * d;
+    }
     return 0;
+}
+
+retsim_sojourn retsim_metrics_soft_deleted_time(const retsim_metrics *m, int kind)
+{
+    if (kind >= 0) {
+        return m->sojourn[kind];
+    }
+    retsim_sojourn all = {0, 0, 0};
+    for (int k = 0; k < m->n_kinds; k++) {
+        all.n += m->sojourn[k].n;
+        all.sum_ms += m->sojourn[k].sum_ms;
+        all.sum_sq_ms += m->sojourn[k].sum_sq_ms;
+    }
+    return all;
+}
+
+void retsim_metrics_reset(retsim_metrics *m)
+{
+    if (m->counts != NULL) {
+        memset(m->counts, 0, (size_t)m->n_types * block(m) * sizeof *m->counts);
+    }
+    memset(m->sojourn, 0, sizeof m->sojourn);
 }
 
 uint64_t retsim_metrics_count(const retsim_metrics *m, int kind, retsim_op op, retsim_outcome o,

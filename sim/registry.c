@@ -58,7 +58,7 @@ struct retsim_registry {
     uint32_t sub_cap;
     uint32_t *soft_by_sub; /* [sub * n_kinds + kind]: soft-deleted instances, for list_deleted */
     uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
-    inventory inv[RETSIM_MAX_KINDS][RETSIM_INV_COUNT];
+    inventory inv[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT]; /* the last row: all kinds */
     retsim_observer observer;
     void *observer_ctx;
 };
@@ -341,16 +341,21 @@ static const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
 }
 
 /* Integrate an inventory up to now, then move it by delta (+1 / -1). */
-static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
+static void inventory_move(inventory *v, retsim_time now, int delta)
 {
-    inventory *v = &r->inv[kind][which];
-    retsim_time now = retsim_kernel_now(r->kernel);
     v->area_ms += (double)v->count * (double)(now - v->since);
     v->since = now;
     v->count = delta > 0 ? v->count + 1 : v->count - 1;
     if (v->count > v->peak) {
         v->peak = v->count;
     }
+}
+
+static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
+{
+    retsim_time now = retsim_kernel_now(r->kernel);
+    inventory_move(&r->inv[kind][which], now, delta);
+    inventory_move(&r->inv[RETSIM_MAX_KINDS][which], now, delta);
 }
 
 static int inv_of(retsim_state s)
@@ -805,6 +810,11 @@ retsim_state retsim_registry_state(const retsim_registry *r, uint32_t id)
     return id != NONE ? (retsim_state)r->slots[id].state : RETSIM_STATE_ABSENT;
 }
 
+int retsim_registry_slot_kind(const retsim_registry *r, uint32_t id)
+{
+    return r->slots[id].kind;
+}
+
 const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t id)
 {
     return id != NONE ? retsim_names_str(r->names, id) : "";
@@ -854,7 +864,7 @@ uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state 
 
 retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which)
 {
-    const inventory *v = &r->inv[kind][which];
+    const inventory *v = &r->inv[kind >= 0 ? kind : RETSIM_MAX_KINDS][which];
     retsim_time now = retsim_kernel_now(r->kernel);
     retsim_inventory out = {v->count, v->peak, v->area_ms + (double)v->count * (double)(now - v->since)};
     return out;
@@ -863,7 +873,7 @@ retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, r
 void retsim_registry_inventory_restart(retsim_registry *r)
 {
     retsim_time now = retsim_kernel_now(r->kernel);
-    for (int k = 0; k < r->n_kinds; k++) {
+    for (int k = 0; k <= RETSIM_MAX_KINDS; k++) {
         for (int i = 0; i < RETSIM_INV_COUNT; i++) {
             inventory *v = &r->inv[k][i];
             v->area_ms = 0;

@@ -17,7 +17,8 @@
     X(ENOMEM, -3, "out of memory")                                                                           \
     X(EIO, -4, "input/output error")                                                                         \
     X(ENOTFOUND, -5, "not found")                                                                            \
-    X(ERANGE, -6, "value out of range")
+    X(ERANGE, -6, "value out of range")                                                                      \
+    X(EINTR, -7, "interrupted")
 
 enum {
 #define RETSIM_X_(name, value, text) RETSIM_##name = value,

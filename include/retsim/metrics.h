@@ -26,6 +26,17 @@ uint64_t retsim_metrics_count(const retsim_metrics *m, int kind, retsim_op op, r
 /* Summed over subscription types. */
 uint64_t retsim_metrics_total(const retsim_metrics *m, int kind, retsim_op op, retsim_outcome o);
 
+/* Time spent soft-deleted by instances that left SOFT_DELETED (restored or
+ * purged) since the start or the last reset, per kind (-1: all). */
+typedef struct retsim_sojourn {
+    uint64_t n;
+    double sum_ms, sum_sq_ms;
+} retsim_sojourn;
+retsim_sojourn retsim_metrics_soft_deleted_time(const retsim_metrics *m, int kind);
+
+/* Zero every count (the end of a warm-up period). */
+void retsim_metrics_reset(retsim_metrics *m);
+
 /* outcomes.csv: kind,op,outcome,sub_type,count — non-zero rows, in kind
  * (scenario order), op, outcome (SEMANTICS order), type (first seen) order. */
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);

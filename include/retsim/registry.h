@@ -165,6 +165,7 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
 const retsim_policy *retsim_registry_policy(const retsim_registry *r, int kind);
 int retsim_registry_kinds(const retsim_registry *r);
 retsim_state retsim_registry_state(const retsim_registry *r, uint32_t slot);
+int retsim_registry_slot_kind(const retsim_registry *r, uint32_t slot);
 const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t slot);
 /* Write the parent path of a slot ("g1/img1", "" for none) into buf. */
 const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t slot, char *buf, size_t size);
@@ -185,7 +186,7 @@ typedef struct retsim_inventory {
     uint64_t peak;
     double area_ms; /* exact while below 2^53 instance-ms (about 285 instance-years) */
 } retsim_inventory;
-/* As of the kernel's current time. O(1). */
+/* As of the kernel's current time; kind -1 for all kinds together. O(1). */
 retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which);
 /* Forget peaks and integrals so far (the end of a warm-up period). O(kinds). */
 void retsim_registry_inventory_restart(retsim_registry *r);

@@ -1,0 +1,44 @@
+/* retsim/run.h — one generated run of a scenario, from start to outputs.
+ *
+ * Builds a simulation and a workload generator, runs the kernel to the
+ * horizon (resetting every counter at the end of the warm-up), samples the
+ * inventory every sample_every into timeseries.csv, and writes, all or
+ * nothing, into the output folder:
+ *   summary.csv      one row per kind (and "all"): every headline metric
+ *   outcomes.csv     counts by kind, op, outcome, subscription type
+ *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
+ *                    replicas_live,replicas_retained,cost_per_hour
+ *   manifest         the run and the resolved scenario
+ *   events.csv       with events: every operation (as replay writes it)
+ * and, with trace_out, the generated operations as a replayable trace.
+ * Same scenario and seed: byte-identical files. */
+#ifndef RETSIM_RUN_H
+#define RETSIM_RUN_H
+
+#include "retsim/error.h"
+#include "retsim/scenario.h"
+#include "retsim/summary.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct retsim_run_options {
+    uint64_t seed;            /* master seed */
+    uint32_t replication;     /* stream family: 0 for a single run */
+    const char *out_dir;      /* NULL: write no files (experiments) */
+    bool events;              /* write events.csv */
+    const char *trace_out;    /* write the generated operations here (NULL: no) */
+    bool progress;            /* report progress on stderr */
+    const volatile int *stop; /* set non-zero (from a signal handler) to stop early; may be NULL */
+} retsim_run_options;
+
+typedef struct retsim_run_stats {
+    uint64_t events;     /* kernel events run */
+    double wall_seconds; /* not part of any output file: not deterministic */
+} retsim_run_stats;
+
+/* Run the scenario; *summary (may be NULL) receives the headline metrics. */
+int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
+               retsim_run_stats *stats, retsim_error *err);
+
+#endif

@@ -1,0 +1,98 @@
+/* retsim/summary.h — the headline metrics of a run, one list for every output.
+ *
+ * Each metric is computed per kind and, when a scenario has several kinds,
+ * for all kinds together ("all"). Counts, rates and averages cover the
+ * measured period: after the warm-up, to the horizon. Values that do not
+ * exist (a recovery rate with no restores, generator counts in a replay)
+ * are NaN and written as empty CSV cells. */
+#ifndef RETSIM_SUMMARY_H
+#define RETSIM_SUMMARY_H
+
+#include "retsim/sim.h"
+#include "retsim/workload.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* X(id, column, meaning) — column names carry units where they have one. */
+#define RETSIM_SUMMARY_METRICS(X)                                                                            \
+    X(CREATES, "creates", "create requests")                                                                 \
+    X(CREATES_OK, "creates_ok", "creates that made an instance")                                             \
+    X(CONFLICTS_ACTIVE, "conflicts_active", "creates refused: the name is in use")                           \
+    X(CONFLICTS_SOFT_DELETED, "conflicts_soft_deleted", "creates refused: the name is soft-deleted")         \
+    X(CONFLICTS_RESERVED, "conflicts_reserved", "creates refused: the name is reserved after purge")         \
+    X(NAME_CONFLICT_RATE, "name_conflict_rate", "refused creates / creates")                                 \
+    X(DELETES_SOFT, "deletes_soft", "deletes that soft-deleted")                                             \
+    X(DELETES_HARD, "deletes_hard", "deletes that purged at once")                                           \
+    X(DELETES_BLOCKED, "deletes_blocked", "deletes refused (children, failed provisioning)")                 \
+    X(ACCIDENTAL_DELETES, "accidental_deletes", "accidental deletes that deleted")                           \
+    X(ACCIDENTAL_HARD_DELETES, "accidental_hard_deletes", "... of which hard: lost at once")                 \
+    X(UNNOTICED_DELETES, "unnoticed_deletes", "accidental soft deletes nobody tried to restore")             \
+    X(RESTORES, "restores", "restore requests")                                                              \
+    X(RESTORES_OK, "restores_ok", "restores in time")                                                        \
+    X(RESTORES_EXPIRED, "restores_expired", "restores too late: the retention had run out")                  \
+    X(RECOVERY_RATE, "recovery_rate", "restores_ok / restores")                                              \
+    X(DATA_LOSS, "data_loss", "restores_expired + accidental_hard_deletes")                                  \
+    X(PURGES_EXPLICIT, "purges_explicit", "purge requests that purged")                                      \
+    X(PURGES_FORBIDDEN, "purges_forbidden", "purges refused: no permission")                                 \
+    X(PURGES_PROTECTED, "purges_protected", "purges refused: purge protection")                              \
+    X(PURGES_NOT_SUPPORTED, "purges_not_supported", "purges of a kind without purge")                        \
+    X(PURGES_AUTOMATIC, "purges_automatic", "instances purged when retention ran out")                       \
+    X(RECREATES, "recreates", "re-creates of a deleted name (first attempts)")                               \
+    X(RECREATES_OK, "recreates_ok", "re-creates that got the name")                                          \
+    X(RECREATES_ABANDONED, "recreates_abandoned", "re-creates given up after the retries")                   \
+    X(CREATE_RETRIES, "create_retries", "re-create attempts after a refusal")                                \
+    X(RECREATE_DELAY_MEAN_H, "recreate_delay_mean_h", "delete to successful re-create, mean, hours")         \
+    X(RECREATE_DELAY_P50_H, "recreate_delay_p50_h", "... median, hours")                                     \
+    X(RECREATE_DELAY_P90_H, "recreate_delay_p90_h", "... 90th percentile, hours")                            \
+    X(RECREATE_DELAY_P99_H, "recreate_delay_p99_h", "... 99th percentile, hours")                            \
+    X(DELETES_ABANDONED, "deletes_abandoned", "intentional deletes given up after the retries")              \
+    X(ACTIVE_AVG, "active_avg", "ACTIVE instances, time average")                                            \
+    X(ACTIVE_PEAK, "active_peak", "ACTIVE instances, most at once")                                          \
+    X(SOFT_DELETED_AVG, "soft_deleted_avg", "SOFT_DELETED instances, time average")                          \
+    X(SOFT_DELETED_PEAK, "soft_deleted_peak", "SOFT_DELETED instances, most at once")                        \
+    X(RESERVED_AVG, "reserved_avg", "purged names inside their reservation window, time average")            \
+    X(RESERVED_PEAK, "reserved_peak", "... most at once")                                                    \
+    X(SOFT_DELETES_PER_DAY, "soft_deletes_per_day", "soft deletes per day")                                  \
+    X(SOFT_DELETED_TIME_MEAN_H, "soft_deleted_time_mean_h",                                                  \
+      "time from soft delete to restore or purge, hours")                                                    \
+    X(REPLICA_HOURS_LIVE, "replica_hours_live", "replica-hours of ACTIVE instances")                         \
+    X(REPLICA_HOURS_RETAINED, "replica_hours_retained", "replica-hours kept for SOFT_DELETED instances")     \
+    X(COST_LIVE, "cost_live", "replica_hours_live x price")                                                  \
+    X(COST_RETAINED, "cost_retained", "replica_hours_retained x price: what retention costs")                \
+    X(COST_TOTAL, "cost_total", "cost_live + cost_retained")                                                 \
+    X(RETENTION_COST_SHARE, "retention_cost_share", "cost_retained / cost_total")
+
+typedef enum {
+#define RETSIM_X_(id, column, meaning) RETSIM_M_##id,
+    RETSIM_SUMMARY_METRICS(RETSIM_X_)
+#undef RETSIM_X_
+        RETSIM_M_COUNT
+} retsim_metric;
+
+const char *retsim_metric_name(retsim_metric m);
+const char *retsim_metric_meaning(retsim_metric m);
+
+typedef struct retsim_summary {
+    int n_rows; /* kinds, plus "all" when there are several */
+    char kind[RETSIM_MAX_KINDS + 1][RETSIM_KIND_NAME_MAX];
+    double value[RETSIM_MAX_KINDS + 1][RETSIM_M_COUNT];
+    double measured_ms;
+} retsim_summary;
+
+/* Compute from a finished simulation. g may be NULL (a replay): generator
+ * metrics are then NaN. measured_ms: the length of the measured period. */
+int retsim_summary_compute(retsim_summary *out, retsim_sim *sim, const retsim_generator *g,
+                           double measured_ms);
+
+/* summary.csv: columns scenario,replication,seed,kind, then every metric. */
+void retsim_summary_write_header(FILE *out);
+void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *scenario, uint32_t replication,
+                               uint64_t seed);
+/* Format one value as it is written in CSV ("" for NaN). */
+const char *retsim_summary_format(double v, char *buf, size_t size);
+
+/* A few lines a person reads first. */
+void retsim_summary_print(FILE *out, const retsim_summary *s);
+
+#endif

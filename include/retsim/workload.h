@@ -1,0 +1,76 @@
+/* retsim/workload.h — generated users, driven by the kernel, reacting to outcomes.
+ *
+ * For each kind with a [workload.<kind>] section:
+ *   - new names arrive as a Poisson process (optionally shaped by a daily and
+ *     weekly profile, by thinning), each owned by a uniformly chosen
+ *     subscription (a child kind: by the owner of a uniformly chosen active
+ *     parent); per_parent children are created with every new parent;
+ *   - an instance lives for `lifetime`, then its owner deletes it on purpose;
+ *   - accidental deletes strike at `accidental_deletes` per active instance;
+ *     with `notice_probability` the owner restores after `restore_delay`. A
+ *     restore in time keeps the original end of life (deleting at once if it
+ *     has passed); a late one is data loss (`expired`), as is an accidental
+ *     hard delete;
+ *   - after an intentional delete: an explicit purge with purge_probability
+ *     after purge_delay (holding the permission with its probability), and,
+ *     independently, a re-create of the same name with recreate_probability
+ *     after recreate_delay, from another subscription with its probability;
+ *     a refused re-create is retried every retry_interval up to retry_limit
+ *     times, then abandoned; a successful one starts a fresh lifecycle;
+ *   - a refused intentional delete (blocked) is retried likewise;
+ *   - [change.*] sections become kind-wide set_policy requests at their time.
+ * Every request goes through the registry exactly as a replayed one does.
+ *
+ * Randomness: every draw comes from its own keyed stream (retsim/rng.h): the
+ * entity is the lifecycle (arrival number, re-create generation), so the
+ * workload one policy sees is the workload another sees (common random
+ * numbers) up to where their outcomes differ.
+ *
+ * Costs: O(1) work and O(1) kernel events per operation; memory: one 64-byte
+ * lifecycle record per instance the generator still acts on.
+ * Ownership: the generator borrows the sim and scenario, which must outlive it. */
+#ifndef RETSIM_WORKLOAD_H
+#define RETSIM_WORKLOAD_H
+
+#include "retsim/scenario.h"
+#include "retsim/sim.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct retsim_generator retsim_generator;
+
+/* Counts the registry does not see: what users intended and gave up on. */
+typedef struct retsim_workload_stats {
+    uint64_t arrivals;                /* new names created by arrivals or with a parent */
+    uint64_t accidental_deletes;      /* accidental delete requests that deleted */
+    uint64_t accidental_hard_deletes; /* ... of which hard: lost at once */
+    uint64_t unnoticed;               /* accidental soft deletes nobody restored */
+    uint64_t recreates;               /* re-create lifecycles started (first attempts) */
+    uint64_t recreates_ok;
+    uint64_t recreates_abandoned;
+    uint64_t create_retries;
+    uint64_t deletes_abandoned; /* intentional deletes refused retry_limit + 1 times */
+    uint64_t no_parent;         /* child arrivals with no active parent to go in */
+    /* delays from an intentional delete to the successful re-create, hours */
+    double *recreate_delay_h;
+    size_t n_recreate_delay, cap_recreate_delay;
+} retsim_workload_stats;
+
+/* Build the population (subscriptions, tenants, types) in the sim's registry. */
+retsim_generator *retsim_workload_create(retsim_sim *sim, uint64_t seed, uint32_t replication);
+void retsim_workload_destroy(retsim_generator *g); /* NULL-safe */
+
+/* Write every request issued, as a trace `retsim replay` reproduces (NULL: none). */
+void retsim_workload_set_trace(retsim_generator *g, FILE *trace);
+
+/* Schedule the first arrivals and the policy changes. 0 or RETSIM_ENOMEM. */
+int retsim_workload_start(retsim_generator *g);
+
+/* Zero the counters (the end of a warm-up period). */
+void retsim_workload_reset_stats(retsim_generator *g);
+
+/* Per kind; kind -1 sums over kinds (delays: all kinds). */
+retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind);
+
+#endif

@@ -1,0 +1,246 @@
+/* A generated run: simulation, generator, sampler, outputs. */
+#include "retsim/run.h"
+
+#include "retsim/events.h"
+#include "retsim/report.h"
+#include "retsim/trace.h"
+#include "retsim/workload.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+enum { F_SUMMARY, F_OUTCOMES, F_TIMESERIES, F_MANIFEST, F_EVENTS, N_FILES };
+static const char *const file_names[N_FILES] = {"summary.csv", "outcomes.csv", "timeseries.csv", "manifest",
+                                                "events.csv"};
+
+typedef struct run_ctx {
+    retsim_sim *sim;
+    retsim_generator *gen;
+    FILE *timeseries;
+    uint32_t sample_type, warmup_type;
+} run_ctx;
+
+static void write_sample_row(FILE *out, retsim_time t, const char *kind, const retsim_registry *reg, int k,
+                             int nk)
+{
+    uint64_t act = retsim_registry_inventory(reg, k, RETSIM_INV_ACTIVE).now;
+    uint64_t soft = retsim_registry_inventory(reg, k, RETSIM_INV_SOFT_DELETED).now;
+    uint64_t res = retsim_registry_inventory(reg, k, RETSIM_INV_RESERVED).now;
+    double live = 0, kept = 0, cost = 0;
+    for (int i = k >= 0 ? k : 0; i < (k >= 0 ? k + 1 : nk); i++) {
+        const retsim_policy *p = retsim_registry_policy(reg, i);
+        double a = (double)retsim_registry_inventory(reg, i, RETSIM_INV_ACTIVE).now * p->regions *
+                   p->replicas_active;
+        double s = (double)retsim_registry_inventory(reg, i, RETSIM_INV_SOFT_DELETED).now * p->regions *
+                   p->replicas_soft_deleted;
+        live += a;
+        kept += s;
+        cost += (a + s) * p->price_per_replica_hour;
+    }
+    char time[64], c[64];
+    retsim_time_format(t, time, sizeof time);
+    fprintf(out, "%" PRId64 ",%s,", t, time);
+    retsim_csv_field(out, kind);
+    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s\n", act, soft, res, live, kept,
+            retsim_summary_format(cost, c, sizeof c));
+}
+
+static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
+{
+    (void)data;
+    run_ctx *ctx = vctx;
+    const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
+    const retsim_registry *reg = retsim_sim_registry(ctx->sim);
+    retsim_time now = retsim_kernel_now(k);
+    for (int i = 0; i < sc->n_policies; i++) {
+        write_sample_row(ctx->timeseries, now, sc->policies[i].kind, reg, i, sc->n_policies);
+    }
+    if (sc->n_policies > 1) {
+        write_sample_row(ctx->timeseries, now, "all", reg, -1, sc->n_policies);
+    }
+    retsim_time next = now + sc->settings.sample_every;
+    if (next <= sc->settings.horizon && retsim_kernel_schedule(k, next, ctx->sample_type, 0, NULL) != 0) {
+        retsim_kernel_stop(k, RETSIM_ENOMEM);
+    }
+}
+
+static void on_warmup_end(void *vctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    (void)data;
+    run_ctx *ctx = vctx;
+    retsim_metrics_reset(retsim_sim_metrics(ctx->sim));
+    retsim_registry_inventory_restart(retsim_sim_registry(ctx->sim));
+    retsim_workload_reset_stats(ctx->gen);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Run to the horizon in slices, reporting progress and watching for a stop request. */
+static int advance(retsim_kernel *k, const retsim_scenario *sc, const retsim_run_options *opt,
+                   const struct timespec *t0)
+{
+    retsim_time horizon = sc->settings.horizon;
+    int slices = opt->progress ? 200 : 1;
+    for (int i = 1; i <= slices; i++) {
+        retsim_time until = i == slices ? horizon : horizon / slices * i;
+        int rc = retsim_kernel_run_until(k, until);
+        if (rc != 0) {
+            return rc;
+        }
+        if (opt->stop != NULL && *opt->stop) {
+            return RETSIM_EINTR;
+        }
+        if (opt->progress) {
+            double s = seconds_since(t0);
+            fprintf(stderr, "\rretsim: %3d%% simulated (day %.0f of %.0f), %" PRIu64 " events, %.1f s",
+                    i * 100 / slices, (double)until / RETSIM_MS_PER_DAY, (double)horizon / RETSIM_MS_PER_DAY,
+                    retsim_kernel_events_run(k), s);
+        }
+    }
+    if (opt->progress) {
+        fputc('\n', stderr);
+    }
+    return 0;
+}
+
+static int open_outputs(const retsim_run_options *opt, retsim_outfile *files, retsim_outfile *trace,
+                        retsim_error *err)
+{
+    int rc = retsim_outdir_make(opt->out_dir, err);
+    for (int i = 0; rc == 0 && i < N_FILES; i++) {
+        if (i != F_EVENTS || opt->events) {
+            rc = retsim_outfile_open(&files[i], opt->out_dir, file_names[i], err);
+        }
+    }
+    if (rc == 0 && opt->trace_out != NULL) {
+        /* beside its final name, so the rename stays within one file system */
+        char dir[PATH_MAX];
+        const char *slash = strrchr(opt->trace_out, '/');
+        snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - opt->trace_out) : 1,
+                 slash != NULL ? opt->trace_out : ".");
+        rc = retsim_outfile_open(trace, dir, slash != NULL ? slash + 1 : opt->trace_out, err);
+    }
+    return rc;
+}
+
+static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run_options *opt)
+{
+    char seed[32], rep[16];
+    snprintf(seed, sizeof seed, "%" PRIu64, opt->seed);
+    snprintf(rep, sizeof rep, "%" PRIu32, opt->replication);
+    const char *keys[] = {"command", "scenario", "seed", "replication", "rng"};
+    const char *values[] = {"run", sc->path, seed, rep,
+                            "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)"};
+    return retsim_report_manifest(out, keys, values, 5, sc);
+}
+
+static int simulate(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outfile *files,
+                    retsim_outfile *trace, retsim_summary *summary, retsim_run_stats *stats,
+                    retsim_error *err)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run_ctx ctx = {0};
+    ctx.sim = retsim_sim_create(sc);
+    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, opt->seed, opt->replication) : NULL;
+    retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
+    int rc = ctx.gen == NULL ? RETSIM_ENOMEM : 0;
+    if (rc == 0 && files[F_EVENTS].fp != NULL) {
+        retsim_events_write_header(files[F_EVENTS].fp);
+        retsim_sim_set_sink(ctx.sim, retsim_events_observer, files[F_EVENTS].fp);
+    }
+    if (rc == 0 && trace->fp != NULL) {
+        retsim_trace_write_header(trace->fp);
+        retsim_workload_set_trace(ctx.gen, trace->fp);
+    }
+    if (rc == 0) {
+        rc = retsim_kernel_register(k, on_warmup_end, &ctx, &ctx.warmup_type);
+    }
+    if (rc == 0 && sc->settings.warmup > 0) {
+        rc = retsim_kernel_schedule(k, sc->settings.warmup, ctx.warmup_type, 0, NULL);
+    }
+    ctx.timeseries = files[F_TIMESERIES].fp;
+    if (rc == 0 && ctx.timeseries != NULL) {
+        fputs(
+            "time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_per_hour\n",
+            ctx.timeseries);
+        rc = retsim_kernel_register(k, on_sample, &ctx, &ctx.sample_type);
+        if (rc == 0) {
+            rc = retsim_kernel_schedule(k, 0, ctx.sample_type, 0, NULL);
+        }
+    }
+    if (rc == 0) {
+        rc = retsim_workload_start(ctx.gen);
+    }
+    if (rc == 0) {
+        rc = advance(k, sc, opt, &t0);
+        if (rc == RETSIM_EINTR) {
+            retsim_error_set(err, rc, "", 0, "", "interrupted: no output written");
+        }
+    }
+    retsim_summary local;
+    retsim_summary *sum = summary != NULL ? summary : &local;
+    if (rc == 0) {
+        rc = retsim_summary_compute(sum, ctx.sim, ctx.gen,
+                                    (double)(sc->settings.horizon - sc->settings.warmup));
+    }
+    if (rc == 0 && files[F_SUMMARY].fp != NULL) {
+        retsim_summary_write_header(files[F_SUMMARY].fp);
+        retsim_summary_write_rows(files[F_SUMMARY].fp, sum, sc->name[0] ? sc->name : sc->path,
+                                  opt->replication, opt->seed);
+        rc = retsim_metrics_write_outcomes(retsim_sim_metrics(ctx.sim), retsim_sim_registry(ctx.sim),
+                                           files[F_OUTCOMES].fp);
+        if (rc == 0) {
+            rc = write_manifest(files[F_MANIFEST].fp, sc, opt);
+        }
+    }
+    if (stats != NULL) {
+        stats->events = k != NULL ? retsim_kernel_events_run(k) : 0;
+        stats->wall_seconds = seconds_since(&t0);
+    }
+    if (rc != 0 && err->code == 0) {
+        retsim_error_set(err, rc, opt->out_dir != NULL ? opt->out_dir : "", 0, "", "%s", retsim_strerror(rc));
+    }
+    retsim_workload_destroy(ctx.gen);
+    retsim_sim_destroy(ctx.sim);
+    return rc;
+}
+
+int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
+               retsim_run_stats *stats, retsim_error *err)
+{
+    if (!retsim_scenario_has_workload(sc)) {
+        return retsim_error_set(err, RETSIM_EINPUT, sc->path, 0, "",
+                                "no [workload.<kind>] section: nothing to generate (to replay a trace, use "
+                                "retsim replay)");
+    }
+    retsim_outfile files[N_FILES], trace;
+    memset(files, 0, sizeof files);
+    memset(&trace, 0, sizeof trace);
+    int rc = 0;
+    if (opt->out_dir != NULL) {
+        rc = open_outputs(opt, files, &trace, err);
+    }
+    if (rc == 0) {
+        rc = simulate(sc, opt, files, &trace, summary, stats, err);
+    }
+    for (int i = 0; rc == 0 && i < N_FILES; i++) {
+        rc = retsim_outfile_commit(&files[i], err);
+    }
+    if (rc == 0) {
+        rc = retsim_outfile_commit(&trace, err);
+    }
+    for (int i = 0; i < N_FILES; i++) {
+        retsim_outfile_abort(&files[i]);
+    }
+    retsim_outfile_abort(&trace);
+    return rc;
+}

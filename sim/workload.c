@@ -1,0 +1,794 @@
+/* The workload generator: arrivals, lifecycles, accidents, restores, purges,
+ * re-creates and policy changes, as kernel events that issue registry requests. */
+#include "retsim/workload.h"
+
+#include "retsim/report.h"
+#include "retsim/rng.h"
+
+#include <gsl/gsl_randist.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NONE RETSIM_NAME_NONE
+
+/* Random sources: each draw's stream is keyed by (source, entity, draw). */
+enum {
+    SRC_ARRIVAL = 1,
+    SRC_THINNING,
+    SRC_SUB_TYPE,
+    SRC_TENANT,
+    SRC_OWNER,
+    SRC_PARENT,
+    SRC_REGION,
+    SRC_LIFETIME,
+    SRC_ACCIDENT,
+    SRC_NOTICE,
+    SRC_RESTORE_DELAY,
+    SRC_API_VERSION,
+    SRC_PURGE,
+    SRC_PURGE_DELAY,
+    SRC_PURGE_PERMISSION,
+    SRC_RECREATE,
+    SRC_RECREATE_DELAY,
+    SRC_RECREATE_OTHER,
+    SRC_PROVISIONING,
+    SRC_SWITCH,
+};
+
+typedef struct life {
+    uint64_t entity;           /* stream key of this lifecycle */
+    retsim_time end_of_life;   /* RETSIM_TIME_NEVER without a lifetime */
+    retsim_time deleted_at;    /* the intentional delete, for re-create delays */
+    retsim_event_id eol_event; /* pending end of life */
+    retsim_event_id acc_event; /* pending accidental delete */
+    uint32_t slot, sub, region;
+    uint32_t active_pos; /* index in the kind's active list, NONE if not in it */
+    uint16_t kind;
+    uint16_t draws;      /* accidents and deletes so far: the draw index */
+    uint16_t generation; /* re-creates so far */
+    uint16_t retries;
+} life;
+
+typedef struct active_list {
+    uint32_t *lives;
+    uint32_t n, cap;
+} active_list;
+
+typedef struct kind_state {
+    uint64_t arrivals;  /* candidate arrivals so far (the arrival stream's draw index) */
+    uint64_t names;     /* names issued */
+    double rate_max;    /* arrival rate bound for thinning, per ms */
+    active_list active; /* lives whose instance is ACTIVE: parents to pick from */
+    retsim_workload_stats stats;
+} kind_state;
+
+struct retsim_generator {
+    retsim_sim *sim;
+    const retsim_scenario *sc;
+    retsim_registry *reg;
+    retsim_kernel *k;
+    retsim_rng *rng;
+    FILE *trace;
+    retsim_time horizon;
+    /* population */
+    uint32_t n_subs;
+    uint32_t *sub_ids;   /* registry subscription ids by population index */
+    uint32_t *sub_index; /* population index by registry id */
+    uint32_t *sub_tenant, *sub_type;
+    uint32_t *region_ids;
+    int32_t api_versions[RETSIM_MAX_CHOICES];
+    /* lifecycles */
+    life *lives;
+    uint32_t n_lives, cap_lives, free_head;
+    kind_state kinds[RETSIM_MAX_KINDS];
+    /* kernel handler ids */
+    uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change;
+    int error;
+};
+
+/* ---- helpers ---- */
+
+static void fail(retsim_generator *g, int rc)
+{
+    if (rc != 0 && g->error == 0) {
+        g->error = rc;
+        retsim_kernel_stop(g->k, rc);
+    }
+}
+
+static double uniform(retsim_generator *g, uint32_t src, uint64_t entity, uint64_t draw)
+{
+    return retsim_rng_uniform(g->rng, src, entity, draw);
+}
+
+static retsim_time sample(retsim_generator *g, const retsim_dist *d, uint32_t src, uint64_t entity,
+                          uint64_t draw)
+{
+    return retsim_dist_sample(d, retsim_rng_stream(g->rng, src, entity, draw));
+}
+
+static int pick(const retsim_choices *c, double u)
+{
+    for (int i = 0; i < c->n - 1; i++) {
+        if (u < c->weight[i]) {
+            return i;
+        }
+        u -= c->weight[i];
+    }
+    return c->n - 1;
+}
+
+static const retsim_workload *spec_of(const retsim_generator *g, int kind)
+{
+    return &g->sc->workloads[kind];
+}
+
+static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t data, retsim_event_id *id)
+{
+    if (id != NULL) {
+        *id = RETSIM_EVENT_NONE;
+    }
+    if (at >= g->horizon) {
+        return 0; /* never runs: do not hold memory for it */
+    }
+    return retsim_kernel_schedule(g->k, at, type, data, id);
+}
+
+/* ---- the trace of what was issued ---- */
+
+static void trace_row(retsim_generator *g, const char *op, int kind, uint32_t sub, uint32_t slot,
+                      uint32_t region, const char *api_version, const char *options)
+{
+    if (g->trace == NULL) {
+        return;
+    }
+    char time[64], parent[512] = "";
+    retsim_time_format(retsim_kernel_now(g->k), time, sizeof time);
+    uint32_t p = sub != NONE ? g->sub_index[sub] : NONE;
+    char tenant[32] = "";
+    if (p != NONE && g->sc->population.tenants > 0) {
+        snprintf(tenant, sizeof tenant, "tenant-%04" PRIu32, g->sub_tenant[p]);
+    }
+    if (slot != NONE) {
+        retsim_registry_parent_path(g->reg, slot, parent, sizeof parent);
+    }
+    const char *row[] = {
+        time,
+        op,
+        g->sc->policies[kind].kind,
+        p != NONE ? retsim_registry_subscription_name(g->reg, sub) : "",
+        slot != NONE ? retsim_registry_slot_name(g->reg, slot) : "",
+        tenant,
+        p != NONE ? g->sc->population.sub_types.name[g->sub_type[p]] : "",
+        parent,
+        region != NONE ? g->sc->population.regions.name[region] : "",
+        api_version,
+        options,
+    };
+    retsim_csv_row(g->trace, row, sizeof row / sizeof row[0]);
+}
+
+static int issue(retsim_generator *g, const retsim_request *rq, retsim_result *res, const char *api_version,
+                 const char *options)
+{
+    if (g->trace != NULL) {
+        trace_row(g, retsim_op_name(rq->op), rq->kind, rq->sub, rq->named ? rq->slot : NONE, rq->region,
+                  api_version, options);
+    }
+    int rc = retsim_registry_apply(g->reg, rq, res);
+    fail(g, rc);
+    return rc;
+}
+
+/* ---- lives ---- */
+
+static uint32_t life_new(retsim_generator *g)
+{
+    if (g->free_head != NONE) {
+        uint32_t id = g->free_head;
+        g->free_head = g->lives[id].slot; /* the free list runs through `slot` */
+        return id;
+    }
+    if (g->n_lives == g->cap_lives) {
+        uint32_t cap = g->cap_lives ? g->cap_lives * 2 : 1024;
+        life *l = realloc(g->lives, (size_t)cap * sizeof *l);
+        if (l == NULL) {
+            fail(g, RETSIM_ENOMEM);
+            return NONE;
+        }
+        g->lives = l;
+        g->cap_lives = cap;
+    }
+    return g->n_lives++;
+}
+
+static void active_add(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    active_list *a = &g->kinds[l->kind].active;
+    if (a->n == a->cap) {
+        uint32_t cap = a->cap ? a->cap * 2 : 256;
+        uint32_t *v = realloc(a->lives, (size_t)cap * sizeof *v);
+        if (v == NULL) {
+            fail(g, RETSIM_ENOMEM);
+            return;
+        }
+        a->lives = v;
+        a->cap = cap;
+    }
+    l->active_pos = a->n;
+    a->lives[a->n++] = id;
+}
+
+static void active_remove(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    if (l->active_pos == NONE) {
+        return;
+    }
+    active_list *a = &g->kinds[l->kind].active;
+    uint32_t last = a->lives[--a->n];
+    a->lives[l->active_pos] = last;
+    g->lives[last].active_pos = l->active_pos;
+    l->active_pos = NONE;
+}
+
+static void life_free(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    active_remove(g, id);
+    retsim_kernel_cancel(g->k, l->eol_event);
+    retsim_kernel_cancel(g->k, l->acc_event);
+    l->eol_event = l->acc_event = RETSIM_EVENT_NONE;
+    l->slot = g->free_head;
+    g->free_head = id;
+}
+
+static void schedule_accident(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    if (w->accidental_deletes.per_ms <= 0) {
+        return;
+    }
+    double mean = 1.0 / w->accidental_deletes.per_ms;
+    gsl_rng *r = retsim_rng_stream(g->rng, SRC_ACCIDENT, l->entity, l->draws);
+    retsim_time at = retsim_kernel_now(g->k) + (retsim_time)llround(gsl_ran_exponential(r, mean));
+    if (at < l->end_of_life) {
+        fail(g, schedule(g, at, g->ev_accident, id, &l->acc_event));
+    }
+}
+
+/* A fresh lifecycle of an ACTIVE instance: end of life and the first accident. */
+static void start_life(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    l->draws = 0;
+    l->retries = 0;
+    l->end_of_life = RETSIM_TIME_NEVER;
+    l->eol_event = l->acc_event = RETSIM_EVENT_NONE;
+    if (w->lifetime.kind != RETSIM_DIST_NONE) {
+        l->end_of_life = retsim_kernel_now(g->k) + sample(g, &w->lifetime, SRC_LIFETIME, l->entity, 0);
+        fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
+    }
+    schedule_accident(g, id);
+    active_add(g, id);
+}
+
+static void create_children(retsim_generator *g, uint32_t parent_life);
+
+/* Create a new name of `kind` for a new lifecycle. */
+static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t parent_life)
+{
+    const retsim_workload *w = spec_of(g, kind);
+    kind_state *ks = &g->kinds[kind];
+    uint32_t sub, parent_slot = NONE;
+    int parent_kind = g->sc->policies[kind].parent;
+    if (parent_kind >= 0) {
+        if (parent_life == NONE) { /* an arrival: into a uniformly chosen active parent */
+            active_list *a = &g->kinds[parent_kind].active;
+            if (a->n == 0) {
+                ks->stats.no_parent++;
+                return;
+            }
+            parent_life = a->lives[(uint32_t)(uniform(g, SRC_PARENT, entity, 0) * a->n)];
+        }
+        parent_slot = g->lives[parent_life].slot;
+        sub = g->lives[parent_life].sub;
+    } else {
+        sub = g->sub_ids[(uint32_t)(uniform(g, SRC_OWNER, entity, 0) * g->n_subs)];
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%s-%06" PRIu64, g->sc->policies[kind].kind, ++ks->names);
+    retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, kind, sub, NONE);
+    fail(g, retsim_registry_name(g->reg, kind, sub, parent_slot, name, true, &rq.slot));
+    rq.region = g->region_ids[(uint32_t)(uniform(g, SRC_REGION, entity, 0) * g->sc->population.regions.n)];
+    char options[64] = "";
+    if (uniform(g, SRC_PROVISIONING, entity, 0) < w->failed_provisioning_probability) {
+        rq.provisioning_failed = true;
+        snprintf(options, sizeof options, "provisioning=failed");
+    }
+    if (w->soft_delete_on_probability >= 0) {
+        rq.soft_delete_switch = uniform(g, SRC_SWITCH, entity, 0) < w->soft_delete_on_probability;
+        size_t n = strlen(options);
+        snprintf(options + n, sizeof options - n, "%ssoft_delete=%s", n ? ";" : "",
+                 rq.soft_delete_switch ? "on" : "off");
+    }
+    retsim_result res;
+    if (issue(g, &rq, &res, "", options) != 0 || res.outcome != RETSIM_OUT_OK) {
+        return;
+    }
+    ks->stats.arrivals++;
+    uint32_t id = life_new(g);
+    if (id == NONE) {
+        return;
+    }
+    life *l = &g->lives[id];
+    memset(l, 0, sizeof *l);
+    l->entity = entity;
+    l->slot = rq.slot;
+    l->sub = sub;
+    l->region = rq.region;
+    l->kind = (uint16_t)kind;
+    l->active_pos = NONE;
+    start_life(g, id);
+    create_children(g, id);
+}
+
+static void create_children(retsim_generator *g, uint32_t parent_life)
+{
+    int parent_kind = g->lives[parent_life].kind;
+    for (int k = 0; k < g->sc->n_policies; k++) {
+        const retsim_workload *w = spec_of(g, k);
+        if (!w->enabled || g->sc->policies[k].parent != parent_kind) {
+            continue;
+        }
+        for (int i = 0; i < w->per_parent; i++) {
+            uint64_t entity =
+                retsim_rng_mix(g->lives[parent_life].entity ^ ((uint64_t)(k + 1) << 32) ^ (uint64_t)i);
+            spawn(g, k, entity, parent_life);
+        }
+    }
+}
+
+/* ---- event handlers ---- */
+
+/* Rate at time t relative to the mean, from the daily and weekly profiles. */
+static double profile_at(const retsim_workload *w, retsim_time t)
+{
+    double f = 1;
+    if (w->daily.n) {
+        f *= w->daily.weight[(t / RETSIM_MS_PER_HOUR) % 24];
+    }
+    if (w->weekly.n) {
+        f *= w->weekly.weight[(t / RETSIM_MS_PER_DAY) % 7];
+    }
+    return f;
+}
+
+static void on_arrival(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_generator *g = ctx;
+    int kind = (int)data;
+    kind_state *ks = &g->kinds[kind];
+    const retsim_workload *w = spec_of(g, kind);
+    uint64_t n = ks->arrivals++;
+    uint64_t entity = ((uint64_t)(kind + 1) << 40) | n;
+    double accept = profile_at(w, retsim_kernel_now(k)) * w->arrivals.per_ms / ks->rate_max;
+    if (accept >= 1 || uniform(g, SRC_THINNING, (uint64_t)kind, n) < accept) {
+        spawn(g, kind, entity, NONE);
+    }
+    double gap =
+        gsl_ran_exponential(retsim_rng_stream(g->rng, SRC_ARRIVAL, (uint64_t)kind, n + 1), 1 / ks->rate_max);
+    fail(g, schedule(g, retsim_kernel_now(k) + (retsim_time)llround(gap), g->ev_arrival, data, NULL));
+}
+
+static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
+{
+    const retsim_choices *c = &g->sc->population.api_versions;
+    int i = c->n > 1 ? pick(c, uniform(g, SRC_API_VERSION, l->entity, l->draws)) : 0;
+    *v = g->api_versions[i];
+    return strcmp(c->name[i], "current") == 0 ? "" : c->name[i];
+}
+
+static retsim_outcome delete_now(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    retsim_request rq = retsim_request_make(RETSIM_OP_DELETE, l->kind, l->sub, l->slot);
+    const char *api = api_version_for(g, l, &rq.api_version);
+    l->draws++;
+    retsim_result res;
+    return issue(g, &rq, &res, api, "") == 0 ? res.outcome : RETSIM_OUT_NOT_FOUND;
+}
+
+static void after_intentional_delete(retsim_generator *g, uint32_t id);
+
+static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    l->eol_event = RETSIM_EVENT_NONE;
+    retsim_outcome o = delete_now(g, id);
+    if (o == RETSIM_OUT_SOFT_DELETED || o == RETSIM_OUT_HARD_DELETED) {
+        after_intentional_delete(g, id);
+    } else if (o == RETSIM_OUT_BLOCKED_CHILDREN || o == RETSIM_OUT_BLOCKED_FAILED_PROVISIONING) {
+        if (l->retries < w->retry_limit) {
+            l->retries++;
+            fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_eol, id, &l->eol_event));
+        } else {
+            g->kinds[l->kind].stats.deletes_abandoned++;
+            life_free(g, id); /* the instance stays, nobody acts on it any more */
+        }
+    } else {
+        life_free(g, id);
+    }
+}
+
+static void after_intentional_delete(retsim_generator *g, uint32_t id)
+{
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    retsim_time now = retsim_kernel_now(g->k);
+    active_remove(g, id);
+    retsim_kernel_cancel(g->k, l->acc_event);
+    l->acc_event = RETSIM_EVENT_NONE;
+    l->deleted_at = now;
+    if (w->purge_probability > 0 && uniform(g, SRC_PURGE, l->entity, 0) < w->purge_probability) {
+        retsim_time at = now + sample(g, &w->purge_delay, SRC_PURGE_DELAY, l->entity, 0);
+        uint64_t permission =
+            uniform(g, SRC_PURGE_PERMISSION, l->entity, 0) < w->purge_permission_probability;
+        /* the purge acts on the name, not the lifecycle (which may be re-created first) */
+        fail(g, schedule(g, at, g->ev_purge, ((uint64_t)l->slot << 32) | ((uint64_t)l->sub << 1) | permission,
+                         NULL));
+    }
+    if (w->recreate_probability > 0 && uniform(g, SRC_RECREATE, l->entity, 0) < w->recreate_probability) {
+        g->kinds[l->kind].stats.recreates++;
+        if (g->n_subs > 1 &&
+            uniform(g, SRC_RECREATE_OTHER, l->entity, 0) < w->recreate_other_subscription_probability) {
+            uint32_t other = (uint32_t)(uniform(g, SRC_RECREATE_OTHER, l->entity, 1) * (g->n_subs - 1));
+            uint32_t own = g->sub_index[l->sub];
+            l->sub = g->sub_ids[other >= own ? other + 1 : other];
+        }
+        l->retries = 0;
+        retsim_time at = now + sample(g, &w->recreate_delay, SRC_RECREATE_DELAY, l->entity, 0);
+        fail(g, schedule(g, at, g->ev_recreate, id, &l->eol_event));
+        if (l->eol_event == RETSIM_EVENT_NONE) {
+            life_free(g, id); /* past the horizon */
+        }
+        return;
+    }
+    life_free(g, id);
+}
+
+static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    kind_state *ks = &g->kinds[l->kind];
+    l->acc_event = RETSIM_EVENT_NONE;
+    uint16_t draw = l->draws;
+    retsim_outcome o = delete_now(g, id);
+    if (o == RETSIM_OUT_SOFT_DELETED) {
+        ks->stats.accidental_deletes++;
+        retsim_kernel_cancel(k, l->eol_event);
+        l->eol_event = RETSIM_EVENT_NONE;
+        active_remove(g, id);
+        if (uniform(g, SRC_NOTICE, l->entity, draw) < w->notice_probability) {
+            retsim_time at =
+                retsim_kernel_now(k) + sample(g, &w->restore_delay, SRC_RESTORE_DELAY, l->entity, draw);
+            fail(g, schedule(g, at, g->ev_restore, id, &l->acc_event));
+            if (l->acc_event != RETSIM_EVENT_NONE) {
+                return;
+            }
+        } else {
+            ks->stats.unnoticed++;
+        }
+        life_free(g, id);
+    } else if (o == RETSIM_OUT_HARD_DELETED) {
+        ks->stats.accidental_deletes++;
+        ks->stats.accidental_hard_deletes++;
+        life_free(g, id);
+    } else { /* blocked: the accident did not happen; another may */
+        schedule_accident(g, id);
+    }
+}
+
+static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    l->acc_event = RETSIM_EVENT_NONE;
+    retsim_request rq = retsim_request_make(RETSIM_OP_RESTORE, l->kind, l->sub, l->slot);
+    rq.region = l->region;
+    retsim_result res;
+    if (issue(g, &rq, &res, "", "") != 0 || res.outcome != RETSIM_OUT_OK) {
+        life_free(g, id); /* expired: data loss, counted by the registry's outcome */
+        return;
+    }
+    active_add(g, id);
+    if (retsim_kernel_now(k) >= l->end_of_life) {
+        on_eol(g, k, id); /* its life ended while it was deleted */
+        return;
+    }
+    if (l->end_of_life != RETSIM_TIME_NEVER) {
+        fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
+    }
+    schedule_accident(g, id);
+}
+
+static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    retsim_generator *g = ctx;
+    uint32_t slot = (uint32_t)(data >> 32);
+    uint32_t sub = (uint32_t)(data & 0xffffffffu) >> 1;
+    retsim_request rq =
+        retsim_request_make(RETSIM_OP_PURGE, retsim_registry_slot_kind(g->reg, slot), sub, slot);
+    rq.purge_permission = (data & 1) != 0;
+    retsim_result res;
+    issue(g, &rq, &res, "", rq.purge_permission ? "" : "purge_permission=false");
+}
+
+static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
+    kind_state *ks = &g->kinds[l->kind];
+    l->eol_event = RETSIM_EVENT_NONE;
+    retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
+    rq.region = l->region;
+    retsim_result res;
+    if (issue(g, &rq, &res, "", "") != 0) {
+        return;
+    }
+    if (res.outcome == RETSIM_OUT_OK) {
+        ks->stats.recreates_ok++;
+        retsim_workload_stats *st = &ks->stats;
+        if (st->n_recreate_delay == st->cap_recreate_delay) {
+            size_t cap = st->cap_recreate_delay ? st->cap_recreate_delay * 2 : 256;
+            double *v = realloc(st->recreate_delay_h, cap * sizeof *v);
+            if (v == NULL) {
+                fail(g, RETSIM_ENOMEM);
+                return;
+            }
+            st->recreate_delay_h = v;
+            st->cap_recreate_delay = cap;
+        }
+        st->recreate_delay_h[st->n_recreate_delay++] =
+            (double)(retsim_kernel_now(k) - l->deleted_at) / (double)RETSIM_MS_PER_HOUR;
+        l->generation++;
+        l->entity = retsim_rng_mix(l->entity + l->generation);
+        start_life(g, id);
+        return;
+    }
+    bool conflict = res.outcome == RETSIM_OUT_CONFLICT_ACTIVE ||
+                    res.outcome == RETSIM_OUT_CONFLICT_SOFT_DELETED ||
+                    res.outcome == RETSIM_OUT_CONFLICT_RESERVED;
+    if (conflict && l->retries < w->retry_limit) {
+        l->retries++;
+        ks->stats.create_retries++;
+        fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_recreate, id, &l->eol_event));
+        if (l->eol_event != RETSIM_EVENT_NONE) {
+            return;
+        }
+    } else {
+        ks->stats.recreates_abandoned++;
+    }
+    life_free(g, id);
+}
+
+static void on_change(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    retsim_generator *g = ctx;
+    const retsim_change *c = &g->sc->changes[data];
+    retsim_request rq = retsim_request_make(RETSIM_OP_SET_POLICY, c->kind, NONE, NONE);
+    rq.named = false;
+    rq.change = c->change;
+    char options[160] = "";
+    size_t n = 0;
+    char dur[64];
+    if (c->change.set & RETSIM_CHANGE_SOFT_DELETE) {
+        n += (size_t)snprintf(options + n, sizeof options - n, "soft_delete=%s;",
+                              c->change.soft_delete ? "on" : "off");
+    }
+    if (c->change.set & RETSIM_CHANGE_RETENTION) {
+        retsim_time_format(c->change.retention_ms, dur, sizeof dur);
+        n += (size_t)snprintf(options + n, sizeof options - n, "retention=%s;", dur);
+    }
+    if (c->change.set & RETSIM_CHANGE_APPLIES_TO) {
+        n += (size_t)snprintf(options + n, sizeof options - n, "applies_to=%s;",
+                              retsim_applies_to_name(c->change.applies_to));
+    }
+    if (c->change.set & RETSIM_CHANGE_PURGE_PROTECTION) {
+        n += (size_t)snprintf(options + n, sizeof options - n, "purge_protection=%s;",
+                              c->change.purge_protection ? "on" : "off");
+    }
+    if (n > 0) {
+        options[n - 1] = '\0';
+    }
+    retsim_result res;
+    issue(g, &rq, &res, "", options);
+}
+
+/* ---- set-up ---- */
+
+static int make_population(retsim_generator *g)
+{
+    const retsim_population *p = &g->sc->population;
+    g->n_subs = (uint32_t)p->subscriptions;
+    g->sub_ids = calloc(g->n_subs, sizeof *g->sub_ids);
+    g->sub_index = calloc(g->n_subs, sizeof *g->sub_index);
+    g->sub_tenant = calloc(g->n_subs, sizeof *g->sub_tenant);
+    g->sub_type = calloc(g->n_subs, sizeof *g->sub_type);
+    g->region_ids = calloc((size_t)p->regions.n, sizeof *g->region_ids);
+    if (g->sub_ids == NULL || g->sub_index == NULL || g->sub_tenant == NULL || g->sub_type == NULL ||
+        g->region_ids == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    for (uint32_t i = 0; i < g->n_subs; i++) {
+        char name[32], tenant[32] = "";
+        snprintf(name, sizeof name, "sub-%06" PRIu32, i + 1);
+        g->sub_type[i] =
+            p->sub_types.n > 1 ? (uint32_t)pick(&p->sub_types, uniform(g, SRC_SUB_TYPE, i, 0)) : 0;
+        if (p->tenants > 0) {
+            g->sub_tenant[i] = 1 + (uint32_t)(uniform(g, SRC_TENANT, i, 0) * (double)p->tenants);
+            snprintf(tenant, sizeof tenant, "tenant-%04" PRIu32, g->sub_tenant[i]);
+        }
+        const char *why = NULL;
+        int rc = retsim_registry_subscription(g->reg, name, tenant, p->sub_types.name[g->sub_type[i]],
+                                              &g->sub_ids[i], &why);
+        if (rc != 0) {
+            return rc;
+        }
+        if (g->sub_ids[i] != i) { /* the registry was empty: ids follow population order */
+            return RETSIM_EUSAGE;
+        }
+        g->sub_index[i] = i;
+    }
+    for (int i = 0; i < p->regions.n; i++) {
+        int rc = retsim_registry_region(g->reg, p->regions.name[i], &g->region_ids[i]);
+        if (rc != 0) {
+            return rc;
+        }
+        if (g->region_ids[i] != (uint32_t)i) { /* ids follow population order: trace rows rely on it */
+            return RETSIM_EUSAGE;
+        }
+    }
+    for (int i = 0; i < p->api_versions.n; i++) {
+        g->api_versions[i] = RETSIM_APIVER_CURRENT;
+        if (strcmp(p->api_versions.name[i], "current") != 0) {
+            retsim_apiver_parse(p->api_versions.name[i], &g->api_versions[i], NULL);
+        }
+    }
+    return 0;
+}
+
+retsim_generator *retsim_workload_create(retsim_sim *sim, uint64_t seed, uint32_t replication)
+{
+    retsim_generator *g = calloc(1, sizeof *g);
+    if (g == NULL) {
+        return NULL;
+    }
+    g->sim = sim;
+    g->sc = retsim_sim_scenario(sim);
+    g->reg = retsim_sim_registry(sim);
+    g->k = retsim_sim_kernel(sim);
+    g->horizon = g->sc->settings.horizon;
+    g->free_head = NONE;
+    g->rng = retsim_rng_create(seed, replication);
+    const struct {
+        retsim_handler fn;
+        uint32_t *type;
+    } handlers[] = {{on_arrival, &g->ev_arrival}, {on_eol, &g->ev_eol},     {on_accident, &g->ev_accident},
+                    {on_restore, &g->ev_restore}, {on_purge, &g->ev_purge}, {on_recreate, &g->ev_recreate},
+                    {on_change, &g->ev_change}};
+    int rc = g->rng == NULL ? RETSIM_ENOMEM : 0;
+    for (size_t i = 0; rc == 0 && i < sizeof handlers / sizeof handlers[0]; i++) {
+        rc = retsim_kernel_register(g->k, handlers[i].fn, g, handlers[i].type);
+    }
+    if (rc == 0) {
+        rc = make_population(g);
+    }
+    if (rc != 0) {
+        retsim_workload_destroy(g);
+        return NULL;
+    }
+    return g;
+}
+
+void retsim_workload_destroy(retsim_generator *g)
+{
+    if (g == NULL) {
+        return;
+    }
+    for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
+        free(g->kinds[k].active.lives);
+        free(g->kinds[k].stats.recreate_delay_h);
+    }
+    free(g->lives);
+    free(g->sub_ids);
+    free(g->sub_index);
+    free(g->sub_tenant);
+    free(g->sub_type);
+    free(g->region_ids);
+    retsim_rng_destroy(g->rng);
+    free(g);
+}
+
+void retsim_workload_set_trace(retsim_generator *g, FILE *trace)
+{
+    g->trace = trace;
+}
+
+int retsim_workload_start(retsim_generator *g)
+{
+    for (int kind = 0; kind < g->sc->n_policies; kind++) {
+        const retsim_workload *w = spec_of(g, kind);
+        kind_state *ks = &g->kinds[kind];
+        if (!w->enabled || w->arrivals.per_ms <= 0) {
+            continue;
+        }
+        /* thinning: candidates arrive at the peak rate, each kept with rate(t) / peak */
+        double peak = (w->daily.n ? w->daily.max : 1) * (w->weekly.n ? w->weekly.max : 1);
+        ks->rate_max = w->arrivals.per_ms * peak;
+        double gap =
+            gsl_ran_exponential(retsim_rng_stream(g->rng, SRC_ARRIVAL, (uint64_t)kind, 0), 1 / ks->rate_max);
+        int rc = schedule(g, (retsim_time)llround(gap), g->ev_arrival, (uint64_t)kind, NULL);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    for (int c = 0; c < g->sc->n_changes; c++) {
+        int rc = schedule(g, g->sc->changes[c].at, g->ev_change, (uint64_t)c, NULL);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+void retsim_workload_reset_stats(retsim_generator *g)
+{
+    for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
+        retsim_workload_stats *st = &g->kinds[k].stats;
+        double *keep = st->recreate_delay_h;
+        size_t cap = st->cap_recreate_delay;
+        memset(st, 0, sizeof *st);
+        st->recreate_delay_h = keep;
+        st->cap_recreate_delay = cap;
+    }
+}
+
+retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind)
+{
+    if (kind >= 0) {
+        return g->kinds[kind].stats;
+    }
+    retsim_workload_stats sum;
+    memset(&sum, 0, sizeof sum);
+    for (int k = 0; k < g->sc->n_policies; k++) {
+        const retsim_workload_stats *s = &g->kinds[k].stats;
+        sum.arrivals += s->arrivals;
+        sum.accidental_deletes += s->accidental_deletes;
+        sum.accidental_hard_deletes += s->accidental_hard_deletes;
+        sum.unnoticed += s->unnoticed;
+        sum.recreates += s->recreates;
+        sum.recreates_ok += s->recreates_ok;
+        sum.recreates_abandoned += s->recreates_abandoned;
+        sum.create_retries += s->create_retries;
+        sum.deletes_abandoned += s->deletes_abandoned;
+        sum.no_parent += s->no_parent;
+    }
+    return sum;
+}
