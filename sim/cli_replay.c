@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 static const char replay_help[] =
-    "usage: retsim replay SCENARIO TRACE [--out DIR] [--set section.key=value]...\n"
+    "usage: retsim replay SCENARIO TRACE [--out DIR] [--until TIME] [--set section.key=value]...\n"
     "\n"
     "Replay a recorded workload against the scenario's retention rules and say,\n"
     "operation by operation, what the service would answer.\n"
@@ -15,6 +15,10 @@ static const char replay_help[] =
     "  TRACE           CSV with a header row; columns time,op,kind,subscription,name\n"
     "                  and optionally tenant,sub_type,parent,region,api_version,options\n"
     "  --out DIR       output folder (default: out); created if missing\n"
+    "  --until TIME    stop the clock at TIME (e.g. 365d) instead of running every\n"
+    "                  automatic purge still pending after the last row\n"
+    "  --until TIME    stop the clock at TIME (e.g. 365d) instead of running every\n"
+    "                  automatic purge still pending after the last row\n"
     "  --set K=V       override a scenario key, e.g. --set policy.apim.retention=7d\n"
     "\n"
     "Trace rows: time is a duration since the start (90s, 48h, 1d2h) or an ISO-8601\n"
@@ -27,7 +31,7 @@ static const char replay_help[] =
     "              applies_to=new_deletes|all_soft_deleted\n"
     "A set_policy row with empty subscription and name applies to the whole kind.\n"
     "\n"
-    "Writes DIR/events.csv, DIR/outcomes.csv and DIR/manifest, all or nothing.\n"
+    "Writes DIR/events.csv, outcomes.csv, summary.csv and manifest, all or nothing.\n"
     "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.\n";
 
 static const char check_help[] =
@@ -39,7 +43,7 @@ static const char check_help[] =
 int cli_replay(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("replay", argc, argv, OPT_OUT, &a);
+    int rc = cli_parse("replay", argc, argv, OPT_OUT | OPT_HORIZON, &a);
     if (rc != 0 || a.help) {
         fputs(replay_help, rc != 0 ? stderr : stdout);
         return rc;
@@ -55,14 +59,20 @@ int cli_replay(int argc, char **argv)
     retsim_error err;
     retsim_error_clear(&err);
     retsim_replay_stats st = {0};
-    if (retsim_replay_to_dir(sc, a.positional[1], out, &st, &err) != 0) {
+    retsim_time until = RETSIM_TIME_NEVER;
+    const char *why = NULL;
+    if (a.horizon != NULL && retsim_time_parse(a.horizon, &until, &why) != 0) {
+        retsim_scenario_destroy(sc);
+        return cli_usage_error("replay", "--until: %s, got '%s'", why, a.horizon);
+    }
+    if (retsim_replay_to_dir(sc, a.positional[1], out, until, &st, &err) != 0) {
         rc = cli_fail(&err);
     } else {
         char end[64];
         retsim_time_format(st.end_time, end, sizeof end);
         printf("replayed %" PRIu64 " operations and %" PRIu64 " automatic purges; clock ends at %s\n"
-               "wrote %s/events.csv, %s/outcomes.csv, %s/manifest\n",
-               st.rows, st.events, end, out, out, out);
+               "wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n",
+               st.rows, st.events, end, out);
     }
     retsim_scenario_destroy(sc);
     return rc;

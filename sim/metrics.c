@@ -107,10 +107,25 @@ int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry
 {
     static const char *const header[] = {"kind", "op", "outcome", "sub_type", "count"};
     retsim_csv_row(out, header, 5);
+    /* types by name, so the file does not depend on the order they were first met in */
+    uint32_t *order = malloc((m->n_types ? m->n_types : 1) * sizeof *order);
+    if (order == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    for (uint32_t t = 0; t < m->n_types; t++) {
+        uint32_t i = t;
+        while (i > 0 && strcmp(retsim_registry_sub_type_name(r, order[i - 1]),
+                               retsim_registry_sub_type_name(r, t)) > 0) {
+            order[i] = order[i - 1];
+            i--;
+        }
+        order[i] = t;
+    }
     for (int k = 0; k < m->n_kinds; k++) {
         for (int op = 0; op < RETSIM_OP_COUNT; op++) {
             for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
-                for (uint32_t t = 0; t < m->n_types; t++) {
+                for (uint32_t j = 0; j < m->n_types; j++) {
+                    uint32_t t = order[j];
                     uint64_t c = m->counts[index_of(m, k, (retsim_op)op, (retsim_outcome)o, t)];
                     if (c == 0) {
                         continue;
@@ -125,5 +140,6 @@ int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry
             }
         }
     }
+    free(order);
     return ferror(out) ? RETSIM_EIO : 0;
 }

@@ -3,6 +3,7 @@
 
 #include "retsim/events.h"
 #include "retsim/report.h"
+#include "retsim/summary.h"
 #include "retsim/trace.h"
 
 #include <stdarg.h>
@@ -18,6 +19,7 @@ typedef struct replay {
     bool iso;
     int64_t origin_ms;
     retsim_time last;
+    retsim_time until;
     uint64_t rows;
 } replay;
 
@@ -60,6 +62,9 @@ static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, r
     } else {
         return bad(rp, row, RETSIM_COL_TIME, err,
                    "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);
+    }
+    if (*t > rp->until) {
+        return bad(rp, row, RETSIM_COL_TIME, err, "this row comes after --until");
     }
     if (rp->started && *t < rp->last) {
         return bad(rp, row, RETSIM_COL_TIME, err,
@@ -275,14 +280,18 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     return 0;
 }
 
-int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_replay_stats *stats, retsim_error *err)
+int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
+                      retsim_error *err)
 {
-    replay rp = {
-        .sim = sim, .reg = retsim_sim_registry(sim), .kernel = retsim_sim_kernel(sim), .path = trace_path};
+    replay rp = {.sim = sim,
+                 .reg = retsim_sim_registry(sim),
+                 .kernel = retsim_sim_kernel(sim),
+                 .path = trace_path,
+                 .until = until};
     uint64_t events_before = retsim_kernel_events_run(rp.kernel);
     int rc = retsim_trace_read(trace_path, on_row, &rp, err);
     if (rc == 0) {
-        rc = retsim_kernel_run_until(rp.kernel, RETSIM_TIME_NEVER);
+        rc = retsim_kernel_run_until(rp.kernel, until);
         if (rc != 0) {
             retsim_error_set(err, rc, trace_path, 0, "", "%s", retsim_strerror(rc));
         }
@@ -296,10 +305,12 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_replay_sta
 }
 
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
-                         retsim_replay_stats *stats, retsim_error *err)
+                         retsim_time until, retsim_replay_stats *stats, retsim_error *err)
 {
-    enum { EVENTS, OUTCOMES, MANIFEST, N_FILES };
-    static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "manifest"};
+    enum { EVENTS, OUTCOMES, SUMMARY, MANIFEST, N_FILES };
+    static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "summary.csv", "manifest"};
+    retsim_replay_stats local = {0};
+    stats = stats != NULL ? stats : &local;
     retsim_outfile files[N_FILES];
     memset(files, 0, sizeof files);
     retsim_sim *sim = NULL;
@@ -313,15 +324,25 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
     if (rc == 0) {
         retsim_events_write_header(files[EVENTS].fp);
         retsim_sim_set_sink(sim, retsim_events_observer, files[EVENTS].fp);
-        rc = retsim_replay_run(sim, trace_path, stats, err);
+        rc = retsim_replay_run(sim, trace_path, until, stats, err);
+    }
+    if (rc == 0) { /* what the trace cost and how its inventory went, over [0, end] */
+        retsim_summary sum;
+        rc = retsim_summary_compute(&sum, sim, NULL, (double)stats->end_time);
+        retsim_summary_write_header(files[SUMMARY].fp);
+        retsim_summary_write_rows(files[SUMMARY].fp, &sum, sc->name[0] ? sc->name : sc->path, 0, 0);
     }
     if (rc == 0) {
         rc = retsim_metrics_write_outcomes(retsim_sim_metrics(sim), retsim_sim_registry(sim),
                                            files[OUTCOMES].fp);
-        const char *keys[] = {"command", "scenario", "trace"};
-        const char *values[] = {"replay", sc->path, trace_path};
+        char until_text[64] = "never";
+        if (until != RETSIM_TIME_NEVER) {
+            retsim_time_format(until, until_text, sizeof until_text);
+        }
+        const char *keys[] = {"command", "scenario", "trace", "until"};
+        const char *values[] = {"replay", sc->path, trace_path, until_text};
         if (rc == 0) {
-            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 3, sc);
+            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 4, sc);
         }
         if (rc != 0) {
             retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");

@@ -96,7 +96,7 @@ done
 walk="$src/scenarios/traces/apim-walkthrough.csv"
 expect 0 "" -- replay "$src/scenarios/apim.ini" "$walk" --out "$work/r1"
 expect 0 "" -- replay "$src/scenarios/apim.ini" "$walk" --out "$work/r2"
-for f in events.csv outcomes.csv manifest; do
+for f in events.csv outcomes.csv summary.csv manifest; do
     if cmp -s "$work/r1/$f" "$work/r2/$f"; then ok; else bad "$f differs between identical runs"; fi
 done
 if head -1 "$work/r1/events.csv" | grep -q '^time_ms,time,op,kind,subscription,sub_type,parent,name,outcome,state_before,state_after,deletion_time_ms,scheduled_purge_ms,count$'; then ok; else bad "events.csv header"; fi

@@ -139,7 +139,7 @@ static void run_case(void **state)
     assert_non_null(sim);
     got g = {0};
     retsim_sim_set_sink(sim, record, &g);
-    if (retsim_replay_run(sim, trace, NULL, &err) != 0) {
+    if (retsim_replay_run(sim, trace, RETSIM_TIME_NEVER, NULL, &err) != 0) {
         fail_msg("%s", retsim_error_format(&err, buf, sizeof buf));
     }
     rows exp = read_expected(expected);

@@ -55,7 +55,7 @@ static int replay_text(const char *trace, size_t len, retsim_error *err, retsim_
     retsim_sim *sim = retsim_sim_create(sc);
     const char *path = write_file("trace.csv", trace, len);
     retsim_error_clear(err);
-    int rc = retsim_replay_run(sim, path, st, err);
+    int rc = retsim_replay_run(sim, path, RETSIM_TIME_NEVER, st, err);
     retsim_sim_destroy(sim);
     retsim_scenario_destroy(sc);
     return rc;
@@ -164,22 +164,22 @@ static void test_replay_outputs_are_all_or_nothing_and_repeatable(void **state)
     const char good[] = "time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,delete,apim,s1,a\n";
     char good_path[512];
     snprintf(good_path, sizeof good_path, "%s", write_file("good.csv", good, sizeof good - 1));
-    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, NULL, &err), 0);
+    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
     char *first = slurp(events);
     assert_non_null(strstr(first, "auto_purge"));
-    assert_int_equal(count_entries(out), 3);
+    assert_int_equal(count_entries(out), 4);
     /* a second run gives the same bytes */
-    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, NULL, &err), 0);
+    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
     char *second = slurp(events);
     assert_string_equal(first, second);
     /* a bad trace fails on its third row, after output was written: the folder stays as it was */
     const char bad[] = "time,op,kind,subscription,name\n0,create,apim,s9,z\n1h,nonsense,apim,s1,a\n";
     const char *bad_path = write_file("bad.csv", bad, sizeof bad - 1);
-    assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, NULL, &err), RETSIM_EINPUT);
+    assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, RETSIM_TIME_NEVER, NULL, &err), RETSIM_EINPUT);
     assert_int_equal(err.line, 3);
     char *third = slurp(events);
     assert_string_equal(first, third);
-    assert_int_equal(count_entries(out), 3); /* no temporary files left behind */
+    assert_int_equal(count_entries(out), 4); /* no temporary files left behind */
     free(first);
     free(second);
     free(third);

@@ -38,7 +38,7 @@ retsim_sojourn retsim_metrics_soft_deleted_time(const retsim_metrics *m, int kin
 void retsim_metrics_reset(retsim_metrics *m);
 
 /* outcomes.csv: kind,op,outcome,sub_type,count — non-zero rows, in kind
- * (scenario order), op, outcome (SEMANTICS order), type (first seen) order. */
+ * (scenario order), op, outcome (SEMANTICS order), type (by name) order. */
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
 
 #endif

@@ -28,12 +28,16 @@ typedef struct retsim_replay_stats {
     retsim_time end_time; /* the clock at the end */
 } retsim_replay_stats;
 
-/* Replay `trace_path` into sim. Bad rows: RETSIM_EINPUT with file, line and column. */
-int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_replay_stats *stats, retsim_error *err);
+/* Replay `trace_path` into sim, then run the automatic purges still pending up
+ * to `until` (RETSIM_TIME_NEVER: all of them). A row after `until` is an
+ * error. Bad rows: RETSIM_EINPUT with file, line and column. */
+int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
+                      retsim_error *err);
 
-/* Replay and write events.csv, outcomes.csv and manifest into out_dir, all
- * or nothing: on any error no file in out_dir is created or changed. */
+/* Replay and write events.csv, outcomes.csv, summary.csv and manifest into
+ * out_dir, all or nothing: on any error no file in out_dir is created or
+ * changed. */
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
-                         retsim_replay_stats *stats, retsim_error *err);
+                         retsim_time until, retsim_replay_stats *stats, retsim_error *err);
 
 #endif
