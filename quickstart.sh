@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine to a first result: install what is
-# missing, configure and build (Release, binary at build/retsim), then replay
-# the bundled API Management walkthrough into out/apim/.
+# missing, configure and build (Release, binary at build/retsim), then run a
+# year of API Management (scenarios/quickstart.ini) into out/quickstart/,
+# with its charts, and replay the bundled walkthrough trace into out/apim/.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libcmocka-dev libinih-dev)
+packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libcmocka-dev libinih-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,8 +23,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "built build/retsim"
 echo
+echo "\$ build/retsim run scenarios/quickstart.ini --out out/quickstart"
+build/retsim run scenarios/quickstart.ini --out out/quickstart
+analysis/plot-run out/quickstart
+echo
 echo "\$ build/retsim replay scenarios/apim.ini scenarios/traces/apim-walkthrough.csv --out out/apim"
 build/retsim replay scenarios/apim.ini scenarios/traces/apim-walkthrough.csv --out out/apim
-echo
-echo "outcomes (out/apim/outcomes.csv):"
-column -s, -t out/apim/outcomes.csv 2>/dev/null || cat out/apim/outcomes.csv

@@ -72,7 +72,7 @@ int cli_replay(int argc, char **argv)
         retsim_time_format(st.end_time, end, sizeof end);
         printf("replayed %" PRIu64 " operations and %" PRIu64 " automatic purges; clock ends at %s\n"
                "wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n",
-               st.rows, st.events, end, out);
+               st.rows, st.auto_purges, end, out);
     }
     retsim_scenario_destroy(sc);
     return rc;

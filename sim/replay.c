@@ -300,6 +300,11 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
         stats->rows = rp.rows;
         stats->events = retsim_kernel_events_run(rp.kernel) - events_before;
         stats->end_time = retsim_kernel_now(rp.kernel);
+        stats->auto_purges = 0;
+        for (int k = 0; k < retsim_registry_kinds(rp.reg); k++) {
+            stats->auto_purges +=
+                retsim_metrics_total(retsim_sim_metrics(sim), k, RETSIM_OP_AUTO_PURGE, RETSIM_OUT_OK);
+        }
     }
     return rc;
 }

@@ -28,7 +28,7 @@ static void write_sample_row(FILE *out, retsim_time t, const char *kind, const r
     uint64_t act = retsim_registry_inventory(reg, k, RETSIM_INV_ACTIVE).now;
     uint64_t soft = retsim_registry_inventory(reg, k, RETSIM_INV_SOFT_DELETED).now;
     uint64_t res = retsim_registry_inventory(reg, k, RETSIM_INV_RESERVED).now;
-    double live = 0, kept = 0, cost = 0;
+    double live = 0, kept = 0, cost_live = 0, cost_kept = 0;
     for (int i = k >= 0 ? k : 0; i < (k >= 0 ? k + 1 : nk); i++) {
         const retsim_policy *p = retsim_registry_policy(reg, i);
         double a = (double)retsim_registry_inventory(reg, i, RETSIM_INV_ACTIVE).now * p->regions *
@@ -37,14 +37,15 @@ static void write_sample_row(FILE *out, retsim_time t, const char *kind, const r
                    p->replicas_soft_deleted;
         live += a;
         kept += s;
-        cost += (a + s) * p->price_per_replica_hour;
+        cost_live += a * p->price_per_replica_hour;
+        cost_kept += s * p->price_per_replica_hour;
     }
-    char time[64], c[64];
+    char time[64], c1[64], c2[64];
     retsim_time_format(t, time, sizeof time);
     fprintf(out, "%" PRId64 ",%s,", t, time);
     retsim_csv_field(out, kind);
-    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s\n", act, soft, res, live, kept,
-            retsim_summary_format(cost, c, sizeof c));
+    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s\n", act, soft, res, live, kept,
+            retsim_summary_format(cost_live, c1, sizeof c1), retsim_summary_format(cost_kept, c2, sizeof c2));
 }
 
 static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
@@ -169,9 +170,9 @@ static int simulate(const retsim_scenario *sc, const retsim_run_options *opt, re
     }
     ctx.timeseries = files[F_TIMESERIES].fp;
     if (rc == 0 && ctx.timeseries != NULL) {
-        fputs(
-            "time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_per_hour\n",
-            ctx.timeseries);
+        fputs("time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,"
+              "cost_live_per_hour,cost_retained_per_hour\n",
+              ctx.timeseries);
         rc = retsim_kernel_register(k, on_sample, &ctx, &ctx.sample_type);
         if (rc == 0) {
             rc = retsim_kernel_schedule(k, 0, ctx.sample_type, 0, NULL);

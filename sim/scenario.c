@@ -67,6 +67,13 @@ static void workload_init(retsim_workload *w)
     memset(w, 0, sizeof *w);
     w->purge_permission_probability = 1;
     w->soft_delete_on_probability = -1;
+    /* defaults carry the text they print as, so a resolved scenario reads back the same */
+    retsim_dist *dists[] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
+    for (int i = 0; i < 4; i++) {
+        snprintf(dists[i]->text, sizeof dists[i]->text, "none");
+    }
+    snprintf(w->arrivals.text, sizeof w->arrivals.text, "0");
+    snprintf(w->accidental_deletes.text, sizeof w->accidental_deletes.text, "0");
 }
 
 static void scenario_init(retsim_scenario *s)

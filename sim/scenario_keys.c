@@ -103,8 +103,8 @@ static const key_def workload_section[] = {
     {"retry_interval", K_DURATION, W(retry_interval), NULL, 0, 0, 0,
      "wait before retrying a refused create or delete"},
     {"retry_limit", K_INT, W(retry_limit), NULL, 0, 1000000, 0, "retries before giving up"},
-    {"soft_delete_on_probability", K_PROB, W(soft_delete_on_probability), NULL, 0, 0, 0,
-     "an instance is created with its own soft-delete switch on (else off)"},
+    {"soft_delete_on_probability", K_PROB, W(soft_delete_on_probability), NULL, -1, 0, 0,
+     "an instance sets its own soft-delete switch, on with this probability (none: inherits)"},
     {"failed_provisioning_probability", K_PROB, W(failed_provisioning_probability), NULL, 0, 0, 0,
      "an instance ends in failed provisioning"},
 };
@@ -369,6 +369,11 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
     case K_PROB: {
         double p;
         bool price = strcmp(k->name, "price_per_replica_hour") == 0;
+        if (k->lo == -1 && strcmp(value, "none") == 0) { /* optional: "none" is stored as -1 */
+            p = -1;
+            memcpy(at, &p, sizeof p);
+            return 0;
+        }
         if (!parse_double(value, &p) || p < 0 || (!price && p > 1)) {
             return bad(err,
                        price ? "expected a price of 0 or more, got '%s'"
@@ -460,6 +465,10 @@ void scenario_key_print(const void *vbase, const key_def *k, FILE *out)
     case K_PROB: {
         double p, back;
         memcpy(&p, at, sizeof p);
+        if (p < 0) {
+            fputs("none", out);
+            break;
+        }
         snprintf(buf, sizeof buf, "%.15g", p); /* shortest form that reads back the same */
         if (sscanf(buf, "%lf", &back) != 1 || back != p) {
             snprintf(buf, sizeof buf, "%.17g", p);

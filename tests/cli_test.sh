@@ -108,5 +108,45 @@ if cmp -s "$work/r1/events.csv" "$work/r4/events.csv"; then ok; else bad "replay
 expect 0 "" -- replay "$src/scenarios/apim.ini" "$walk" --out "$work/r3" --set policy.apim.retention=7d
 if [ "$(grep -c ',restore,.*,expired,' "$work/r1/events.csv")" -gt "$(grep -c ',restore,.*,expired,' "$work/r3/events.csv")" ]; then ok; else bad "--set retention=7d did not change the late restore"; fi
 
+# --- retsim run ---
+expect 0 "" -- run --help
+expect 2 "expected one SCENARIO" -- run
+expect 2 "'workload.nothing.arrivals': no \[policy.nothing\]" -- run "$src/scenarios/apim-2020-preview.ini" --set workload.nothing.arrivals=1/d
+printf '[policy.x]\nretention = 1d\n' >"$work/no_workload.ini"
+expect 2 "no \[workload.<kind>\] section: nothing to generate" -- run "$work/no_workload.ini" --out "$work/out"
+expect 2 "--seed takes a whole number" -- run "$src/scenarios/quickstart.ini" --seed -4 --out "$work/out"
+knob_case() { # NAME PATTERN CONTENT
+    printf '%s\n' "$3" >"$work/$1.ini"
+    expect 2 "$2" -- run "$work/$1.ini" --out "$work/out"
+}
+knob_case prob "prob.ini:4: 'notice_probability': expected a probability between 0 and 1, got '1.5'" $'[policy.x]\n[workload.x]\narrivals = 1/d\nnotice_probability = 1.5'
+knob_case rate "rate.ini:3: 'arrivals': a rate cannot be negative" $'[policy.x]\n[workload.x]\narrivals = -10/d'
+knob_case dist "dist.ini:4: 'lifetime': expected a distribution such as" $'[policy.x]\n[workload.x]\narrivals = 1/d\nlifetime = cauchy(1h)'
+after_run=$(snapshot)
+if [ "$before" = "$after_run" ]; then ok; else bad "a failed run changed the output folder"; fi
+
+q="$src/scenarios/quickstart.ini"
+expect 0 "" -- run "$q" --out "$work/q1" --events --trace-out "$work/q1.trace.csv"
+expect 0 "" -- run "$q" --out "$work/q2"
+for f in summary.csv outcomes.csv timeseries.csv manifest; do
+    if cmp -s "$work/q1/$f" "$work/q2/$f"; then ok; else bad "run: $f differs between identical runs"; fi
+done
+expect 0 "" -- run "$q" --out "$work/q3" --seed 2
+if cmp -s "$work/q1/summary.csv" "$work/q3/summary.csv"; then bad "another seed gave the same summary"; else ok; fi
+# the generated trace replays to the same events and outcomes
+expect 0 "" -- replay "$q" "$work/q1.trace.csv" --until 365d --out "$work/q1r"
+for f in events.csv outcomes.csv; do
+    if cmp -s "$work/q1/$f" "$work/q1r/$f"; then ok; else bad "replay of --trace-out: $f differs"; fi
+done
+# the run's manifest reproduces it
+expect 0 "" -- run "$work/q1/manifest" --out "$work/q4"
+if cmp -s "$work/q1/summary.csv" "$work/q4/summary.csv"; then ok; else bad "run from its manifest differs"; fi
+if head -1 "$work/q1/timeseries.csv" | grep -q '^time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_live_per_hour,cost_retained_per_hour$'; then ok; else bad "timeseries.csv header"; fi
+if [ "$(wc -l <"$work/q1/timeseries.csv")" -eq 367 ]; then ok; else bad "timeseries.csv should have a row a day, 0 to 365d"; fi
+
+# the README documents exactly the columns summary.csv has, in order
+documented=$(sed -n '/^`summary.csv`/,/^`outcomes.csv`/p' "$src/README.md" | grep -oE '^\| `[a-z_0-9]+` \|' | tr -d '|` ' | paste -sd, -)
+if [ "scenario,replication,seed,kind,$documented" = "$(head -1 "$work/q1/summary.csv")" ]; then ok; else bad "README's summary.csv table does not match the header: $documented"; fi
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -146,6 +146,39 @@ static void test_scenario_bundled_files_load(void **state)
     }
 }
 
+/* The resolved scenario (what manifests hold) reads back to the same scenario. */
+static void test_scenario_resolved_form_round_trips(void **state)
+{
+    (void)state;
+    static const char *files[] = {"quickstart.ini", "compute-gallery.ini", "retention-48h-vs-7d.ini",
+                                  "key-vault.ini", "apim.ini"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/scenarios/%s", RETSIM_SOURCE_DIR, files[i]);
+        retsim_scenario *sc = NULL, *again = NULL;
+        retsim_error err;
+        assert_int_equal(retsim_scenario_load(path, &sc, &err), 0);
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        assert_int_equal(retsim_scenario_write(sc, mem), 0);
+        fclose(mem);
+        if (retsim_scenario_load_string(buf, "resolved", &again, &err) != 0) {
+            fail_msg("%s: line %ld: %s: %s", files[i], err.line, err.field, err.msg);
+        }
+        assert_int_equal(again->n_policies, sc->n_policies);
+        assert_memory_equal(again->policies, sc->policies, sizeof sc->policies);
+        assert_memory_equal(again->workloads, sc->workloads, sizeof sc->workloads);
+        assert_memory_equal(&again->settings, &sc->settings, sizeof sc->settings);
+        assert_memory_equal(&again->population, &sc->population, sizeof sc->population);
+        assert_int_equal(again->n_changes, sc->n_changes);
+        assert_memory_equal(again->changes, sc->changes, sizeof sc->changes);
+        free(buf);
+        retsim_scenario_destroy(again);
+        retsim_scenario_destroy(sc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
         cmocka_unit_test(test_scenario_long_line_and_missing_file),
         cmocka_unit_test(test_scenario_bundled_files_load),
+        cmocka_unit_test(test_scenario_resolved_form_round_trips),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

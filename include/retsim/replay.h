@@ -24,7 +24,8 @@
 
 typedef struct retsim_replay_stats {
     uint64_t rows;        /* trace rows replayed */
-    uint64_t events;      /* kernel events run (automatic purges) */
+    uint64_t events;      /* kernel events run (automatic purges, ends of reservation windows) */
+    uint64_t auto_purges; /* instances purged when their retention ran out */
     retsim_time end_time; /* the clock at the end */
 } retsim_replay_stats;
 

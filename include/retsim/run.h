@@ -7,7 +7,8 @@
  *   summary.csv      one row per kind (and "all"): every headline metric
  *   outcomes.csv     counts by kind, op, outcome, subscription type
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
- *                    replicas_live,replicas_retained,cost_per_hour
+ *                    replicas_live,replicas_retained,cost_live_per_hour,
+ *                    cost_retained_per_hour
  *   manifest         the run and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace.
