@@ -1,7 +1,7 @@
 # gnuplot script for analysis/plot-run: reads dir/timeseries.csv and dir/summary.csv
 # (variables `dir` and `kind` come from the command line).
 set datafile separator ','
-set terminal pngcairo size 1100,600 font 'sans,10'
+set terminal pngcairo noenhanced size 1100,600 font 'sans,10'
 set key outside top center horizontal
 set grid
 set autoscale xfix

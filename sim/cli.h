@@ -6,6 +6,7 @@
 #include "retsim/scenario.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_BAD_INPUT = 2 };
@@ -16,13 +17,33 @@ int cli_fail(const retsim_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Options shared by commands that load a scenario. */
-enum { OPT_OUT = 1, OPT_SEED = 2, OPT_EVENTS = 4, OPT_TRACE_OUT = 8, OPT_HORIZON = 16 };
+enum {
+    OPT_OUT = 1,
+    OPT_SEED = 2,
+    OPT_EVENTS = 4,
+    OPT_TRACE_OUT = 8,
+    OPT_HORIZON = 16,
+    OPT_REPLICATIONS = 32,
+    OPT_JOBS = 64,
+    OPT_VARY = 128,
+    OPT_SIDES = 256, /* --set-a, --set-b */
+};
+
+#define CLI_MAX_LIST 64
 
 typedef struct cli_args {
     const char *positional[4];
     int n_positional;
-    const char *sets[64];
+    const char *sets[CLI_MAX_LIST];
     int n_sets;
+    const char *vary[CLI_MAX_LIST];
+    int n_vary;
+    const char *set_a[CLI_MAX_LIST];
+    int n_set_a;
+    const char *set_b[CLI_MAX_LIST];
+    int n_set_b;
+    const char *replications;
+    const char *jobs;
     const char *out_dir;
     const char *seed;
     const char *trace_out;
@@ -39,6 +60,18 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
 
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
+/* Install the SIGINT handler; the flag it sets (Ctrl-C: stop cleanly). */
+const volatile int *cli_stop_flag(void);
+
 int cli_run(int argc, char **argv);
+int cli_sweep(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+/* Parse a whole number option (--seed, --replications, --jobs) within [lo, hi]. */
+int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
+               uint64_t *out);
+/* Experiment options from --seed, --replications, --jobs (defaults: scenario seed, 1 or 10, all cores). */
+struct retsim_experiment_options;
+int cli_experiment_options(const char *command, const cli_args *a, const retsim_scenario *sc,
+                           uint32_t default_replications, struct retsim_experiment_options *o);
 
 #endif

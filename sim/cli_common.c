@@ -1,10 +1,15 @@
 /* Argument parsing and error printing shared by the commands. */
 #include "cli.h"
 
+#include "retsim/experiment.h"
+
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_fail(const retsim_error *err)
 {
@@ -24,6 +29,16 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_BAD_INPUT;
 }
 
+/* Add a value to one of the repeatable options. */
+static int append(const char *command, const char *option, const char **list, int *n, const char *value)
+{
+    if (*n == CLI_MAX_LIST) {
+        return cli_usage_error(command, "at most %d %s options", CLI_MAX_LIST, option);
+    }
+    list[(*n)++] = value;
+    return 0;
+}
+
 int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a)
 {
     static const struct {
@@ -34,22 +49,34 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
                    {"--seed", OPT_SEED, offsetof(cli_args, seed)},
                    {"--trace-out", OPT_TRACE_OUT, offsetof(cli_args, trace_out)},
                    {"--until", OPT_HORIZON, offsetof(cli_args, horizon)},
+                   {"--replications", OPT_REPLICATIONS, offsetof(cli_args, replications)},
+                   {"--jobs", OPT_JOBS, offsetof(cli_args, jobs)},
                    {"--events", OPT_EVENTS, 0}};
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         bool known = false;
+        const char **list = NULL;
+        int *count = NULL;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             a->help = known = true;
         } else if (strcmp(arg, "--set") == 0) {
+            list = a->sets, count = &a->n_sets;
+        } else if (strcmp(arg, "--vary") == 0 && (allowed & OPT_VARY)) {
+            list = a->vary, count = &a->n_vary;
+        } else if (strcmp(arg, "--set-a") == 0 && (allowed & OPT_SIDES)) {
+            list = a->set_a, count = &a->n_set_a;
+        } else if (strcmp(arg, "--set-b") == 0 && (allowed & OPT_SIDES)) {
+            list = a->set_b, count = &a->n_set_b;
+        }
+        if (list != NULL) {
             if (i + 1 >= argc) {
-                return cli_usage_error(command, "--set needs a value");
+                return cli_usage_error(command, "%s needs a value", arg);
             }
-            if (a->n_sets == 64) {
-                return cli_usage_error(command, "at most 64 --set options");
+            if (append(command, arg, list, count, argv[++i]) != 0) {
+                return CLI_BAD_INPUT;
             }
-            a->sets[a->n_sets++] = argv[++i];
-            known = true;
+            continue;
         }
         for (size_t o = 0; !known && o < sizeof options / sizeof options[0]; o++) {
             if (strcmp(arg, options[o].name) != 0 || !(allowed & options[o].flag)) {
@@ -78,6 +105,48 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
     return 0;
 }
 
+int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
+               uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || *end != '\0' || text[0] == '-' || v < lo || v > hi) {
+        return cli_usage_error(command, "%s takes a whole number from %llu to %llu, got '%s'", option,
+                               (unsigned long long)lo, (unsigned long long)hi, text);
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_experiment_options(const char *command, const cli_args *a, const retsim_scenario *sc,
+                           uint32_t default_replications, struct retsim_experiment_options *o)
+{
+    uint64_t v = 0;
+    memset(o, 0, sizeof *o);
+    o->seed = sc->settings.seed;
+    o->replications = default_replications;
+    o->progress = isatty(STDERR_FILENO) != 0;
+    if (a->seed != NULL) {
+        if (cli_number(command, "--seed", a->seed, 0, UINT64_MAX, &v) != 0) {
+            return CLI_BAD_INPUT;
+        }
+        o->seed = v;
+    }
+    if (a->replications != NULL) {
+        if (cli_number(command, "--replications", a->replications, 1, 1000000, &v) != 0) {
+            return CLI_BAD_INPUT;
+        }
+        o->replications = (uint32_t)v;
+    }
+    if (a->jobs != NULL) {
+        if (cli_number(command, "--jobs", a->jobs, 1, 1024, &v) != 0) {
+            return CLI_BAD_INPUT;
+        }
+        o->jobs = (int)v;
+    }
+    return 0;
+}
+
 int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out)
 {
     retsim_error err;
@@ -94,4 +163,19 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
     }
     *out = sc;
     return 0;
+}
+
+/* The one piece of process-wide state: SIGINT sets it, long runs poll it. */
+static volatile int interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+const volatile int *cli_stop_flag(void)
+{
+    signal(SIGINT, on_sigint);
+    return &interrupted;
 }

@@ -1,23 +1,27 @@
-/* retsim run: a generated workload from start to outputs. */
+/* retsim run: a generated workload, once or as replications. */
 #include "cli.h"
+#include "retsim/experiment.h"
 #include "retsim/run.h"
 
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 static const char run_help[] =
-    "usage: retsim run SCENARIO [--seed N] [--out DIR] [--events] [--trace-out FILE]\n"
-    "                  [--set section.key=value]...\n"
+    "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
+    "                  [--events] [--trace-out FILE] [--set section.key=value]...\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
     "and data loss, name conflicts, retained replicas and their cost.\n"
     "\n"
     "  --seed N          master seed (default: [simulation] seed); same seed, same bytes\n"
+    "  --replications N  N independent replications (default 1); with N > 1 the\n"
+    "                    outputs get a replication column and summary_ci.csv holds\n"
+    "                    mean, sd and 95% confidence interval of every metric\n"
+    "  --jobs J          threads for replications (default: all cores); results do\n"
+    "                    not depend on J\n"
     "  --out DIR         output folder (default: out); created if missing\n"
-    "  --events          also write DIR/events.csv, one row per operation\n"
+    "  --events          also write DIR/events.csv, one row per operation (one replication)\n"
     "  --trace-out FILE  write the generated operations as a trace; `retsim replay\n"
     "                    SCENARIO FILE --until HORIZON` gives the same outcomes\n"
     "  --set K=V         override a scenario key, e.g. --set policy.apim.retention=7d\n"
@@ -25,33 +29,40 @@ static const char run_help[] =
     "\n"
     "Writes DIR/summary.csv, outcomes.csv, timeseries.csv and manifest, all or\n"
     "nothing; prints a short summary. Progress goes to stderr when it is a\n"
-    "terminal; Ctrl-C stops without writing anything.\n"
+    "terminal. Ctrl-C stops: a single run writes nothing; replications keep the\n"
+    "ones that finished.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
-/* The one piece of process state: set by SIGINT, read by the run loop. */
-static volatile int interrupted;
-
-static void on_sigint(int sig)
+static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
 {
-    (void)sig;
-    interrupted = 1;
-}
-
-static int cli_parse_seed(const char *text, uint64_t *out)
-{
-    char *end = NULL;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || text[0] == '-') {
-        return cli_usage_error("run", "--seed takes a whole number of 0 or more, got '%s'", text);
+    const char *out = a->out_dir != NULL ? a->out_dir : "out";
+    o->keep_rows = true;
+    o->stop = cli_stop_flag();
+    retsim_error err;
+    retsim_error_clear(&err);
+    retsim_experiment *e = NULL;
+    int rc = retsim_experiment_run(sc, o, &e, &err);
+    if (e != NULL && e->completed > 0) { /* completed replications are kept, even when interrupted */
+        retsim_error werr;
+        retsim_error_clear(&werr);
+        if (retsim_experiment_write(sc, e, out, &werr) != 0) {
+            retsim_experiment_destroy(e);
+            return cli_fail(&werr);
+        }
+        retsim_experiment_print(stdout, e);
+        printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, outcomes.csv, "
+               "timeseries.csv, manifest\n",
+               e->completed, o->jobs, e->wall_seconds, out);
     }
-    *out = v;
-    return 0;
+    retsim_experiment_destroy(e);
+    return rc != 0 ? cli_fail(&err) : CLI_OK;
 }
 
 int cli_run(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("run", argc, argv, OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT, &a);
+    int rc = cli_parse("run", argc, argv,
+                       OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS, &a);
     if (rc != 0 || a.help) {
         fputs(run_help, rc != 0 ? stderr : stdout);
         return rc;
@@ -63,17 +74,31 @@ int cli_run(int argc, char **argv)
     if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
         return rc;
     }
-    retsim_run_options opt = {.seed = sc->settings.seed,
+    retsim_experiment_options xo;
+    if ((rc = cli_experiment_options("run", &a, sc, 1, &xo)) != 0) {
+        retsim_scenario_destroy(sc);
+        return rc;
+    }
+    if (xo.replications > 1) {
+        if (a.events || a.trace_out != NULL) {
+            retsim_scenario_destroy(sc);
+            return cli_usage_error("run",
+                                   "--events and --trace-out are for a single run, not --replications");
+        }
+        if (xo.jobs == 0) {
+            long cores = sysconf(_SC_NPROCESSORS_ONLN);
+            xo.jobs = cores > 0 ? (int)cores : 1;
+        }
+        rc = run_replications(sc, &a, &xo);
+        retsim_scenario_destroy(sc);
+        return rc;
+    }
+    retsim_run_options opt = {.seed = xo.seed,
                               .out_dir = a.out_dir != NULL ? a.out_dir : "out",
                               .events = a.events,
                               .trace_out = a.trace_out,
-                              .progress = isatty(STDERR_FILENO) != 0,
-                              .stop = &interrupted};
-    if (a.seed != NULL && cli_parse_seed(a.seed, &opt.seed) != 0) {
-        retsim_scenario_destroy(sc);
-        return CLI_BAD_INPUT;
-    }
-    signal(SIGINT, on_sigint);
+                              .progress = xo.progress,
+                              .stop = cli_stop_flag()};
     retsim_error err;
     retsim_error_clear(&err);
     retsim_summary summary;

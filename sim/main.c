@@ -12,6 +12,8 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run SCENARIO            simulate the scenario's workload and report\n"
+    "  sweep SCENARIO --vary K=v1,v2   run at every value of one or more knobs\n"
+    "  compare SCENARIO --set-a K=V --set-b K=V   paired comparison of two policies\n"
     "  replay SCENARIO TRACE   replay a recorded workload, operation by operation\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "\n"
@@ -31,6 +33,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0) {
         return cli_run(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "sweep") == 0) {
+        return cli_sweep(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "compare") == 0) {
+        return cli_compare(argc - 2, argv + 2);
     }
     if (strcmp(argv[1], "replay") == 0) {
         return cli_replay(argc - 2, argv + 2);

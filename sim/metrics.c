@@ -107,6 +107,12 @@ int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry
 {
     static const char *const header[] = {"kind", "op", "outcome", "sub_type", "count"};
     retsim_csv_row(out, header, 5);
+    return retsim_metrics_write_outcome_rows(m, r, out, -1);
+}
+
+int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_registry *r, FILE *out,
+                                      long replication)
+{
     /* types by name, so the file does not depend on the order they were first met in */
     uint32_t *order = malloc((m->n_types ? m->n_types : 1) * sizeof *order);
     if (order == NULL) {
@@ -135,6 +141,9 @@ int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry
                     const char *row[] = {retsim_registry_policy(r, k)->kind, retsim_op_name((retsim_op)op),
                                          retsim_outcome_name((retsim_outcome)o),
                                          retsim_registry_sub_type_name(r, t), count};
+                    if (replication >= 0) {
+                        fprintf(out, "%ld,", replication);
+                    }
                     retsim_csv_row(out, row, 5);
                 }
             }

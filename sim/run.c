@@ -19,11 +19,12 @@ typedef struct run_ctx {
     retsim_sim *sim;
     retsim_generator *gen;
     FILE *timeseries;
+    long replication; /* -1: no replication column */
     uint32_t sample_type, warmup_type;
 } run_ctx;
 
-static void write_sample_row(FILE *out, retsim_time t, const char *kind, const retsim_registry *reg, int k,
-                             int nk)
+static void write_sample_row(FILE *out, long replication, retsim_time t, const char *kind,
+                             const retsim_registry *reg, int k, int nk)
 {
     uint64_t act = retsim_registry_inventory(reg, k, RETSIM_INV_ACTIVE).now;
     uint64_t soft = retsim_registry_inventory(reg, k, RETSIM_INV_SOFT_DELETED).now;
@@ -42,6 +43,9 @@ static void write_sample_row(FILE *out, retsim_time t, const char *kind, const r
     }
     char time[64], c1[64], c2[64];
     retsim_time_format(t, time, sizeof time);
+    if (replication >= 0) {
+        fprintf(out, "%ld,", replication);
+    }
     fprintf(out, "%" PRId64 ",%s,", t, time);
     retsim_csv_field(out, kind);
     fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s\n", act, soft, res, live, kept,
@@ -56,10 +60,11 @@ static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
     const retsim_registry *reg = retsim_sim_registry(ctx->sim);
     retsim_time now = retsim_kernel_now(k);
     for (int i = 0; i < sc->n_policies; i++) {
-        write_sample_row(ctx->timeseries, now, sc->policies[i].kind, reg, i, sc->n_policies);
+        write_sample_row(ctx->timeseries, ctx->replication, now, sc->policies[i].kind, reg, i,
+                         sc->n_policies);
     }
     if (sc->n_policies > 1) {
-        write_sample_row(ctx->timeseries, now, "all", reg, -1, sc->n_policies);
+        write_sample_row(ctx->timeseries, ctx->replication, now, "all", reg, -1, sc->n_policies);
     }
     retsim_time next = now + sc->settings.sample_every;
     if (next <= sc->settings.horizon && retsim_kernel_schedule(k, next, ctx->sample_type, 0, NULL) != 0) {
@@ -143,72 +148,76 @@ static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run
     return retsim_report_manifest(out, keys, values, 5, sc);
 }
 
-static int simulate(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outfile *files,
-                    retsim_outfile *trace, retsim_summary *summary, retsim_run_stats *stats,
-                    retsim_error *err)
+void retsim_run_timeseries_header(FILE *out, bool replication_column)
+{
+    fprintf(out,
+            "%stime_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,"
+            "cost_live_per_hour,cost_retained_per_hour\n",
+            replication_column ? "replication," : "");
+}
+
+static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks *sinks, uint32_t replication)
+{
+    retsim_kernel *k = retsim_sim_kernel(ctx->sim);
+    int rc = 0;
+    if (sinks->events != NULL) {
+        retsim_events_write_header(sinks->events);
+        retsim_sim_set_sink(ctx->sim, retsim_events_observer, sinks->events);
+    }
+    if (sinks->trace != NULL) {
+        retsim_trace_write_header(sinks->trace);
+        retsim_workload_set_trace(ctx->gen, sinks->trace);
+    }
+    rc = retsim_kernel_register(k, on_warmup_end, ctx, &ctx->warmup_type);
+    if (rc == 0 && sc->settings.warmup > 0) {
+        rc = retsim_kernel_schedule(k, sc->settings.warmup, ctx->warmup_type, 0, NULL);
+    }
+    ctx->timeseries = sinks->timeseries;
+    ctx->replication = sinks->replication_column ? (long)replication : -1;
+    if (rc == 0 && ctx->timeseries != NULL) {
+        rc = retsim_kernel_register(k, on_sample, ctx, &ctx->sample_type);
+        if (rc == 0) {
+            rc = retsim_kernel_schedule(k, 0, ctx->sample_type, 0, NULL);
+        }
+    }
+    return rc;
+}
+
+int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
+                           const retsim_run_sinks *sinks, const retsim_run_options *opt,
+                           retsim_summary *summary, retsim_run_stats *stats, retsim_error *err)
 {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run_ctx ctx = {0};
     ctx.sim = retsim_sim_create(sc);
-    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, opt->seed, opt->replication) : NULL;
+    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
     retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
-    int rc = ctx.gen == NULL ? RETSIM_ENOMEM : 0;
-    if (rc == 0 && files[F_EVENTS].fp != NULL) {
-        retsim_events_write_header(files[F_EVENTS].fp);
-        retsim_sim_set_sink(ctx.sim, retsim_events_observer, files[F_EVENTS].fp);
-    }
-    if (rc == 0 && trace->fp != NULL) {
-        retsim_trace_write_header(trace->fp);
-        retsim_workload_set_trace(ctx.gen, trace->fp);
-    }
-    if (rc == 0) {
-        rc = retsim_kernel_register(k, on_warmup_end, &ctx, &ctx.warmup_type);
-    }
-    if (rc == 0 && sc->settings.warmup > 0) {
-        rc = retsim_kernel_schedule(k, sc->settings.warmup, ctx.warmup_type, 0, NULL);
-    }
-    ctx.timeseries = files[F_TIMESERIES].fp;
-    if (rc == 0 && ctx.timeseries != NULL) {
-        fputs("time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,"
-              "cost_live_per_hour,cost_retained_per_hour\n",
-              ctx.timeseries);
-        rc = retsim_kernel_register(k, on_sample, &ctx, &ctx.sample_type);
-        if (rc == 0) {
-            rc = retsim_kernel_schedule(k, 0, ctx.sample_type, 0, NULL);
-        }
-    }
+    int rc = ctx.gen == NULL ? RETSIM_ENOMEM : wire(&ctx, sc, sinks, replication);
     if (rc == 0) {
         rc = retsim_workload_start(ctx.gen);
     }
     if (rc == 0) {
         rc = advance(k, sc, opt, &t0);
         if (rc == RETSIM_EINTR) {
-            retsim_error_set(err, rc, "", 0, "", "interrupted: no output written");
+            retsim_error_set(err, rc, "", 0, "", "interrupted");
         }
     }
-    retsim_summary local;
-    retsim_summary *sum = summary != NULL ? summary : &local;
-    if (rc == 0) {
-        rc = retsim_summary_compute(sum, ctx.sim, ctx.gen,
+    if (rc == 0 && summary != NULL) {
+        rc = retsim_summary_compute(summary, ctx.sim, ctx.gen,
                                     (double)(sc->settings.horizon - sc->settings.warmup));
     }
-    if (rc == 0 && files[F_SUMMARY].fp != NULL) {
-        retsim_summary_write_header(files[F_SUMMARY].fp);
-        retsim_summary_write_rows(files[F_SUMMARY].fp, sum, sc->name[0] ? sc->name : sc->path,
-                                  opt->replication, opt->seed);
-        rc = retsim_metrics_write_outcomes(retsim_sim_metrics(ctx.sim), retsim_sim_registry(ctx.sim),
-                                           files[F_OUTCOMES].fp);
-        if (rc == 0) {
-            rc = write_manifest(files[F_MANIFEST].fp, sc, opt);
-        }
+    if (rc == 0 && sinks->outcomes != NULL) {
+        rc = retsim_metrics_write_outcome_rows(retsim_sim_metrics(ctx.sim), retsim_sim_registry(ctx.sim),
+                                               sinks->outcomes,
+                                               sinks->replication_column ? (long)replication : -1);
     }
     if (stats != NULL) {
         stats->events = k != NULL ? retsim_kernel_events_run(k) : 0;
         stats->wall_seconds = seconds_since(&t0);
     }
-    if (rc != 0 && err->code == 0) {
-        retsim_error_set(err, rc, opt->out_dir != NULL ? opt->out_dir : "", 0, "", "%s", retsim_strerror(rc));
+    if (rc != 0 && err != NULL && err->code == 0) {
+        retsim_error_set(err, rc, "", 0, "", "%s", retsim_strerror(rc));
     }
     retsim_workload_destroy(ctx.gen);
     retsim_sim_destroy(ctx.sim);
@@ -230,8 +239,24 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
     if (opt->out_dir != NULL) {
         rc = open_outputs(opt, files, &trace, err);
     }
+    retsim_summary local;
+    retsim_summary *sum = summary != NULL ? summary : &local;
     if (rc == 0) {
-        rc = simulate(sc, opt, files, &trace, summary, stats, err);
+        retsim_run_sinks sinks = {files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp,
+                                  false};
+        if (sinks.timeseries != NULL) {
+            retsim_run_timeseries_header(sinks.timeseries, false);
+        }
+        if (sinks.outcomes != NULL) {
+            fputs("kind,op,outcome,sub_type,count\n", sinks.outcomes);
+        }
+        rc = retsim_run_replication(sc, opt->seed, opt->replication, &sinks, opt, sum, stats, err);
+    }
+    if (rc == 0 && files[F_SUMMARY].fp != NULL) {
+        retsim_summary_write_header(files[F_SUMMARY].fp);
+        retsim_summary_write_rows(files[F_SUMMARY].fp, sum, sc->name[0] ? sc->name : sc->path,
+                                  opt->replication, opt->seed);
+        rc = write_manifest(files[F_MANIFEST].fp, sc, opt);
     }
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_commit(&files[i], err);
@@ -243,5 +268,8 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
         retsim_outfile_abort(&files[i]);
     }
     retsim_outfile_abort(&trace);
+    if (rc == RETSIM_EINTR) {
+        retsim_error_set(err, rc, "", 0, "", "interrupted: no output written");
+    }
     return rc;
 }

@@ -590,6 +590,41 @@ void retsim_scenario_destroy(retsim_scenario *s)
     }
 }
 
+static retsim_dist *dists_of(retsim_workload *w, int i)
+{
+    retsim_dist *d[] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
+    return i < 4 ? d[i] : NULL;
+}
+
+retsim_scenario *retsim_scenario_clone(const retsim_scenario *s)
+{
+    retsim_scenario *c = malloc(sizeof *c);
+    if (c == NULL) {
+        return NULL;
+    }
+    *c = *s;
+    bool ok = true;
+    for (int k = 0; k < c->n_policies; k++) {
+        for (int i = 0; i < 4; i++) {
+            retsim_dist *d = dists_of(&c->workloads[k], i);
+            if (d->values == NULL) {
+                continue;
+            }
+            double *v = ok ? malloc(d->n * sizeof *v) : NULL;
+            if (v != NULL) {
+                memcpy(v, d->values, d->n * sizeof *v);
+            }
+            ok = ok && v != NULL;
+            d->values = v; /* on failure: NULL, so destroy frees only what was copied */
+        }
+    }
+    if (!ok) {
+        retsim_scenario_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
 int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error *err)
 {
     char buf[512];

@@ -215,18 +215,24 @@ void retsim_summary_write_header(FILE *out)
     fputc('\n', out);
 }
 
+void retsim_summary_write_row(FILE *out, const retsim_summary *s, int row, const char *scenario,
+                              uint32_t replication, uint64_t seed)
+{
+    retsim_csv_field(out, scenario);
+    fprintf(out, ",%" PRIu32 ",%" PRIu64 ",", replication, seed);
+    retsim_csv_field(out, s->kind[row]);
+    for (int m = 0; m < RETSIM_M_COUNT; m++) {
+        char buf[64];
+        fprintf(out, ",%s", retsim_summary_format(s->value[row][m], buf, sizeof buf));
+    }
+    fputc('\n', out);
+}
+
 void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *scenario, uint32_t replication,
                                uint64_t seed)
 {
     for (int r = 0; r < s->n_rows; r++) {
-        retsim_csv_field(out, scenario);
-        fprintf(out, ",%" PRIu32 ",%" PRIu64 ",", replication, seed);
-        retsim_csv_field(out, s->kind[r]);
-        for (int m = 0; m < RETSIM_M_COUNT; m++) {
-            char buf[64];
-            fprintf(out, ",%s", retsim_summary_format(s->value[r][m], buf, sizeof buf));
-        }
-        fputc('\n', out);
+        retsim_summary_write_row(out, s, r, scenario, replication, seed);
     }
 }
 

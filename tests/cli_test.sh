@@ -144,6 +144,50 @@ if cmp -s "$work/q1/summary.csv" "$work/q4/summary.csv"; then ok; else bad "run 
 if head -1 "$work/q1/timeseries.csv" | grep -q '^time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_live_per_hour,cost_retained_per_hour$'; then ok; else bad "timeseries.csv header"; fi
 if [ "$(wc -l <"$work/q1/timeseries.csv")" -eq 367 ]; then ok; else bad "timeseries.csv should have a row a day, 0 to 365d"; fi
 
+# --- replications, sweeps, comparisons ---
+expect 0 "" -- run "$q" --replications 4 --jobs 1 --out "$work/j1" --set simulation.horizon=60d
+expect 0 "" -- run "$q" --replications 4 --jobs 2 --out "$work/j2" --set simulation.horizon=60d
+for f in summary.csv summary_ci.csv outcomes.csv timeseries.csv manifest; do
+    if cmp -s "$work/j1/$f" "$work/j2/$f"; then ok; else bad "--jobs 1 and 2 differ in $f"; fi
+done
+if [ "$(head -1 "$work/j1/summary_ci.csv")" = "kind,metric,n,mean,sd,ci95_low,ci95_high" ]; then ok; else bad "summary_ci.csv header"; fi
+if [ "$(grep -c '^quickstart,' "$work/j1/summary.csv")" -eq 4 ]; then ok; else bad "summary.csv: a row per replication"; fi
+if head -1 "$work/j1/outcomes.csv" | grep -q '^replication,kind,op,outcome,sub_type,count$'; then ok; else bad "outcomes.csv with replications"; fi
+expect 2 "--events and --trace-out are for a single run" -- run "$q" --replications 3 --events
+expect 2 "--replications takes a whole number from 1" -- run "$q" --replications 0
+expect 2 "--jobs takes a whole number" -- run "$q" --replications 2 --jobs lots
+expect 0 "" -- sweep --help
+expect 2 "expected 1 to 8 --vary" -- sweep "$q" --out "$work/sw"
+expect 2 "expected KEY=v1,v2" -- sweep "$q" --vary policy.apim.retention --out "$work/sw"
+expect 2 "'policy.apim.retention': expected a duration" -- sweep "$q" --vary policy.apim.retention=48h,later --out "$work/sw"
+if [ -e "$work/sw" ]; then bad "a failed sweep created its folder"; else ok; fi
+expect 0 "" -- sweep "$q" --vary policy.apim.retention=24h,7d --vary policy.apim.reservation=1d,7d --replications 2 --out "$work/sw" --set simulation.horizon=30d
+if [ "$(head -1 "$work/sw/sweep_ci.csv")" = "point,policy.apim.retention,policy.apim.reservation,kind,metric,n,mean,sd,ci95_low,ci95_high" ]; then ok; else bad "sweep_ci.csv header"; fi
+if [ "$(cut -d, -f1-3 "$work/sw/sweep.csv" | sort -u | grep -c '^[0-9]')" -eq 4 ]; then ok; else bad "sweep.csv: 4 points"; fi
+expect 0 "" -- compare --help
+expect 2 "give the two policies" -- compare "$q"
+expect 2 "at least 2 --replications" -- compare "$q" --set-b policy.apim.retention=7d --replications 1
+expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 3 --out "$work/cmp" --set simulation.horizon=60d
+if [ "$(head -1 "$work/cmp/compare.csv")" = "kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant" ]; then ok; else bad "compare.csv header"; fi
+if grep -q '^apim,recovery_rate,3,.*,yes$' "$work/cmp/compare.csv"; then ok; else bad "7d vs 48h: recovery should differ"; fi
+
+# Ctrl-C during replications: what finished is kept, and the files agree with each other
+"$bin" run "$src/scenarios/apim.ini" --replications 200 --jobs 1 --out "$work/int" >"$work/int.out" 2>"$work/int.err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "interrupted after [0-9]* of 200" "$work/int.err"; then ok; else bad "interrupted run: exit $rc, $(cat "$work/int.err")"; fi
+done_reps=$(grep -o "interrupted after [0-9]*" "$work/int.err" | grep -o "[0-9]*$")
+if [ "$done_reps" -eq 0 ]; then
+    if [ -e "$work/int/summary.csv" ]; then bad "no replication finished but summary.csv was written"; else ok; fi
+elif [ "$(grep -c '^apim,' "$work/int/summary.csv")" -eq "$done_reps" ] && grep -q "^replications = $done_reps of 200$" "$work/int/manifest"; then
+    ok
+else
+    bad "interrupted run: summary.csv and manifest do not hold the $done_reps finished replications"
+fi
+
 # the README documents exactly the columns summary.csv has, in order
 documented=$(sed -n '/^`summary.csv`/,/^`outcomes.csv`/p' "$src/README.md" | grep -oE '^\| `[a-z_0-9]+` \|' | tr -d '|` ' | paste -sd, -)
 if [ "scenario,replication,seed,kind,$documented" = "$(head -1 "$work/q1/summary.csv")" ]; then ok; else bad "README's summary.csv table does not match the header: $documented"; fi

@@ -40,5 +40,9 @@ void retsim_metrics_reset(retsim_metrics *m);
 /* outcomes.csv: kind,op,outcome,sub_type,count — non-zero rows, in kind
  * (scenario order), op, outcome (SEMANTICS order), type (by name) order. */
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
+/* The same rows without the header, each preceded by "replication," (for
+ * experiments, whose outcomes.csv has a leading replication column). */
+int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_registry *r, FILE *out,
+                                      long replication);
 
 #endif

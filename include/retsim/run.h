@@ -2,8 +2,7 @@
  *
  * Builds a simulation and a workload generator, runs the kernel to the
  * horizon (resetting every counter at the end of the warm-up), samples the
- * inventory every sample_every into timeseries.csv, and writes, all or
- * nothing, into the output folder:
+ * inventory every sample_every, and writes, all or nothing, into the folder:
  *   summary.csv      one row per kind (and "all"): every headline metric
  *   outcomes.csv     counts by kind, op, outcome, subscription type
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
@@ -12,7 +11,9 @@
  *   manifest         the run and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace.
- * Same scenario and seed: byte-identical files. */
+ * Same scenario and seed: byte-identical files.
+ * Thread safety: runs of one scenario may go on in parallel threads, each
+ * with its own sinks (the scenario is only read). */
 #ifndef RETSIM_RUN_H
 #define RETSIM_RUN_H
 
@@ -22,11 +23,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct retsim_run_options {
     uint64_t seed;            /* master seed */
     uint32_t replication;     /* stream family: 0 for a single run */
-    const char *out_dir;      /* NULL: write no files (experiments) */
+    const char *out_dir;      /* NULL: write no files */
     bool events;              /* write events.csv */
     const char *trace_out;    /* write the generated operations here (NULL: no) */
     bool progress;            /* report progress on stderr */
@@ -38,7 +40,26 @@ typedef struct retsim_run_stats {
     double wall_seconds; /* not part of any output file: not deterministic */
 } retsim_run_stats;
 
-/* Run the scenario; *summary (may be NULL) receives the headline metrics. */
+/* Where one replication writes its rows; any may be NULL. timeseries and
+ * outcomes get rows only (no header), each preceded by "replication," when
+ * replication_column is set; events and trace get their header. */
+typedef struct retsim_run_sinks {
+    FILE *timeseries;
+    FILE *outcomes;
+    FILE *events;
+    FILE *trace;
+    bool replication_column;
+} retsim_run_sinks;
+
+/* Simulate replication `replication` of the scenario with master seed `seed`. */
+int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
+                           const retsim_run_sinks *sinks, const retsim_run_options *opt,
+                           retsim_summary *summary, retsim_run_stats *stats, retsim_error *err);
+
+/* The header row of timeseries.csv (with a leading replication column or not). */
+void retsim_run_timeseries_header(FILE *out, bool replication_column);
+
+/* One run into opt->out_dir; *summary (may be NULL) receives the headline metrics. */
 int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
                retsim_run_stats *stats, retsim_error *err);
 

@@ -115,6 +115,9 @@ int retsim_scenario_load(const char *path, retsim_scenario **out, retsim_error *
 int retsim_scenario_load_string(const char *text, const char *path, retsim_scenario **out, retsim_error *err);
 void retsim_scenario_destroy(retsim_scenario *s); /* NULL-safe */
 
+/* A deep copy (empirical samples included): changing it leaves s alone. NULL when out of memory. */
+retsim_scenario *retsim_scenario_clone(const retsim_scenario *s);
+
 /* Apply one override "section.key=value" (for --set), then re-validate; on
  * error nothing changes. Examples: "policy.apim.retention=7d",
  * "workload.apim.arrivals=500/d", "simulation.horizon=30d". */

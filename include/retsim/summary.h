@@ -89,6 +89,9 @@ int retsim_summary_compute(retsim_summary *out, retsim_sim *sim, const retsim_ge
 void retsim_summary_write_header(FILE *out);
 void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *scenario, uint32_t replication,
                                uint64_t seed);
+/* One of those rows (row: index into s->kind), with its newline. */
+void retsim_summary_write_row(FILE *out, const retsim_summary *s, int row, const char *scenario,
+                              uint32_t replication, uint64_t seed);
 /* Format one value as it is written in CSV ("" for NaN). */
 const char *retsim_summary_format(double v, char *buf, size_t size);
 

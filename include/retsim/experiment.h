@@ -1,0 +1,78 @@
+/* retsim/experiment.h — replications in parallel, confidence intervals,
+ * sweeps over policy knobs, and paired comparisons of two policies.
+ *
+ * Replication r of a scenario runs with the master seed and replication index
+ * r in its own simulation; replications run on `jobs` threads, each result
+ * lands in its own slot, and outputs are written in replication order, so
+ * the results are identical for any number of jobs. Sweep points and the two
+ * sides of a comparison use the same replication seeds: common random
+ * numbers, so differences between points are the policy's, not the noise's.
+ * Statistics use GSL (gsl_stats_mean, gsl_stats_sd, gsl_cdf_tdist_Pinv).
+ * Ownership: results are allocated by the _run functions and freed with
+ * retsim_experiment_destroy. */
+#ifndef RETSIM_EXPERIMENT_H
+#define RETSIM_EXPERIMENT_H
+
+#include "retsim/error.h"
+#include "retsim/scenario.h"
+#include "retsim/summary.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct retsim_experiment_options {
+    uint64_t seed;
+    uint32_t replications;
+    int jobs;                 /* threads; <= 0: the number of online cores */
+    bool keep_rows;           /* keep each replication's timeseries and outcome rows */
+    bool progress;            /* a progress line on stderr */
+    const volatile int *stop; /* set non-zero to stop: replications not finished are dropped */
+} retsim_experiment_options;
+
+typedef struct retsim_replication {
+    bool done;
+    retsim_summary summary;
+    char *timeseries; /* rows, when keep_rows */
+    char *outcomes;
+    uint64_t events;
+    double wall_seconds;
+} retsim_replication;
+
+typedef struct retsim_experiment {
+    uint32_t n;         /* replications asked for */
+    uint32_t completed; /* replications finished (all n unless stopped) */
+    uint64_t seed;
+    retsim_replication *reps;
+    double wall_seconds;
+} retsim_experiment;
+
+/* Run the replications. With a stop request: RETSIM_EINTR, and *out still
+ * holds the replications that finished (reps[r].done). */
+int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                          retsim_experiment **out, retsim_error *err);
+void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */
+
+/* Mean, standard deviation and a 95% Student-t confidence interval of the
+ * finite values among x[0..n) (NaN are left out); n < 2 gives NaN sd and CI. */
+typedef struct retsim_ci {
+    uint32_t n;
+    double mean, sd, low, high;
+} retsim_ci;
+retsim_ci retsim_ci_of(const double *x, size_t n);
+
+/* The values of one metric of one summary row over the finished replications. */
+size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metric m, double *out);
+
+/* Write summary.csv (a row per replication and kind), summary_ci.csv
+ * (kind,metric,n,mean,sd,ci95_low,ci95_high), outcomes.csv and
+ * timeseries.csv (with a leading replication column) and manifest into dir,
+ * all or nothing. */
+int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                            retsim_error *err);
+
+/* Print per-kind means and CIs of the headline metrics. */
+void retsim_experiment_print(FILE *out, const retsim_experiment *e);
+
+#endif

@@ -1,0 +1,61 @@
+/* retsim/sweep.h — a scenario run over a grid of knob values, and two
+ * policies compared on the same workload.
+ *
+ * --vary KEY=v1,v2,... : each KEY is a --set key; a value may contain commas
+ * inside parentheses (lognormal(median=24h, sigma=1)). Points are the
+ * cartesian product, first key varying slowest. Every point and both sides
+ * of a comparison use the same master seed and replication indices: common
+ * random numbers. Ownership: results are the caller's to free. */
+#ifndef RETSIM_SWEEP_H
+#define RETSIM_SWEEP_H
+
+#include "retsim/experiment.h"
+
+#define RETSIM_MAX_VARY   8
+#define RETSIM_MAX_VALUES 32
+
+typedef struct retsim_vary {
+    char key[128];
+    int n;
+    char value[RETSIM_MAX_VALUES][128];
+} retsim_vary;
+
+/* Parse "KEY=v1,v2,...". RETSIM_EUSAGE with err naming what was wrong. */
+int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err);
+
+typedef struct retsim_sweep {
+    int n_vary;
+    retsim_vary vary[RETSIM_MAX_VARY];
+    int n_points;
+    int (*index)[RETSIM_MAX_VARY];   /* [point][vary]: which value */
+    retsim_experiment **experiments; /* [point] */
+} retsim_sweep;
+
+/* Run every point (each validated first: a bad value fails before any run). */
+int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
+                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err);
+void retsim_sweep_destroy(retsim_sweep *s); /* NULL-safe */
+/* sweep.csv (point, the varied keys, replication, seed, kind, metrics),
+ * sweep_ci.csv (point, keys, kind, metric, n, mean, sd, ci95_low, ci95_high)
+ * and manifest into dir, all or nothing. */
+int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir, retsim_error *err);
+
+/* The paired comparison of metric m in summary row `row`: per replication
+ * B - A, then a Student-t CI of those differences. */
+typedef struct retsim_paired {
+    retsim_ci a, b, diff;
+    bool significant; /* the CI of the difference excludes 0 */
+} retsim_paired;
+retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
+                                    retsim_metric m);
+
+/* Run the scenario with overrides sets_a and with sets_b. */
+int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
+                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
+                       retsim_experiment **a, retsim_experiment **b, retsim_error *err);
+/* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant
+ * (into dir, all or nothing; dir NULL: skip) and a table of headline metrics on out. */
+int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
+                          retsim_error *err);
+
+#endif

@@ -1,0 +1,303 @@
+/* Replications on a thread pool; confidence intervals with GSL. */
+#include "retsim/experiment.h"
+
+#include "retsim/report.h"
+#include "retsim/run.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct pool {
+    const retsim_scenario *sc;
+    const retsim_experiment_options *opt;
+    retsim_experiment *e;
+    pthread_mutex_t lock;
+    uint32_t next;     /* the next replication to start */
+    uint32_t finished; /* for progress */
+    int rc;            /* the first error */
+    retsim_error err;
+    struct timespec t0;
+} pool;
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int run_one(pool *p, uint32_t r, retsim_error *err)
+{
+    retsim_replication *rep = &p->e->reps[r];
+    size_t ts_len = 0, oc_len = 0;
+    retsim_run_sinks sinks = {0};
+    sinks.replication_column = true;
+    if (p->opt->keep_rows) {
+        sinks.timeseries = open_memstream(&rep->timeseries, &ts_len);
+        sinks.outcomes = open_memstream(&rep->outcomes, &oc_len);
+        if (sinks.timeseries == NULL || sinks.outcomes == NULL) {
+            if (sinks.timeseries != NULL) {
+                fclose(sinks.timeseries);
+            }
+            return RETSIM_ENOMEM;
+        }
+    }
+    retsim_run_options ro = {.seed = p->opt->seed, .replication = r, .stop = p->opt->stop};
+    retsim_run_stats stats = {0};
+    int rc = retsim_run_replication(p->sc, p->opt->seed, r, &sinks, &ro, &rep->summary, &stats, err);
+    if (sinks.timeseries != NULL) {
+        fclose(sinks.timeseries);
+        fclose(sinks.outcomes);
+    }
+    rep->events = stats.events;
+    rep->wall_seconds = stats.wall_seconds;
+    return rc;
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        bool stop = p->rc != 0 || (p->opt->stop != NULL && *p->opt->stop);
+        uint32_t r = p->next;
+        if (!stop && r < p->e->n) {
+            p->next++;
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (stop || r >= p->e->n) {
+            return NULL;
+        }
+        retsim_error err;
+        retsim_error_clear(&err);
+        int rc = run_one(p, r, &err);
+        pthread_mutex_lock(&p->lock);
+        if (rc == 0) {
+            p->e->reps[r].done = true;
+            p->e->completed++;
+            if (p->opt->progress) {
+                fprintf(stderr, "\rretsim: %" PRIu32 " of %" PRIu32 " replications, %.1f s", p->e->completed,
+                        p->e->n, seconds_since(&p->t0));
+            }
+        } else if (p->rc == 0) {
+            p->rc = rc;
+            p->err = err;
+        }
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                          retsim_experiment **out, retsim_error *err)
+{
+    retsim_experiment *e = calloc(1, sizeof *e);
+    if (e == NULL || opt->replications == 0) {
+        free(e);
+        return retsim_error_set(err, e == NULL ? RETSIM_ENOMEM : RETSIM_EUSAGE, "", 0, "--replications",
+                                "at least one replication");
+    }
+    e->n = opt->replications;
+    e->seed = opt->seed;
+    e->reps = calloc(e->n, sizeof *e->reps);
+    if (e->reps == NULL) {
+        free(e);
+        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    pool p = {.sc = sc, .opt = opt, .e = e};
+    pthread_mutex_init(&p.lock, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = opt->jobs > 0 ? opt->jobs : (int)(cores > 0 ? cores : 1);
+    if ((uint32_t)jobs > e->n) {
+        jobs = (int)e->n;
+    }
+    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
+    int started = 0;
+    for (; threads != NULL && started < jobs; started++) {
+        if (pthread_create(&threads[started], NULL, worker, &p) != 0) {
+            break;
+        }
+    }
+    if (started == 0) {
+        worker(&p); /* no threads to be had: do the work here */
+    }
+    for (int i = 0; i < started; i++) {
+        pthread_join(threads[i], NULL);
+    }
+    free(threads);
+    pthread_mutex_destroy(&p.lock);
+    if (opt->progress) {
+        fputc('\n', stderr);
+    }
+    e->wall_seconds = seconds_since(&p.t0);
+    int rc = p.rc;
+    if (rc == 0 && e->completed < e->n) {
+        rc = RETSIM_EINTR;
+    }
+    if (rc != 0 && rc != RETSIM_EINTR) {
+        if (err != NULL) {
+            *err = p.err;
+        }
+        retsim_experiment_destroy(e);
+        return rc;
+    }
+    *out = e;
+    if (rc == RETSIM_EINTR) {
+        retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " of %" PRIu32 " replications",
+                         e->completed, e->n);
+    }
+    return rc;
+}
+
+void retsim_experiment_destroy(retsim_experiment *e)
+{
+    if (e == NULL) {
+        return;
+    }
+    for (uint32_t r = 0; r < e->n; r++) {
+        free(e->reps[r].timeseries);
+        free(e->reps[r].outcomes);
+    }
+    free(e->reps);
+    free(e);
+}
+
+retsim_ci retsim_ci_of(const double *x, size_t n)
+{
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    retsim_ci ci = {0, NAN, NAN, NAN, NAN};
+    if (v == NULL) {
+        return ci;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(x[i])) {
+            v[k++] = x[i];
+        }
+    }
+    ci.n = (uint32_t)k;
+    if (k >= 1) {
+        ci.mean = gsl_stats_mean(v, 1, k);
+    }
+    if (k >= 2) {
+        ci.sd = gsl_stats_sd_m(v, 1, k, ci.mean);
+        double half = gsl_cdf_tdist_Pinv(0.975, (double)(k - 1)) * ci.sd / sqrt((double)k);
+        ci.low = ci.mean - half;
+        ci.high = ci.mean + half;
+    }
+    free(v);
+    return ci;
+}
+
+size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metric m, double *out)
+{
+    size_t k = 0;
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (e->reps[r].done) {
+            out[k++] = e->reps[r].summary.value[row][m];
+        }
+    }
+    return k;
+}
+
+static const retsim_summary *first_done(const retsim_experiment *e)
+{
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (e->reps[r].done) {
+            return &e->reps[r].summary;
+        }
+    }
+    return NULL;
+}
+
+static void write_ci(FILE *out, const retsim_experiment *e)
+{
+    fputs("kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
+    const retsim_summary *s = first_done(e);
+    double *v = malloc(e->n * sizeof *v);
+    for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
+        for (int m = 0; m < RETSIM_M_COUNT; m++) {
+            size_t k = retsim_experiment_values(e, row, (retsim_metric)m, v);
+            retsim_ci ci = retsim_ci_of(v, k);
+            char a[64], b[64], c[64], d[64];
+            retsim_csv_field(out, s->kind[row]);
+            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m), ci.n,
+                    retsim_summary_format(ci.mean, a, sizeof a), retsim_summary_format(ci.sd, b, sizeof b),
+                    retsim_summary_format(ci.low, c, sizeof c), retsim_summary_format(ci.high, d, sizeof d));
+        }
+    }
+    free(v);
+}
+
+int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                            retsim_error *err)
+{
+    enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, N };
+    static const char *const names[N] = {"summary.csv", "summary_ci.csv", "outcomes.csv", "timeseries.csv",
+                                         "manifest"};
+    retsim_outfile f[N];
+    memset(f, 0, sizeof f);
+    int rc = retsim_outdir_make(dir, err);
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outfile_open(&f[i], dir, names[i], err);
+    }
+    if (rc == 0) {
+        retsim_summary_write_header(f[SUMMARY].fp);
+        fputs("replication,kind,op,outcome,sub_type,count\n", f[OUTCOMES].fp);
+        retsim_run_timeseries_header(f[TIMESERIES].fp, true);
+        for (uint32_t r = 0; r < e->n; r++) {
+            const retsim_replication *rep = &e->reps[r];
+            if (!rep->done) {
+                continue;
+            }
+            retsim_summary_write_rows(f[SUMMARY].fp, &rep->summary, sc->name[0] ? sc->name : sc->path, r,
+                                      e->seed);
+            if (rep->outcomes != NULL) {
+                fputs(rep->outcomes, f[OUTCOMES].fp);
+                fputs(rep->timeseries, f[TIMESERIES].fp);
+            }
+        }
+        write_ci(f[CI].fp, e);
+        char seed[32], reps[64];
+        snprintf(seed, sizeof seed, "%" PRIu64, e->seed);
+        snprintf(reps, sizeof reps, "%" PRIu32 " of %" PRIu32, e->completed, e->n);
+        const char *keys[] = {"command", "scenario", "seed", "replications", "rng"};
+        const char *values[] = {"run", sc->path, seed, reps,
+                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)"};
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, sc);
+    }
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outfile_commit(&f[i], err);
+    }
+    for (int i = 0; i < N; i++) {
+        retsim_outfile_abort(&f[i]);
+    }
+    return rc;
+}
+
+void retsim_experiment_print(FILE *out, const retsim_experiment *e)
+{
+    static const retsim_metric headline[] = {
+        RETSIM_M_RECOVERY_RATE,      RETSIM_M_DATA_LOSS,        RETSIM_M_NAME_CONFLICT_RATE,
+        RETSIM_M_CONFLICTS_RESERVED, RETSIM_M_SOFT_DELETED_AVG, RETSIM_M_RESERVED_AVG,
+        RETSIM_M_COST_RETAINED,      RETSIM_M_COST_TOTAL,       RETSIM_M_RETENTION_COST_SHARE};
+    const retsim_summary *s = first_done(e);
+    double *v = malloc(e->n * sizeof *v);
+    for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
+        fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications\n", s->kind[row],
+                e->completed);
+        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
+            retsim_ci ci = retsim_ci_of(v, retsim_experiment_values(e, row, headline[i], v));
+            fprintf(out, "  %-26s %14.6g  [%.6g, %.6g]\n", retsim_metric_name(headline[i]), ci.mean, ci.low,
+                    ci.high);
+        }
+    }
+    free(v);
+}

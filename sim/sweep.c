@@ -1,0 +1,361 @@
+/* Sweeps and paired comparisons. */
+#include "retsim/sweep.h"
+
+#include "retsim/report.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL || eq == spec || (size_t)(eq - spec) >= sizeof out->key || eq[1] == '\0') {
+        return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, spec,
+                                "expected KEY=v1,v2,... e.g. policy.apim.retention=24h,48h,7d");
+    }
+    snprintf(out->key, sizeof out->key, "%.*s", (int)(eq - spec), spec);
+    const char *p = eq + 1;
+    while (*p != '\0') {
+        int depth = 0;
+        const char *start = p;
+        while (*p != '\0' && (*p != ',' || depth > 0)) {
+            depth += (*p == '(') - (*p == ')');
+            p++;
+        }
+        size_t len = (size_t)(p - start);
+        while (len > 0 && *start == ' ') {
+            start++;
+            len--;
+        }
+        if (len == 0 || len >= sizeof out->value[0] || out->n == RETSIM_MAX_VALUES) {
+            return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, out->key,
+                                    "expected 1 to %d non-empty values separated by commas",
+                                    RETSIM_MAX_VALUES);
+        }
+        snprintf(out->value[out->n++], sizeof out->value[0], "%.*s", (int)len, start);
+        if (*p == ',') {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* The scenario of one point: sc with each varied key set to its value. */
+static retsim_scenario *point_scenario(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
+                                       const int *index, retsim_error *err)
+{
+    retsim_scenario *p = retsim_scenario_clone(sc);
+    if (p == NULL) {
+        retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+        return NULL;
+    }
+    for (int v = 0; v < n_vary; v++) {
+        char set[300];
+        snprintf(set, sizeof set, "%s=%s", vary[v].key, vary[v].value[index[v]]);
+        if (retsim_scenario_set(p, set, err) != 0) {
+            retsim_scenario_destroy(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+void retsim_sweep_destroy(retsim_sweep *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    for (int i = 0; s->experiments != NULL && i < s->n_points; i++) {
+        retsim_experiment_destroy(s->experiments[i]);
+    }
+    free(s->experiments);
+    free(s->index);
+    free(s);
+}
+
+int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
+                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err)
+{
+    retsim_sweep *s = calloc(1, sizeof *s);
+    if (s == NULL || n_vary < 1 || n_vary > RETSIM_MAX_VARY) {
+        free(s);
+        return retsim_error_set(err, s == NULL ? RETSIM_ENOMEM : RETSIM_EUSAGE, "--vary", 0, "",
+                                "expected 1 to %d --vary options", RETSIM_MAX_VARY);
+    }
+    s->n_vary = n_vary;
+    memcpy(s->vary, vary, (size_t)n_vary * sizeof *vary);
+    s->n_points = 1;
+    for (int v = 0; v < n_vary; v++) {
+        s->n_points *= vary[v].n;
+    }
+    s->index = calloc((size_t)s->n_points, sizeof *s->index);
+    s->experiments = calloc((size_t)s->n_points, sizeof *s->experiments);
+    if (s->index == NULL || s->experiments == NULL) {
+        retsim_sweep_destroy(s);
+        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    for (int p = 0; p < s->n_points; p++) { /* the first key varies slowest */
+        int rest = p;
+        for (int v = n_vary - 1; v >= 0; v--) {
+            s->index[p][v] = rest % vary[v].n;
+            rest /= vary[v].n;
+        }
+    }
+    int rc = 0;
+    for (int p = 0; rc == 0 && p < s->n_points; p++) { /* every value checked before anything runs */
+        retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
+        rc = ps == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
+        retsim_scenario_destroy(ps);
+    }
+    for (int p = 0; rc == 0 && p < s->n_points; p++) {
+        retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
+        rc = ps == NULL ? RETSIM_ENOMEM : retsim_experiment_run(ps, opt, &s->experiments[p], err);
+        retsim_scenario_destroy(ps);
+    }
+    if (rc != 0) {
+        retsim_sweep_destroy(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+static void point_prefix(FILE *out, const retsim_sweep *s, int p)
+{
+    fprintf(out, "%d", p);
+    for (int v = 0; v < s->n_vary; v++) {
+        fputc(',', out);
+        retsim_csv_field(out, s->vary[v].value[s->index[p][v]]);
+    }
+}
+
+static void keys_header(FILE *out, const retsim_sweep *s)
+{
+    fputs("point", out);
+    for (int v = 0; v < s->n_vary; v++) {
+        fputc(',', out);
+        retsim_csv_field(out, s->vary[v].key);
+    }
+}
+
+static void write_ci_row(FILE *out, const char *kind, const char *metric, retsim_ci ci)
+{
+    char a[64], b[64], c[64], d[64];
+    retsim_csv_field(out, kind);
+    fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", metric, ci.n, retsim_summary_format(ci.mean, a, sizeof a),
+            retsim_summary_format(ci.sd, b, sizeof b), retsim_summary_format(ci.low, c, sizeof c),
+            retsim_summary_format(ci.high, d, sizeof d));
+}
+
+static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int p, const char *name,
+                        double *v)
+{
+    const retsim_experiment *e = s->experiments[p];
+    const retsim_summary *first = NULL;
+    for (uint32_t r = 0; r < e->n; r++) {
+        const retsim_summary *sum = &e->reps[r].summary;
+        for (int row = 0; e->reps[r].done && row < sum->n_rows; row++) {
+            point_prefix(long_out, s, p);
+            fputc(',', long_out);
+            retsim_summary_write_row(long_out, sum, row, name, r, e->seed);
+        }
+        first = first == NULL && e->reps[r].done ? sum : first;
+    }
+    for (int row = 0; first != NULL && row < first->n_rows; row++) {
+        for (int m = 0; m < RETSIM_M_COUNT; m++) {
+            point_prefix(ci_out, s, p);
+            fputc(',', ci_out);
+            retsim_ci ci = retsim_ci_of(v, retsim_experiment_values(e, row, (retsim_metric)m, v));
+            write_ci_row(ci_out, first->kind[row], retsim_metric_name((retsim_metric)m), ci);
+        }
+    }
+}
+
+int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir, retsim_error *err)
+{
+    enum { LONG, CI, MANIFEST, N };
+    static const char *const names[N] = {"sweep.csv", "sweep_ci.csv", "manifest"};
+    retsim_outfile f[N];
+    memset(f, 0, sizeof f);
+    double *v = malloc(s->experiments[0]->n * sizeof *v);
+    int rc = v == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
+    if (rc == 0) {
+        rc = retsim_outdir_make(dir, err);
+    }
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outfile_open(&f[i], dir, names[i], err);
+    }
+    if (rc == 0) {
+        keys_header(f[LONG].fp, s);
+        fputc(',', f[LONG].fp);
+        retsim_summary_write_header(f[LONG].fp);
+        keys_header(f[CI].fp, s);
+        fputs(",kind,metric,n,mean,sd,ci95_low,ci95_high\n", f[CI].fp);
+        for (int p = 0; p < s->n_points; p++) {
+            write_point(f[LONG].fp, f[CI].fp, s, p, sc->name[0] ? sc->name : sc->path, v);
+        }
+        char seed[32], reps[32], vary[2048] = "";
+        snprintf(seed, sizeof seed, "%" PRIu64, s->experiments[0]->seed);
+        snprintf(reps, sizeof reps, "%" PRIu32, s->experiments[0]->n);
+        for (int i = 0, n = 0; i < s->n_vary; i++) {
+            n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s=", i ? " " : "", s->vary[i].key);
+            for (int k = 0; k < s->vary[i].n && (size_t)n < sizeof vary; k++) {
+                n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s", k ? "," : "", s->vary[i].value[k]);
+            }
+        }
+        const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
+        const char *values[] = {"sweep", sc->path, seed, reps, vary};
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, sc);
+    }
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outfile_commit(&f[i], err);
+    }
+    for (int i = 0; i < N; i++) {
+        retsim_outfile_abort(&f[i]);
+    }
+    free(v);
+    return rc;
+}
+
+/* ---- paired comparison ---- */
+
+retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
+                                    retsim_metric m)
+{
+    uint32_t n = a->n < b->n ? a->n : b->n;
+    double *va = malloc((n ? n : 1) * sizeof *va), *vb = malloc((n ? n : 1) * sizeof *vb),
+           *d = malloc((n ? n : 1) * sizeof *d);
+    retsim_paired out;
+    memset(&out, 0, sizeof out);
+    size_t k = 0;
+    for (uint32_t r = 0; va != NULL && vb != NULL && d != NULL && r < n; r++) {
+        if (!a->reps[r].done || !b->reps[r].done) {
+            continue; /* pairs only: the same replication on both sides */
+        }
+        va[k] = a->reps[r].summary.value[row][m];
+        vb[k] = b->reps[r].summary.value[row][m];
+        d[k] = isfinite(va[k]) && isfinite(vb[k]) ? vb[k] - va[k] : NAN;
+        k++;
+    }
+    out.a = retsim_ci_of(va, k);
+    out.b = retsim_ci_of(vb, k);
+    out.diff = retsim_ci_of(d, k);
+    out.significant = out.diff.n >= 2 && (out.diff.low > 0 || out.diff.high < 0);
+    free(va);
+    free(vb);
+    free(d);
+    return out;
+}
+
+static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *sets, int n,
+                                  retsim_error *err)
+{
+    retsim_scenario *c = retsim_scenario_clone(sc);
+    for (int i = 0; c != NULL && i < n; i++) {
+        if (retsim_scenario_set(c, sets[i], err) != 0) {
+            retsim_scenario_destroy(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
+                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
+                       retsim_experiment **a, retsim_experiment **b, retsim_error *err)
+{
+    retsim_scenario *sa = with_sets(sc, sets_a, n_a, err);
+    retsim_scenario *sb = sa != NULL ? with_sets(sc, sets_b, n_b, err) : NULL;
+    int rc = sb == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
+    *a = *b = NULL;
+    if (rc == 0) {
+        rc = retsim_experiment_run(sa, opt, a, err);
+    }
+    if (rc == 0) {
+        rc = retsim_experiment_run(sb, opt, b, err);
+    }
+    if (rc != 0) {
+        retsim_experiment_destroy(*a);
+        retsim_experiment_destroy(*b);
+        *a = *b = NULL;
+    }
+    retsim_scenario_destroy(sa);
+    retsim_scenario_destroy(sb);
+    return rc;
+}
+
+static const retsim_summary *first_summary(const retsim_experiment *e)
+{
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (e->reps[r].done) {
+            return &e->reps[r].summary;
+        }
+    }
+    return NULL;
+}
+
+static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
+{
+    fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant\n", out);
+    const retsim_summary *s = first_summary(a);
+    for (int row = 0; s != NULL && row < s->n_rows; row++) {
+        for (int m = 0; m < RETSIM_M_COUNT; m++) {
+            retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
+            char x[64], y[64], z[64], lo[64], hi[64];
+            retsim_csv_field(out, s->kind[row]);
+            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
+                    p.diff.n, retsim_summary_format(p.a.mean, x, sizeof x),
+                    retsim_summary_format(p.b.mean, y, sizeof y),
+                    retsim_summary_format(p.diff.mean, z, sizeof z),
+                    retsim_summary_format(p.diff.low, lo, sizeof lo),
+                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no");
+        }
+    }
+}
+
+int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
+                          retsim_error *err)
+{
+    static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,
+                                             RETSIM_M_RESTORES_EXPIRED,
+                                             RETSIM_M_DATA_LOSS,
+                                             RETSIM_M_NAME_CONFLICT_RATE,
+                                             RETSIM_M_CONFLICTS_SOFT_DELETED,
+                                             RETSIM_M_CONFLICTS_RESERVED,
+                                             RETSIM_M_RECREATES_ABANDONED,
+                                             RETSIM_M_SOFT_DELETED_AVG,
+                                             RETSIM_M_RESERVED_AVG,
+                                             RETSIM_M_COST_RETAINED,
+                                             RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_RETENTION_COST_SHARE};
+    const retsim_summary *s = first_summary(a);
+    for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
+        fprintf(out, "%s — B minus A, paired over %" PRIu32 " replications on the same workload:\n",
+                s->kind[row], a->completed < b->completed ? a->completed : b->completed);
+        fprintf(out, "  %-26s %14s %14s %14s  %-30s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
+        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
+            retsim_paired p = retsim_compare_metric(a, b, row, headline[i]);
+            char ci[64];
+            snprintf(ci, sizeof ci, "[%.6g, %.6g]", p.diff.low, p.diff.high);
+            fprintf(out, "  %-26s %14.6g %14.6g %14.6g  %-30s %s\n", retsim_metric_name(headline[i]),
+                    p.a.mean, p.b.mean, p.diff.mean, ci, p.significant ? "differs" : "no clear difference");
+        }
+    }
+    if (dir == NULL) {
+        return 0;
+    }
+    retsim_outfile f;
+    int rc = retsim_outdir_make(dir, err);
+    if (rc == 0) {
+        rc = retsim_outfile_open(&f, dir, "compare.csv", err);
+    }
+    if (rc == 0) {
+        write_compare_csv(f.fp, a, b);
+        rc = retsim_outfile_commit(&f, err);
+        retsim_outfile_abort(&f);
+    }
+    return rc;
+}
