@@ -1,7 +1,9 @@
 /* retsim sweep and retsim compare. */
 #include "cli.h"
+#include "retsim/report.h"
 #include "retsim/sweep.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@ static const char sweep_help[] =
 static const char compare_help[] =
     "usage: retsim compare SCENARIO --set-a KEY=V... --set-b KEY=V... [--replications N]\n"
     "                      [--jobs J] [--seed N] [--out DIR] [--set section.key=value]...\n"
+    "       retsim compare OUT_A OUT_B [--out DIR]\n"
     "\n"
     "Run policy A and policy B (the scenario with each side's overrides) on the same\n"
     "workload streams, replication by replication, and report per metric A, B, the\n"
@@ -39,6 +42,9 @@ static const char compare_help[] =
     "  --replications N   pairs to run (default 10)\n"
     "  --out DIR          also write DIR/compare.csv (kind,metric,n,a_mean,b_mean,\n"
     "                     diff_mean,diff_ci95_low,diff_ci95_high,significant)\n"
+    "\n"
+    "The second form pairs the replications of two earlier runs (their summary.csv),\n"
+    "which must have used the same seed: otherwise the pairs share no workload.\n"
     "\n"
     "Example: does 7 days instead of 48 hours cut data loss, and what does it cost?\n"
     "  retsim compare scenarios/apim.ini --set-a policy.apim.retention=48h \\\n"
@@ -111,11 +117,47 @@ int cli_sweep(int argc, char **argv)
     return rc != 0 ? cli_fail(&err) : CLI_OK;
 }
 
+/* retsim compare OUT_A OUT_B: pair the replications two earlier runs wrote. */
+static int compare_folders(const cli_args *a)
+{
+    retsim_error err;
+    retsim_error_clear(&err);
+    retsim_experiment *ea = NULL, *eb = NULL;
+    int rc = retsim_experiment_read(a->positional[0], &ea, &err);
+    if (rc == 0) {
+        rc = retsim_experiment_read(a->positional[1], &eb, &err);
+    }
+    if (rc == 0 && ea->seed != eb->seed) {
+        rc = retsim_error_set(
+            &err, RETSIM_EINPUT, a->positional[1], 0, "seed",
+            "the runs used seeds %llu and %llu: their replications share no workload to pair",
+            (unsigned long long)ea->seed, (unsigned long long)eb->seed);
+    }
+    if (rc == 0) {
+        rc = retsim_compare_report(ea, eb, a->out_dir, stdout, &err);
+    }
+    retsim_experiment_destroy(ea);
+    retsim_experiment_destroy(eb);
+    return rc != 0 ? cli_fail(&err) : CLI_OK;
+}
+
+static bool is_folder(const char *path)
+{
+    char probe[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s/summary.csv", path);
+    return access(probe, R_OK) == 0;
+}
+
 int cli_compare(int argc, char **argv)
 {
     cli_args a;
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
+    if (cli_parse("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES, &a) ==
+            0 &&
+        !a.help && a.n_positional == 2 && is_folder(a.positional[0])) {
+        return compare_folders(&a);
+    }
     int rc = start("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES,
                    compare_help, &a, &sc, &o);
     if (rc != 0) {

@@ -4,6 +4,7 @@
 #include "retsim/report.h"
 #include "retsim/run.h"
 
+#include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <inttypes.h>
@@ -300,4 +301,143 @@ void retsim_experiment_print(FILE *out, const retsim_experiment *e)
         }
     }
     free(v);
+}
+
+/* ---- reading summary.csv back ---- */
+
+typedef struct reader {
+    const char *path;
+    retsim_error *err;
+    int rc;
+    long line;
+    int field;
+    int col_of_metric[RETSIM_M_COUNT + 4]; /* header position of each metric; -1 if absent */
+    int n_cols;
+    char cell[RETSIM_M_COUNT + 8][64];
+    retsim_experiment *e;
+} reader;
+
+enum { C_REPLICATION = RETSIM_M_COUNT, C_SEED, C_KIND };
+
+static void read_field(void *s, size_t len, void *data)
+{
+    reader *rd = data;
+    if (rd->field < (int)(sizeof rd->cell / sizeof rd->cell[0])) {
+        snprintf(rd->cell[rd->field], sizeof rd->cell[0], "%.*s", (int)(len < 63 ? len : 63),
+                 (const char *)s);
+    }
+    rd->field++;
+}
+
+static int header_row(reader *rd)
+{
+    for (int m = 0; m < RETSIM_M_COUNT + 3; m++) {
+        rd->col_of_metric[m] = -1;
+    }
+    rd->n_cols = rd->field;
+    for (int i = 0; i < rd->field && i < (int)(sizeof rd->cell / sizeof rd->cell[0]); i++) {
+        for (int m = 0; m < RETSIM_M_COUNT; m++) {
+            if (strcmp(rd->cell[i], retsim_metric_name((retsim_metric)m)) == 0) {
+                rd->col_of_metric[m] = i;
+            }
+        }
+        rd->col_of_metric[C_REPLICATION] =
+            strcmp(rd->cell[i], "replication") == 0 ? i : rd->col_of_metric[C_REPLICATION];
+        rd->col_of_metric[C_SEED] = strcmp(rd->cell[i], "seed") == 0 ? i : rd->col_of_metric[C_SEED];
+        rd->col_of_metric[C_KIND] = strcmp(rd->cell[i], "kind") == 0 ? i : rd->col_of_metric[C_KIND];
+    }
+    if (rd->col_of_metric[C_REPLICATION] < 0 || rd->col_of_metric[C_KIND] < 0 ||
+        rd->col_of_metric[C_SEED] < 0) {
+        return retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, 1, "",
+                                "not a retsim summary.csv: no replication, seed and kind columns");
+    }
+    return 0;
+}
+
+static int data_row(reader *rd)
+{
+    char *end = NULL;
+    unsigned long r = strtoul(rd->cell[rd->col_of_metric[C_REPLICATION]], &end, 10);
+    if (rd->field != rd->n_cols || *end != '\0' || r >= 1000000) {
+        return retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line, "replication",
+                                "expected %d fields and a replication number", rd->n_cols);
+    }
+    retsim_experiment *e = rd->e;
+    if (r >= e->n) {
+        retsim_replication *reps = realloc(e->reps, (r + 1) * sizeof *reps);
+        if (reps == NULL) {
+            return retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, rd->line, "", "out of memory");
+        }
+        memset(reps + e->n, 0, (r + 1 - e->n) * sizeof *reps);
+        e->reps = reps;
+        e->n = (uint32_t)r + 1;
+    }
+    retsim_replication *rep = &e->reps[r];
+    e->seed = strtoull(rd->cell[rd->col_of_metric[C_SEED]], NULL, 10);
+    retsim_summary *s = &rep->summary;
+    if (s->n_rows == RETSIM_MAX_KINDS + 1) {
+        return retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line, "kind", "too many kinds");
+    }
+    int row = s->n_rows++;
+    snprintf(s->kind[row], sizeof s->kind[row], "%s", rd->cell[rd->col_of_metric[C_KIND]]);
+    for (int m = 0; m < RETSIM_M_COUNT; m++) {
+        int c = rd->col_of_metric[m];
+        const char *v = c >= 0 ? rd->cell[c] : "";
+        s->value[row][m] = v[0] != '\0' ? strtod(v, NULL) : NAN;
+    }
+    if (!rep->done) {
+        rep->done = true;
+        e->completed++;
+    }
+    return 0;
+}
+
+static void read_row(int c, void *data)
+{
+    (void)c;
+    reader *rd = data;
+    rd->line++;
+    if (rd->rc == 0) {
+        rd->rc = rd->line == 1 ? header_row(rd) : data_row(rd);
+    }
+    rd->field = 0;
+}
+
+int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "",
+                                "cannot open (is %s a retsim output folder?)", dir);
+    }
+    reader rd = {.path = path, .err = err};
+    rd.e = calloc(1, sizeof *rd.e);
+    struct csv_parser p;
+    csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
+    char buf[65536];
+    size_t n;
+    while (rd.e != NULL && rd.rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        if (csv_parse(&p, buf, n, read_field, read_row, &rd) != n && rd.rc == 0) {
+            rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.line + 1, "", "malformed CSV");
+        }
+    }
+    if (rd.e != NULL && rd.rc == 0) {
+        csv_fini(&p, read_field, read_row, &rd);
+    }
+    csv_free(&p);
+    fclose(f);
+    if (rd.e == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
+    }
+    if (rd.rc == 0 && rd.e->completed == 0) {
+        rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "no rows below the header");
+    }
+    if (rd.rc != 0) {
+        retsim_experiment_destroy(rd.e);
+        return rd.rc;
+    }
+    *out = rd.e;
+    return 0;
 }

@@ -72,6 +72,11 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             retsim_error *err);
 
+/* Read the summary.csv of an earlier run (single or replicated) back into an
+ * experiment, for comparing output folders. Columns are found by name;
+ * errors name the file, line and column. */
+int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err);
+
 /* Print per-kind means and CIs of the headline metrics. */
 void retsim_experiment_print(FILE *out, const retsim_experiment *e);
 
