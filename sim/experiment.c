@@ -379,7 +379,7 @@ static int data_row(reader *rd)
         return retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line, "kind", "too many kinds");
     }
     int row = s->n_rows++;
-    snprintf(s->kind[row], sizeof s->kind[row], "%s", rd->cell[rd->col_of_metric[C_KIND]]);
+    snprintf(s->kind[row], sizeof s->kind[row], "%.47s", rd->cell[rd->col_of_metric[C_KIND]]);
     for (int m = 0; m < RETSIM_M_COUNT; m++) {
         int c = rd->col_of_metric[m];
         const char *v = c >= 0 ? rd->cell[c] : "";
