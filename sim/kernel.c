@@ -77,7 +77,8 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
 {
     k->stop_code = 0;
     retsim_event ev;
-    while (retsim_queue_peek_time(k->queue) <= until && retsim_queue_pop(k->queue, &ev) == 0) {
+    int rc;
+    while ((rc = retsim_queue_pop_until(k->queue, until, &ev)) == 0) {
         k->now = ev.time;
         k->events_run++;
         const handler *h = &k->handlers[ev.type];
@@ -85,6 +86,9 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
         if (k->stop_code != 0) {
             return k->stop_code;
         }
+    }
+    if (rc != RETSIM_ENOTFOUND) {
+        return rc; /* out of memory */
     }
     if (until != RETSIM_TIME_NEVER && until > k->now) {
         k->now = until;

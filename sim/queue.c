@@ -1,115 +1,269 @@
-/* Pending-event set: indexed 4-ary min-heap ordered by (time, seq). */
+/* Pending-event sets: a calendar of buckets (default) and an indexed 4-ary heap. */
 #include "retsim/queue.h"
 
 #include "retsim/error.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
-#define ARITY  4
-#define NO_POS UINT32_MAX
+#define ARITY        4
+#define NO_POS       UINT32_MAX
+#define BUCKET_SHIFT 22 /* 2^22 ms: about 70 minutes per bucket */
+#define RING_BITS    13 /* 8192 buckets: about 397 days ahead */
+#define RING_SIZE    (1u << RING_BITS)
+#define TYPE_BITS    16 /* event types per kernel; seq gets the other 48 bits (2.8e14 events) */
 
+/* An event as both structures order it: by time, then by the sequence number
+ * in the high bits of `key`. The calendar keeps the payload in the entry (no
+ * lookup at pop); the heap keeps it in a slot (entries move, slots do not). */
 typedef struct entry {
     retsim_time time;
-    uint64_t seq;
-    uint32_t slot;
+    uint64_t key;  /* seq << TYPE_BITS | type */
+    uint64_t data; /* calendar: the payload; heap: the slot index */
 } entry;
 
-typedef struct slot {
+typedef struct slot { /* heap kind only */
     uint64_t data;
     uint32_t type;
     uint32_t gen;
     uint32_t pos; /* heap index while pending; next free slot while free */
 } slot;
 
+typedef struct vec {
+    entry *v;
+    size_t n, cap;
+} vec;
+
 struct retsim_queue {
-    entry *heap;
-    size_t size, cap;
+    retsim_queue_kind kind;
+    uint64_t next_seq;
+    size_t live;
+    vec heap; /* heap kind: the whole set; calendar kind: the current bucket's events */
+    /* heap kind */
     slot *slots;
     uint32_t nslots, slot_cap;
     uint32_t free_head; /* NO_POS when the free list is empty */
-    uint64_t next_seq;
+    /* calendar kind */
+    int64_t cur;    /* absolute number of the current bucket: heap holds times < (cur + 1) << SHIFT */
+    vec *ring;      /* buckets cur+1 .. cur+RING_SIZE, at index (bucket & (RING_SIZE - 1)) */
+    size_t in_ring; /* entries in the ring, dead ones included */
+    vec far;        /* a heap of events beyond the ring */
+    uint64_t *done; /* bit seq: the event fired or was cancelled */
+    size_t done_words;
 };
-
-retsim_queue *retsim_queue_create(void)
-{
-    retsim_queue *q = calloc(1, sizeof *q);
-    if (q != NULL) {
-        q->free_head = NO_POS;
-    }
-    return q;
-}
-
-void retsim_queue_destroy(retsim_queue *q)
-{
-    if (q != NULL) {
-        free(q->heap);
-        free(q->slots);
-        free(q);
-    }
-}
 
 static bool before(const entry *a, const entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    return a->time < b->time || (a->time == b->time && a->key < b->key);
 }
 
-static void place(retsim_queue *q, size_t i, entry e)
+static uint64_t seq_of(const entry *e)
 {
-    q->heap[i] = e;
-    q->slots[e.slot].pos = (uint32_t)i;
+    return e->key >> TYPE_BITS;
 }
 
-static void sift_up(retsim_queue *q, size_t i)
+static int vec_push(vec *v, entry e)
 {
-    entry e = q->heap[i];
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        entry *p = realloc(v->v, cap * sizeof *p);
+        if (p == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        v->v = p;
+        v->cap = cap;
+    }
+    v->v[v->n++] = e;
+    return 0;
+}
+
+/* ---- a 4-ary heap over a vec; `track` keeps slot positions (heap kind) ---- */
+
+static void place(retsim_queue *q, vec *h, size_t i, entry e, bool track)
+{
+    h->v[i] = e;
+    if (track) {
+        q->slots[e.data].pos = (uint32_t)i;
+    }
+}
+
+static void sift_up(retsim_queue *q, vec *h, size_t i, bool track)
+{
+    entry e = h->v[i];
     while (i > 0) {
         size_t parent = (i - 1) / ARITY;
-        if (!before(&e, &q->heap[parent])) {
+        if (!before(&e, &h->v[parent])) {
             break;
         }
-        place(q, i, q->heap[parent]);
+        place(q, h, i, h->v[parent], track);
         i = parent;
     }
-    place(q, i, e);
+    place(q, h, i, e, track);
 }
 
-static void sift_down(retsim_queue *q, size_t i)
+static void sift_down(retsim_queue *q, vec *h, size_t i, bool track)
 {
-    entry e = q->heap[i];
+    entry e = h->v[i];
     for (;;) {
         size_t first = i * ARITY + 1;
-        if (first >= q->size) {
+        if (first >= h->n) {
             break;
         }
-        size_t last = first + ARITY < q->size ? first + ARITY : q->size;
+        size_t last = first + ARITY < h->n ? first + ARITY : h->n;
         size_t best = first;
         for (size_t c = first + 1; c < last; c++) {
-            if (before(&q->heap[c], &q->heap[best])) {
+            if (before(&h->v[c], &h->v[best])) {
                 best = c;
             }
         }
-        if (!before(&q->heap[best], &e)) {
+        if (!before(&h->v[best], &e)) {
             break;
         }
-        place(q, i, q->heap[best]);
+        place(q, h, i, h->v[best], track);
         i = best;
     }
-    place(q, i, e);
+    place(q, h, i, e, track);
 }
 
-static int grow(retsim_queue *q)
+static int heap_push(retsim_queue *q, vec *h, entry e, bool track)
 {
-    if (q->size == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        entry *h = realloc(q->heap, cap * sizeof *h);
-        if (h == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        q->heap = h;
-        q->cap = cap;
+    int rc = vec_push(h, e);
+    if (rc == 0) {
+        sift_up(q, h, h->n - 1, track);
     }
-    if (q->free_head == NO_POS && q->nslots == q->slot_cap) {
+    return rc;
+}
+
+static void heap_remove_at(retsim_queue *q, vec *h, size_t i, bool track)
+{
+    h->n--;
+    if (i == h->n) {
+        return;
+    }
+    entry moved = h->v[h->n];
+    place(q, h, i, moved, track);
+    if (i > 0 && before(&moved, &h->v[(i - 1) / ARITY])) {
+        sift_up(q, h, i, track);
+    } else {
+        sift_down(q, h, i, track);
+    }
+}
+
+/* ---- the calendar ---- */
+
+static bool is_done(const retsim_queue *q, uint64_t seq)
+{
+    return (q->done[seq >> 6] >> (seq & 63)) & 1;
+}
+
+static void mark_done(retsim_queue *q, uint64_t seq)
+{
+    q->done[seq >> 6] |= UINT64_C(1) << (seq & 63);
+}
+
+static int64_t bucket_of(retsim_time t)
+{
+    return t >> BUCKET_SHIFT;
+}
+
+/* File an entry where its time belongs: the current bucket's heap, a ring bucket, or far. */
+static int cal_file(retsim_queue *q, entry e)
+{
+    int64_t b = bucket_of(e.time);
+    if (b <= q->cur) {
+        return heap_push(q, &q->heap, e, false);
+    }
+    if (b <= q->cur + (int64_t)RING_SIZE) {
+        q->in_ring++;
+        return vec_push(&q->ring[b & (RING_SIZE - 1)], e);
+    }
+    return heap_push(q, &q->far, e, false);
+}
+
+/* Move on to the next bucket with an event; its events become the heap (called
+ * with the heap empty). Jumps over empty stretches to the far heap. */
+static int cal_advance(retsim_queue *q)
+{
+    for (;;) {
+        if (q->in_ring == 0) {
+            if (q->far.n == 0) {
+                break;
+            }
+            int64_t b = bucket_of(q->far.v[0].time);
+            if (b - 1 > q->cur) {
+                q->cur = b - 1; /* nothing before b: jump */
+            }
+        }
+        q->cur++;
+        vec *b = &q->ring[q->cur & (RING_SIZE - 1)];
+        if (q->heap.n + b->n > q->heap.cap) {
+            size_t cap = q->heap.n + b->n;
+            entry *p = realloc(q->heap.v, cap * sizeof *p);
+            if (p == NULL) {
+                q->cur--;
+                return RETSIM_ENOMEM;
+            }
+            q->heap.v = p;
+            q->heap.cap = cap;
+        }
+        /* dead entries come along: the heap drops them when they reach its top */
+        memcpy(q->heap.v + q->heap.n, b->v, b->n * sizeof *b->v);
+        q->heap.n += b->n;
+        q->in_ring -= b->n;
+        free(b->v); /* this bucket is not used again for a year: give its memory back */
+        b->v = NULL;
+        b->n = b->cap = 0;
+        /* the ring's window moved one bucket on: take in the far events it now covers */
+        while (q->far.n > 0 && bucket_of(q->far.v[0].time) <= q->cur + (int64_t)RING_SIZE) {
+            entry e = q->far.v[0];
+            heap_remove_at(q, &q->far, 0, false);
+            if (!is_done(q, seq_of(&e))) {
+                int rc = cal_file(q, e);
+                if (rc != 0) {
+                    return rc;
+                }
+            }
+        }
+        if (q->heap.n > 0) {
+            break;
+        }
+    }
+    for (size_t i = q->heap.n / ARITY + 1; i-- > 0;) { /* heapify: O(n) */
+        if (i < q->heap.n) {
+            sift_down(q, &q->heap, i, false);
+        }
+    }
+    return 0;
+}
+
+/* Make the heap's top the earliest live event (or leave the heap empty). */
+static int cal_settle(retsim_queue *q)
+{
+    for (;;) {
+        while (q->heap.n > 0 && is_done(q, seq_of(&q->heap.v[0]))) {
+            heap_remove_at(q, &q->heap, 0, false);
+        }
+        if (q->heap.n > 0 || (q->in_ring == 0 && q->far.n == 0)) {
+            return 0;
+        }
+        int rc = cal_advance(q);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+}
+
+/* ---- heap kind: slots ---- */
+
+static int slot_new(retsim_queue *q, uint32_t *out)
+{
+    if (q->free_head != NO_POS) {
+        *out = q->free_head;
+        q->free_head = q->slots[*out].pos;
+        return 0;
+    }
+    if (q->nslots == q->slot_cap) {
         if (q->slot_cap >= UINT32_MAX / 2) {
             return RETSIM_ENOMEM;
         }
@@ -121,82 +275,154 @@ static int grow(retsim_queue *q)
         q->slots = s;
         q->slot_cap = cap;
     }
+    *out = q->nslots++;
+    q->slots[*out].gen = 0;
     return 0;
 }
 
-static retsim_event_id make_id(uint32_t slot_index, uint32_t gen)
-{
-    return ((uint64_t)gen << 32) | ((uint64_t)slot_index + 1);
-}
-
-int retsim_queue_push(retsim_queue *q, retsim_time time, uint32_t type, uint64_t data, retsim_event_id *id)
-{
-    int rc = grow(q);
-    if (rc != 0) {
-        return rc;
-    }
-    uint32_t s;
-    if (q->free_head != NO_POS) {
-        s = q->free_head;
-        q->free_head = q->slots[s].pos;
-    } else {
-        s = q->nslots++;
-        q->slots[s].gen = 0;
-    }
-    q->slots[s].data = data;
-    q->slots[s].type = type;
-    entry e = {time, q->next_seq++, s};
-    q->heap[q->size++] = e;
-    sift_up(q, q->size - 1);
-    if (id != NULL) {
-        *id = make_id(s, q->slots[s].gen);
-    }
-    return 0;
-}
-
-static void release(retsim_queue *q, uint32_t s)
+static void slot_release(retsim_queue *q, uint32_t s)
 {
     q->slots[s].gen++;
     q->slots[s].pos = q->free_head;
     q->free_head = s;
 }
 
-/* Take the entry at heap index i out, restoring the heap property. */
-static void remove_at(retsim_queue *q, size_t i)
+/* ---- the public interface ---- */
+
+retsim_queue *retsim_queue_create_kind(retsim_queue_kind kind)
 {
-    q->size--;
-    if (i == q->size) {
+    retsim_queue *q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        return NULL;
+    }
+    q->kind = kind;
+    q->free_head = NO_POS;
+    q->cur = -1;
+    if (kind == RETSIM_QUEUE_CALENDAR) {
+        q->ring = calloc(RING_SIZE, sizeof *q->ring);
+        if (q->ring == NULL) {
+            free(q);
+            return NULL;
+        }
+    }
+    return q;
+}
+
+retsim_queue *retsim_queue_create(void)
+{
+    return retsim_queue_create_kind(RETSIM_QUEUE_CALENDAR);
+}
+
+void retsim_queue_destroy(retsim_queue *q)
+{
+    if (q == NULL) {
         return;
     }
-    entry moved = q->heap[q->size];
-    place(q, i, moved);
-    if (i > 0 && before(&moved, &q->heap[(i - 1) / ARITY])) {
-        sift_up(q, i);
-    } else {
-        sift_down(q, i);
+    if (q->ring != NULL) {
+        for (uint32_t i = 0; i < RING_SIZE; i++) {
+            free(q->ring[i].v);
+        }
+        free(q->ring);
     }
+    free(q->far.v);
+    free(q->heap.v);
+    free(q->slots);
+    free(q->done);
+    free(q);
+}
+
+/* Calendar ids are seq + 1; heap ids are (gen, slot + 1). */
+int retsim_queue_push(retsim_queue *q, retsim_time time, uint32_t type, uint64_t data, retsim_event_id *id)
+{
+    if (type >= (1u << TYPE_BITS) || q->next_seq >> (64 - TYPE_BITS)) {
+        return RETSIM_EUSAGE;
+    }
+    uint64_t seq = q->next_seq;
+    entry e = {time, seq << TYPE_BITS | type, data};
+    int rc;
+    if (q->kind == RETSIM_QUEUE_HEAP) {
+        uint32_t s;
+        rc = slot_new(q, &s);
+        if (rc != 0) {
+            return rc;
+        }
+        q->slots[s].data = data;
+        q->slots[s].type = type;
+        e.data = s;
+        rc = heap_push(q, &q->heap, e, true);
+        if (rc != 0) {
+            slot_release(q, s);
+            return rc;
+        }
+        if (id != NULL) {
+            *id = ((uint64_t)q->slots[s].gen << 32) | ((uint64_t)s + 1);
+        }
+    } else {
+        if ((seq >> 6) >= q->done_words) {
+            size_t words = q->done_words ? q->done_words * 2 : 1024;
+            uint64_t *d = realloc(q->done, words * sizeof *d);
+            if (d == NULL) {
+                return RETSIM_ENOMEM;
+            }
+            memset(d + q->done_words, 0, (words - q->done_words) * sizeof *d);
+            q->done = d;
+            q->done_words = words;
+        }
+        rc = cal_file(q, e);
+        if (rc != 0) {
+            return rc;
+        }
+        if (id != NULL) {
+            *id = seq + 1;
+        }
+    }
+    q->next_seq++;
+    q->live++;
+    return 0;
+}
+
+int retsim_queue_pop_until(retsim_queue *q, retsim_time until, retsim_event *out)
+{
+    if (q->kind == RETSIM_QUEUE_CALENDAR) {
+        int rc = cal_settle(q);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    if (q->heap.n == 0 || q->heap.v[0].time > until) {
+        return RETSIM_ENOTFOUND;
+    }
+    entry top = q->heap.v[0];
+    out->time = top.time;
+    out->seq = seq_of(&top);
+    out->type = (uint32_t)(top.key & ((1u << TYPE_BITS) - 1));
+    if (q->kind == RETSIM_QUEUE_HEAP) {
+        const slot *sl = &q->slots[top.data];
+        out->data = sl->data;
+        out->id = ((uint64_t)sl->gen << 32) | (top.data + 1);
+        heap_remove_at(q, &q->heap, 0, true);
+        slot_release(q, (uint32_t)top.data);
+    } else {
+        out->data = top.data;
+        out->id = out->seq + 1;
+        heap_remove_at(q, &q->heap, 0, false);
+        mark_done(q, out->seq);
+    }
+    q->live--;
+    return 0;
 }
 
 int retsim_queue_pop(retsim_queue *q, retsim_event *out)
 {
-    if (q->size == 0) {
-        return RETSIM_ENOTFOUND;
-    }
-    entry top = q->heap[0];
-    slot *sl = &q->slots[top.slot];
-    out->time = top.time;
-    out->seq = top.seq;
-    out->type = sl->type;
-    out->data = sl->data;
-    out->id = make_id(top.slot, sl->gen);
-    remove_at(q, 0);
-    release(q, top.slot);
-    return 0;
+    return retsim_queue_pop_until(q, RETSIM_TIME_NEVER, out);
 }
 
-retsim_time retsim_queue_peek_time(const retsim_queue *q)
+retsim_time retsim_queue_peek_time(retsim_queue *q)
 {
-    return q->size > 0 ? q->heap[0].time : RETSIM_TIME_NEVER;
+    if (q->kind == RETSIM_QUEUE_CALENDAR && cal_settle(q) != 0) {
+        return RETSIM_TIME_NEVER;
+    }
+    return q->heap.n > 0 ? q->heap.v[0].time : RETSIM_TIME_NEVER;
 }
 
 int retsim_queue_cancel(retsim_queue *q, retsim_event_id id)
@@ -204,21 +430,27 @@ int retsim_queue_cancel(retsim_queue *q, retsim_event_id id)
     if (id == RETSIM_EVENT_NONE) {
         return RETSIM_ENOTFOUND;
     }
+    if (q->kind == RETSIM_QUEUE_CALENDAR) {
+        uint64_t seq = id - 1;
+        if (seq >= q->next_seq || is_done(q, seq)) {
+            return RETSIM_ENOTFOUND;
+        }
+        mark_done(q, seq); /* the entry stays where it is and is dropped when reached */
+        q->live--;
+        return 0;
+    }
     uint64_t index = (id & 0xffffffffu) - 1;
     uint32_t gen = (uint32_t)(id >> 32);
     if (index >= q->nslots || q->slots[index].gen != gen) {
-        return RETSIM_ENOTFOUND;
+        return RETSIM_ENOTFOUND; /* fired, cancelled, or the slot serves another event now */
     }
-    uint32_t pos = q->slots[index].pos;
-    if (pos >= q->size || q->heap[pos].slot != index) {
-        return RETSIM_ENOTFOUND; /* free slot whose pos is a free-list link */
-    }
-    remove_at(q, pos);
-    release(q, (uint32_t)index);
+    heap_remove_at(q, &q->heap, q->slots[index].pos, true);
+    slot_release(q, (uint32_t)index);
+    q->live--;
     return 0;
 }
 
 size_t retsim_queue_size(const retsim_queue *q)
 {
-    return q->size;
+    return q->live;
 }

@@ -82,6 +82,7 @@ static void scenario_init(retsim_scenario *s)
     s->settings.horizon = 365 * RETSIM_MS_PER_DAY;
     s->settings.seed = 1;
     s->settings.sample_every = RETSIM_MS_PER_DAY;
+    s->settings.scale = 1;
     s->population.subscriptions = 100;
     retsim_error ignore;
     (void)scenario_key_parse(&s->population,

@@ -65,6 +65,7 @@ static const key_def simulation_section[] = {
     {"seed", K_U64, T(seed), NULL, 0, 0, 0, "master seed (--seed overrides)"},
     {"sample_every", K_DURATION, T(sample_every), NULL, 0, 0, 0, "time between timeseries.csv rows"},
     {"warmup", K_DURATION, T(warmup), NULL, 0, 0, 0, "time left out of averages, rates and counts"},
+    {"scale", K_PROB, T(scale), NULL, 0, 0, 0, "multiplies every arrival rate (a workload's size)"},
 };
 #undef T
 
@@ -368,7 +369,7 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
         return parse_rate(value, (retsim_rate *)(void *)at, err);
     case K_PROB: {
         double p;
-        bool price = strcmp(k->name, "price_per_replica_hour") == 0;
+        bool price = strcmp(k->name, "price_per_replica_hour") == 0 || strcmp(k->name, "scale") == 0;
         if (k->lo == -1 && strcmp(value, "none") == 0) { /* optional: "none" is stored as -1 */
             p = -1;
             memcpy(at, &p, sizeof p);

@@ -377,7 +377,8 @@ static void on_arrival(void *ctx, retsim_kernel *k, uint64_t data)
     const retsim_workload *w = spec_of(g, kind);
     uint64_t n = ks->arrivals++;
     uint64_t entity = ((uint64_t)(kind + 1) << 40) | n;
-    double accept = profile_at(w, retsim_kernel_now(k)) * w->arrivals.per_ms / ks->rate_max;
+    double accept =
+        profile_at(w, retsim_kernel_now(k)) * w->arrivals.per_ms * g->sc->settings.scale / ks->rate_max;
     if (accept >= 1 || uniform(g, SRC_THINNING, (uint64_t)kind, n) < accept) {
         spawn(g, kind, entity, NONE);
     }
@@ -736,12 +737,12 @@ int retsim_workload_start(retsim_generator *g)
     for (int kind = 0; kind < g->sc->n_policies; kind++) {
         const retsim_workload *w = spec_of(g, kind);
         kind_state *ks = &g->kinds[kind];
-        if (!w->enabled || w->arrivals.per_ms <= 0) {
+        if (!w->enabled || w->arrivals.per_ms <= 0 || g->sc->settings.scale <= 0) {
             continue;
         }
         /* thinning: candidates arrive at the peak rate, each kept with rate(t) / peak */
         double peak = (w->daily.n ? w->daily.max : 1) * (w->weekly.n ? w->weekly.max : 1);
-        ks->rate_max = w->arrivals.per_ms * peak;
+        ks->rate_max = w->arrivals.per_ms * g->sc->settings.scale * peak;
         double gap =
             gsl_ran_exponential(retsim_rng_stream(g->rng, SRC_ARRIVAL, (uint64_t)kind, 0), 1 / ks->rate_max);
         int rc = schedule(g, (retsim_time)llround(gap), g->ev_arrival, (uint64_t)kind, NULL);

@@ -40,20 +40,35 @@ static size_t ref_min(const ref_event *ev, size_t n)
     return best;
 }
 
-static void test_queue_matches_reference_on_random_ops(void **state)
+/* A time offset from a mix of scales: ties, milliseconds, days, and years (past the calendar's ring). */
+static retsim_time offset(uint64_t *rng)
 {
-    (void)state;
+    uint64_t r = next_rand(rng) % 100;
+    if (r < 10) {
+        return 0;
+    }
+    if (r < 55) {
+        return (retsim_time)(next_rand(rng) % 50);
+    }
+    if (r < 85) {
+        return (retsim_time)(next_rand(rng) % (10 * RETSIM_MS_PER_DAY));
+    }
+    return (retsim_time)(next_rand(rng) % (730 * RETSIM_MS_PER_DAY));
+}
+
+static void matches_reference(retsim_queue_kind kind)
+{
     enum { N = 20000 };
     ref_event *ref = calloc(N, sizeof *ref);
     size_t n = 0, live = 0;
     uint64_t rng = 88172645463325252ull;
-    retsim_queue *q = retsim_queue_create();
+    retsim_queue *q = retsim_queue_create_kind(kind);
     assert_non_null(q);
     retsim_time now = 0;
     for (int step = 0; step < 3 * N && (n < N || live > 0); step++) {
         uint64_t r = next_rand(&rng) % 10;
-        if (r < 5 && n < N) { /* push: times from a small range make many ties */
-            retsim_time t = now + (retsim_time)(next_rand(&rng) % 50);
+        if (r < 5 && n < N) { /* push */
+            retsim_time t = now + offset(&rng);
             ref[n] = (ref_event){t, n, next_rand(&rng), 0, 1};
             assert_int_equal(retsim_queue_push(q, t, 7, ref[n].data, &ref[n].id), 0);
             n++;
@@ -86,6 +101,45 @@ static void test_queue_matches_reference_on_random_ops(void **state)
     assert_int_equal(retsim_queue_peek_time(q), RETSIM_TIME_NEVER);
     retsim_queue_destroy(q);
     free(ref);
+}
+
+static void test_queue_matches_reference_on_random_ops(void **state)
+{
+    (void)state;
+    matches_reference(RETSIM_QUEUE_CALENDAR);
+    matches_reference(RETSIM_QUEUE_HEAP);
+}
+
+/* The calendar jumps over empty years and across its ring's edge. */
+static void test_queue_calendar_far_events(void **state)
+{
+    (void)state;
+    retsim_queue *q = retsim_queue_create();
+    const retsim_time year = 365 * RETSIM_MS_PER_DAY;
+    retsim_event_id dead;
+    assert_int_equal(retsim_queue_push(q, 5 * year, 0, 5, NULL), 0);
+    assert_int_equal(retsim_queue_push(q, 2 * year, 0, 2, NULL), 0);
+    assert_int_equal(retsim_queue_push(q, 2 * year, 0, 3, NULL), 0); /* tie: after the one above */
+    assert_int_equal(retsim_queue_push(q, 3 * year, 0, 9, &dead), 0);
+    assert_int_equal(retsim_queue_push(q, 1, 0, 1, NULL), 0);
+    assert_int_equal(retsim_queue_cancel(q, dead), 0);
+    assert_int_equal(retsim_queue_size(q), 4);
+    retsim_event ev;
+    static const uint64_t order[] = {1, 2, 3, 5};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(retsim_queue_pop(q, &ev), 0);
+        assert_int_equal(ev.data, order[i]);
+        if (i == 1) { /* pushed while the clock stands at year 2: lands in the ring */
+            assert_int_equal(retsim_queue_push(q, 2 * year + 10, 0, 4, NULL), 0);
+        }
+        if (i == 2) {
+            assert_int_equal(retsim_queue_pop(q, &ev), 0);
+            assert_int_equal(ev.data, 4);
+        }
+    }
+    assert_int_equal(retsim_queue_pop(q, &ev), RETSIM_ENOTFOUND);
+    assert_int_equal(retsim_queue_pop_until(q, 10 * year, &ev), RETSIM_ENOTFOUND);
+    retsim_queue_destroy(q);
 }
 
 static void test_queue_equal_times_pop_fifo(void **state)
@@ -136,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_queue_matches_reference_on_random_ops),
         cmocka_unit_test(test_queue_equal_times_pop_fifo),
         cmocka_unit_test(test_queue_stale_ids_do_not_cancel_reused_slots),
+        cmocka_unit_test(test_queue_calendar_far_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,25 @@
 /* retsim/queue.h — the pending-event set.
  *
  * Events are ordered by (time, insertion sequence): events at equal times pop
- * in the order they were pushed (FIFO), so results never depend on heap
- * internals. Any pending event can be cancelled through the id push returned.
+ * in the order they were pushed (FIFO), so results never depend on the
+ * structure's internals. Any pending event can be cancelled through the id
+ * push returned; ids carry a generation, so cancelling an event that already
+ * fired or was cancelled is detected, not misapplied.
  *
- * Structure: an implicit 4-ary min-heap of (time, seq, slot) entries plus a
- * slot array holding each event's payload and heap position. push, pop and
- * cancel are O(log n); peek is O(1). Slots are recycled through a free list,
- * so a steady state allocates nothing. Ids carry a generation, so cancelling
- * an event that already fired or was cancelled is detected, not misapplied.
+ * Two structures, same behaviour (tests check both against one reference):
+ *   RETSIM_QUEUE_CALENDAR (default) — time is cut into buckets 2^22 ms (about
+ *     70 minutes) wide. Only the current bucket is kept as a heap; later
+ *     buckets, in a ring covering about 397 days, are unsorted arrays that a
+ *     push appends to; events beyond the ring wait in a heap of their own.
+ *     Entries carry their payload, so a pop touches no other memory but one
+ *     bit: cancel (O(1)) and pop mark the event's sequence number done in a
+ *     bitmap (one bit per event ever pushed: 125 MB per 10^9 events), and
+ *     dead entries are dropped when they reach the top. Push and cancel are
+ *     O(1), pop O(log b) for b events per bucket: cache-friendly when
+ *     millions are pending.
+ *   RETSIM_QUEUE_HEAP — an indexed 4-ary min-heap: push, pop and cancel
+ *     O(log n). Kept for comparison (bench/hold).
+ * Slots are recycled through a free list: a steady state allocates nothing.
  * Thread safety: one queue per thread (no internal locking). */
 #ifndef RETSIM_QUEUE_H
 #define RETSIM_QUEUE_H
@@ -24,6 +35,8 @@ typedef struct retsim_queue retsim_queue;
 typedef uint64_t retsim_event_id;
 #define RETSIM_EVENT_NONE UINT64_C(0)
 
+typedef enum { RETSIM_QUEUE_CALENDAR, RETSIM_QUEUE_HEAP } retsim_queue_kind;
+
 typedef struct retsim_event {
     retsim_time time;
     uint64_t seq;       /* insertion order, unique per queue */
@@ -33,21 +46,29 @@ typedef struct retsim_event {
 } retsim_event;
 
 /* Returns NULL when out of memory. The caller frees with _destroy. */
-retsim_queue *retsim_queue_create(void);
+retsim_queue *retsim_queue_create(void); /* RETSIM_QUEUE_CALENDAR */
+retsim_queue *retsim_queue_create_kind(retsim_queue_kind kind);
 void retsim_queue_destroy(retsim_queue *q); /* NULL-safe */
 
-/* Add an event. *id (may be NULL) receives its id. 0 or RETSIM_ENOMEM. */
+/* Add an event (type < 65536). *id (may be NULL) receives its id. 0 or RETSIM_ENOMEM.
+ * Times must not go below the time of the last event popped. */
 int retsim_queue_push(retsim_queue *q, retsim_time time, uint32_t type, uint64_t data, retsim_event_id *id);
 
-/* Remove the earliest event into *out. Returns 0, or RETSIM_ENOTFOUND if empty. */
+/* Remove the earliest event into *out. 0; RETSIM_ENOTFOUND if empty;
+ * RETSIM_ENOMEM if the calendar could not grow to take in its next bucket. */
 int retsim_queue_pop(retsim_queue *q, retsim_event *out);
+/* The same, but only an event with time <= until (else RETSIM_ENOTFOUND). */
+int retsim_queue_pop_until(retsim_queue *q, retsim_time until, retsim_event *out);
 
-/* Time of the earliest event, or RETSIM_TIME_NEVER when empty. */
-retsim_time retsim_queue_peek_time(const retsim_queue *q);
+/* Time of the earliest event, or RETSIM_TIME_NEVER when empty (or out of
+ * memory: pop says which). Amortised O(1); may reorganise the calendar's
+ * buckets (hence not const). */
+retsim_time retsim_queue_peek_time(retsim_queue *q);
 
 /* Remove a pending event. 0, or RETSIM_ENOTFOUND if it already fired or was cancelled. */
 int retsim_queue_cancel(retsim_queue *q, retsim_event_id id);
 
+/* Pending (not cancelled) events. O(1). */
 size_t retsim_queue_size(const retsim_queue *q);
 
 #endif

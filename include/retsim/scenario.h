@@ -54,6 +54,7 @@ typedef struct retsim_settings {
     uint64_t seed;
     retsim_time sample_every;
     retsim_time warmup;
+    double scale; /* multiplies every arrival rate */
 } retsim_settings;
 
 typedef struct retsim_population {
