@@ -9,9 +9,10 @@
 
 #define ARITY        4
 #define NO_POS       UINT32_MAX
-#define BUCKET_SHIFT 22 /* 2^22 ms: about 70 minutes per bucket */
-#define RING_BITS    13 /* 8192 buckets: about 397 days ahead */
-#define RING_SIZE    (1u << RING_BITS)
+#define FINE_SHIFT      18 /* fine buckets: 2^18 ms, about 4.4 minutes */
+#define COARSE_SHIFT    26 /* coarse buckets: 2^26 ms, about 18.6 hours */
+#define FINE_PER_COARSE (1u << (COARSE_SHIFT - FINE_SHIFT))
+#define COARSE_RING     1024u /* coarse buckets ahead: about 795 days */
 #define TYPE_BITS    16 /* event types per kernel; seq gets the other 48 bits (2.8e14 events) */
 
 /* An event as both structures order it: by time, then by the sequence number
@@ -44,11 +45,13 @@ struct retsim_queue {
     slot *slots;
     uint32_t nslots, slot_cap;
     uint32_t free_head; /* NO_POS when the free list is empty */
-    /* calendar kind */
-    int64_t cur;    /* absolute number of the current bucket: heap holds times < (cur + 1) << SHIFT */
-    vec *ring;      /* buckets cur+1 .. cur+RING_SIZE, at index (bucket & (RING_SIZE - 1)) */
-    size_t in_ring; /* entries in the ring, dead ones included */
-    vec far;        /* a heap of events beyond the ring */
+    /* calendar kind: two levels of buckets ahead of the current fine bucket's heap */
+    int64_t cur_fine;   /* heap holds times < (cur_fine + 1) << FINE_SHIFT */
+    int64_t cur_coarse; /* the coarse bucket the fine ring is cut from */
+    vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % FINE_PER_COARSE) */
+    vec *coarse;        /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
+    size_t in_fine, in_coarse; /* entries there, dead ones included */
+    vec far;                   /* a heap of events beyond the coarse ring */
     uint64_t *done; /* bit seq: the event fired or was cancelled */
     size_t done_words;
 };
@@ -162,72 +165,92 @@ static void mark_done(retsim_queue *q, uint64_t seq)
     q->done[seq >> 6] |= UINT64_C(1) << (seq & 63);
 }
 
-static int64_t bucket_of(retsim_time t)
-{
-    return t >> BUCKET_SHIFT;
-}
-
-/* File an entry where its time belongs: the current bucket's heap, a ring bucket, or far. */
+/* File an entry where its time belongs: the heap, a fine bucket, a coarse bucket, or far. */
 static int cal_file(retsim_queue *q, entry e)
 {
-    int64_t b = bucket_of(e.time);
-    if (b <= q->cur) {
+    int64_t bf = e.time >> FINE_SHIFT, bc = e.time >> COARSE_SHIFT;
+    if (bf <= q->cur_fine) {
         return heap_push(q, &q->heap, e, false);
     }
-    if (b <= q->cur + (int64_t)RING_SIZE) {
-        q->in_ring++;
-        return vec_push(&q->ring[b & (RING_SIZE - 1)], e);
+    if (bc == q->cur_coarse) {
+        q->in_fine++;
+        return vec_push(&q->fine[bf & (FINE_PER_COARSE - 1)], e);
+    }
+    if (bc <= q->cur_coarse + (int64_t)COARSE_RING) {
+        q->in_coarse++;
+        return vec_push(&q->coarse[bc & (COARSE_RING - 1)], e);
     }
     return heap_push(q, &q->far, e, false);
 }
 
+static void vec_release(vec *v)
+{
+    free(v->v);
+    v->v = NULL;
+    v->n = v->cap = 0;
+}
+
+/* The next coarse bucket: cut it into the fine ring, and take in the far
+ * events the coarse ring now covers. Called with the fine ring empty. */
+static int cal_next_coarse(retsim_queue *q)
+{
+    if (q->in_coarse == 0) { /* jump over the empty stretch to the earliest far event */
+        int64_t bc = q->far.v[0].time >> COARSE_SHIFT;
+        if (bc - 1 > q->cur_coarse) {
+            q->cur_coarse = bc - 1;
+        }
+    }
+    q->cur_coarse++;
+    q->cur_fine = (q->cur_coarse << (COARSE_SHIFT - FINE_SHIFT)) - 1;
+    vec *c = &q->coarse[q->cur_coarse & (COARSE_RING - 1)];
+    q->in_coarse -= c->n;
+    for (size_t i = 0; i < c->n; i++) { /* one streaming pass */
+        int rc = vec_push(&q->fine[(c->v[i].time >> FINE_SHIFT) & (FINE_PER_COARSE - 1)], c->v[i]);
+        if (rc != 0) {
+            return rc;
+        }
+        q->in_fine++;
+    }
+    vec_release(c); /* not used again for two years: give its memory back */
+    while (q->far.n > 0 && (q->far.v[0].time >> COARSE_SHIFT) <= q->cur_coarse + (int64_t)COARSE_RING) {
+        entry e = q->far.v[0];
+        heap_remove_at(q, &q->far, 0, false);
+        if (!is_done(q, seq_of(&e))) {
+            int rc = cal_file(q, e);
+            if (rc != 0) {
+                return rc;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Move on to the next bucket with an event; its events become the heap (called
- * with the heap empty). Jumps over empty stretches to the far heap. */
+ * with the heap empty). */
 static int cal_advance(retsim_queue *q)
 {
-    for (;;) {
-        if (q->in_ring == 0) {
-            if (q->far.n == 0) {
-                break;
+    while (q->heap.n == 0) {
+        if (q->in_fine == 0) {
+            if (q->in_coarse == 0 && q->far.n == 0) {
+                return 0;
             }
-            int64_t b = bucket_of(q->far.v[0].time);
-            if (b - 1 > q->cur) {
-                q->cur = b - 1; /* nothing before b: jump */
+            int rc = cal_next_coarse(q);
+            if (rc != 0) {
+                return rc;
             }
+            continue;
         }
-        q->cur++;
-        vec *b = &q->ring[q->cur & (RING_SIZE - 1)];
-        if (q->heap.n + b->n > q->heap.cap) {
-            size_t cap = q->heap.n + b->n;
-            entry *p = realloc(q->heap.v, cap * sizeof *p);
-            if (p == NULL) {
-                q->cur--;
-                return RETSIM_ENOMEM;
-            }
-            q->heap.v = p;
-            q->heap.cap = cap;
-        }
-        /* dead entries come along: the heap drops them when they reach its top */
-        memcpy(q->heap.v + q->heap.n, b->v, b->n * sizeof *b->v);
-        q->heap.n += b->n;
-        q->in_ring -= b->n;
-        free(b->v); /* this bucket is not used again for a year: give its memory back */
-        b->v = NULL;
-        b->n = b->cap = 0;
-        /* the ring's window moved one bucket on: take in the far events it now covers */
-        while (q->far.n > 0 && bucket_of(q->far.v[0].time) <= q->cur + (int64_t)RING_SIZE) {
-            entry e = q->far.v[0];
-            heap_remove_at(q, &q->far, 0, false);
-            if (!is_done(q, seq_of(&e))) {
-                int rc = cal_file(q, e);
-                if (rc != 0) {
-                    return rc;
-                }
-            }
-        }
-        if (q->heap.n > 0) {
-            break;
-        }
+        vec *b;
+        do { /* in_fine > 0: a non-empty fine bucket lies ahead within cur_coarse */
+            b = &q->fine[++q->cur_fine & (FINE_PER_COARSE - 1)];
+        } while (b->n == 0);
+        q->in_fine -= b->n;
+        /* the heap is empty: take the bucket's array as the heap, and hand the heap's
+         * old array to the bucket (dead entries come along: they are dropped at the top) */
+        vec old = q->heap;
+        q->heap = *b;
+        old.n = 0;
+        *b = old;
     }
     for (size_t i = q->heap.n / ARITY + 1; i-- > 0;) { /* heapify: O(n) */
         if (i < q->heap.n) {
@@ -244,7 +267,7 @@ static int cal_settle(retsim_queue *q)
         while (q->heap.n > 0 && is_done(q, seq_of(&q->heap.v[0]))) {
             heap_remove_at(q, &q->heap, 0, false);
         }
-        if (q->heap.n > 0 || (q->in_ring == 0 && q->far.n == 0)) {
+        if (q->heap.n > 0 || (q->in_fine == 0 && q->in_coarse == 0 && q->far.n == 0)) {
             return 0;
         }
         int rc = cal_advance(q);
@@ -297,10 +320,14 @@ retsim_queue *retsim_queue_create_kind(retsim_queue_kind kind)
     }
     q->kind = kind;
     q->free_head = NO_POS;
-    q->cur = -1;
+    q->cur_fine = -1;
+    q->cur_coarse = -1;
     if (kind == RETSIM_QUEUE_CALENDAR) {
-        q->ring = calloc(RING_SIZE, sizeof *q->ring);
-        if (q->ring == NULL) {
+        q->fine = calloc(FINE_PER_COARSE, sizeof *q->fine);
+        q->coarse = calloc(COARSE_RING, sizeof *q->coarse);
+        if (q->fine == NULL || q->coarse == NULL) {
+            free(q->fine);
+            free(q->coarse);
             free(q);
             return NULL;
         }
@@ -318,12 +345,14 @@ void retsim_queue_destroy(retsim_queue *q)
     if (q == NULL) {
         return;
     }
-    if (q->ring != NULL) {
-        for (uint32_t i = 0; i < RING_SIZE; i++) {
-            free(q->ring[i].v);
-        }
-        free(q->ring);
+    for (uint32_t i = 0; q->fine != NULL && i < FINE_PER_COARSE; i++) {
+        free(q->fine[i].v);
     }
+    for (uint32_t i = 0; q->coarse != NULL && i < COARSE_RING; i++) {
+        free(q->coarse[i].v);
+    }
+    free(q->fine);
+    free(q->coarse);
     free(q->far.v);
     free(q->heap.v);
     free(q->slots);

@@ -51,9 +51,12 @@ const gsl_rng_type *retsim_rng_type(void)
     return &ctr_type;
 }
 
+#define N_SOURCES 64
+
 struct retsim_rng {
     gsl_rng *gsl;
-    uint64_t base; /* hash of seed and replication */
+    uint64_t base;                /* hash of seed and replication */
+    uint64_t source_key[N_SOURCES]; /* hash of base and source, computed once */
 };
 
 retsim_rng *retsim_rng_create(uint64_t seed, uint32_t replication)
@@ -68,6 +71,9 @@ retsim_rng *retsim_rng_create(uint64_t seed, uint32_t replication)
         return NULL;
     }
     r->base = retsim_rng_mix(retsim_rng_mix(seed ^ GOLDEN) + replication * GOLDEN + 1);
+    for (uint32_t s = 0; s < N_SOURCES; s++) {
+        r->source_key[s] = retsim_rng_mix(r->base ^ ((uint64_t)s * GOLDEN));
+    }
     return r;
 }
 
@@ -82,7 +88,7 @@ void retsim_rng_destroy(retsim_rng *r)
 gsl_rng *retsim_rng_stream(retsim_rng *r, uint32_t source, uint64_t entity, uint64_t draw)
 {
     ctr_state *s = r->gsl->state;
-    uint64_t k = retsim_rng_mix(r->base ^ ((uint64_t)source * GOLDEN));
+    uint64_t k = source < N_SOURCES ? r->source_key[source] : retsim_rng_mix(r->base ^ ((uint64_t)source * GOLDEN));
     k = retsim_rng_mix(k ^ entity);
     s->key = retsim_rng_mix(k ^ (draw * GOLDEN + 0x632be59bd9b4e019u));
     s->counter = 0;
