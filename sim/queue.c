@@ -9,10 +9,11 @@
 
 #define ARITY        4
 #define NO_POS       UINT32_MAX
-#define FINE_SHIFT      18 /* fine buckets: 2^18 ms, about 4.4 minutes */
-#define COARSE_SHIFT    26 /* coarse buckets: 2^26 ms, about 18.6 hours */
-#define FINE_PER_COARSE (1u << (COARSE_SHIFT - FINE_SHIFT))
+#define COARSE_SHIFT    26    /* coarse buckets: 2^26 ms, about 18.6 hours */
 #define COARSE_RING     1024u /* coarse buckets ahead: about 795 days */
+#define MAX_FINE_BITS   16    /* a coarse bucket is cut into at most 2^16 fine ones */
+#define FINE_TARGET     8     /* events per fine bucket the cut aims at */
+#define INSERTION_LIMIT 64    /* runs up to this long are insertion-sorted */
 #define TYPE_BITS    16 /* event types per kernel; seq gets the other 48 bits (2.8e14 events) */
 
 /* An event as both structures order it: by time, then by the sequence number
@@ -45,13 +46,19 @@ struct retsim_queue {
     slot *slots;
     uint32_t nslots, slot_cap;
     uint32_t free_head; /* NO_POS when the free list is empty */
-    /* calendar kind: two levels of buckets ahead of the current fine bucket's heap */
-    int64_t cur_fine;   /* heap holds times < (cur_fine + 1) << FINE_SHIFT */
+    /* calendar kind: the current fine bucket as a sorted run (plus `heap` for
+     * events filed into it after it was sorted), then fine buckets to the end
+     * of the current coarse bucket, then coarse buckets, then far */
+    vec run;            /* sorted by (time, key); next to pop at run_pos */
+    size_t run_pos;
+    int64_t cur_fine;   /* in units of 2^fine_shift ms: run and heap hold times < (cur_fine + 1) << fine_shift */
+    int fine_shift;     /* chosen per coarse bucket from how many events it holds */
     int64_t cur_coarse; /* the coarse bucket the fine ring is cut from */
-    vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % FINE_PER_COARSE) */
+    vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % 2^(26 - fine_shift)) */
     vec *coarse;        /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
     size_t in_fine, in_coarse; /* entries there, dead ones included */
     vec far;                   /* a heap of events beyond the coarse ring */
+    size_t popped, popped_last; /* events popped in this coarse bucket and the one before: sizes the cut */
     uint64_t *done; /* bit seq: the event fired or was cancelled */
     size_t done_words;
 };
@@ -165,16 +172,23 @@ static void mark_done(retsim_queue *q, uint64_t seq)
     q->done[seq >> 6] |= UINT64_C(1) << (seq & 63);
 }
 
-/* File an entry where its time belongs: the heap, a fine bucket, a coarse bucket, or far. */
+static uint32_t fine_mask(const retsim_queue *q)
+{
+    return (1u << (COARSE_SHIFT - q->fine_shift)) - 1;
+}
+
+/* File an entry where its time belongs: the current window's heap, a fine
+ * bucket, a coarse bucket, or far. */
 static int cal_file(retsim_queue *q, entry e)
 {
-    int64_t bf = e.time >> FINE_SHIFT, bc = e.time >> COARSE_SHIFT;
-    if (bf <= q->cur_fine) {
-        return heap_push(q, &q->heap, e, false);
-    }
-    if (bc == q->cur_coarse) {
+    int64_t bc = e.time >> COARSE_SHIFT;
+    if (bc <= q->cur_coarse) {
+        int64_t bf = e.time >> q->fine_shift;
+        if (bf <= q->cur_fine) {
+            return heap_push(q, &q->heap, e, false); /* after the run was sorted */
+        }
         q->in_fine++;
-        return vec_push(&q->fine[bf & (FINE_PER_COARSE - 1)], e);
+        return vec_push(&q->fine[bf & fine_mask(q)], e);
     }
     if (bc <= q->cur_coarse + (int64_t)COARSE_RING) {
         q->in_coarse++;
@@ -190,8 +204,9 @@ static void vec_release(vec *v)
     v->n = v->cap = 0;
 }
 
-/* The next coarse bucket: cut it into the fine ring, and take in the far
- * events the coarse ring now covers. Called with the fine ring empty. */
+/* The next coarse bucket: cut it into fine buckets sized to hold about
+ * FINE_TARGET events each, and take in the far events the coarse ring now
+ * covers. Called with the fine ring, the run and the heap empty. */
 static int cal_next_coarse(retsim_queue *q)
 {
     if (q->in_coarse == 0) { /* jump over the empty stretch to the earliest far event */
@@ -201,11 +216,22 @@ static int cal_next_coarse(retsim_queue *q)
         }
     }
     q->cur_coarse++;
-    q->cur_fine = (q->cur_coarse << (COARSE_SHIFT - FINE_SHIFT)) - 1;
     vec *c = &q->coarse[q->cur_coarse & (COARSE_RING - 1)];
+    /* events filed with short delays join after the cut: expect as many as last time */
+    size_t expect = c->n > q->popped ? c->n : q->popped;
+    q->popped_last = q->popped;
+    q->popped = 0;
+    int bits = 0;
+    while (bits < MAX_FINE_BITS && (expect >> bits) > FINE_TARGET) {
+        bits++;
+    }
+    /* the fine buckets are empty now; they keep their arrays, reused by every cut,
+     * so a steady state allocates nothing */
+    q->fine_shift = COARSE_SHIFT - bits;
+    q->cur_fine = (q->cur_coarse << bits) - 1;
     q->in_coarse -= c->n;
     for (size_t i = 0; i < c->n; i++) { /* one streaming pass */
-        int rc = vec_push(&q->fine[(c->v[i].time >> FINE_SHIFT) & (FINE_PER_COARSE - 1)], c->v[i]);
+        int rc = vec_push(&q->fine[(c->v[i].time >> q->fine_shift) & fine_mask(q)], c->v[i]);
         if (rc != 0) {
             return rc;
         }
@@ -225,11 +251,33 @@ static int cal_next_coarse(retsim_queue *q)
     return 0;
 }
 
-/* Move on to the next bucket with an event; its events become the heap (called
- * with the heap empty). */
+static int cmp_entry(const void *a, const void *b)
+{
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+static void sort_run(vec *r)
+{
+    if (r->n > INSERTION_LIMIT) {
+        qsort(r->v, r->n, sizeof *r->v, cmp_entry);
+        return;
+    }
+    for (size_t i = 1; i < r->n; i++) {
+        entry e = r->v[i];
+        size_t j = i;
+        while (j > 0 && before(&e, &r->v[j - 1])) {
+            r->v[j] = r->v[j - 1];
+            j--;
+        }
+        r->v[j] = e;
+    }
+}
+
+/* Move on to the next fine bucket with an event and sort it into the run
+ * (called with the run used up and the heap empty). */
 static int cal_advance(retsim_queue *q)
 {
-    while (q->heap.n == 0) {
+    while (q->run_pos == q->run.n) {
         if (q->in_fine == 0) {
             if (q->in_coarse == 0 && q->far.n == 0) {
                 return 0;
@@ -242,32 +290,38 @@ static int cal_advance(retsim_queue *q)
         }
         vec *b;
         do { /* in_fine > 0: a non-empty fine bucket lies ahead within cur_coarse */
-            b = &q->fine[++q->cur_fine & (FINE_PER_COARSE - 1)];
+            b = &q->fine[++q->cur_fine & fine_mask(q)];
         } while (b->n == 0);
         q->in_fine -= b->n;
-        /* the heap is empty: take the bucket's array as the heap, and hand the heap's
-         * old array to the bucket (dead entries come along: they are dropped at the top) */
-        vec old = q->heap;
-        q->heap = *b;
+        vec old = q->run; /* swap arrays: the bucket becomes the run, the old run's memory the bucket's */
+        q->run = *b;
         old.n = 0;
         *b = old;
-    }
-    for (size_t i = q->heap.n / ARITY + 1; i-- > 0;) { /* heapify: O(n) */
-        if (i < q->heap.n) {
-            sift_down(q, &q->heap, i, false);
-        }
+        q->run_pos = 0;
+        sort_run(&q->run); /* dead entries come along: they are skipped when reached */
     }
     return 0;
 }
 
-/* Make the heap's top the earliest live event (or leave the heap empty). */
-static int cal_settle(retsim_queue *q)
+/* The earliest live event of the current window: &run[run_pos] or &heap[0]
+ * (NULL when the set is empty). Drops dead events on the way. */
+static int cal_top(retsim_queue *q, entry **top)
 {
     for (;;) {
+        while (q->run_pos < q->run.n && is_done(q, seq_of(&q->run.v[q->run_pos]))) {
+            q->run_pos++;
+        }
         while (q->heap.n > 0 && is_done(q, seq_of(&q->heap.v[0]))) {
             heap_remove_at(q, &q->heap, 0, false);
         }
-        if (q->heap.n > 0 || (q->in_fine == 0 && q->in_coarse == 0 && q->far.n == 0)) {
+        bool in_run = q->run_pos < q->run.n;
+        if (in_run || q->heap.n > 0) {
+            *top = !in_run || (q->heap.n > 0 && before(&q->heap.v[0], &q->run.v[q->run_pos])) ? &q->heap.v[0]
+                                                                                                : &q->run.v[q->run_pos];
+            return 0;
+        }
+        *top = NULL;
+        if (q->in_fine == 0 && q->in_coarse == 0 && q->far.n == 0) {
             return 0;
         }
         int rc = cal_advance(q);
@@ -322,8 +376,9 @@ retsim_queue *retsim_queue_create_kind(retsim_queue_kind kind)
     q->free_head = NO_POS;
     q->cur_fine = -1;
     q->cur_coarse = -1;
+    q->fine_shift = COARSE_SHIFT;
     if (kind == RETSIM_QUEUE_CALENDAR) {
-        q->fine = calloc(FINE_PER_COARSE, sizeof *q->fine);
+        q->fine = calloc((size_t)1 << MAX_FINE_BITS, sizeof *q->fine);
         q->coarse = calloc(COARSE_RING, sizeof *q->coarse);
         if (q->fine == NULL || q->coarse == NULL) {
             free(q->fine);
@@ -345,7 +400,7 @@ void retsim_queue_destroy(retsim_queue *q)
     if (q == NULL) {
         return;
     }
-    for (uint32_t i = 0; q->fine != NULL && i < FINE_PER_COARSE; i++) {
+    for (uint32_t i = 0; q->fine != NULL && i < (1u << MAX_FINE_BITS); i++) {
         free(q->fine[i].v);
     }
     for (uint32_t i = 0; q->coarse != NULL && i < COARSE_RING; i++) {
@@ -355,6 +410,7 @@ void retsim_queue_destroy(retsim_queue *q)
     free(q->coarse);
     free(q->far.v);
     free(q->heap.v);
+    free(q->run.v);
     free(q->slots);
     free(q->done);
     free(q);
@@ -413,30 +469,42 @@ int retsim_queue_push(retsim_queue *q, retsim_time time, uint32_t type, uint64_t
 int retsim_queue_pop_until(retsim_queue *q, retsim_time until, retsim_event *out)
 {
     if (q->kind == RETSIM_QUEUE_CALENDAR) {
-        int rc = cal_settle(q);
+        entry *top = NULL;
+        int rc = cal_top(q, &top);
         if (rc != 0) {
             return rc;
         }
+        if (top == NULL || top->time > until) {
+            return RETSIM_ENOTFOUND;
+        }
+        entry e = *top;
+        if (top == &q->heap.v[0] && q->heap.n > 0) {
+            heap_remove_at(q, &q->heap, 0, false);
+        } else {
+            q->run_pos++;
+        }
+        out->time = e.time;
+        out->seq = seq_of(&e);
+        out->type = (uint32_t)(e.key & ((1u << TYPE_BITS) - 1));
+        out->data = e.data;
+        out->id = out->seq + 1;
+        mark_done(q, out->seq);
+        q->live--;
+        q->popped++;
+        return 0;
     }
     if (q->heap.n == 0 || q->heap.v[0].time > until) {
         return RETSIM_ENOTFOUND;
     }
     entry top = q->heap.v[0];
+    const slot *sl = &q->slots[top.data];
     out->time = top.time;
     out->seq = seq_of(&top);
     out->type = (uint32_t)(top.key & ((1u << TYPE_BITS) - 1));
-    if (q->kind == RETSIM_QUEUE_HEAP) {
-        const slot *sl = &q->slots[top.data];
-        out->data = sl->data;
-        out->id = ((uint64_t)sl->gen << 32) | (top.data + 1);
-        heap_remove_at(q, &q->heap, 0, true);
-        slot_release(q, (uint32_t)top.data);
-    } else {
-        out->data = top.data;
-        out->id = out->seq + 1;
-        heap_remove_at(q, &q->heap, 0, false);
-        mark_done(q, out->seq);
-    }
+    out->data = sl->data;
+    out->id = ((uint64_t)sl->gen << 32) | (top.data + 1);
+    heap_remove_at(q, &q->heap, 0, true);
+    slot_release(q, (uint32_t)top.data);
     q->live--;
     return 0;
 }
@@ -448,8 +516,9 @@ int retsim_queue_pop(retsim_queue *q, retsim_event *out)
 
 retsim_time retsim_queue_peek_time(retsim_queue *q)
 {
-    if (q->kind == RETSIM_QUEUE_CALENDAR && cal_settle(q) != 0) {
-        return RETSIM_TIME_NEVER;
+    if (q->kind == RETSIM_QUEUE_CALENDAR) {
+        entry *top = NULL;
+        return cal_top(q, &top) == 0 && top != NULL ? top->time : RETSIM_TIME_NEVER;
     }
     return q->heap.n > 0 ? q->heap.v[0].time : RETSIM_TIME_NEVER;
 }
