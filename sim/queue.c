@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARITY        4
-#define NO_POS       UINT32_MAX
+#define ARITY           4
+#define NO_POS          UINT32_MAX
 #define COARSE_SHIFT    26    /* coarse buckets: 2^26 ms, about 18.6 hours */
 #define COARSE_RING     1024u /* coarse buckets ahead: about 795 days */
 #define MAX_FINE_BITS   16    /* a coarse bucket is cut into at most 2^16 fine ones */
 #define FINE_TARGET     8     /* events per fine bucket the cut aims at */
 #define INSERTION_LIMIT 64    /* runs up to this long are insertion-sorted */
-#define TYPE_BITS    16 /* event types per kernel; seq gets the other 48 bits (2.8e14 events) */
+#define TYPE_BITS       16    /* event types per kernel; seq gets the other 48 bits (2.8e14 events) */
 
 /* An event as both structures order it: by time, then by the sequence number
  * in the high bits of `key`. The calendar keeps the payload in the entry (no
@@ -49,17 +49,18 @@ struct retsim_queue {
     /* calendar kind: the current fine bucket as a sorted run (plus `heap` for
      * events filed into it after it was sorted), then fine buckets to the end
      * of the current coarse bucket, then coarse buckets, then far */
-    vec run;            /* sorted by (time, key); next to pop at run_pos */
+    vec run; /* sorted by (time, key); next to pop at run_pos */
     size_t run_pos;
-    int64_t cur_fine;   /* in units of 2^fine_shift ms: run and heap hold times < (cur_fine + 1) << fine_shift */
-    int fine_shift;     /* chosen per coarse bucket from how many events it holds */
+    int64_t
+        cur_fine;   /* in units of 2^fine_shift ms: run and heap hold times < (cur_fine + 1) << fine_shift */
+    int fine_shift; /* chosen per coarse bucket from how many events it holds */
     int64_t cur_coarse; /* the coarse bucket the fine ring is cut from */
     vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % 2^(26 - fine_shift)) */
     vec *coarse;        /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
-    size_t in_fine, in_coarse; /* entries there, dead ones included */
-    vec far;                   /* a heap of events beyond the coarse ring */
+    size_t in_fine, in_coarse;  /* entries there, dead ones included */
+    vec far;                    /* a heap of events beyond the coarse ring */
     size_t popped, popped_last; /* events popped in this coarse bucket and the one before: sizes the cut */
-    uint64_t *done; /* bit seq: the event fired or was cancelled */
+    uint64_t *done;             /* bit seq: the event fired or was cancelled */
     size_t done_words;
 };
 
@@ -316,8 +317,9 @@ static int cal_top(retsim_queue *q, entry **top)
         }
         bool in_run = q->run_pos < q->run.n;
         if (in_run || q->heap.n > 0) {
-            *top = !in_run || (q->heap.n > 0 && before(&q->heap.v[0], &q->run.v[q->run_pos])) ? &q->heap.v[0]
-                                                                                                : &q->run.v[q->run_pos];
+            *top = !in_run || (q->heap.n > 0 && before(&q->heap.v[0], &q->run.v[q->run_pos]))
+                       ? &q->heap.v[0]
+                       : &q->run.v[q->run_pos];
             return 0;
         }
         *top = NULL;

@@ -37,8 +37,26 @@ typedef struct slot {
     uint16_t kind;
     uint8_t state;
     uint8_t flags;
-    uint8_t pad[8]; /* to 64 bytes: a slot never straddles two cache lines */
+    uint32_t reservation; /* token of its reservation window (see res_fifo) */
+    uint8_t pad[4];       /* to 64 bytes: a slot never straddles two cache lines */
 } slot;
+
+/* Reservation windows of one length end in the order they began (purges come
+ * in time order), so a FIFO per length finds the ends without an event each.
+ * A window cut short by a re-create sets its token's bit in `res_cut`. */
+typedef struct res_entry {
+    retsim_time until;
+    uint32_t token;
+    uint16_t kind;
+} res_entry;
+
+typedef struct res_fifo {
+    retsim_time length;
+    res_entry *v;
+    size_t head, n, cap;
+} res_fifo;
+
+#define MAX_RES_FIFOS (RETSIM_MAX_KINDS * (RETSIM_MAX_RESERVATIONS + 1))
 
 typedef struct subscription {
     uint32_t tenant;
@@ -47,8 +65,11 @@ typedef struct subscription {
 
 struct retsim_registry {
     retsim_kernel *kernel;
-    uint32_t purge_type;       /* kernel handler id of the automatic purge */
-    uint32_t reservation_type; /* ... and of the end of a reservation window */
+    uint32_t purge_type; /* kernel handler id of the automatic purge */
+    res_fifo res[MAX_RES_FIFOS];
+    int n_res;
+    uint64_t *res_cut; /* bit per reservation token */
+    uint32_t res_cut_words, next_token;
     retsim_policy policies[RETSIM_MAX_KINDS];
     int n_kinds;
     retsim_names *names; /* resource names; id == slot index */
@@ -127,7 +148,6 @@ retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_
 /* ---- life cycle of the registry ---- */
 
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data);
-static void on_reservation_end(void *ctx, retsim_kernel *k, uint64_t data);
 
 retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k)
 {
@@ -146,8 +166,7 @@ retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel
     uint32_t none_type = 0;
     if (r->names == NULL || r->subs == NULL || r->tenants == NULL || r->types == NULL || r->regions == NULL ||
         retsim_names_intern(r->types, 0, "", 0, &none_type) != 0 ||
-        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 ||
-        retsim_kernel_register(k, on_reservation_end, r, &r->reservation_type) != 0) {
+        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0) {
         retsim_registry_destroy(r);
         return NULL;
     }
@@ -164,6 +183,10 @@ void retsim_registry_destroy(retsim_registry *r)
     retsim_names_destroy(r->tenants);
     retsim_names_destroy(r->types);
     retsim_names_destroy(r->regions);
+    for (int i = 0; i < r->n_res; i++) {
+        free(r->res[i].v);
+    }
+    free(r->res_cut);
     free(r->slots);
     free(r->sub_info);
     free(r->soft_by_sub);
@@ -359,13 +382,93 @@ static void inventory_move(inventory *v, retsim_time now, int delta)
     }
 }
 
-static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
+static void inventory_add_at(retsim_registry *r, int kind, retsim_inv which, int delta, retsim_time now)
 {
-    retsim_time now = retsim_kernel_now(r->kernel);
     inventory_move(&r->inv[kind][which], now, delta);
     if (r->n_kinds > 1) { /* with one kind, "all" is that kind: read from it */
         inventory_move(&r->inv[RETSIM_MAX_KINDS][which], now, delta);
     }
+}
+
+static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
+{
+    inventory_add_at(r, kind, which, delta, retsim_kernel_now(r->kernel));
+}
+
+/* Count every reservation window that ended at or before now, at the time it
+ * ended, earliest first, so integrals and peaks are exact. Amortised O(1). */
+static void reservations_catch_up(retsim_registry *r)
+{
+    retsim_time now = retsim_kernel_now(r->kernel);
+    for (;;) {
+        res_fifo *first = NULL;
+        for (int i = 0; i < r->n_res; i++) {
+            res_fifo *f = &r->res[i];
+            if (f->head < f->n && f->v[f->head].until <= now &&
+                (first == NULL || f->v[f->head].until < first->v[first->head].until)) {
+                first = f;
+            }
+        }
+        if (first == NULL) {
+            return;
+        }
+        const res_entry *e = &first->v[first->head++];
+        if (!((r->res_cut[e->token >> 6] >> (e->token & 63)) & 1)) {
+            inventory_add_at(r, e->kind, RETSIM_INV_RESERVED, -1, e->until);
+        }
+        if (first->head == first->n) {
+            first->head = first->n = 0;
+        }
+    }
+}
+
+/* Start counting a reservation window of slot s. */
+static int reservation_start(retsim_registry *r, slot *s, retsim_time length)
+{
+    res_fifo *f = NULL;
+    for (int i = 0; i < r->n_res && f == NULL; i++) {
+        f = r->res[i].length == length ? &r->res[i] : NULL;
+    }
+    if (f == NULL) {
+        if (r->n_res == MAX_RES_FIFOS) {
+            return RETSIM_ENOMEM;
+        }
+        f = &r->res[r->n_res++];
+        f->length = length;
+    }
+    if (f->n == f->cap) {
+        if (f->head > 0) { /* reclaim what was read */
+            memmove(f->v, f->v + f->head, (f->n - f->head) * sizeof *f->v);
+            f->n -= f->head;
+            f->head = 0;
+        }
+        if (f->n == f->cap) {
+            size_t cap = f->cap ? f->cap * 2 : 256;
+            res_entry *v = realloc(f->v, cap * sizeof *v);
+            if (v == NULL) {
+                return RETSIM_ENOMEM;
+            }
+            f->v = v;
+            f->cap = cap;
+        }
+    }
+    uint32_t token = r->next_token++;
+    if ((token >> 6) >= r->res_cut_words) {
+        uint32_t words = r->res_cut_words ? r->res_cut_words * 2 : 1024;
+        uint64_t *c = realloc(r->res_cut, (size_t)words * sizeof *c);
+        if (c == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        memset(c + r->res_cut_words, 0, (size_t)(words - r->res_cut_words) * sizeof *c);
+        r->res_cut = c;
+        r->res_cut_words = words;
+    }
+    f->v[f->n++] = (res_entry){s->reserved_until, token, s->kind};
+    s->reservation = token;
+    s->flags |= F_RESERVED;
+    reservations_catch_up(r);
+    inventory_add(r, s->kind, RETSIM_INV_RESERVED, +1);
+    return 0;
 }
 
 static int inv_of(retsim_state s)
@@ -388,9 +491,13 @@ static void set_state(retsim_registry *r, slot *s, retsim_state to)
     if (inv_of(to) >= 0) {
         inventory_add(r, s->kind, (retsim_inv)inv_of(to), +1);
     }
-    if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) { /* reused inside the window */
+    if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) {
         s->flags &= (uint8_t)~F_RESERVED;
-        inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
+        if (retsim_kernel_now(r->kernel) < s->reserved_until) { /* reused inside the window: cut it short */
+            r->res_cut[s->reservation >> 6] |= UINT64_C(1) << (s->reservation & 63);
+            reservations_catch_up(r);
+            inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
+        }
     }
     if (s->parent != NONE) {
         slot *p = &r->slots[s->parent];
@@ -437,24 +544,9 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
     s->reserved_until = at + retsim_policy_reservation(policy_of(r, s), type);
     set_state(r, s, RETSIM_STATE_PURGED);
     if (s->reserved_until > retsim_kernel_now(r->kernel)) {
-        s->flags |= F_RESERVED;
-        inventory_add(r, s->kind, RETSIM_INV_RESERVED, +1);
-        /* the window's end is an event so the reserved count is right at every instant;
-         * if the name is reused first, the event finds the flag cleared and does nothing */
-        return retsim_kernel_schedule(r->kernel, s->reserved_until, r->reservation_type, id, NULL);
+        return reservation_start(r, s, s->reserved_until - at);
     }
     return 0;
-}
-
-static void on_reservation_end(void *ctx, retsim_kernel *k, uint64_t data)
-{
-    retsim_registry *r = ctx;
-    slot *s = &r->slots[(uint32_t)data];
-    if ((s->flags & F_RESERVED) && s->state == RETSIM_STATE_PURGED &&
-        s->reserved_until <= retsim_kernel_now(k)) {
-        s->flags &= (uint8_t)~F_RESERVED;
-        inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
-    }
 }
 
 /* The automatic purge of a soft-deleted instance whose window has closed. */
@@ -872,8 +964,9 @@ uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state 
     return state == RETSIM_STATE_ABSENT ? 0 : r->count[kind][state];
 }
 
-retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which)
+retsim_inventory retsim_registry_inventory(retsim_registry *r, int kind, retsim_inv which)
 {
+    reservations_catch_up(r);
     const inventory *v = &r->inv[kind >= 0 ? kind : r->n_kinds > 1 ? RETSIM_MAX_KINDS : 0][which];
     retsim_time now = retsim_kernel_now(r->kernel);
     retsim_inventory out = {v->count, v->peak, v->area_ms + (double)v->count * (double)(now - v->since)};
@@ -882,6 +975,7 @@ retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, r
 
 void retsim_registry_inventory_restart(retsim_registry *r)
 {
+    reservations_catch_up(r);
     retsim_time now = retsim_kernel_now(r->kernel);
     for (int k = 0; k <= RETSIM_MAX_KINDS; k++) {
         for (int i = 0; i < RETSIM_INV_COUNT; i++) {

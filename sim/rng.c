@@ -55,7 +55,7 @@ const gsl_rng_type *retsim_rng_type(void)
 
 struct retsim_rng {
     gsl_rng *gsl;
-    uint64_t base;                /* hash of seed and replication */
+    uint64_t base;                  /* hash of seed and replication */
     uint64_t source_key[N_SOURCES]; /* hash of base and source, computed once */
 };
 
@@ -88,7 +88,8 @@ void retsim_rng_destroy(retsim_rng *r)
 gsl_rng *retsim_rng_stream(retsim_rng *r, uint32_t source, uint64_t entity, uint64_t draw)
 {
     ctr_state *s = r->gsl->state;
-    uint64_t k = source < N_SOURCES ? r->source_key[source] : retsim_rng_mix(r->base ^ ((uint64_t)source * GOLDEN));
+    uint64_t k =
+        source < N_SOURCES ? r->source_key[source] : retsim_rng_mix(r->base ^ ((uint64_t)source * GOLDEN));
     k = retsim_rng_mix(k ^ entity);
     s->key = retsim_rng_mix(k ^ (draw * GOLDEN + 0x632be59bd9b4e019u));
     s->counter = 0;

@@ -24,7 +24,7 @@ typedef struct run_ctx {
 } run_ctx;
 
 static void write_sample_row(FILE *out, long replication, retsim_time t, const char *kind,
-                             const retsim_registry *reg, int k, int nk)
+                             retsim_registry *reg, int k, int nk)
 {
     uint64_t act = retsim_registry_inventory(reg, k, RETSIM_INV_ACTIVE).now;
     uint64_t soft = retsim_registry_inventory(reg, k, RETSIM_INV_SOFT_DELETED).now;
@@ -57,7 +57,7 @@ static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
     (void)data;
     run_ctx *ctx = vctx;
     const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
-    const retsim_registry *reg = retsim_sim_registry(ctx->sim);
+    retsim_registry *reg = retsim_sim_registry(ctx->sim);
     retsim_time now = retsim_kernel_now(k);
     for (int i = 0; i < sc->n_policies; i++) {
         write_sample_row(ctx->timeseries, ctx->replication, now, sc->policies[i].kind, reg, i,

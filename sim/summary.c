@@ -110,7 +110,7 @@ static void from_generator(double *v, const retsim_generator *g, int kind, int n
 static void row(retsim_summary *out, int r, retsim_sim *sim, const retsim_generator *g, int kind)
 {
     const retsim_metrics *m = retsim_sim_metrics(sim);
-    const retsim_registry *reg = retsim_sim_registry(sim);
+    retsim_registry *reg = retsim_sim_registry(sim);
     const retsim_scenario *sc = retsim_sim_scenario(sim);
     int nk = sc->n_policies;
     double *v = out->value[r];

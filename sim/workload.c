@@ -37,7 +37,7 @@ enum {
     SRC_SWITCH,
 };
 
-typedef struct life { /* 64 bytes: one cache line */
+typedef struct life {          /* 64 bytes: one cache line */
     uint64_t entity;           /* stream key of this lifecycle */
     retsim_time end_of_life;   /* RETSIM_TIME_NEVER without a lifetime */
     retsim_time deleted_at;    /* the intentional delete, for re-create delays */

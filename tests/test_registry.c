@@ -152,19 +152,43 @@ static void test_registry_counts_follow_every_transition(void **state)
     assert_int_equal(op(f, RETSIM_OP_PURGE, s2, b), RETSIM_OUT_OK);
     assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_PURGED), 1);
     assert_int_equal(retsim_registry_count(f->reg, 0, RETSIM_STATE_ACTIVE), 1);
-    /* restore and purge cancelled their automatic purges; what is left is the end of b's
-     * 7-day reservation window, after which no name is reserved */
-    assert_int_equal(retsim_kernel_pending(f->k), 1);
+    /* restore and purge cancelled their automatic purges; b's name stays reserved for 7 days
+     * (half-open: 1 ms before the end it still is, at the end it is not) */
+    assert_int_equal(retsim_kernel_pending(f->k), 0);
     assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 1);
-    assert_int_equal(retsim_kernel_run_until(f->k, RETSIM_TIME_NEVER), 0);
-    assert_int_equal(retsim_kernel_now(f->k), 7 * RETSIM_MS_PER_DAY);
+    assert_int_equal(retsim_kernel_run_until(f->k, 7 * RETSIM_MS_PER_DAY - 1), 0);
+    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 1);
+    assert_int_equal(retsim_kernel_run_until(f->k, 7 * RETSIM_MS_PER_DAY), 0);
     assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 0);
+    /* counted out at the time the window ended, not when it was looked at */
+    assert_int_equal(retsim_kernel_run_until(f->k, 9 * RETSIM_MS_PER_DAY), 0);
+    assert_true(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).area_ms == 7.0 * RETSIM_MS_PER_DAY);
     assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).peak, 1);
     uint64_t outcomes = 0;
     for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
         outcomes += retsim_metrics_total(retsim_sim_metrics(f->sim), 0, RETSIM_OP_DELETE, (retsim_outcome)o);
     }
     assert_int_equal(outcomes, 2);
+}
+
+/* A reservation window the owner cuts short by re-creating the name is counted
+ * out then, and not again when the window would have ended. */
+static void test_registry_reservation_cut_short(void **state)
+{
+    fixture *f = *state;
+    uint32_t s1 = sub_of(f, "s1");
+    uint32_t a = apim_name(f, "a");
+    assert_int_equal(op(f, RETSIM_OP_CREATE, s1, a), RETSIM_OUT_OK);
+    assert_int_equal(op(f, RETSIM_OP_DELETE, s1, a), RETSIM_OUT_SOFT_DELETED);
+    assert_int_equal(op(f, RETSIM_OP_PURGE, s1, a), RETSIM_OUT_OK); /* reserved 0 .. 7d for others */
+    assert_int_equal(retsim_kernel_run_until(f->k, 2 * RETSIM_MS_PER_DAY), 0);
+    assert_int_equal(op(f, RETSIM_OP_CREATE, s1, a), RETSIM_OUT_OK); /* the owner takes it back at 2d */
+    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 0);
+    assert_int_equal(retsim_kernel_run_until(f->k, 10 * RETSIM_MS_PER_DAY), 0);
+    retsim_inventory inv = retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED);
+    assert_int_equal(inv.now, 0);
+    assert_int_equal(inv.peak, 1);
+    assert_true(inv.area_ms == 2.0 * RETSIM_MS_PER_DAY);
 }
 
 static void test_registry_subscription_attributes_are_fixed(void **state)
@@ -251,6 +275,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_registry_counts_follow_every_transition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registry_subscription_attributes_are_fixed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_registry_reservation_cut_short, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registry_parent_paths, setup, teardown),
         cmocka_unit_test(test_registry_two_sims_side_by_side),
     };

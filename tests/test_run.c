@@ -185,7 +185,7 @@ static void test_run_replica_hours_of_a_hand_worked_trace(void **state)
     retsim_sim *sim = retsim_sim_create(sc);
     retsim_error err;
     assert_int_equal(retsim_replay_run(sim, path, 20 * RETSIM_MS_PER_HOUR, NULL, &err), 0);
-    const retsim_registry *reg = retsim_sim_registry(sim);
+    retsim_registry *reg = retsim_sim_registry(sim);
     /* ACTIVE: a [0, 3h+1ms) + [5h, 20h), b [1h, 7h) */
     double active_ms = (3 * 3600000.0 + 1) + 15 * 3600000.0 + 6 * 3600000.0;
     /* SOFT_DELETED: a [3h+1ms, 5h), b [7h, 9h) */

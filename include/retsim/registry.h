@@ -186,8 +186,10 @@ typedef struct retsim_inventory {
     uint64_t peak;
     double area_ms; /* exact while below 2^53 instance-ms (about 285 instance-years) */
 } retsim_inventory;
-/* As of the kernel's current time; kind -1 for all kinds together. O(1). */
-retsim_inventory retsim_registry_inventory(const retsim_registry *r, int kind, retsim_inv which);
+/* As of the kernel's current time; kind -1 for all kinds together. Amortised
+ * O(1): reservation windows that ended since the last call are counted out
+ * first, at the times they ended (hence not const). */
+retsim_inventory retsim_registry_inventory(retsim_registry *r, int kind, retsim_inv which);
 /* Forget peaks and integrals so far (the end of a warm-up period). O(kinds). */
 void retsim_registry_inventory_restart(retsim_registry *r);
 
