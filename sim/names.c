@@ -1,24 +1,36 @@
-/* String interning: byte arena + open-addressing table of ids. */
+/* String interning: strings in fixed blocks, entries in chunks, and an
+ * open-addressing table of (id, hash) pairs. Nothing ever moves once written:
+ * growth copies no strings and no entries (only the table is rebuilt when it
+ * fills, and retsim_names_reserve avoids even that). */
 #include "retsim/names.h"
 
+#include "chunks.h"
 #include "retsim/error.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define BLOCK_BYTES (1u << 20) /* string blocks: 1 MiB, or one string if longer */
+
 typedef struct name_entry {
     uint64_t ns;
-    uint64_t off; /* into the arena */
+    const char *str;
     uint32_t len;
     uint32_t hash;
 } name_entry;
 
+typedef struct cell { /* the hash next to the id: a probe reads no entry until the hash matches */
+    uint32_t id;
+    uint32_t hash;
+} cell;
+
 struct retsim_names {
-    char *arena;
-    size_t arena_len, arena_cap;
-    name_entry *entries;
-    uint32_t count, entries_cap;
-    uint32_t *table; /* ids, RETSIM_NAME_NONE for empty */
+    chunks entries;
+    uint32_t count;
+    char **blocks;
+    size_t n_blocks, cap_blocks;
+    size_t block_used; /* in the last block */
+    cell *table;
     uint32_t table_mask;
 };
 
@@ -37,45 +49,85 @@ static uint32_t hash_of(uint64_t ns, const char *s, size_t len)
     return (uint32_t)h;
 }
 
+static const name_entry *entry_at(const retsim_names *t, uint32_t id)
+{
+    return chunks_at(&t->entries, id);
+}
+
+static int make_table(retsim_names *t, size_t cap)
+{
+    cell *table = retsim_alloc_large(cap * sizeof *table);
+    if (table == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    memset(table, 0xff, cap * sizeof *table);
+    for (uint32_t i = 0; t->table != NULL && i <= t->table_mask; i++) { /* re-insert from the old table */
+        if (t->table[i].id != RETSIM_NAME_NONE) {
+            size_t j = t->table[i].hash & (cap - 1);
+            while (table[j].id != RETSIM_NAME_NONE) {
+                j = (j + 1) & (cap - 1);
+            }
+            table[j] = t->table[i];
+        }
+    }
+    free(t->table);
+    t->table = table;
+    t->table_mask = (uint32_t)(cap - 1);
+    return 0;
+}
+
 retsim_names *retsim_names_create(void)
 {
     retsim_names *t = calloc(1, sizeof *t);
     if (t == NULL) {
         return NULL;
     }
-    t->table_mask = 63;
-    t->table = malloc(64 * sizeof *t->table);
-    if (t->table == NULL) {
+    chunks_init(&t->entries, sizeof(name_entry), 16);
+    if (make_table(t, 64) != 0) {
         free(t);
         return NULL;
     }
-    memset(t->table, 0xff, 64 * sizeof *t->table);
     return t;
 }
 
 void retsim_names_destroy(retsim_names *t)
 {
-    if (t != NULL) {
-        free(t->arena);
-        free(t->entries);
-        free(t->table);
-        free(t);
+    if (t == NULL) {
+        return;
     }
+    for (size_t i = 0; i < t->n_blocks; i++) {
+        free(t->blocks[i]);
+    }
+    free(t->blocks);
+    chunks_free(&t->entries);
+    free(t->table);
+    free(t);
+}
+
+int retsim_names_reserve(retsim_names *t, size_t n)
+{
+    size_t cap = (size_t)t->table_mask + 1;
+    while (cap < 2 * n && cap < ((size_t)1 << 31)) {
+        cap *= 2;
+    }
+    return cap > (size_t)t->table_mask + 1 ? make_table(t, cap) : 0;
 }
 
 static uint32_t probe(const retsim_names *t, uint64_t ns, const char *s, size_t len, uint32_t h, size_t *pos)
 {
     size_t i = h & t->table_mask;
     for (;;) {
-        uint32_t id = t->table[i];
-        if (id == RETSIM_NAME_NONE) {
+        const cell *c = &t->table[i];
+        if (c->id == RETSIM_NAME_NONE) {
             *pos = i;
             return RETSIM_NAME_NONE;
         }
-        const name_entry *e = &t->entries[id];
-        if (e->hash == h && e->ns == ns && e->len == len && memcmp(t->arena + e->off, s, len) == 0) {
-            *pos = i;
-            return id;
+        if (c->hash == h) {
+            const name_entry *e = entry_at(t, c->id);
+            if (e->ns == ns && e->len == len && memcmp(e->str, s, len) == 0) {
+                *pos = i;
+                return c->id;
+            }
         }
         i = (i + 1) & t->table_mask;
     }
@@ -87,54 +139,31 @@ uint32_t retsim_names_find(const retsim_names *t, uint64_t ns, const char *s, si
     return probe(t, ns, s, len, hash_of(ns, s, len), &pos);
 }
 
-static int rehash(retsim_names *t)
+/* Room for len + 1 bytes in the last block, starting a new block if needed. */
+static char *store(retsim_names *t, const char *s, size_t len)
 {
-    size_t cap = ((size_t)t->table_mask + 1) * 2;
-    uint32_t *table = malloc(cap * sizeof *table);
-    if (table == NULL) {
-        return RETSIM_ENOMEM;
+    if (t->n_blocks == 0 || t->block_used + len + 1 > BLOCK_BYTES) {
+        if (t->n_blocks == t->cap_blocks) {
+            size_t cap = t->cap_blocks ? t->cap_blocks * 2 : 16;
+            char **b = realloc(t->blocks, cap * sizeof *b);
+            if (b == NULL) {
+                return NULL;
+            }
+            t->blocks = b;
+            t->cap_blocks = cap;
+        }
+        char *block = malloc(len + 1 > BLOCK_BYTES ? len + 1 : BLOCK_BYTES);
+        if (block == NULL) {
+            return NULL;
+        }
+        t->blocks[t->n_blocks++] = block;
+        t->block_used = 0;
     }
-    memset(table, 0xff, cap * sizeof *table);
-    for (uint32_t id = 0; id < t->count; id++) {
-        size_t i = t->entries[id].hash & (cap - 1);
-        while (table[i] != RETSIM_NAME_NONE) {
-            i = (i + 1) & (cap - 1);
-        }
-        table[i] = id;
-    }
-    free(t->table);
-    t->table = table;
-    t->table_mask = (uint32_t)(cap - 1);
-    return 0;
-}
-
-static int reserve(retsim_names *t, size_t len)
-{
-    if (t->count == t->entries_cap) {
-        if (t->entries_cap >= UINT32_MAX / 2) {
-            return RETSIM_ENOMEM;
-        }
-        uint32_t cap = t->entries_cap ? t->entries_cap * 2 : 64;
-        name_entry *e = realloc(t->entries, (size_t)cap * sizeof *e);
-        if (e == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        t->entries = e;
-        t->entries_cap = cap;
-    }
-    if (t->arena_len + len + 1 > t->arena_cap) {
-        size_t cap = t->arena_cap ? t->arena_cap : 4096;
-        while (cap < t->arena_len + len + 1) {
-            cap *= 2;
-        }
-        char *a = realloc(t->arena, cap);
-        if (a == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        t->arena = a;
-        t->arena_cap = cap;
-    }
-    return 0;
+    char *p = t->blocks[t->n_blocks - 1] + t->block_used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    t->block_used += len + 1;
+    return p;
 }
 
 int retsim_names_intern(retsim_names *t, uint64_t ns, const char *s, size_t len, uint32_t *id)
@@ -146,41 +175,40 @@ int retsim_names_intern(retsim_names *t, uint64_t ns, const char *s, size_t len,
         *id = found;
         return 0;
     }
-    if (len > UINT32_MAX || reserve(t, len) != 0) {
+    if (len > UINT32_MAX || t->count == RETSIM_NAME_NONE - 1 ||
+        chunks_ensure(&t->entries, (uint64_t)t->count + 1) != 0) {
         return RETSIM_ENOMEM;
     }
     if (((size_t)t->count + 1) * 2 > (size_t)t->table_mask + 1) {
-        if (rehash(t) != 0) {
+        if (make_table(t, ((size_t)t->table_mask + 1) * 2) != 0) {
             return RETSIM_ENOMEM;
         }
         probe(t, ns, s, len, h, &pos);
     }
-    name_entry *e = &t->entries[t->count];
-    e->ns = ns;
-    e->off = t->arena_len;
-    e->len = (uint32_t)len;
-    e->hash = h;
-    memcpy(t->arena + t->arena_len, s, len);
-    t->arena[t->arena_len + len] = '\0';
-    t->arena_len += len + 1;
-    t->table[pos] = t->count;
+    const char *str = store(t, s, len);
+    if (str == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    name_entry *e = chunks_at(&t->entries, t->count);
+    *e = (name_entry){ns, str, (uint32_t)len, h};
+    t->table[pos] = (cell){t->count, h};
     *id = t->count++;
     return 0;
 }
 
 const char *retsim_names_str(const retsim_names *t, uint32_t id)
 {
-    return t->arena + t->entries[id].off;
+    return entry_at(t, id)->str;
 }
 
 size_t retsim_names_len(const retsim_names *t, uint32_t id)
 {
-    return t->entries[id].len;
+    return entry_at(t, id)->len;
 }
 
 uint64_t retsim_names_ns(const retsim_names *t, uint32_t id)
 {
-    return t->entries[id].ns;
+    return entry_at(t, id)->ns;
 }
 
 uint32_t retsim_names_count(const retsim_names *t)

@@ -2,6 +2,7 @@
  * state machine and every outcome of SEMANTICS.md. */
 #include "retsim/registry.h"
 
+#include "chunks.h"
 #include "retsim/error.h"
 
 #include <stdio.h>
@@ -73,8 +74,7 @@ struct retsim_registry {
     retsim_policy policies[RETSIM_MAX_KINDS];
     int n_kinds;
     retsim_names *names; /* resource names; id == slot index */
-    slot *slots;
-    uint32_t slot_cap;
+    chunks slots;        /* 64-byte slots in 4 MiB chunks: growth moves nothing */
     retsim_names *subs, *tenants, *types, *regions;
     subscription *sub_info;
     uint32_t sub_cap;
@@ -157,6 +157,7 @@ retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel
     }
     r->kernel = k;
     r->n_kinds = sc->n_policies;
+    chunks_init(&r->slots, sizeof(slot), 15); /* 2 MiB chunks: one huge page each */
     memcpy(r->policies, sc->policies, sizeof r->policies);
     r->names = retsim_names_create();
     r->subs = retsim_names_create();
@@ -187,7 +188,7 @@ void retsim_registry_destroy(retsim_registry *r)
         free(r->res[i].v);
     }
     free(r->res_cut);
-    free(r->slots);
+    chunks_free(&r->slots);
     free(r->sub_info);
     free(r->soft_by_sub);
     free(r);
@@ -270,29 +271,17 @@ static uint64_t name_ns(const retsim_registry *r, int kind, uint32_t sub, uint32
     return ((uint64_t)kind << 40) | scope;
 }
 
-/* Slots are 64 bytes: aligned to cache lines, each costs one miss, not two. */
+/* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
 _Static_assert(sizeof(slot) == 64, "a slot is one cache line");
 
-static int grow_slots(retsim_registry *r, uint32_t needed)
+static inline slot *slot_at(const retsim_registry *r, uint32_t id)
 {
-    if (needed <= r->slot_cap) {
-        return 0;
-    }
-    uint32_t cap = r->slot_cap ? r->slot_cap : 1024;
-    while (cap < needed) {
-        cap *= 2;
-    }
-    void *p = NULL;
-    if (posix_memalign(&p, 64, (size_t)cap * sizeof(slot)) != 0) {
-        return RETSIM_ENOMEM;
-    }
-    if (r->slots != NULL) {
-        memcpy(p, r->slots, (size_t)r->slot_cap * sizeof(slot));
-    }
-    free(r->slots);
-    r->slots = p;
-    r->slot_cap = cap;
-    return 0;
+    return chunks_at(&r->slots, id);
+}
+
+int retsim_registry_reserve(retsim_registry *r, size_t n)
+{
+    return retsim_names_reserve(r->names, n);
 }
 
 int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
@@ -306,11 +295,12 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
     }
     uint32_t before = retsim_names_count(r->names);
     uint32_t id;
-    if (retsim_names_intern(r->names, ns, name, len, &id) != 0 || grow_slots(r, id + 1) != 0) {
+    if (retsim_names_intern(r->names, ns, name, len, &id) != 0 ||
+        chunks_ensure(&r->slots, (uint64_t)id + 1) != 0) {
         return RETSIM_ENOMEM;
     }
     if (id == before) {
-        slot *s = &r->slots[id];
+        slot *s = slot_at(r, id);
         memset(s, 0, sizeof *s);
         s->kind = (uint16_t)kind;
         s->state = RETSIM_STATE_ABSENT;
@@ -500,7 +490,7 @@ static void set_state(retsim_registry *r, slot *s, retsim_state to)
         }
     }
     if (s->parent != NONE) {
-        slot *p = &r->slots[s->parent];
+        slot *p = slot_at(r, s->parent);
         p->active_children -= from == RETSIM_STATE_ACTIVE;
         p->soft_children -= from == RETSIM_STATE_SOFT_DELETED;
         p->active_children += to == RETSIM_STATE_ACTIVE;
@@ -528,14 +518,14 @@ static void fill(const retsim_registry *r, retsim_result *res, retsim_op op, int
     res->kind = kind;
     res->sub = sub;
     res->slot = id;
-    res->before = res->after = id != NONE ? (retsim_state)r->slots[id].state : RETSIM_STATE_ABSENT;
+    res->before = res->after = id != NONE ? (retsim_state)slot_at(r, id)->state : RETSIM_STATE_ABSENT;
     res->deletion_time = res->scheduled_purge = RETSIM_TIME_NEVER;
 }
 
 /* Move to PURGED at time `at`: the reservation window starts then. */
 static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
 {
-    slot *s = &r->slots[id];
+    slot *s = slot_at(r, id);
     if (s->purge_event != RETSIM_EVENT_NONE) {
         retsim_kernel_cancel(r->kernel, s->purge_event);
         s->purge_event = RETSIM_EVENT_NONE;
@@ -552,7 +542,7 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
 /* The automatic purge of a soft-deleted instance whose window has closed. */
 static int auto_purge(retsim_registry *r, uint32_t id)
 {
-    slot *s = &r->slots[id];
+    slot *s = slot_at(r, id);
     retsim_result res;
     fill(r, &res, RETSIM_OP_AUTO_PURGE, s->kind, s->owner_sub, id);
     res.named = true;
@@ -570,7 +560,7 @@ static int auto_purge(retsim_registry *r, uint32_t id)
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_registry *r = ctx;
-    slot *s = &r->slots[(uint32_t)data];
+    slot *s = slot_at(r, (uint32_t)data);
     s->purge_event = RETSIM_EVENT_NONE; /* it has fired */
     if (s->state == RETSIM_STATE_SOFT_DELETED && s->scheduled_purge <= retsim_kernel_now(k)) {
         int rc = auto_purge(r, (uint32_t)data);
@@ -587,7 +577,7 @@ static int expire_if_due(retsim_registry *r, uint32_t id)
     if (id == NONE) {
         return 0;
     }
-    slot *s = &r->slots[id];
+    slot *s = slot_at(r, id);
     if (s->state == RETSIM_STATE_SOFT_DELETED && retsim_kernel_now(r->kernel) >= s->scheduled_purge) {
         return auto_purge(r, id);
     }
@@ -596,7 +586,7 @@ static int expire_if_due(retsim_registry *r, uint32_t id)
 
 static int schedule_purge(retsim_registry *r, uint32_t id)
 {
-    slot *s = &r->slots[id];
+    slot *s = slot_at(r, id);
     return retsim_kernel_schedule(r->kernel, s->scheduled_purge, r->purge_type, id, &s->purge_event);
 }
 
@@ -604,12 +594,12 @@ static int schedule_purge(retsim_registry *r, uint32_t id)
  * ancestor's explicit setting, else its kind's. */
 static bool switch_on(const retsim_registry *r, uint32_t id)
 {
-    for (uint32_t i = id; i != NONE; i = r->slots[i].parent) {
-        if (r->slots[i].flags & F_SWITCH_SET) {
-            return (r->slots[i].flags & F_SWITCH_ON) != 0;
+    for (uint32_t i = id; i != NONE; i = slot_at(r, i)->parent) {
+        if (slot_at(r, i)->flags & F_SWITCH_SET) {
+            return (slot_at(r, i)->flags & F_SWITCH_ON) != 0;
         }
     }
-    return r->policies[r->slots[id].kind].soft_delete;
+    return r->policies[slot_at(r, id)->kind].soft_delete;
 }
 
 static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
@@ -629,7 +619,7 @@ static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
 
 static bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
 {
-    return id != NONE && r->slots[id].owner_sub == sub;
+    return id != NONE && slot_at(r, id)->owner_sub == sub;
 }
 
 /* ---- the operations ---- */
@@ -639,9 +629,9 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     if (rq->slot == NONE) {
         return RETSIM_OUT_NOT_FOUND; /* the parent does not exist */
     }
-    slot *s = &r->slots[rq->slot];
+    slot *s = slot_at(r, rq->slot);
     if (s->parent != NONE &&
-        (r->slots[s->parent].state != RETSIM_STATE_ACTIVE || !owned_by(r, s->parent, rq->sub))) {
+        (slot_at(r, s->parent)->state != RETSIM_STATE_ACTIVE || !owned_by(r, s->parent, rq->sub))) {
         return RETSIM_OUT_NOT_FOUND;
     }
     switch ((retsim_state)s->state) {
@@ -688,11 +678,11 @@ static bool children_block(const retsim_policy *p, const slot *s)
 
 static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out)
 {
-    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_ACTIVE) {
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
         *out = RETSIM_OUT_NOT_FOUND;
         return 0;
     }
-    slot *s = &r->slots[rq->slot];
+    slot *s = slot_at(r, rq->slot);
     const retsim_policy *p = policy_of(r, s);
     if (children_block(p, s)) {
         *out = RETSIM_OUT_BLOCKED_CHILDREN;
@@ -724,7 +714,7 @@ static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, r
     if (!owned_by(r, rq->slot, rq->sub)) {
         return RETSIM_OUT_NOT_FOUND;
     }
-    slot *s = &r->slots[rq->slot];
+    slot *s = slot_at(r, rq->slot);
     res->deletion_time = s->deletion_time;
     res->scheduled_purge = s->scheduled_purge;
     if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED)) {
@@ -756,10 +746,10 @@ static int do_purge(retsim_registry *r, const retsim_request *rq, retsim_result 
         *out = RETSIM_OUT_FORBIDDEN; /* authorization comes before the resource is looked at */
         return 0;
     }
-    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_SOFT_DELETED) {
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_SOFT_DELETED) {
         return 0;
     }
-    slot *s = &r->slots[rq->slot];
+    slot *s = slot_at(r, rq->slot);
     res->deletion_time = s->deletion_time;
     res->scheduled_purge = s->scheduled_purge;
     if (p->purge_protection) {
@@ -772,11 +762,11 @@ static int do_purge(retsim_registry *r, const retsim_request *rq, retsim_result 
 
 static retsim_outcome do_get_deleted(retsim_registry *r, const retsim_request *rq, retsim_result *res)
 {
-    if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_SOFT_DELETED) {
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_SOFT_DELETED) {
         return RETSIM_OUT_NOT_FOUND;
     }
-    res->deletion_time = r->slots[rq->slot].deletion_time;
-    res->scheduled_purge = r->slots[rq->slot].scheduled_purge;
+    res->deletion_time = slot_at(r, rq->slot)->deletion_time;
+    res->scheduled_purge = slot_at(r, rq->slot)->scheduled_purge;
     res->count = 1;
     return RETSIM_OUT_OK;
 }
@@ -789,7 +779,7 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
     retsim_time now = retsim_kernel_now(r->kernel);
     uint32_t n = retsim_names_count(r->names);
     for (uint32_t id = 0; id < n; id++) {
-        slot *s = &r->slots[id];
+        slot *s = slot_at(r, id);
         if (s->kind != kind || s->state != RETSIM_STATE_SOFT_DELETED) {
             continue;
         }
@@ -808,7 +798,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
 {
     const retsim_policy_change *c = &rq->change;
     if (rq->named) { /* one instance: only its soft-delete switch (a gallery) */
-        if (!owned_by(r, rq->slot, rq->sub) || r->slots[rq->slot].state != RETSIM_STATE_ACTIVE) {
+        if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
             *out = RETSIM_OUT_NOT_FOUND;
             return 0;
         }
@@ -816,7 +806,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
             *out = RETSIM_OUT_REJECTED;
             return 0;
         }
-        slot *s = &r->slots[rq->slot];
+        slot *s = slot_at(r, rq->slot);
         if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
             s->flags =
                 (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (c->soft_delete ? F_SWITCH_ON : 0));
@@ -890,7 +880,7 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
     }
     res->outcome = out;
     if (res->slot != NONE) {
-        res->after = (retsim_state)r->slots[res->slot].state;
+        res->after = (retsim_state)slot_at(r, res->slot)->state;
     }
     return notify(r, res);
 }
@@ -909,12 +899,12 @@ int retsim_registry_kinds(const retsim_registry *r)
 
 retsim_state retsim_registry_state(const retsim_registry *r, uint32_t id)
 {
-    return id != NONE ? (retsim_state)r->slots[id].state : RETSIM_STATE_ABSENT;
+    return id != NONE ? (retsim_state)slot_at(r, id)->state : RETSIM_STATE_ABSENT;
 }
 
 int retsim_registry_slot_kind(const retsim_registry *r, uint32_t id)
 {
-    return r->slots[id].kind;
+    return slot_at(r, id)->kind;
 }
 
 const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t id)
@@ -926,8 +916,8 @@ const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t id, c
 {
     uint32_t chain[RETSIM_MAX_KINDS];
     int depth = 0;
-    for (uint32_t p = id != NONE ? r->slots[id].parent : NONE; p != NONE && depth < RETSIM_MAX_KINDS;
-         p = r->slots[p].parent) {
+    for (uint32_t p = id != NONE ? slot_at(r, id)->parent : NONE; p != NONE && depth < RETSIM_MAX_KINDS;
+         p = slot_at(r, p)->parent) {
         chain[depth++] = p;
     }
     size_t n = 0;

@@ -3,6 +3,7 @@
 #include "retsim/workload.h"
 
 #include "retsim/report.h"
+#include "chunks.h"
 #include "retsim/rng.h"
 
 #include <gsl/gsl_randist.h>
@@ -203,8 +204,8 @@ static uint32_t life_new(retsim_generator *g)
     }
     if (g->n_lives == g->cap_lives) { /* cache-line aligned: a record costs one miss, not two */
         uint32_t cap = g->cap_lives ? g->cap_lives * 2 : 1024;
-        void *p = NULL;
-        if (posix_memalign(&p, 64, (size_t)cap * sizeof(life)) != 0) {
+        void *p = retsim_alloc_large((size_t)cap * sizeof(life));
+        if (p == NULL) {
             fail(g, RETSIM_ENOMEM);
             return NONE;
         }
@@ -773,10 +774,26 @@ void retsim_workload_set_trace(retsim_generator *g, FILE *trace)
 
 int retsim_workload_start(retsim_generator *g)
 {
+    double expect = 0; /* names the run will create: arrivals, and children of arrivals */
     for (int kind = 0; kind < g->sc->n_policies; kind++) {
+        const retsim_workload *w = spec_of(g, kind);
         int parent = g->sc->policies[kind].parent;
-        if (g->sc->workloads[kind].enabled && parent >= 0) {
+        if (w->enabled && parent >= 0) {
             g->kinds[parent].is_parent = true;
+        }
+        if (w->enabled) {
+            double n = w->arrivals.per_ms * g->sc->settings.scale * (double)g->horizon;
+            if (parent >= 0 && w->per_parent > 0) {
+                const retsim_workload *pw = spec_of(g, parent);
+                n += w->per_parent * pw->arrivals.per_ms * g->sc->settings.scale * (double)g->horizon;
+            }
+            expect += n;
+        }
+    }
+    if (expect > 0 && expect < 1e9) {
+        int rc = retsim_registry_reserve(g->reg, (size_t)(expect * 1.05) + 1024);
+        if (rc != 0) {
+            return rc;
         }
     }
     for (int kind = 0; kind < g->sc->n_policies; kind++) {

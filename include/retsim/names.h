@@ -6,9 +6,11 @@
  * interned the same way in namespaces of their own. Ids are assigned 0, 1, 2…
  * in first-seen order, so anything iterated by id is deterministic.
  *
- * Structure: strings in one growing byte arena; an open-addressing table
- * (linear probing, power-of-two size, load <= 1/2) of ids. find and intern are
- * O(length) expected; the table doubles when half full (amortised O(1)).
+ * Structure: strings in 1 MiB blocks and entries in fixed chunks, so nothing
+ * moves once written; an open-addressing table (linear probing, power-of-two
+ * size, load <= 1/2) of (id, hash) pairs, so a probe reads an entry only when
+ * the hash matches. find and intern are O(length) expected; the table doubles
+ * when half full (amortised O(1)), or is sized once by _reserve.
  * Thread safety: one table per simulation. */
 #ifndef RETSIM_NAMES_H
 #define RETSIM_NAMES_H
@@ -29,7 +31,10 @@ uint32_t retsim_names_find(const retsim_names *t, uint64_t ns, const char *s, si
 /* The id of (ns, s[0..len)), adding it if new. 0 or RETSIM_ENOMEM. */
 int retsim_names_intern(retsim_names *t, uint64_t ns, const char *s, size_t len, uint32_t *id);
 
-/* The NUL-terminated text of an id; valid until the next intern. */
+/* Size the table for n names in all, so it never has to be rebuilt. */
+int retsim_names_reserve(retsim_names *t, size_t n);
+
+/* The NUL-terminated text of an id; valid as long as the table. */
 const char *retsim_names_str(const retsim_names *t, uint32_t id);
 size_t retsim_names_len(const retsim_names *t, uint32_t id);
 uint64_t retsim_names_ns(const retsim_names *t, uint32_t id);

@@ -157,6 +157,10 @@ int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const cha
 int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
                          bool create, uint32_t *slot);
 
+/* Expect about n names in all: sizes the name table once, so it is never
+ * rebuilt as it grows (a hint: more names still work). */
+int retsim_registry_reserve(retsim_registry *r, size_t n);
+
 /* Perform one operation at the kernel's current time. *res gets its result.
  * 0, or a negative code (out of memory, or an observer's error). */
 int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res);
