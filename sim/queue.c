@@ -37,6 +37,21 @@ typedef struct vec {
     size_t n, cap;
 } vec;
 
+/* Coarse buckets are lists of 4 KiB blocks taken from and returned to a free
+ * list: they fill without copying, and once warm the queue touches no fresh
+ * memory (no page faults, no zeroing). */
+#define BLOCK_ENTRIES 169
+typedef struct block {
+    struct block *next;
+    uint32_t n;
+    entry e[BLOCK_ENTRIES];
+} block;
+
+typedef struct blist {
+    block *head, *tail;
+    size_t n;
+} blist;
+
 struct retsim_queue {
     retsim_queue_kind kind;
     uint64_t next_seq;
@@ -56,7 +71,8 @@ struct retsim_queue {
     int fine_shift; /* chosen per coarse bucket from how many events it holds */
     int64_t cur_coarse; /* the coarse bucket the fine ring is cut from */
     vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % 2^(26 - fine_shift)) */
-    vec *coarse;        /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
+    blist *coarse;      /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
+    block *free_blocks;
     size_t in_fine, in_coarse;  /* entries there, dead ones included */
     vec far;                    /* a heap of events beyond the coarse ring */
     size_t popped, popped_last; /* events popped in this coarse bucket and the one before: sizes the cut */
@@ -192,17 +208,29 @@ static int cal_file(retsim_queue *q, entry e)
         return vec_push(&q->fine[bf & fine_mask(q)], e);
     }
     if (bc <= q->cur_coarse + (int64_t)COARSE_RING) {
+        blist *l = &q->coarse[bc & (COARSE_RING - 1)];
+        if (l->tail == NULL || l->tail->n == BLOCK_ENTRIES) {
+            block *b = q->free_blocks;
+            if (b != NULL) {
+                q->free_blocks = b->next;
+            } else if ((b = malloc(sizeof *b)) == NULL) {
+                return RETSIM_ENOMEM;
+            }
+            b->next = NULL;
+            b->n = 0;
+            if (l->tail != NULL) {
+                l->tail->next = b;
+            } else {
+                l->head = b;
+            }
+            l->tail = b;
+        }
+        l->tail->e[l->tail->n++] = e;
+        l->n++;
         q->in_coarse++;
-        return vec_push(&q->coarse[bc & (COARSE_RING - 1)], e);
+        return 0;
     }
     return heap_push(q, &q->far, e, false);
-}
-
-static void vec_release(vec *v)
-{
-    free(v->v);
-    v->v = NULL;
-    v->n = v->cap = 0;
 }
 
 /* The next coarse bucket: cut it into fine buckets sized to hold about
@@ -217,7 +245,7 @@ static int cal_next_coarse(retsim_queue *q)
         }
     }
     q->cur_coarse++;
-    vec *c = &q->coarse[q->cur_coarse & (COARSE_RING - 1)];
+    blist *c = &q->coarse[q->cur_coarse & (COARSE_RING - 1)];
     /* events filed with short delays join after the cut: expect as many as last time */
     size_t expect = c->n > q->popped ? c->n : q->popped;
     q->popped_last = q->popped;
@@ -231,14 +259,21 @@ static int cal_next_coarse(retsim_queue *q)
     q->fine_shift = COARSE_SHIFT - bits;
     q->cur_fine = (q->cur_coarse << bits) - 1;
     q->in_coarse -= c->n;
-    for (size_t i = 0; i < c->n; i++) { /* one streaming pass */
-        int rc = vec_push(&q->fine[(c->v[i].time >> q->fine_shift) & fine_mask(q)], c->v[i]);
-        if (rc != 0) {
-            return rc;
+    while (c->head != NULL) { /* one streaming pass; blocks go back to the free list */
+        block *b = c->head;
+        for (uint32_t i = 0; i < b->n; i++) {
+            int rc = vec_push(&q->fine[(b->e[i].time >> q->fine_shift) & fine_mask(q)], b->e[i]);
+            if (rc != 0) {
+                return rc;
+            }
+            q->in_fine++;
         }
-        q->in_fine++;
+        c->head = b->next;
+        b->next = q->free_blocks;
+        q->free_blocks = b;
     }
-    vec_release(c); /* not used again for two years: give its memory back */
+    c->tail = NULL;
+    c->n = 0;
     while (q->far.n > 0 && (q->far.v[0].time >> COARSE_SHIFT) <= q->cur_coarse + (int64_t)COARSE_RING) {
         entry e = q->far.v[0];
         heap_remove_at(q, &q->far, 0, false);
@@ -406,7 +441,14 @@ void retsim_queue_destroy(retsim_queue *q)
         free(q->fine[i].v);
     }
     for (uint32_t i = 0; q->coarse != NULL && i < COARSE_RING; i++) {
-        free(q->coarse[i].v);
+        for (block *b = q->coarse[i].head, *next; b != NULL; b = next) {
+            next = b->next;
+            free(b);
+        }
+    }
+    for (block *b = q->free_blocks, *next; b != NULL; b = next) {
+        next = b->next;
+        free(b);
     }
     free(q->fine);
     free(q->coarse);
