@@ -453,7 +453,14 @@ static int reservation_start(retsim_registry *r, slot *s, retsim_time length)
         r->res_cut = c;
         r->res_cut_words = words;
     }
-    f->v[f->n++] = (res_entry){s->reserved_until, token, s->kind};
+    /* purges come in time order, so this appends; were one ever earlier, it is
+     * inserted in order rather than counted out late */
+    size_t at = f->n++;
+    while (at > f->head && f->v[at - 1].until > s->reserved_until) {
+        f->v[at] = f->v[at - 1];
+        at--;
+    }
+    f->v[at] = (res_entry){s->reserved_until, token, s->kind};
     s->reservation = token;
     s->flags |= F_RESERVED;
     reservations_catch_up(r);
