@@ -107,7 +107,7 @@ void retsim_names_destroy(retsim_names *t)
 int retsim_names_reserve(retsim_names *t, size_t n)
 {
     size_t cap = (size_t)t->table_mask + 1;
-    while (cap < 2 * n && cap < ((size_t)1 << 31)) {
+    while (cap * 7 < n * 10 && cap < ((size_t)1 << 31)) {
         cap *= 2;
     }
     return cap > (size_t)t->table_mask + 1 ? make_table(t, cap) : 0;
@@ -179,7 +179,7 @@ int retsim_names_intern(retsim_names *t, uint64_t ns, const char *s, size_t len,
         chunks_ensure(&t->entries, (uint64_t)t->count + 1) != 0) {
         return RETSIM_ENOMEM;
     }
-    if (((size_t)t->count + 1) * 2 > (size_t)t->table_mask + 1) {
+    if (((size_t)t->count + 1) * 10 > ((size_t)t->table_mask + 1) * 7) { /* load <= 0.7 */
         if (make_table(t, ((size_t)t->table_mask + 1) * 2) != 0) {
             return RETSIM_ENOMEM;
         }

@@ -8,9 +8,10 @@
  *
  * Structure: strings in 1 MiB blocks and entries in fixed chunks, so nothing
  * moves once written; an open-addressing table (linear probing, power-of-two
- * size, load <= 1/2) of (id, hash) pairs, so a probe reads an entry only when
+ * size, load <= 0.7) of (id, hash) pairs — 8 to a cache line, so most probes
+ * stay in one line —, so a probe reads an entry only when
  * the hash matches. find and intern are O(length) expected; the table doubles
- * when half full (amortised O(1)), or is sized once by _reserve.
+ * when 70% full (amortised O(1)), or is sized once by _reserve.
  * Thread safety: one table per simulation. */
 #ifndef RETSIM_NAMES_H
 #define RETSIM_NAMES_H
