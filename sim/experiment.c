@@ -208,7 +208,7 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
     return k;
 }
 
-static const retsim_summary *first_done(const retsim_experiment *e)
+const retsim_summary *retsim_experiment_first(const retsim_experiment *e)
 {
     for (uint32_t r = 0; r < e->n; r++) {
         if (e->reps[r].done) {
@@ -221,7 +221,7 @@ static const retsim_summary *first_done(const retsim_experiment *e)
 static void write_ci(FILE *out, const retsim_experiment *e)
 {
     fputs("kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
-    const retsim_summary *s = first_done(e);
+    const retsim_summary *s = retsim_experiment_first(e);
     double *v = malloc(e->n * sizeof *v);
     for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
         for (int m = 0; m < RETSIM_M_COUNT; m++) {
@@ -289,7 +289,7 @@ void retsim_experiment_print(FILE *out, const retsim_experiment *e)
         RETSIM_M_RECOVERY_RATE,      RETSIM_M_DATA_LOSS,        RETSIM_M_NAME_CONFLICT_RATE,
         RETSIM_M_CONFLICTS_RESERVED, RETSIM_M_SOFT_DELETED_AVG, RETSIM_M_RESERVED_AVG,
         RETSIM_M_COST_RETAINED,      RETSIM_M_COST_TOTAL,       RETSIM_M_RETENTION_COST_SHARE};
-    const retsim_summary *s = first_done(e);
+    const retsim_summary *s = retsim_experiment_first(e);
     double *v = malloc(e->n * sizeof *v);
     for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
         fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications\n", s->kind[row],

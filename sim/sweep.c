@@ -154,7 +154,6 @@ static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int
                         double *v)
 {
     const retsim_experiment *e = s->experiments[p];
-    const retsim_summary *first = NULL;
     for (uint32_t r = 0; r < e->n; r++) {
         const retsim_summary *sum = &e->reps[r].summary;
         for (int row = 0; e->reps[r].done && row < sum->n_rows; row++) {
@@ -162,8 +161,8 @@ static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int
             fputc(',', long_out);
             retsim_summary_write_row(long_out, sum, row, name, r, e->seed);
         }
-        first = first == NULL && e->reps[r].done ? sum : first;
     }
+    const retsim_summary *first = retsim_experiment_first(e);
     for (int row = 0; first != NULL && row < first->n_rows; row++) {
         for (int m = 0; m < RETSIM_M_COUNT; m++) {
             point_prefix(ci_out, s, p);
@@ -287,20 +286,10 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
     return rc;
 }
 
-static const retsim_summary *first_summary(const retsim_experiment *e)
-{
-    for (uint32_t r = 0; r < e->n; r++) {
-        if (e->reps[r].done) {
-            return &e->reps[r].summary;
-        }
-    }
-    return NULL;
-}
-
 static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
 {
     fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant\n", out);
-    const retsim_summary *s = first_summary(a);
+    const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; s != NULL && row < s->n_rows; row++) {
         for (int m = 0; m < RETSIM_M_COUNT; m++) {
             retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
@@ -331,7 +320,7 @@ int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b
                                              RETSIM_M_COST_RETAINED,
                                              RETSIM_M_COST_TOTAL,
                                              RETSIM_M_RETENTION_COST_SHARE};
-    const retsim_summary *s = first_summary(a);
+    const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
         fprintf(out, "%s — B minus A, paired over %" PRIu32 " replications on the same workload:\n",
                 s->kind[row], a->completed < b->completed ? a->completed : b->completed);

@@ -62,6 +62,9 @@ typedef struct retsim_ci {
 } retsim_ci;
 retsim_ci retsim_ci_of(const double *x, size_t n);
 
+/* The summary of the first finished replication (its rows name the kinds), or NULL. */
+const retsim_summary *retsim_experiment_first(const retsim_experiment *e);
+
 /* The values of one metric of one summary row over the finished replications. */
 size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metric m, double *out);
 
