@@ -179,6 +179,10 @@ if grep -q '^apim,recovery_rate,3,.*,yes$' "$work/fc/compare.csv"; then ok; else
 expect 0 "" -- run "$q" --replications 3 --seed 5 --out "$work/fd" --set simulation.horizon=60d
 expect 2 "'seed': the runs used seeds 1 and 5" -- compare "$work/fa" "$work/fd"
 
+expect 2 "--until: expected a duration" -- replay "$work/apim.ini" "$work/good.csv" --until later --out "$work/out"
+mkdir -p "$work/broken" && printf 'scenario,replication,seed,kind,creates\nq,zero,1,apim,5\n' >"$work/broken/summary.csv"
+expect 2 "broken/summary.csv:2: 'replication'" -- compare "$work/fa" "$work/broken"
+
 # Ctrl-C during replications: what finished is kept, and the files agree with each other
 "$bin" run "$src/scenarios/apim.ini" --replications 200 --jobs 1 --out "$work/int" >"$work/int.out" 2>"$work/int.err" &
 pid=$!
