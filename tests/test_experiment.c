@@ -11,17 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "retsim/sweep.h"
-
-static retsim_scenario *load(const char *text)
-{
-    retsim_scenario *sc = NULL;
-    retsim_error err;
-    if (retsim_scenario_load_string(text, "test.ini", &sc, &err) != 0) {
-        fail_msg("%ld: %s: %s", err.line, err.field, err.msg);
-    }
-    return sc;
-}
 
 static const char apim[] =
     "[scenario]\nname = t\n"

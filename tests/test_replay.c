@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "retsim/replay.h"
 
 static const char scenario_text[] =
@@ -18,24 +19,6 @@ static const char scenario_text[] =
     "[policy.gallery]\nname_scope = subscription\nsoft_delete_supported = false\n"
     "[policy.image]\nparent = gallery\nname_scope = parent\n"
     "[policy.plain]\n";
-
-static char tmpdir[256];
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/retsim-test-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static const char *write_file(const char *name, const char *text, size_t len)
 {
@@ -141,7 +124,7 @@ static int count_entries(const char *dir)
     return n;
 }
 
-static char *slurp(const char *path)
+static char *slurp_path(const char *path)
 {
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
@@ -165,19 +148,19 @@ static void test_replay_outputs_are_all_or_nothing_and_repeatable(void **state)
     char good_path[512];
     snprintf(good_path, sizeof good_path, "%s", write_file("good.csv", good, sizeof good - 1));
     assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
-    char *first = slurp(events);
+    char *first = slurp_path(events);
     assert_non_null(strstr(first, "auto_purge"));
     assert_int_equal(count_entries(out), 4);
     /* a second run gives the same bytes */
     assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
-    char *second = slurp(events);
+    char *second = slurp_path(events);
     assert_string_equal(first, second);
     /* a bad trace fails on its third row, after output was written: the folder stays as it was */
     const char bad[] = "time,op,kind,subscription,name\n0,create,apim,s9,z\n1h,nonsense,apim,s1,a\n";
     const char *bad_path = write_file("bad.csv", bad, sizeof bad - 1);
     assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, RETSIM_TIME_NEVER, NULL, &err), RETSIM_EINPUT);
     assert_int_equal(err.line, 3);
-    char *third = slurp(events);
+    char *third = slurp_path(events);
     assert_string_equal(first, third);
     assert_int_equal(count_entries(out), 4); /* no temporary files left behind */
     free(first);

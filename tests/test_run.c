@@ -14,37 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers.h"
 #include "retsim/replay.h"
 #include "retsim/run.h"
 #include "retsim/workload.h"
-
-static char tmpdir[256];
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/retsim-run-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    return 0;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static retsim_scenario *load(const char *text)
-{
-    retsim_scenario *sc = NULL;
-    retsim_error err;
-    if (retsim_scenario_load_string(text, "test.ini", &sc, &err) != 0) {
-        fail_msg("%ld: %s: %s", err.line, err.field, err.msg);
-    }
-    return sc;
-}
 
 static retsim_summary run_summary(const retsim_scenario *sc, uint64_t seed)
 {
@@ -56,22 +29,6 @@ static retsim_summary run_summary(const retsim_scenario *sc, uint64_t seed)
         fail_msg("run: %s", err.msg);
     }
     return s;
-}
-
-static char *slurp(const char *dir, const char *name)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
 }
 
 /* New names arrive as a Poisson process: N ~ Poisson(lambda T). */
@@ -332,14 +289,7 @@ static void test_run_bad_knobs_name_their_line(void **state)
         {"[policy.x]\n[workload.x]\narrivals = 1/d\ndaily_profile = 1,2,3\n", 4, "daily_profile", "24"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        retsim_scenario *sc = NULL;
-        retsim_error err;
-        retsim_error_clear(&err);
-        int rc = retsim_scenario_load_string(cases[i].text, "bad.ini", &sc, &err);
-        if (rc != RETSIM_EINPUT || err.line != cases[i].line || strcmp(err.field, cases[i].field) != 0 ||
-            strstr(err.msg, cases[i].says) == NULL) {
-            fail_msg("case %zu: rc %d line %ld field '%s' msg '%s'", i, rc, err.line, err.field, err.msg);
-        }
+        expect_scenario_error(i, cases[i].text, cases[i].line, cases[i].field, cases[i].says);
     }
 }
 

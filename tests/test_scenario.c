@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "retsim/scenario.h"
 
 static void test_scenario_reads_values_and_defaults(void **state)
@@ -103,15 +104,7 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
         {"[policy.a]\nretention = 1h\n[policy.a]\nretention = 2h\n", 4, "retention", "duplicate key"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        retsim_scenario *sc = NULL;
-        retsim_error err;
-        retsim_error_clear(&err);
-        int rc = retsim_scenario_load_string(cases[i].text, "bad.ini", &sc, &err);
-        if (rc != RETSIM_EINPUT || err.line != cases[i].line || strcmp(err.field, cases[i].field) != 0 ||
-            strstr(err.msg, cases[i].says) == NULL || strcmp(err.file, "bad.ini") != 0) {
-            fail_msg("case %zu: rc %d line %ld field '%s' msg '%s'", i, rc, err.line, err.field, err.msg);
-        }
-        assert_null(sc);
+        expect_scenario_error(i, cases[i].text, cases[i].line, cases[i].field, cases[i].says);
     }
 }
 
