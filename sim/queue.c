@@ -73,10 +73,10 @@ struct retsim_queue {
     vec *fine;          /* fine buckets after cur_fine within cur_coarse, at (bucket % 2^(26 - fine_shift)) */
     blist *coarse;      /* coarse buckets cur_coarse+1 .. +COARSE_RING, at (bucket % COARSE_RING) */
     block *free_blocks;
-    size_t in_fine, in_coarse;  /* entries there, dead ones included */
-    vec far;                    /* a heap of events beyond the coarse ring */
-    size_t popped, popped_last; /* events popped in this coarse bucket and the one before: sizes the cut */
-    uint64_t *done;             /* bit seq: the event fired or was cancelled */
+    size_t in_fine, in_coarse; /* entries there, dead ones included */
+    vec far;                   /* a heap of events beyond the coarse ring */
+    size_t popped;             /* events popped in the current coarse bucket: sizes the next cut */
+    uint64_t *done;            /* bit seq: the event fired or was cancelled */
     size_t done_words;
 };
 
@@ -248,7 +248,6 @@ static int cal_next_coarse(retsim_queue *q)
     blist *c = &q->coarse[q->cur_coarse & (COARSE_RING - 1)];
     /* events filed with short delays join after the cut: expect as many as last time */
     size_t expect = c->n > q->popped ? c->n : q->popped;
-    q->popped_last = q->popped;
     q->popped = 0;
     int bits = 0;
     while (bits < MAX_FINE_BITS && (expect >> bits) > FINE_TARGET) {

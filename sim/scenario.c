@@ -62,15 +62,22 @@ bool retsim_scenario_has_workload(const retsim_scenario *s)
     return false;
 }
 
+/* The workload's distributions, i = 0..N_DISTS-1 (they own empirical samples). */
+enum { N_DISTS = 4 };
+static retsim_dist *dists_of(retsim_workload *w, int i)
+{
+    retsim_dist *d[N_DISTS] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
+    return d[i];
+}
+
 static void workload_init(retsim_workload *w)
 {
     memset(w, 0, sizeof *w);
     w->purge_permission_probability = 1;
     w->soft_delete_on_probability = -1;
     /* defaults carry the text they print as, so a resolved scenario reads back the same */
-    retsim_dist *dists[] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
-    for (int i = 0; i < 4; i++) {
-        snprintf(dists[i]->text, sizeof dists[i]->text, "none");
+    for (int i = 0; i < N_DISTS; i++) {
+        snprintf(dists_of(w, i)->text, sizeof dists_of(w, i)->text, "none");
     }
     snprintf(w->arrivals.text, sizeof w->arrivals.text, "0");
     snprintf(w->accidental_deletes.text, sizeof w->accidental_deletes.text, "0");
@@ -574,12 +581,10 @@ int retsim_scenario_load_string(const char *text, const char *path, retsim_scena
 
 static void free_dists(retsim_scenario *s)
 {
-    for (int i = 0; i < s->n_policies; i++) {
-        retsim_workload *w = &s->workloads[i];
-        retsim_dist_free(&w->lifetime);
-        retsim_dist_free(&w->restore_delay);
-        retsim_dist_free(&w->purge_delay);
-        retsim_dist_free(&w->recreate_delay);
+    for (int k = 0; k < s->n_policies; k++) {
+        for (int i = 0; i < N_DISTS; i++) {
+            retsim_dist_free(dists_of(&s->workloads[k], i));
+        }
     }
 }
 
@@ -591,12 +596,6 @@ void retsim_scenario_destroy(retsim_scenario *s)
     }
 }
 
-static retsim_dist *dists_of(retsim_workload *w, int i)
-{
-    retsim_dist *d[] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
-    return i < 4 ? d[i] : NULL;
-}
-
 retsim_scenario *retsim_scenario_clone(const retsim_scenario *s)
 {
     retsim_scenario *c = malloc(sizeof *c);
@@ -606,7 +605,7 @@ retsim_scenario *retsim_scenario_clone(const retsim_scenario *s)
     *c = *s;
     bool ok = true;
     for (int k = 0; k < c->n_policies; k++) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < N_DISTS; i++) {
             retsim_dist *d = dists_of(&c->workloads[k], i);
             if (d->values == NULL) {
                 continue;
@@ -669,13 +668,10 @@ int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error
         }
         /* free only a sample the failed copy loaded itself */
         for (int i = 0; i < copy->n_policies; i++) {
-            retsim_dist *cd[] = {&copy->workloads[i].lifetime, &copy->workloads[i].restore_delay,
-                                 &copy->workloads[i].purge_delay, &copy->workloads[i].recreate_delay};
-            retsim_dist *sd[] = {&s->workloads[i].lifetime, &s->workloads[i].restore_delay,
-                                 &s->workloads[i].purge_delay, &s->workloads[i].recreate_delay};
-            for (int d = 0; d < 4; d++) {
-                if (i >= s->n_policies || cd[d]->values != sd[d]->values) {
-                    retsim_dist_free(cd[d]);
+            for (int d = 0; d < N_DISTS; d++) {
+                retsim_dist *cd = dists_of(&copy->workloads[i], d);
+                if (i >= s->n_policies || cd->values != dists_of(&s->workloads[i], d)->values) {
+                    retsim_dist_free(cd);
                 }
             }
         }
