@@ -18,6 +18,9 @@ void retsim_policy_init(retsim_policy *p, const char *kind)
     p->retention_mutable = true;
     p->retention_change_applies_to = RETSIM_APPLIES_NEW_DELETES;
     p->min_api_version = RETSIM_APIVER_ANY;
+    p->recover_min_api_version = RETSIM_APIVER_ANY;
+    p->soft_delete_can_disable = true;
+    p->enable_min_api_version = RETSIM_APIVER_ANY;
     p->reuse_after_purge = RETSIM_REUSE_ANYONE;
     p->purge_supported = true;
     p->purge_protection_can_disable = true;

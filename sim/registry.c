@@ -39,7 +39,10 @@ typedef struct slot {
     uint8_t state;
     uint8_t flags;
     uint32_t reservation; /* token of its reservation window (see res_fifo) */
-    uint8_t pad[4];       /* to 64 bytes: a slot never straddles two cache lines */
+    /* The owner of the last soft-deleted instance under this name that was
+     * purged and whose name another subscription has since taken: their
+     * restore is `expired` (data lost), not `not_found`. NONE otherwise. */
+    uint32_t lost_owner;
 } slot;
 
 /* Reservation windows of one length end in the order they began (purges come
@@ -306,6 +309,7 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
         s->state = RETSIM_STATE_ABSENT;
         s->parent = r->policies[kind].parent >= 0 ? parent : NONE;
         s->owner_sub = NONE;
+        s->lost_owner = NONE;
         s->home_region = NONE;
         s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
     }
@@ -656,6 +660,14 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     default:
         break;
     }
+    if (rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) {
+        return RETSIM_OUT_REJECTED; /* turning soft delete on needs a newer API version */
+    }
+    if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED) && s->owner_sub != rq->sub) {
+        s->lost_owner = s->owner_sub; /* their data is gone although the name lives on */
+    } else if (s->lost_owner == rq->sub) {
+        s->lost_owner = NONE; /* the former owner has the name back */
+    }
     s->owner_sub = rq->sub;
     s->home_region = rq->region;
     s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
@@ -670,17 +682,71 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     return RETSIM_OUT_OK;
 }
 
-static bool children_block(const retsim_policy *p, const slot *s)
+/* Whether soft delete is in force for the children of instance id: its own
+ * or its nearest ancestor's explicit switch, else on when any child kind has
+ * it on kind-wide. */
+static bool children_switch_on(const retsim_registry *r, uint32_t id)
 {
-    switch (p->children_block_delete) {
-    case RETSIM_CHILDREN_BLOCK_NONE:
-        return false;
-    case RETSIM_CHILDREN_BLOCK_SOFT_DELETED:
-        return s->soft_children > 0;
-    case RETSIM_CHILDREN_BLOCK_ANY:
-        return s->soft_children + s->active_children > 0;
+    for (uint32_t i = id; i != NONE; i = slot_at(r, i)->parent) {
+        if (slot_at(r, i)->flags & F_SWITCH_SET) {
+            return (slot_at(r, i)->flags & F_SWITCH_ON) != 0;
+        }
+    }
+    int kind = slot_at(r, id)->kind;
+    for (int k = 0; k < r->n_kinds; k++) {
+        if (r->policies[k].parent == kind && r->policies[k].soft_delete) {
+            return true;
+        }
     }
     return false;
+}
+
+/* Soft-deleted children block their parent's delete only while soft delete
+ * is on for them; with it off they are purged with the parent (the Compute
+ * Gallery FAQ's "disable soft delete on the Gallery to delete the image
+ * definition"). Active children block as the policy says. */
+static bool children_block(const retsim_registry *r, uint32_t id)
+{
+    const slot *s = slot_at(r, id);
+    retsim_children_block rule = policy_of(r, s)->children_block_delete;
+    if (rule == RETSIM_CHILDREN_BLOCK_NONE) {
+        return false;
+    }
+    if (rule == RETSIM_CHILDREN_BLOCK_ANY && s->active_children > 0) {
+        return true;
+    }
+    return s->soft_children > 0 && children_switch_on(r, id);
+}
+
+/* Purge at once the soft-deleted children of a parent that was just
+ * hard-deleted, each reported as an auto_purge row after the delete.
+ * O(slots): there is no child list, and this happens only when soft delete
+ * was turned off on a parent that still holds soft-deleted children. */
+static int purge_soft_children(retsim_registry *r, uint32_t parent)
+{
+    uint32_t n = retsim_names_count(r->names);
+    for (uint32_t id = 0; id < n && slot_at(r, parent)->soft_children > 0; id++) {
+        slot *c = slot_at(r, id);
+        if (c->parent != parent || c->state != RETSIM_STATE_SOFT_DELETED) {
+            continue;
+        }
+        retsim_result res;
+        fill(r, &res, RETSIM_OP_AUTO_PURGE, c->kind, c->owner_sub, id);
+        res.named = true;
+        res.deletion_time = c->deletion_time;
+        res.scheduled_purge = c->scheduled_purge;
+        int rc = purge_at(r, id, retsim_kernel_now(r->kernel));
+        if (rc != 0) {
+            return rc;
+        }
+        res.outcome = RETSIM_OUT_OK;
+        res.after = RETSIM_STATE_PURGED;
+        rc = notify(r, &res);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
 }
 
 static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out)
@@ -691,7 +757,7 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     }
     slot *s = slot_at(r, rq->slot);
     const retsim_policy *p = policy_of(r, s);
-    if (children_block(p, s)) {
+    if (children_block(r, rq->slot)) {
         *out = RETSIM_OUT_BLOCKED_CHILDREN;
         return 0;
     }
@@ -719,7 +785,9 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
 static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, retsim_result *res)
 {
     if (!owned_by(r, rq->slot, rq->sub)) {
-        return RETSIM_OUT_NOT_FOUND;
+        /* the caller's soft-deleted instance was purged and the name has a new owner */
+        bool lost = rq->slot != NONE && slot_at(r, rq->slot)->lost_owner == rq->sub;
+        return lost ? RETSIM_OUT_EXPIRED : RETSIM_OUT_NOT_FOUND;
     }
     slot *s = slot_at(r, rq->slot);
     res->deletion_time = s->deletion_time;
@@ -749,16 +817,18 @@ static int do_purge(retsim_registry *r, const retsim_request *rq, retsim_result 
         *out = RETSIM_OUT_NOT_SUPPORTED;
         return 0;
     }
+    bool mine = owned_by(r, rq->slot, rq->sub) && slot_at(r, rq->slot)->state == RETSIM_STATE_SOFT_DELETED;
+    if (mine) { /* a refusal still tells when the instance was deleted and will be purged */
+        res->deletion_time = slot_at(r, rq->slot)->deletion_time;
+        res->scheduled_purge = slot_at(r, rq->slot)->scheduled_purge;
+    }
     if (p->purge_needs_permission && !rq->purge_permission) {
         *out = RETSIM_OUT_FORBIDDEN; /* authorization comes before the resource is looked at */
         return 0;
     }
-    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_SOFT_DELETED) {
+    if (!mine) {
         return 0;
     }
-    slot *s = slot_at(r, rq->slot);
-    res->deletion_time = s->deletion_time;
-    res->scheduled_purge = s->scheduled_purge;
     if (p->purge_protection) {
         *out = RETSIM_OUT_PURGE_PROTECTED;
         return 0;
@@ -801,29 +871,62 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
     return 0;
 }
 
+/* Whether instance id holds an ACTIVE or SOFT_DELETED descendant whose home
+ * region differs from its own (regions not given count as no difference).
+ * O(slots x depth): only a request that turns soft delete on asks. */
+static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
+{
+    uint32_t home = slot_at(r, id)->home_region;
+    uint32_t n = retsim_names_count(r->names);
+    for (uint32_t d = 0; d < n && home != NONE; d++) {
+        const slot *c = slot_at(r, d);
+        if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
+            c->home_region == NONE || c->home_region == home) {
+            continue;
+        }
+        for (uint32_t a = c->parent; a != NONE; a = slot_at(r, a)->parent) {
+            if (a == id) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* A named set_policy: one instance's soft-delete switch (a gallery). */
+static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_request *rq)
+{
+    const retsim_policy_change *c = &rq->change;
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    slot *s = slot_at(r, rq->slot);
+    const retsim_policy *p = policy_of(r, s);
+    if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
+        if (c->soft_delete ? rq->api_version < p->enable_min_api_version ||
+                                 (p->enable_requires_same_region && descendant_elsewhere(r, rq->slot))
+                           : !p->soft_delete_can_disable) {
+            return RETSIM_OUT_REJECTED;
+        }
+        s->flags = (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (c->soft_delete ? F_SWITCH_ON : 0));
+    }
+    return RETSIM_OUT_OK;
+}
+
 static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
 {
     const retsim_policy_change *c = &rq->change;
-    if (rq->named) { /* one instance: only its soft-delete switch (a gallery) */
-        if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
-            *out = RETSIM_OUT_NOT_FOUND;
-            return 0;
-        }
-        if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
-            *out = RETSIM_OUT_REJECTED;
-            return 0;
-        }
-        slot *s = slot_at(r, rq->slot);
-        if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
-            s->flags =
-                (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (c->soft_delete ? F_SWITCH_ON : 0));
-        }
-        *out = RETSIM_OUT_OK;
+    if (rq->named) {
+        *out = set_instance_switch(r, rq);
         return 0;
     }
     retsim_policy *p = &r->policies[rq->kind];
     bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
     if ((retention && !p->retention_mutable) ||
+        ((c->set & RETSIM_CHANGE_SOFT_DELETE) && !c->soft_delete && !p->soft_delete_can_disable) ||
         ((c->set & RETSIM_CHANGE_PURGE_PROTECTION) && !c->purge_protection && p->purge_protection &&
          !p->purge_protection_can_disable)) {
         *out = RETSIM_OUT_REJECTED; /* all or nothing */
@@ -847,6 +950,13 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
     return 0;
 }
 
+/* Restore, purge, get and list deleted with an API version older than the
+ * kind's recovery minimum: `not_supported`, before anything is looked up. */
+static bool old_api(const retsim_registry *r, const retsim_request *rq)
+{
+    return rq->api_version < r->policies[rq->kind].recover_min_api_version;
+}
+
 int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res)
 {
     int rc = expire_if_due(r, rq->named ? rq->slot : NONE);
@@ -864,17 +974,24 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
         rc = do_delete(r, rq, res, &out);
         break;
     case RETSIM_OP_RESTORE:
-        out = do_restore(r, rq, res);
+        out = old_api(r, rq) ? RETSIM_OUT_NOT_SUPPORTED : do_restore(r, rq, res);
         break;
     case RETSIM_OP_PURGE:
-        rc = do_purge(r, rq, res, &out);
+        if (old_api(r, rq)) {
+            out = RETSIM_OUT_NOT_SUPPORTED;
+        } else {
+            rc = do_purge(r, rq, res, &out);
+        }
         break;
     case RETSIM_OP_GET_DELETED:
-        out = do_get_deleted(r, rq, res);
+        out = old_api(r, rq) ? RETSIM_OUT_NOT_SUPPORTED : do_get_deleted(r, rq, res);
         break;
     case RETSIM_OP_LIST_DELETED:
-        res->count =
-            rq->sub != NONE ? r->soft_by_sub[(size_t)rq->sub * (size_t)r->n_kinds + (size_t)rq->kind] : 0;
+        if (old_api(r, rq)) {
+            out = RETSIM_OUT_NOT_SUPPORTED;
+        } else if (rq->sub != NONE) {
+            res->count = r->soft_by_sub[(size_t)rq->sub * (size_t)r->n_kinds + (size_t)rq->kind];
+        }
         break;
     case RETSIM_OP_SET_POLICY:
         rc = do_set_policy(r, rq, &out);
@@ -889,7 +1006,11 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
     if (res->slot != NONE) {
         res->after = (retsim_state)slot_at(r, res->slot)->state;
     }
-    return notify(r, res);
+    rc = notify(r, res);
+    if (rc == 0 && out == RETSIM_OUT_HARD_DELETED && slot_at(r, res->slot)->soft_children > 0) {
+        rc = purge_soft_children(r, res->slot);
+    }
+    return rc;
 }
 
 /* ---- read access ---- */

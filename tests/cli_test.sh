@@ -200,6 +200,14 @@ else
     bad "interrupted run: summary.csv and manifest do not hold the $done_reps finished replications"
 fi
 
+# a refused purge still reports when the instance was deleted and will be purged:
+# Key Vault deleted at 1h = 3600000 ms, purge at 1h + 90d = 3600000 + 7776000000 ms
+expect 0 "" -- replay "$src/scenarios/key-vault.ini" "$src/tests/golden/kv_purge_protection/trace.csv" --out "$work/kv"
+for outcome in forbidden purge_protected; do
+    row=$(awk -F, -v o="$outcome" '$3 == "purge" && $9 == o {print $12 "," $13}' "$work/kv/events.csv")
+    if [ "$row" = "3600000,7779600000" ]; then ok; else bad "$outcome purge row carries '$row', not the deletion and purge times"; fi
+done
+
 # the README documents exactly the columns summary.csv has, in order
 documented=$(sed -n '/^`summary.csv`/,/^`outcomes.csv`/p' "$src/README.md" | grep -oE '^\| `[a-z_0-9]+` \|' | tr -d '|` ' | paste -sd, -)
 if [ "scenario,replication,seed,kind,$documented" = "$(head -1 "$work/q1/summary.csv")" ]; then ok; else bad "README's summary.csv table does not match the header: $documented"; fi

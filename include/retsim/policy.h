@@ -64,6 +64,10 @@ typedef struct retsim_policy {
     bool retention_mutable;
     retsim_applies_to retention_change_applies_to; /* default for set_policy */
     int32_t min_api_version;                       /* for a soft delete */
+    int32_t recover_min_api_version;  /* restore, purge, get/list deleted: older is not_supported */
+    bool soft_delete_can_disable;     /* set_policy may turn soft delete off (Key Vault: no) */
+    int32_t enable_min_api_version;   /* turning soft delete on for an instance: older is rejected */
+    bool enable_requires_same_region; /* ... rejected while it holds a descendant in another region */
     retsim_reuse reuse_after_purge;
     retsim_time reservation_ms; /* default window after purge for everyone else */
     retsim_reservation reservations[RETSIM_MAX_RESERVATIONS]; /* by owner's subscription type */
