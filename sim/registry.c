@@ -1,5 +1,5 @@
 /* The registry: interned names, one instance record per name, the lifecycle
- * state machine and every outcome of SEMANTICS.md. */
+ * state machine and every outcome of docs/semantics.md. */
 #include "retsim/registry.h"
 
 #include "chunks.h"

@@ -5,7 +5,7 @@
  *   expected.csv  time,op,subscription,name,outcome,state_after,count — one row per
  *                 result the replay must produce, in order (auto_purge rows
  *                 included); lines starting with '#' explain the reasoning.
- * Afterwards, every row of the outcome table in SEMANTICS.md must have been
+ * Afterwards, every row of the outcome table in docs/semantics.md must have been
  * exercised by some case. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,7 +175,7 @@ static void run_case(void **state)
     retsim_scenario_destroy(sc);
 }
 
-/* Every row of the outcome table in SEMANTICS.md. */
+/* Every row of the outcome table in docs/semantics.md. */
 static void test_golden_covers_outcome_table(void **state)
 {
     (void)state;
@@ -201,9 +201,16 @@ static void test_golden_covers_outcome_table(void **state)
         {RETSIM_OP_PURGE, RETSIM_OUT_FORBIDDEN},
         {RETSIM_OP_PURGE, RETSIM_OUT_PURGE_PROTECTED},
         {RETSIM_OP_PURGE, RETSIM_OUT_NOT_SUPPORTED},
+        {RETSIM_OP_CREATE, RETSIM_OUT_NOT_FOUND},
+        {RETSIM_OP_CREATE, RETSIM_OUT_REJECTED},
+        {RETSIM_OP_RESTORE, RETSIM_OUT_NOT_SUPPORTED},
         {RETSIM_OP_GET_DELETED, RETSIM_OUT_OK},
+        {RETSIM_OP_GET_DELETED, RETSIM_OUT_NOT_FOUND},
+        {RETSIM_OP_GET_DELETED, RETSIM_OUT_NOT_SUPPORTED},
         {RETSIM_OP_LIST_DELETED, RETSIM_OUT_OK},
+        {RETSIM_OP_LIST_DELETED, RETSIM_OUT_NOT_SUPPORTED},
         {RETSIM_OP_SET_POLICY, RETSIM_OUT_OK},
+        {RETSIM_OP_SET_POLICY, RETSIM_OUT_NOT_FOUND},
         {RETSIM_OP_SET_POLICY, RETSIM_OUT_REJECTED},
         {RETSIM_OP_AUTO_PURGE, RETSIM_OUT_OK},
     };

@@ -1,6 +1,6 @@
 /* retsim/policy.h — the retention rules of one resource kind.
  *
- * Every rule of SEMANTICS.md is a field here, set from a scenario file's
+ * Every rule of docs/semantics.md is a field here, set from a scenario file's
  * [policy.<kind>] section (see retsim/scenario.h) and changed at run time only
  * through the registry's set_policy operation. Plain data: copy freely. */
 #ifndef RETSIM_POLICY_H

@@ -1,5 +1,5 @@
 /* retsim/registry.h — resource instances, their names, and the lifecycle
- * state machine of SEMANTICS.md. Every operation returns one outcome.
+ * state machine of docs/semantics.md. Every operation returns one outcome.
  *
  * Names are interned once per (kind, scope) — global, the owner's
  * subscription, or the parent instance — and each interned name is a "slot"
