@@ -7,16 +7,20 @@
  * fired or was cancelled is detected, not misapplied.
  *
  * Two structures, same behaviour (tests check both against one reference):
- *   RETSIM_QUEUE_CALENDAR (default) — time is cut into buckets 2^22 ms (about
- *     70 minutes) wide. Only the current bucket is kept as a heap; later
- *     buckets, in a ring covering about 397 days, are unsorted arrays that a
- *     push appends to; events beyond the ring wait in a heap of their own.
- *     Entries carry their payload, so a pop touches no other memory but one
- *     bit: cancel (O(1)) and pop mark the event's sequence number done in a
- *     bitmap (one bit per event ever pushed: 125 MB per 10^9 events), and
- *     dead entries are dropped when they reach the top. Push and cancel are
- *     O(1), pop O(log b) for b events per bucket: cache-friendly when
- *     millions are pending.
+ *   RETSIM_QUEUE_CALENDAR (default) — two levels. Time is cut into coarse
+ *     buckets 2^26 ms (about 18.6 hours) wide, in a ring of 1024 covering
+ *     about 795 days; a push appends to its coarse bucket (a list of 4 KiB
+ *     blocks from a free list), and events beyond the ring wait in a heap of
+ *     their own. When the clock reaches a coarse bucket it is cut into fine
+ *     buckets sized to hold about 8 events each (at most 2^16), each sorted
+ *     into a run when reached; an event pushed into the bucket being drained
+ *     goes to a small "late" heap merged with the run. Entries carry their
+ *     payload, so a pop touches no other memory but one bit: cancel (O(1))
+ *     and pop mark the event's sequence number done in a bitmap (one bit per
+ *     event ever pushed: 125 MB per 10^9 events), and dead entries are
+ *     dropped when they reach the front. Push and cancel are O(1), pop O(1)
+ *     amortised plus the sort of ~8 events: cache-friendly when millions are
+ *     pending.
  *   RETSIM_QUEUE_HEAP — an indexed 4-ary min-heap: push, pop and cancel
  *     O(log n). Kept for comparison (bench/hold).
  * Slots are recycled through a free list: a steady state allocates nothing.
