@@ -642,6 +642,8 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
         st->recreates++;
         st->intents_refused += conflict;
         st->recreates_refused += conflict;
+    } else {
+        st->create_retries++; /* counted when issued: a retry due after the horizon never happens */
     }
     if (res.outcome == RETSIM_OUT_OK) {
         recreated(g, id, st);
@@ -649,7 +651,6 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     }
     if (conflict && l->retries < w->retry_limit) {
         l->retries++;
-        st->create_retries++;
         fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_recreate, id, &l->eol_event));
         if (l->eol_event != RETSIM_EVENT_NONE) {
             return;
