@@ -285,10 +285,17 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
 
 void retsim_experiment_print(FILE *out, const retsim_experiment *e)
 {
-    static const retsim_metric headline[] = {
-        RETSIM_M_RECOVERY_RATE,      RETSIM_M_DATA_LOSS,        RETSIM_M_NAME_CONFLICT_RATE,
-        RETSIM_M_CONFLICTS_RESERVED, RETSIM_M_SOFT_DELETED_AVG, RETSIM_M_RESERVED_AVG,
-        RETSIM_M_COST_RETAINED,      RETSIM_M_COST_TOTAL,       RETSIM_M_RETENTION_COST_SHARE};
+    static const retsim_metric headline[] = {RETSIM_M_NAME_CONFLICT_RATE,
+                                             RETSIM_M_RECREATE_CONFLICT_RATE,
+                                             RETSIM_M_ATTEMPT_CONFLICT_RATE,
+                                             RETSIM_M_RECOVERY_RATE,
+                                             RETSIM_M_DATA_LOSS,
+                                             RETSIM_M_CONFLICTS_RESERVED,
+                                             RETSIM_M_SOFT_DELETED_AVG,
+                                             RETSIM_M_RESERVED_AVG,
+                                             RETSIM_M_COST_RETAINED,
+                                             RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_RETENTION_COST_SHARE};
     const retsim_summary *s = retsim_experiment_first(e);
     double *v = malloc(e->n * sizeof *v);
     for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {

@@ -11,17 +11,159 @@
 #include <string.h>
 #include <time.h>
 
-enum { F_SUMMARY, F_OUTCOMES, F_TIMESERIES, F_MANIFEST, F_EVENTS, N_FILES };
-static const char *const file_names[N_FILES] = {"summary.csv", "outcomes.csv", "timeseries.csv", "manifest",
-                                                "events.csv"};
+enum { F_SUMMARY, F_OUTCOMES, F_TIMESERIES, F_MANIFEST, F_EVENTS, F_BY_TYPE, F_BY_PERIOD, N_FILES };
+static const char *const file_names[N_FILES] = {
+    "summary.csv", "outcomes.csv",        "timeseries.csv",       "manifest",
+    "events.csv",  "summary_by_type.csv", "summary_by_period.csv"};
+
+/* The measured time is cut at every [change.*] instant into periods. Each
+ * period's counts are the difference of the tallies at its ends; its
+ * inventory (integrals and peaks) is the registry's, restarted at its start;
+ * the whole run's inventory adds the periods' integrals and takes the largest
+ * peak, so summary.csv is what it would be without the cuts. */
+typedef struct periods {
+    retsim_tally *prev, *now, *diff; /* at the start of the current period; scratch; scratch */
+    retsim_inventory whole[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT];
+    retsim_time start;
+    int n;
+    retsim_time from[RETSIM_MAX_CHANGES + 1], to[RETSIM_MAX_CHANGES + 1];
+    retsim_summary *summary; /* [RETSIM_MAX_CHANGES + 2] */
+} periods;
 
 typedef struct run_ctx {
     retsim_sim *sim;
     retsim_generator *gen;
     FILE *timeseries;
     long replication; /* -1: no replication column */
-    uint32_t sample_type, warmup_type;
+    uint32_t sample_type, warmup_type, period_type;
+    periods per;
 } run_ctx;
+
+/* Close the period that ends now: its summary, then restart the inventory. */
+static void period_close(run_ctx *ctx, retsim_time now)
+{
+    periods *p = &ctx->per;
+    const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
+    retsim_tally_take(p->now, ctx->sim, ctx->gen, -1);
+    memcpy(p->diff, p->now, sizeof *p->diff);
+    retsim_tally_subtract(p->diff, p->prev);
+    retsim_summary_from_tally(&p->summary[p->n], sc, p->diff, (double)(now - p->start));
+    p->from[p->n] = p->start;
+    p->to[p->n] = now;
+    p->n++;
+    for (int k = 0; k <= RETSIM_MAX_KINDS; k++) {
+        for (int i = 0; i < RETSIM_INV_COUNT; i++) {
+            retsim_inventory *w = &p->whole[k][i], *v = &p->now->inv[k][i];
+            w->area_ms += v->area_ms;
+            w->peak = v->peak > w->peak ? v->peak : w->peak;
+            w->now = v->now;
+        }
+    }
+    retsim_tally *t = p->prev;
+    p->prev = p->now;
+    p->now = t;
+    p->start = now;
+    retsim_registry_inventory_restart(retsim_sim_registry(ctx->sim));
+}
+
+static void on_period_end(void *vctx, retsim_kernel *k, uint64_t data)
+{
+    (void)data;
+    run_ctx *ctx = vctx;
+    if (retsim_kernel_now(k) > ctx->per.start) { /* two changes at one instant: one cut */
+        period_close(ctx, retsim_kernel_now(k));
+    }
+}
+
+static int periods_init(periods *p, retsim_time start)
+{
+    memset(p, 0, sizeof *p);
+    p->prev = calloc(1, sizeof *p->prev);
+    p->now = calloc(1, sizeof *p->now);
+    p->diff = calloc(1, sizeof *p->diff);
+    p->summary = calloc(RETSIM_MAX_CHANGES + 2, sizeof *p->summary); /* the last: scratch */
+    p->start = start;
+    return p->prev && p->now && p->diff && p->summary ? 0 : RETSIM_ENOMEM;
+}
+
+static void periods_free(periods *p)
+{
+    free(p->prev);
+    free(p->now);
+    free(p->diff);
+    free(p->summary);
+}
+
+/* After the horizon: the last period, and the whole measured time. */
+static void periods_finish(run_ctx *ctx, retsim_summary *whole)
+{
+    const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
+    period_close(ctx, sc->settings.horizon);
+    memcpy(ctx->per.prev->inv, ctx->per.whole, sizeof ctx->per.whole);
+    retsim_summary_from_tally(whole, sc, ctx->per.prev, (double)(sc->settings.horizon - sc->settings.warmup));
+}
+
+static void write_by_period(FILE *out, const periods *p, const char *scenario, uint32_t replication,
+                            uint64_t seed)
+{
+    for (int i = 0; i < p->n; i++) {
+        char a[64], b[64];
+        retsim_time_format(p->from[i], a, sizeof a);
+        retsim_time_format(p->to[i], b, sizeof b);
+        for (int r = 0; r < p->summary[i].n_rows; r++) {
+            retsim_csv_field(out, scenario);
+            fprintf(out, ",%" PRIu32 ",%" PRIu64 ",%s-%s,%" PRId64 ",%" PRId64 ",", replication, seed, a, b,
+                    p->from[i], p->to[i]);
+            retsim_csv_field(out, p->summary[i].kind[r]);
+            retsim_summary_write_values(out, &p->summary[i], r);
+            fputc('\n', out);
+        }
+    }
+}
+
+/* A row per declared subscription type and kind: what that type's
+ * subscriptions asked for and were answered (no inventory: it is not kept by type). */
+static int write_by_type(FILE *out, run_ctx *ctx, const char *scenario, uint32_t replication, uint64_t seed)
+{
+    const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
+    retsim_summary *s = malloc(sizeof *s);
+    if (s == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    for (int t = 0; t < sc->population.sub_types.n; t++) {
+        retsim_tally_take(ctx->per.now, ctx->sim, ctx->gen, t);
+        retsim_summary_from_tally(s, sc, ctx->per.now, (double)(sc->settings.horizon - sc->settings.warmup));
+        for (int r = 0; r < s->n_rows; r++) {
+            retsim_csv_field(out, scenario);
+            fprintf(out, ",%" PRIu32 ",%" PRIu64 ",", replication, seed);
+            retsim_csv_field(out, sc->population.sub_types.name[t]);
+            fputc(',', out);
+            retsim_csv_field(out, s->kind[r]);
+            retsim_summary_write_values(out, s, r);
+            fputc('\n', out);
+        }
+    }
+    free(s);
+    return 0;
+}
+
+void retsim_run_by_period_header(FILE *out)
+{
+    fputs("scenario,replication,seed,period,period_start_ms,period_end_ms,kind", out);
+    for (int m = 0; m < RETSIM_M_COUNT; m++) {
+        fprintf(out, ",%s", retsim_metric_name((retsim_metric)m));
+    }
+    fputc('\n', out);
+}
+
+void retsim_run_by_type_header(FILE *out)
+{
+    fputs("scenario,replication,seed,sub_type,kind", out);
+    for (int m = 0; m < RETSIM_M_COUNT; m++) {
+        fprintf(out, ",%s", retsim_metric_name((retsim_metric)m));
+    }
+    fputc('\n', out);
+}
 
 static void write_sample_row(FILE *out, long replication, retsim_time t, const char *kind,
                              retsim_registry *reg, int k, int nk)
@@ -80,6 +222,7 @@ static void on_warmup_end(void *vctx, retsim_kernel *k, uint64_t data)
     retsim_metrics_reset(retsim_sim_metrics(ctx->sim));
     retsim_registry_inventory_restart(retsim_sim_registry(ctx->sim));
     retsim_workload_reset_stats(ctx->gen);
+    memset(ctx->per.prev, 0, sizeof *ctx->per.prev); /* counts start again from 0 */
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -117,12 +260,12 @@ static int advance(retsim_kernel *k, const retsim_scenario *sc, const retsim_run
     return 0;
 }
 
-static int open_outputs(const retsim_run_options *opt, retsim_outfile *files, retsim_outfile *trace,
-                        retsim_error *err)
+static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outfile *files,
+                        retsim_outfile *trace, retsim_error *err)
 {
     int rc = retsim_outdir_make(opt->out_dir, err);
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
-        if (i != F_EVENTS || opt->events) {
+        if ((i != F_EVENTS || opt->events) && (i != F_BY_PERIOD || sc->n_changes > 0)) {
             rc = retsim_outfile_open(&files[i], opt->out_dir, file_names[i], err);
         }
     }
@@ -172,6 +315,16 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
     if (rc == 0 && sc->settings.warmup > 0) {
         rc = retsim_kernel_schedule(k, sc->settings.warmup, ctx->warmup_type, 0, NULL);
     }
+    if (rc == 0) {
+        rc = retsim_kernel_register(k, on_period_end, ctx, &ctx->period_type);
+    }
+    /* scheduled before the generator schedules the changes: at the same
+     * instant the cut comes first, so a change's own request opens its period */
+    for (int c = 0; rc == 0 && c < sc->n_changes; c++) {
+        if (sc->changes[c].at > sc->settings.warmup && sc->changes[c].at < sc->settings.horizon) {
+            rc = retsim_kernel_schedule(k, sc->changes[c].at, ctx->period_type, 0, NULL);
+        }
+    }
     ctx->timeseries = sinks->timeseries;
     ctx->replication = sinks->replication_column ? (long)replication : -1;
     if (rc == 0 && ctx->timeseries != NULL) {
@@ -190,10 +343,11 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run_ctx ctx = {0};
-    ctx.sim = retsim_sim_create(sc);
+    int rc = periods_init(&ctx.per, sc->settings.warmup);
+    ctx.sim = rc == 0 ? retsim_sim_create(sc) : NULL;
     ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
     retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
-    int rc = ctx.gen == NULL ? RETSIM_ENOMEM : wire(&ctx, sc, sinks, replication);
+    rc = ctx.gen == NULL ? RETSIM_ENOMEM : wire(&ctx, sc, sinks, replication);
     if (rc == 0) {
         rc = retsim_workload_start(ctx.gen);
     }
@@ -203,9 +357,15 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
             retsim_error_set(err, rc, "", 0, "", "interrupted");
         }
     }
-    if (rc == 0 && summary != NULL) {
-        rc = retsim_summary_compute(summary, ctx.sim, ctx.gen,
-                                    (double)(sc->settings.horizon - sc->settings.warmup));
+    const char *name = sc->name[0] ? sc->name : sc->path;
+    if (rc == 0) {
+        periods_finish(&ctx, summary != NULL ? summary : &ctx.per.summary[RETSIM_MAX_CHANGES + 1]);
+        if (sinks->by_period != NULL) {
+            write_by_period(sinks->by_period, &ctx.per, name, replication, seed);
+        }
+    }
+    if (rc == 0 && sinks->by_type != NULL) {
+        rc = write_by_type(sinks->by_type, &ctx, name, replication, seed);
     }
     if (rc == 0 && sinks->outcomes != NULL) {
         rc = retsim_metrics_write_outcome_rows(retsim_sim_metrics(ctx.sim), retsim_sim_registry(ctx.sim),
@@ -221,6 +381,7 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     }
     retsim_workload_destroy(ctx.gen);
     retsim_sim_destroy(ctx.sim);
+    periods_free(&ctx.per);
     return rc;
 }
 
@@ -237,13 +398,20 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
     memset(&trace, 0, sizeof trace);
     int rc = 0;
     if (opt->out_dir != NULL) {
-        rc = open_outputs(opt, files, &trace, err);
+        rc = open_outputs(sc, opt, files, &trace, err);
     }
     retsim_summary local;
     retsim_summary *sum = summary != NULL ? summary : &local;
     if (rc == 0) {
-        retsim_run_sinks sinks = {files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp,
-                                  false};
+        retsim_run_sinks sinks = {
+            files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp, false,
+            files[F_BY_PERIOD].fp,  files[F_BY_TYPE].fp};
+        if (sinks.by_period != NULL) {
+            retsim_run_by_period_header(sinks.by_period);
+        }
+        if (sinks.by_type != NULL) {
+            retsim_run_by_type_header(sinks.by_type);
+        }
         if (sinks.timeseries != NULL) {
             retsim_run_timeseries_header(sinks.timeseries, false);
         }

@@ -63,7 +63,9 @@ typedef struct kind_state {
     double rate_max;    /* arrival rate bound for thinning, per ms */
     bool is_parent;     /* a workload kind lives inside this one: keep `active` */
     active_list active; /* lives whose instance is ACTIVE: parents to pick from */
-    retsim_workload_stats stats;
+    /* counts by the acting subscription's type (population order); the
+     * re-create delays live in by_type[0] only (they are not split by type) */
+    retsim_workload_stats by_type[RETSIM_MAX_CHOICES];
 } kind_state;
 
 struct retsim_generator {
@@ -132,6 +134,18 @@ static int pick(const retsim_choices *c, double u)
 static const retsim_workload *spec_of(const retsim_generator *g, int kind)
 {
     return &g->sc->workloads[kind];
+}
+
+/* The counters of `kind` for what subscription `sub` (a registry id) does. */
+static retsim_workload_stats *stats_of(retsim_generator *g, int kind, uint32_t sub)
+{
+    return &g->kinds[kind].by_type[g->sub_type[g->sub_index[sub]]];
+}
+
+static bool is_conflict(retsim_outcome o)
+{
+    return o == RETSIM_OUT_CONFLICT_ACTIVE || o == RETSIM_OUT_CONFLICT_SOFT_DELETED ||
+           o == RETSIM_OUT_CONFLICT_RESERVED;
 }
 
 static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t data, retsim_event_id *id)
@@ -332,7 +346,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
         if (parent_life == NONE) { /* an arrival: into a uniformly chosen active parent */
             active_list *a = &g->kinds[parent_kind].active;
             if (a->n == 0) {
-                ks->stats.no_parent++;
+                ks->by_type[0].no_parent++; /* no request, so no subscription to count it by */
                 return;
             }
             parent_life = a->lives[(uint32_t)(uniform(g, SRC_PARENT, entity, 0) * a->n)];
@@ -359,10 +373,18 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
                  rq.soft_delete_switch ? "on" : "off");
     }
     retsim_result res;
-    if (issue(g, &rq, &res, "", options) != 0 || res.outcome != RETSIM_OUT_OK) {
+    if (issue(g, &rq, &res, "", options) != 0) {
         return;
     }
-    ks->stats.arrivals++;
+    retsim_workload_stats *st = stats_of(g, kind, sub);
+    st->create_intents++; /* a new name: an intent at its first (and only) attempt */
+    if (is_conflict(res.outcome)) {
+        st->intents_refused++;
+    }
+    if (res.outcome != RETSIM_OUT_OK) {
+        return;
+    }
+    st->arrivals++;
     uint32_t id = life_new(g);
     if (id == NONE) {
         return;
@@ -463,7 +485,7 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
             l->retries++;
             fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_eol, id, &l->eol_event));
         } else {
-            g->kinds[l->kind].stats.deletes_abandoned++;
+            stats_of(g, l->kind, l->sub)->deletes_abandoned++;
             life_free(g, id); /* the instance stays, nobody acts on it any more */
         }
     } else {
@@ -488,7 +510,6 @@ static void after_intentional_delete(retsim_generator *g, uint32_t id)
                          NULL));
     }
     if (chance(g, w->recreate_probability, SRC_RECREATE, l->entity, 0)) {
-        g->kinds[l->kind].stats.recreates++;
         if (g->n_subs > 1 &&
             chance(g, w->recreate_other_subscription_probability, SRC_RECREATE_OTHER, l->entity, 0)) {
             uint32_t other = (uint32_t)(uniform(g, SRC_RECREATE_OTHER, l->entity, 1) * (g->n_subs - 1));
@@ -512,12 +533,12 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
     uint32_t id = (uint32_t)data;
     life *l = &g->lives[id];
     const retsim_workload *w = spec_of(g, l->kind);
-    kind_state *ks = &g->kinds[l->kind];
+    retsim_workload_stats *st = stats_of(g, l->kind, l->sub);
     l->acc_event = RETSIM_EVENT_NONE;
     uint16_t draw = l->draws;
     retsim_outcome o = delete_now(g, id);
     if (o == RETSIM_OUT_SOFT_DELETED) {
-        ks->stats.accidental_deletes++;
+        st->accidental_deletes++;
         retsim_kernel_cancel(k, l->eol_event);
         l->eol_event = RETSIM_EVENT_NONE;
         active_remove(g, id);
@@ -529,12 +550,12 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
                 return;
             }
         } else {
-            ks->stats.unnoticed++;
+            st->unnoticed++;
         }
         life_free(g, id);
     } else if (o == RETSIM_OUT_HARD_DELETED) {
-        ks->stats.accidental_deletes++;
-        ks->stats.accidental_hard_deletes++;
+        st->accidental_deletes++;
+        st->accidental_hard_deletes++;
         life_free(g, id);
     } else { /* blocked: the accident did not happen; another may */
         schedule_accident(g, id);
@@ -578,13 +599,35 @@ static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
     issue(g, &rq, &res, "", rq.purge_permission ? "" : "purge_permission=false");
 }
 
+/* A successful re-create: its delay, and a fresh lifecycle. */
+static void recreated(retsim_generator *g, uint32_t id, retsim_workload_stats *st)
+{
+    life *l = &g->lives[id];
+    retsim_workload_stats *d = &g->kinds[l->kind].by_type[0];
+    st->recreates_ok++;
+    if (d->n_recreate_delay == d->cap_recreate_delay) {
+        size_t cap = d->cap_recreate_delay ? d->cap_recreate_delay * 2 : 256;
+        double *v = realloc(d->recreate_delay_h, cap * sizeof *v);
+        if (v == NULL) {
+            fail(g, RETSIM_ENOMEM);
+            return;
+        }
+        d->recreate_delay_h = v;
+        d->cap_recreate_delay = cap;
+    }
+    d->recreate_delay_h[d->n_recreate_delay++] =
+        (double)(retsim_kernel_now(g->k) - l->deleted_at) / (double)RETSIM_MS_PER_HOUR;
+    l->generation++;
+    l->entity = retsim_rng_mix(l->entity + l->generation);
+    start_life(g, id);
+}
+
 static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
     life *l = &g->lives[id];
     const retsim_workload *w = spec_of(g, l->kind);
-    kind_state *ks = &g->kinds[l->kind];
     l->eol_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
     rq.region = l->region;
@@ -592,38 +635,28 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     if (issue(g, &rq, &res, "", "") != 0) {
         return;
     }
+    retsim_workload_stats *st = stats_of(g, l->kind, l->sub);
+    bool conflict = is_conflict(res.outcome);
+    if (l->retries == 0) { /* the first attempt is the intent; retries are not new ones */
+        st->create_intents++;
+        st->recreates++;
+        st->intents_refused += conflict;
+        st->recreates_refused += conflict;
+    } else {
+        st->create_retries++; /* counted when issued: a retry due after the horizon never happens */
+    }
     if (res.outcome == RETSIM_OUT_OK) {
-        ks->stats.recreates_ok++;
-        retsim_workload_stats *st = &ks->stats;
-        if (st->n_recreate_delay == st->cap_recreate_delay) {
-            size_t cap = st->cap_recreate_delay ? st->cap_recreate_delay * 2 : 256;
-            double *v = realloc(st->recreate_delay_h, cap * sizeof *v);
-            if (v == NULL) {
-                fail(g, RETSIM_ENOMEM);
-                return;
-            }
-            st->recreate_delay_h = v;
-            st->cap_recreate_delay = cap;
-        }
-        st->recreate_delay_h[st->n_recreate_delay++] =
-            (double)(retsim_kernel_now(k) - l->deleted_at) / (double)RETSIM_MS_PER_HOUR;
-        l->generation++;
-        l->entity = retsim_rng_mix(l->entity + l->generation);
-        start_life(g, id);
+        recreated(g, id, st);
         return;
     }
-    bool conflict = res.outcome == RETSIM_OUT_CONFLICT_ACTIVE ||
-                    res.outcome == RETSIM_OUT_CONFLICT_SOFT_DELETED ||
-                    res.outcome == RETSIM_OUT_CONFLICT_RESERVED;
     if (conflict && l->retries < w->retry_limit) {
         l->retries++;
-        ks->stats.create_retries++;
         fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_recreate, id, &l->eol_event));
         if (l->eol_event != RETSIM_EVENT_NONE) {
             return;
         }
     } else {
-        ks->stats.recreates_abandoned++;
+        st->recreates_abandoned++;
     }
     life_free(g, id);
 }
@@ -755,7 +788,7 @@ void retsim_workload_destroy(retsim_generator *g)
     }
     for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
         free(g->kinds[k].active.lives);
-        free(g->kinds[k].stats.recreate_delay_h);
+        free(g->kinds[k].by_type[0].recreate_delay_h);
     }
     free(g->lives);
     free(g->sub_ids);
@@ -824,34 +857,56 @@ int retsim_workload_start(retsim_generator *g)
 void retsim_workload_reset_stats(retsim_generator *g)
 {
     for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
-        retsim_workload_stats *st = &g->kinds[k].stats;
+        retsim_workload_stats *st = &g->kinds[k].by_type[0];
         double *keep = st->recreate_delay_h;
         size_t cap = st->cap_recreate_delay;
-        memset(st, 0, sizeof *st);
+        memset(g->kinds[k].by_type, 0, sizeof g->kinds[k].by_type);
         st->recreate_delay_h = keep;
         st->cap_recreate_delay = cap;
     }
 }
 
+static void add_counts(retsim_workload_stats *sum, const retsim_workload_stats *s)
+{
+    sum->arrivals += s->arrivals;
+    sum->create_intents += s->create_intents;
+    sum->intents_refused += s->intents_refused;
+    sum->accidental_deletes += s->accidental_deletes;
+    sum->accidental_hard_deletes += s->accidental_hard_deletes;
+    sum->unnoticed += s->unnoticed;
+    sum->recreates += s->recreates;
+    sum->recreates_refused += s->recreates_refused;
+    sum->recreates_ok += s->recreates_ok;
+    sum->recreates_abandoned += s->recreates_abandoned;
+    sum->create_retries += s->create_retries;
+    sum->deletes_abandoned += s->deletes_abandoned;
+    sum->no_parent += s->no_parent;
+}
+
 retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind)
 {
-    if (kind >= 0) {
-        return g->kinds[kind].stats;
-    }
     retsim_workload_stats sum;
     memset(&sum, 0, sizeof sum);
-    for (int k = 0; k < g->sc->n_policies; k++) {
-        const retsim_workload_stats *s = &g->kinds[k].stats;
-        sum.arrivals += s->arrivals;
-        sum.accidental_deletes += s->accidental_deletes;
-        sum.accidental_hard_deletes += s->accidental_hard_deletes;
-        sum.unnoticed += s->unnoticed;
-        sum.recreates += s->recreates;
-        sum.recreates_ok += s->recreates_ok;
-        sum.recreates_abandoned += s->recreates_abandoned;
-        sum.create_retries += s->create_retries;
-        sum.deletes_abandoned += s->deletes_abandoned;
-        sum.no_parent += s->no_parent;
+    for (int k = kind >= 0 ? kind : 0; k < (kind >= 0 ? kind + 1 : g->sc->n_policies); k++) {
+        for (int t = 0; t < RETSIM_MAX_CHOICES; t++) {
+            add_counts(&sum, &g->kinds[k].by_type[t]);
+        }
     }
+    if (kind >= 0) {
+        sum.recreate_delay_h = g->kinds[kind].by_type[0].recreate_delay_h;
+        sum.n_recreate_delay = g->kinds[kind].by_type[0].n_recreate_delay;
+    }
+    return sum;
+}
+
+retsim_workload_stats retsim_workload_stats_of_type(const retsim_generator *g, int kind, int type)
+{
+    retsim_workload_stats sum;
+    memset(&sum, 0, sizeof sum);
+    for (int k = kind >= 0 ? kind : 0; k < (kind >= 0 ? kind + 1 : g->sc->n_policies); k++) {
+        add_counts(&sum, &g->kinds[k].by_type[type]);
+    }
+    sum.recreate_delay_h = NULL; /* delays are not split by type */
+    sum.n_recreate_delay = 0;
     return sum;
 }

@@ -8,6 +8,10 @@
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
  *                    replicas_live,replicas_retained,cost_live_per_hour,
  *                    cost_retained_per_hour
+ *   summary_by_type.csv    sub_type and kind: the metrics of what each
+ *                    subscription type did (inventory and cost empty)
+ *   summary_by_period.csv  with [change.*] sections: the metrics of each
+ *                    period between changes (after the warm-up)
  *   manifest         the run and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace.
@@ -49,12 +53,18 @@ typedef struct retsim_run_sinks {
     FILE *events;
     FILE *trace;
     bool replication_column;
+    FILE *by_period; /* summary_by_period.csv rows */
+    FILE *by_type;   /* summary_by_type.csv rows */
 } retsim_run_sinks;
 
 /* Simulate replication `replication` of the scenario with master seed `seed`. */
 int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
                            const retsim_run_sinks *sinks, const retsim_run_options *opt,
                            retsim_summary *summary, retsim_run_stats *stats, retsim_error *err);
+
+/* The header rows of summary_by_period.csv and summary_by_type.csv. */
+void retsim_run_by_period_header(FILE *out);
+void retsim_run_by_type_header(FILE *out);
 
 /* The header row of timeseries.csv (with a leading replication column or not). */
 void retsim_run_timeseries_header(FILE *out, bool replication_column);

@@ -1,16 +1,25 @@
 /* retsim/summary.h — the headline metrics of a run, one list for every output.
  *
  * Each metric is computed per kind and, when a scenario has several kinds,
- * for all kinds together ("all"). Counts, rates and averages cover the
- * measured period: after the warm-up, to the horizon. Values that do not
- * exist (a recovery rate with no restores, generator counts in a replay)
- * are NaN and written as empty CSV cells. */
+ * for all kinds together ("all": counts add every kind's requests; replica-
+ * hours and costs add only the kinds that bill replicas, price_per_replica_hour
+ * > 0, so a gallery or an image definition is not counted as a replica).
+ * Counts, rates and averages cover the measured period: after the warm-up, to
+ * the horizon. Values that do not exist (a recovery rate with no restores,
+ * generator counts and per-intent rates in a replay) are NaN and written as
+ * empty CSV cells.
+ *
+ * A summary is computed from a tally: the raw counts and integrals at one
+ * instant. The difference of two tallies gives the metrics of the time between
+ * them (the periods between policy changes); a tally of one subscription type
+ * gives that type's row. */
 #ifndef RETSIM_SUMMARY_H
 #define RETSIM_SUMMARY_H
 
 #include "retsim/sim.h"
 #include "retsim/workload.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,7 +30,11 @@
     X(CONFLICTS_ACTIVE, "conflicts_active", "creates refused: the name is in use")                           \
     X(CONFLICTS_SOFT_DELETED, "conflicts_soft_deleted", "creates refused: the name is soft-deleted")         \
     X(CONFLICTS_RESERVED, "conflicts_reserved", "creates refused: the name is reserved after purge")         \
-    X(NAME_CONFLICT_RATE, "name_conflict_rate", "refused creates / creates")                                 \
+    X(CREATE_INTENTS, "create_intents", "new names + first re-create attempts")                              \
+    X(INTENTS_REFUSED, "intents_refused", "create intents refused at their first attempt")                   \
+    X(NAME_CONFLICT_RATE, "name_conflict_rate", "intents_refused / create_intents")                          \
+    X(ATTEMPT_CONFLICT_RATE, "attempt_conflict_rate",                                                        \
+      "refused creates / creates (every attempt, retries too)")                                              \
     X(DELETES_SOFT, "deletes_soft", "deletes that soft-deleted")                                             \
     X(DELETES_HARD, "deletes_hard", "deletes that purged at once")                                           \
     X(DELETES_BLOCKED, "deletes_blocked", "deletes refused (children, failed provisioning)")                 \
@@ -42,6 +55,9 @@
     X(RECREATES_OK, "recreates_ok", "re-creates that got the name")                                          \
     X(RECREATES_ABANDONED, "recreates_abandoned", "re-creates given up after the retries")                   \
     X(CREATE_RETRIES, "create_retries", "re-create attempts after a refusal")                                \
+    X(RECREATES_REFUSED, "recreates_refused", "re-creates refused at their first attempt")                   \
+    X(RECREATE_CONFLICT_RATE, "recreate_conflict_rate", "recreates_refused / recreates")                     \
+    X(RECREATE_ABANDONED_RATE, "recreate_abandoned_rate", "recreates_abandoned / recreates")                 \
     X(RECREATE_DELAY_MEAN_H, "recreate_delay_mean_h", "delete to successful re-create, mean, hours")         \
     X(RECREATE_DELAY_P50_H, "recreate_delay_p50_h", "... median, hours")                                     \
     X(RECREATE_DELAY_P90_H, "recreate_delay_p90_h", "... 90th percentile, hours")                            \
@@ -85,6 +101,31 @@ typedef struct retsim_summary {
 int retsim_summary_compute(retsim_summary *out, retsim_sim *sim, const retsim_generator *g,
                            double measured_ms);
 
+/* Everything a summary is computed from, as of one instant. About 40 KB:
+ * allocate it, do not put it on a thread's stack. */
+typedef struct retsim_tally {
+    uint64_t counts[RETSIM_MAX_KINDS][RETSIM_OP_COUNT][RETSIM_OUT_COUNT];
+    retsim_sojourn sojourn[RETSIM_MAX_KINDS];
+    bool has_inventory; /* false (a per-type tally): inventory, sojourn and cost metrics are NaN */
+    retsim_inventory inv[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT]; /* [RETSIM_MAX_KINDS]: all kinds */
+    bool has_generator; /* false (a replay): generator metrics NaN */
+    retsim_workload_stats
+        gen[RETSIM_MAX_KINDS]; /* delays: recreate_delay_h[delay_from .. n_recreate_delay) */
+    size_t delay_from[RETSIM_MAX_KINDS];
+} retsim_tally;
+
+/* Take a tally of the simulation now. sub_type: -1 for every subscription,
+ * or an index into the scenario's [population] subscription_types (then
+ * without inventory). The inventory is the registry's, since its last restart. */
+void retsim_tally_take(retsim_tally *t, retsim_sim *sim, const retsim_generator *g, int sub_type);
+/* t -= earlier, for every count and the generator's delays; the inventory is
+ * left as it is (take it from a registry restarted at the earlier instant:
+ * peaks do not subtract). */
+void retsim_tally_subtract(retsim_tally *t, const retsim_tally *earlier);
+/* The summary of a tally over measured_ms. */
+void retsim_summary_from_tally(retsim_summary *out, const retsim_scenario *sc, const retsim_tally *t,
+                               double measured_ms);
+
 /* summary.csv: columns scenario,replication,seed,kind, then every metric. */
 void retsim_summary_write_header(FILE *out);
 void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *scenario, uint32_t replication,
@@ -92,6 +133,9 @@ void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *s
 /* One of those rows (row: index into s->kind), with its newline. */
 void retsim_summary_write_row(FILE *out, const retsim_summary *s, int row, const char *scenario,
                               uint32_t replication, uint64_t seed);
+/* ",v1,v2,...": every metric of one row, without a newline (for files with
+ * other leading columns). */
+void retsim_summary_write_values(FILE *out, const retsim_summary *s, int row);
 /* Format one value as it is written in CSV ("" for NaN). */
 const char *retsim_summary_format(double v, char *buf, size_t size);
 

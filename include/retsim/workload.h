@@ -42,11 +42,16 @@ typedef struct retsim_generator retsim_generator;
 
 /* Counts the registry does not see: what users intended and gave up on. */
 typedef struct retsim_workload_stats {
-    uint64_t arrivals;                /* new names created by arrivals or with a parent */
+    uint64_t arrivals; /* new names created by arrivals or with a parent */
+    /* Create intents: every new name's create, and the first attempt of every
+     * re-create; retries of a refused re-create are attempts, not intents. */
+    uint64_t create_intents;
+    uint64_t intents_refused;         /* ... refused (a name conflict) at their first attempt */
     uint64_t accidental_deletes;      /* accidental delete requests that deleted */
     uint64_t accidental_hard_deletes; /* ... of which hard: lost at once */
     uint64_t unnoticed;               /* accidental soft deletes nobody restored */
-    uint64_t recreates;               /* re-create lifecycles started (first attempts) */
+    uint64_t recreates;               /* re-creates: first attempts issued */
+    uint64_t recreates_refused;       /* ... refused (a name conflict) */
     uint64_t recreates_ok;
     uint64_t recreates_abandoned;
     uint64_t create_retries;
@@ -70,7 +75,13 @@ int retsim_workload_start(retsim_generator *g);
 /* Zero the counters (the end of a warm-up period). */
 void retsim_workload_reset_stats(retsim_generator *g);
 
-/* Per kind; kind -1 sums over kinds (delays: all kinds). */
+/* Per kind; kind -1 sums over kinds (and has no delays). Counts are taken
+ * when the request is issued, so a re-create whose first attempt came in the
+ * warm-up counts its later outcome but not its intent. */
 retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind);
+/* The same for what subscriptions of one type (index into [population]
+ * subscription_types) did: the caller of each request, so a re-create from
+ * another subscription counts under the re-creator's type. No delays. */
+retsim_workload_stats retsim_workload_stats_of_type(const retsim_generator *g, int kind, int type);
 
 #endif
