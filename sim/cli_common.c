@@ -155,11 +155,9 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
     if (retsim_scenario_load(path, &sc, &err) != 0) {
         return cli_fail(&err);
     }
-    for (int i = 0; i < a->n_sets; i++) {
-        if (retsim_scenario_set(sc, a->sets[i], &err) != 0) {
-            retsim_scenario_destroy(sc);
-            return cli_fail(&err);
-        }
+    if (retsim_scenario_set_all(sc, a->sets, a->n_sets, &err) != 0) {
+        retsim_scenario_destroy(sc);
+        return cli_fail(&err);
     }
     *out = sc;
     return 0;

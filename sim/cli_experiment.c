@@ -44,7 +44,9 @@ static const char compare_help[] =
     "                     diff_mean,diff_ci95_low,diff_ci95_high,significant)\n"
     "\n"
     "The second form pairs the replications of two earlier runs (their summary.csv),\n"
-    "which must have used the same seed: otherwise the pairs share no workload.\n"
+    "which must have the same seed and number of replications (at least 2), and\n"
+    "manifests that differ only in [policy.*] and [change.*] keys: otherwise B - A\n"
+    "is not the policy's effect.\n"
     "\n"
     "Example: does 7 days instead of 48 hours cut data loss, and what does it cost?\n"
     "  retsim compare scenarios/apim.ini --set-a policy.apim.retention=48h \\\n"
@@ -127,11 +129,8 @@ static int compare_folders(const cli_args *a)
     if (rc == 0) {
         rc = retsim_experiment_read(a->positional[1], &eb, &err);
     }
-    if (rc == 0 && ea->seed != eb->seed) {
-        rc = retsim_error_set(
-            &err, RETSIM_EINPUT, a->positional[1], 0, "seed",
-            "the runs used seeds %llu and %llu: their replications share no workload to pair",
-            (unsigned long long)ea->seed, (unsigned long long)eb->seed);
+    if (rc == 0) { /* same workload, same replications, at least 2 of them: or B - A means nothing */
+        rc = retsim_experiment_comparable(a->positional[0], ea, a->positional[1], eb, &err);
     }
     if (rc == 0) {
         rc = retsim_compare_report(ea, eb, a->out_dir, stdout, &err);

@@ -14,11 +14,11 @@ static const char replay_help[] =
     "  SCENARIO        scenario file (INI), e.g. scenarios/apim.ini\n"
     "  TRACE           CSV with a header row; columns time,op,kind,subscription,name\n"
     "                  and optionally tenant,sub_type,parent,region,api_version,options\n"
+    "                  (a row may leave off trailing optional fields)\n"
     "  --out DIR       output folder (default: out); created if missing\n"
     "  --until TIME    stop the clock at TIME (e.g. 365d) instead of running every\n"
-    "                  automatic purge still pending after the last row\n"
-    "  --until TIME    stop the clock at TIME (e.g. 365d) instead of running every\n"
-    "                  automatic purge still pending after the last row\n"
+    "                  automatic purge still pending after the last row; rows\n"
+    "                  after TIME are not applied (the summary says how many)\n"
     "  --set K=V       override a scenario key, e.g. --set policy.apim.retention=7d\n"
     "\n"
     "Trace rows: time is a duration since the start (90s, 48h, 1d2h) or an ISO-8601\n"
@@ -39,6 +39,28 @@ static const char check_help[] =
     "\n"
     "Validate a scenario and print it resolved: every key of every kind with the\n"
     "value in force, defaults included. Exit codes: 0 ok, 2 bad scenario.\n";
+
+/* A reservation.<type> no subscription of the trace has never applied: say so. */
+static void warn_unmatched(const retsim_scenario *sc, const retsim_replay_stats *st)
+{
+    for (int i = 0; i < st->n_unmatched && i < RETSIM_REPLAY_MAX_UNMATCHED; i++) {
+        const retsim_unmatched_reservation *u = &st->unmatched[i];
+        char where[300];
+        if (u->line > 0) {
+            snprintf(where, sizeof where, "%s:%ld", sc->path, u->line);
+        } else {
+            snprintf(where, sizeof where, "--set");
+        }
+        fprintf(stderr,
+                "retsim: warning: %s: 'reservation.%s' in [policy.%s] matched no subscription: no trace row "
+                "has sub_type %s\n",
+                where, u->sub_type, u->kind, u->sub_type);
+    }
+    if (st->n_unmatched > RETSIM_REPLAY_MAX_UNMATCHED) {
+        fprintf(stderr, "retsim: warning: and %d more reservation keys matched no subscription\n",
+                st->n_unmatched - RETSIM_REPLAY_MAX_UNMATCHED);
+    }
+}
 
 int cli_replay(int argc, char **argv)
 {
@@ -70,9 +92,14 @@ int cli_replay(int argc, char **argv)
     } else {
         char end[64];
         retsim_time_format(st.end_time, end, sizeof end);
-        printf("replayed %" PRIu64 " operations and %" PRIu64 " automatic purges; clock ends at %s\n"
-               "wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n",
-               st.rows, st.auto_purges, end, out);
+        printf("replayed %" PRIu64 " operations and %" PRIu64 " automatic purges; clock ends at %s\n",
+               st.rows, st.auto_purges, end);
+        if (st.rows_after_until > 0) {
+            printf("%" PRIu64 " trace rows after --until %s were not applied\n", st.rows_after_until,
+                   a.horizon);
+        }
+        printf("wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n", out);
+        warn_unmatched(sc, &st);
     }
     retsim_scenario_destroy(sc);
     return rc;

@@ -74,6 +74,12 @@ int cli_run(int argc, char **argv)
     if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
         return rc;
     }
+    retsim_error cerr;
+    retsim_error_clear(&cerr);
+    if (retsim_scenario_check_generated(sc, &cerr) != 0) { /* a reservation no generated user can meet */
+        retsim_scenario_destroy(sc);
+        return cli_fail(&cerr);
+    }
     retsim_experiment_options xo;
     if ((rc = cli_experiment_options("run", &a, sc, 1, &xo)) != 0) {
         retsim_scenario_destroy(sc);

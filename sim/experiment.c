@@ -7,6 +7,7 @@
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
+#include <ini.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
@@ -447,4 +448,145 @@ int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_erro
     }
     *out = rd.e;
     return 0;
+}
+
+/* ---- are two output folders comparable? ---- */
+
+/* The keys of a manifest that are not policy: what two runs must share for
+ * B - A to be the policy's effect. */
+typedef struct manifest_keys {
+    int n, cap;
+    struct manifest_key {
+        char section[128], key[128], value[512];
+    } * k;
+    char kinds[1024]; /* "apim,kv," : the [policy.*] sections in order */
+} manifest_keys;
+
+static bool is_policy_section(const char *section)
+{
+    /* [run] records the command and seed (compared from summary.csv); [scenario]
+     * only names it; [policy.*] and [change.*] are what a comparison varies */
+    return strcmp(section, "run") == 0 || strcmp(section, "scenario") == 0 ||
+           strncmp(section, "policy.", 7) == 0 || strncmp(section, "change.", 7) == 0;
+}
+
+static int manifest_key(void *user, const char *section, const char *key, const char *value)
+{
+    manifest_keys *m = user;
+    if (strncmp(section, "policy.", 7) == 0) { /* kinds as ",apim,kv," */
+        char mark[160];
+        snprintf(mark, sizeof mark, ",%s,", section + 7);
+        size_t len = strlen(m->kinds);
+        if (strstr(m->kinds, mark) == NULL && len + strlen(mark) < sizeof m->kinds) {
+            snprintf(m->kinds + (len > 0 ? len - 1 : 0), sizeof m->kinds - len, "%s", mark);
+        }
+    }
+    if (is_policy_section(section) || (strcmp(section, "simulation") == 0 && strcmp(key, "seed") == 0)) {
+        return 1;
+    }
+    if (m->n == m->cap) {
+        int cap = m->cap ? m->cap * 2 : 64;
+        struct manifest_key *k = realloc(m->k, (size_t)cap * sizeof *k);
+        if (k == NULL) {
+            return 0;
+        }
+        m->k = k;
+        m->cap = cap;
+    }
+    struct manifest_key *e = &m->k[m->n++];
+    snprintf(e->section, sizeof e->section, "%s", section);
+    snprintf(e->key, sizeof e->key, "%s", key);
+    snprintf(e->value, sizeof e->value, "%s", value);
+    return 1;
+}
+
+static int read_manifest(const char *dir, manifest_keys *m, char *path, size_t size, retsim_error *err)
+{
+    memset(m, 0, sizeof m[0]);
+    snprintf(path, size, "%s/manifest", dir);
+    int rc = ini_parse(path, manifest_key, m);
+    if (rc == -1) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "",
+                                "cannot open: compare needs the manifest retsim writes beside summary.csv");
+    }
+    if (rc != 0) {
+        return retsim_error_set(err, rc == -2 ? RETSIM_ENOMEM : RETSIM_EINPUT, path, rc > 0 ? rc : 0, "",
+                                "not a retsim manifest");
+    }
+    return 0;
+}
+
+static const struct manifest_key *find_key(const manifest_keys *m, const char *section, const char *key)
+{
+    for (int i = 0; i < m->n; i++) {
+        if (strcmp(m->k[i].section, section) == 0 && strcmp(m->k[i].key, key) == 0) {
+            return &m->k[i];
+        }
+    }
+    return NULL;
+}
+
+/* The first non-policy key whose value differs between x and y (or that one lacks). */
+static int manifests_differ(const manifest_keys *x, const char *px, const manifest_keys *y, const char *py,
+                            retsim_error *err)
+{
+    if (strcmp(x->kinds, y->kinds) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, py, 0, "policy",
+                                "the runs simulate different kinds (%s in %s, %s here): nothing to pair",
+                                x->kinds, px, y->kinds);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const manifest_keys *a = pass == 0 ? x : y, *b = pass == 0 ? y : x;
+        const char *pa = pass == 0 ? px : py, *pb = pass == 0 ? py : px;
+        for (int i = 0; i < a->n; i++) {
+            const struct manifest_key *k = &a->k[i], *o = find_key(b, k->section, k->key);
+            if (o == NULL || strcmp(o->value, k->value) != 0) {
+                return retsim_error_set(
+                    err, RETSIM_EINPUT, pb, 0, k->key,
+                    "[%s] %s is '%s' here but '%s' in %s: the runs differ in more than policy keys, so "
+                    "B - A would not be the policy's effect",
+                    k->section, k->key, o != NULL ? o->value : "(not set)", k->value, pa);
+            }
+        }
+    }
+    return 0;
+}
+
+int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, const char *dir_b,
+                                 const retsim_experiment *b, retsim_error *err)
+{
+    const char *dirs[2] = {dir_a, dir_b};
+    const retsim_experiment *e[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        if (e[i]->completed < 2) {
+            return retsim_error_set(err, RETSIM_EINPUT, dirs[i], 0, "replication",
+                                    "holds %" PRIu32 " replication; a confidence interval of B - A needs at "
+                                    "least 2 (retsim run ... --replications 10)",
+                                    e[i]->completed);
+        }
+    }
+    if (a->completed != b->completed) {
+        return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "replication",
+                                "holds %" PRIu32 " replications but %s holds %" PRIu32
+                                ": pairs need the same replications on both sides",
+                                b->completed, dir_a, a->completed);
+    }
+    if (a->seed != b->seed) {
+        return retsim_error_set(
+            err, RETSIM_EINPUT, dir_b, 0, "seed",
+            "the runs used seeds %llu and %llu: their replications share no workload to pair",
+            (unsigned long long)a->seed, (unsigned long long)b->seed);
+    }
+    manifest_keys ma, mb;
+    char pa[PATH_MAX], pb[PATH_MAX];
+    int rc = read_manifest(dir_a, &ma, pa, sizeof pa, err);
+    if (rc == 0) {
+        rc = read_manifest(dir_b, &mb, pb, sizeof pb, err);
+        if (rc == 0) {
+            rc = manifests_differ(&ma, pa, &mb, pb, err);
+        }
+        free(mb.k);
+    }
+    free(ma.k);
+    return rc;
 }

@@ -21,6 +21,7 @@ typedef struct replay {
     retsim_time last;
     retsim_time until;
     uint64_t rows;
+    uint64_t rows_after_until; /* read, not applied: the clock stopped before them */
 } replay;
 
 static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
@@ -62,9 +63,6 @@ static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, r
     } else {
         return bad(rp, row, RETSIM_COL_TIME, err,
                    "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);
-    }
-    if (*t > rp->until) {
-        return bad(rp, row, RETSIM_COL_TIME, err, "this row comes after --until");
     }
     if (rp->started && *t < rp->last) {
         return bad(rp, row, RETSIM_COL_TIME, err,
@@ -246,6 +244,10 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (rc != 0) {
         return rc;
     }
+    if (t > rp->until) { /* the clock stops at --until: later rows are counted, not applied */
+        rp->rows_after_until++;
+        return 0;
+    }
     if (retsim_op_parse(row->field[RETSIM_COL_OP], &op) != 0) {
         return bad(rp, row, RETSIM_COL_OP, err,
                    "unknown operation '%s'; expected create, delete, restore, purge, get_deleted, "
@@ -280,6 +282,34 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     return 0;
 }
 
+/* The reservation.<type> keys whose type no subscription of the trace has:
+ * they never applied, which the user should hear about (the library does not print). */
+static void unmatched_reservations(const replay *rp, retsim_replay_stats *stats)
+{
+    const retsim_scenario *sc = retsim_sim_scenario(rp->sim);
+    uint32_t n_types = retsim_registry_sub_type_count(rp->reg);
+    stats->n_unmatched = 0;
+    for (int k = 0; k < sc->n_policies; k++) {
+        const retsim_policy *p = &sc->policies[k];
+        for (int r = 0; r < p->n_reservations; r++) {
+            bool seen = false;
+            for (uint32_t t = 0; t < n_types && !seen; t++) {
+                seen = strcmp(retsim_registry_sub_type_name(rp->reg, t), p->reservations[r].sub_type) == 0;
+            }
+            if (seen) {
+                continue;
+            }
+            if (stats->n_unmatched < RETSIM_REPLAY_MAX_UNMATCHED) {
+                retsim_unmatched_reservation *u = &stats->unmatched[stats->n_unmatched];
+                snprintf(u->kind, sizeof u->kind, "%s", p->kind);
+                snprintf(u->sub_type, sizeof u->sub_type, "%s", p->reservations[r].sub_type);
+                u->line = sc->reservation_line[k][r];
+            }
+            stats->n_unmatched++;
+        }
+    }
+}
+
 int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
                       retsim_error *err)
 {
@@ -298,6 +328,8 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
     }
     if (stats != NULL) {
         stats->rows = rp.rows;
+        stats->rows_after_until = rp.rows_after_until;
+        unmatched_reservations(&rp, stats);
         stats->events = retsim_kernel_events_run(rp.kernel) - events_before;
         stats->end_time = retsim_kernel_now(rp.kernel);
         stats->auto_purges = 0;

@@ -198,8 +198,13 @@ static void *section_base(retsim_scenario *s, section_kind sec, int index)
     }
 }
 
-static int set_reservation(retsim_policy *p, const char *sub_type, const char *value, retsim_error *err)
+/* Set reservation.<sub_type> of kind `index`; `line` is remembered so that a
+ * later check (retsim_scenario_check_generated) can name it. dup_check: a file
+ * may set each type once; --set may override. */
+static int set_reservation(retsim_scenario *s, int index, const char *sub_type, const char *value, long line,
+                           bool dup_check, retsim_error *err)
 {
+    retsim_policy *p = &s->policies[index];
     retsim_time t;
     const char *why = NULL;
     if (!valid_ident(sub_type)) {
@@ -211,7 +216,12 @@ static int set_reservation(retsim_policy *p, const char *sub_type, const char *v
     }
     for (int i = 0; i < p->n_reservations; i++) {
         if (strcmp(p->reservations[i].sub_type, sub_type) == 0) {
+            if (dup_check) {
+                return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                        "duplicate key (first on line %ld)", s->reservation_line[index][i]);
+            }
             p->reservations[i].ms = t;
+            s->reservation_line[index][i] = line;
             return 0;
         }
     }
@@ -219,15 +229,32 @@ static int set_reservation(retsim_policy *p, const char *sub_type, const char *v
         return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "more than %d per-type reservations",
                                 RETSIM_MAX_RESERVATIONS);
     }
+    s->reservation_line[index][p->n_reservations] = line;
     retsim_reservation *r = &p->reservations[p->n_reservations++];
     snprintf(r->sub_type, sizeof r->sub_type, "%s", sub_type);
     r->ms = t;
     return 0;
 }
 
-/* Apply key=value in a section. lines (may be NULL) records and catches duplicates. */
+/* Does any distribution of s hold this empirical sample? (--set shares them with a copy.) */
+static bool shares_sample(const retsim_scenario *s, const double *values)
+{
+    for (int k = 0; s != NULL && values != NULL && k < s->n_policies; k++) {
+        for (int i = 0; i < N_DISTS; i++) {
+            if (dists_of((retsim_workload *)&s->workloads[k], i)->values == values) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Apply key=value in a section. lines (may be NULL) records and catches duplicates.
+ * shared (may be NULL): the scenario s was copied from, whose empirical samples a
+ * replaced distribution must not free. */
 static int apply(retsim_scenario *s, const char *section, const char *key, const char *value,
-                 const char *file, long line, retsim_error *err, key_lines *lines, bool may_add)
+                 const char *file, long line, retsim_error *err, key_lines *lines, bool may_add,
+                 const retsim_scenario *shared)
 {
     section_kind sec;
     int index = resolve_section(s, section, &sec, may_add, file, line, err);
@@ -239,7 +266,7 @@ static int apply(retsim_scenario *s, const char *section, const char *key, const
     }
     int rc;
     if (sec == SEC_POLICY && strncmp(key, "reservation.", 12) == 0) {
-        rc = set_reservation(&s->policies[index], key + 12, value, err);
+        rc = set_reservation(s, index, key + 12, value, line, lines != NULL, err);
     } else {
         int ki = 0;
         const key_def *k = scenario_key_find(sec, key, &ki);
@@ -262,7 +289,7 @@ static int apply(retsim_scenario *s, const char *section, const char *key, const
             memcpy(&old_dist, (char *)base + k->offset, sizeof old_dist);
         }
         rc = scenario_key_parse(base, k, value, s->dir, err);
-        if (rc == 0 && k->type == K_DIST) {
+        if (rc == 0 && k->type == K_DIST && !shares_sample(shared, old_dist.values)) {
             retsim_dist_free(&old_dist); /* replaced: free its empirical sample */
         }
         if (rc == 0 && sec == SEC_CHANGE) {
@@ -292,7 +319,7 @@ static int handler(void *user, const char *section, const char *name, const char
         ld->failed = true;
         return 0;
     }
-    if (apply(ld->s, section, name, value, ld->path, ld->line, ld->err, ld->lines, true) != 0) {
+    if (apply(ld->s, section, name, value, ld->path, ld->line, ld->err, ld->lines, true, NULL) != 0) {
         ld->failed = true;
         return 0;
     }
@@ -307,7 +334,17 @@ static void on_section_line(loader *ld, const char *line)
         line++;
     }
     const char *end = strchr(line, ']');
-    if (*line != '[' || end == NULL || ld->failed) {
+    if (*line != '[' || ld->failed) {
+        return;
+    }
+    if (end == NULL) { /* inih would file the keys below under the previous section */
+        size_t len = strcspn(line, "\r\n");
+        while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t')) {
+            len--;
+        }
+        retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line, "",
+                         "section header '%.*s' has no closing ']'", (int)(len < 100 ? len : 100), line);
+        ld->failed = true;
         return;
     }
     char section[128];
@@ -494,6 +531,11 @@ static int validate_run(retsim_scenario *s, const char *file, const key_lines *l
     for (int c = 0; c < s->n_changes; c++) {
         retsim_change *ch = &s->changes[c];
         ch->kind = retsim_scenario_kind(s, ch->kind_name);
+        if (ch->kind_name[0] == '\0') {
+            return invalid(err, file, lines, SEC_CHANGE, c, "kind",
+                           "[change.%s]: no kind: say which kind it changes (kind = %s)", ch->label,
+                           s->policies[0].kind);
+        }
         if (ch->kind < 0) {
             return invalid(err, file, lines, SEC_CHANGE, c, "kind",
                            "[change.%s]: kind '%s' has no [policy.%s]", ch->label, ch->kind_name,
@@ -625,7 +667,22 @@ retsim_scenario *retsim_scenario_clone(const retsim_scenario *s)
     return c;
 }
 
-int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error *err)
+/* " a b " -> "a b", in place. */
+static char *trim(char *t)
+{
+    while (*t == ' ' || *t == '\t') {
+        t++;
+    }
+    char *end = t + strlen(t);
+    while (end > t && (end[-1] == ' ' || end[-1] == '\t')) {
+        *--end = '\0';
+    }
+    return t;
+}
+
+/* Apply one "section.key=value" to s (no validation). shared: see apply(). */
+static int set_one(retsim_scenario *s, const char *assignment, const retsim_scenario *shared,
+                   retsim_error *err)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", assignment);
@@ -635,51 +692,120 @@ int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error
         return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, assignment, expected);
     }
     *eq = '\0';
-    const char *value = eq + 1;
+    const char *name = trim(buf); /* "K = V" reads as K=V, as in a scenario file */
+    const char *value = trim(eq + 1);
     /* "<prefix>.<name>.<key>" for named sections (the key may hold dots:
      * reservation.free), "<section>.<key>" for the others */
     static const char *const prefixes[] = {"policy.", "workload.", "change."};
-    const char *start = buf;
+    const char *start = name;
     for (size_t i = 0; i < 3; i++) {
-        if (strncmp(buf, prefixes[i], strlen(prefixes[i])) == 0) {
-            start = buf + strlen(prefixes[i]);
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0) {
+            start = name + strlen(prefixes[i]);
         }
     }
     const char *dot = strchr(start, '.');
     char section[128];
-    if (dot == NULL || dot[1] == '\0' || (size_t)(dot - buf) >= sizeof section) {
-        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, buf, expected);
+    if (dot == NULL || dot[1] == '\0' || (size_t)(dot - name) >= sizeof section) {
+        return retsim_error_set(err, RETSIM_EUSAGE, "--set", 0, name, expected);
     }
-    snprintf(section, sizeof section, "%.*s", (int)(dot - buf), buf);
+    snprintf(section, sizeof section, "%.*s", (int)(dot - name), name);
+    bool adds = strncmp(name, "workload.", 9) == 0 || strncmp(name, "change.", 7) == 0;
+    int rc = apply(s, section, dot + 1, value, "--set", 0, err, NULL, adds, shared);
+    if (rc != 0 && err != NULL) {
+        snprintf(err->field, sizeof err->field, "%.63s", name); /* the key as the user typed it */
+    }
+    return rc;
+}
+
+/* Free the empirical samples `from` holds and `keep` does not. */
+static void free_unshared(retsim_scenario *from, const retsim_scenario *keep)
+{
+    for (int i = 0; i < from->n_policies; i++) {
+        for (int d = 0; d < N_DISTS; d++) {
+            retsim_dist *fd = dists_of(&from->workloads[i], d);
+            if (!shares_sample(keep, fd->values)) {
+                retsim_dist_free(fd);
+            }
+        }
+    }
+}
+
+/* A check after the overrides names a key ("retention"): name it as the user
+ * typed it ("policy.apim.retention") when one of the overrides set it. */
+static void name_override(retsim_error *err, const char *const *assignments, int n)
+{
+    size_t flen = strlen(err->field);
+    for (int i = n - 1; i >= 0 && flen > 0; i--) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s", assignments[i]);
+        char *eq = strchr(buf, '=');
+        if (eq == NULL) {
+            continue;
+        }
+        *eq = '\0';
+        const char *name = trim(buf);
+        size_t len = strlen(name);
+        if (len > flen && name[len - flen - 1] == '.' && strcmp(name + len - flen, err->field) == 0) {
+            snprintf(err->field, sizeof err->field, "%.63s", name);
+            return;
+        }
+    }
+}
+
+int retsim_scenario_set_all(retsim_scenario *s, const char *const *assignments, int n, retsim_error *err)
+{
     /* work on a copy; empirical samples are shared with it until one is replaced */
     retsim_scenario *copy = malloc(sizeof *copy);
     if (copy == NULL) {
-        return retsim_error_set(err, RETSIM_ENOMEM, "--set", 0, buf, "out of memory");
+        return retsim_error_set(err, RETSIM_ENOMEM, "--set", 0, "", "out of memory");
     }
     *copy = *s;
-    bool adds = strncmp(buf, "workload.", 9) == 0 || strncmp(buf, "change.", 7) == 0;
-    int rc = apply(copy, section, dot + 1, value, "--set", 0, err, NULL, adds);
-    if (rc == 0) {
-        rc = validate(copy, "--set", NULL, err);
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        rc = set_one(copy, assignments[i], s, err);
+    }
+    /* validated once all are in, so that their order does not matter */
+    if (rc == 0 && (rc = validate(copy, "--set", NULL, err)) != 0 && err != NULL) {
+        name_override(err, assignments, n);
     }
     if (rc != 0) {
-        if (err != NULL) {
-            snprintf(err->field, sizeof err->field, "%.63s", buf); /* the key as the user typed it */
-        }
-        /* free only a sample the failed copy loaded itself */
-        for (int i = 0; i < copy->n_policies; i++) {
-            for (int d = 0; d < N_DISTS; d++) {
-                retsim_dist *cd = dists_of(&copy->workloads[i], d);
-                if (i >= s->n_policies || cd->values != dists_of(&s->workloads[i], d)->values) {
-                    retsim_dist_free(cd);
-                }
-            }
-        }
+        free_unshared(copy, s); /* only samples the failed copy loaded itself */
         free(copy);
         return rc;
     }
-    *s = *copy; /* apply() already freed the sample a successful set replaced */
+    free_unshared(s, copy); /* samples the overrides replaced */
+    *s = *copy;
     free(copy);
+    return 0;
+}
+
+int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error *err)
+{
+    return retsim_scenario_set_all(s, &assignment, 1, err);
+}
+
+int retsim_scenario_check_generated(const retsim_scenario *s, retsim_error *err)
+{
+    const retsim_choices *types = &s->population.sub_types;
+    for (int k = 0; k < s->n_policies; k++) {
+        const retsim_policy *p = &s->policies[k];
+        for (int r = 0; r < p->n_reservations; r++) {
+            bool declared = false;
+            for (int t = 0; t < types->n && !declared; t++) {
+                declared = strcmp(types->name[t], p->reservations[r].sub_type) == 0;
+            }
+            if (declared) {
+                continue;
+            }
+            long line = s->reservation_line[k][r];
+            char key[96];
+            snprintf(key, sizeof key, "reservation.%s", p->reservations[r].sub_type);
+            return retsim_error_set(err, RETSIM_EINPUT, line > 0 ? s->path : "--set", line, key,
+                                    "[policy.%s]: subscription type '%s' is not one of [population] "
+                                    "subscription_types (%s), so no generated subscription has it",
+                                    p->kind, p->reservations[r].sub_type, types->text);
+        }
+    }
     return 0;
 }
 

@@ -16,7 +16,15 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
         return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, spec,
                                 "expected KEY=v1,v2,... e.g. policy.apim.retention=24h,48h,7d");
     }
-    snprintf(out->key, sizeof out->key, "%.*s", (int)(eq - spec), spec);
+    size_t key_len = (size_t)(eq - spec);
+    while (key_len > 0 && spec[key_len - 1] == ' ') { /* "K = a,b" reads as K=a,b, as --set does */
+        key_len--;
+    }
+    while (key_len > 0 && *spec == ' ') {
+        spec++;
+        key_len--;
+    }
+    snprintf(out->key, sizeof out->key, "%.*s", (int)key_len, spec);
     const char *p = eq + 1;
     while (*p != '\0') {
         int depth = 0;
@@ -28,6 +36,9 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
         size_t len = (size_t)(p - start);
         while (len > 0 && *start == ' ') {
             start++;
+            len--;
+        }
+        while (len > 0 && start[len - 1] == ' ') {
             len--;
         }
         if (len == 0 || len >= sizeof out->value[0] || out->n == RETSIM_MAX_VALUES) {
@@ -52,13 +63,16 @@ static retsim_scenario *point_scenario(const retsim_scenario *sc, const retsim_v
         retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
         return NULL;
     }
+    char set[RETSIM_MAX_VARY][300];
+    const char *sets[RETSIM_MAX_VARY];
     for (int v = 0; v < n_vary; v++) {
-        char set[300];
-        snprintf(set, sizeof set, "%s=%s", vary[v].key, vary[v].value[index[v]]);
-        if (retsim_scenario_set(p, set, err) != 0) {
-            retsim_scenario_destroy(p);
-            return NULL;
-        }
+        snprintf(set[v], sizeof set[v], "%s=%s", vary[v].key, vary[v].value[index[v]]);
+        sets[v] = set[v];
+    }
+    /* all at once, so that --vary simulation.horizon=3d --vary simulation.warmup=0 is fine */
+    if (retsim_scenario_set_all(p, sets, n_vary, err) != 0 || retsim_scenario_check_generated(p, err) != 0) {
+        retsim_scenario_destroy(p);
+        return NULL;
     }
     return p;
 }
@@ -84,6 +98,17 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
         free(s);
         return retsim_error_set(err, s == NULL ? RETSIM_ENOMEM : RETSIM_EUSAGE, "--vary", 0, "",
                                 "expected 1 to %d --vary options", RETSIM_MAX_VARY);
+    }
+    for (int v = 0; v < n_vary; v++) {
+        for (int w = 0; w < v; w++) {
+            if (strcmp(vary[v].key, vary[w].key) == 0) { /* the later one would win at every point */
+                free(s);
+                return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, vary[v].key,
+                                        "varied twice (--vary %d and %d); give all its values in one --vary "
+                                        "KEY=v1,v2,...",
+                                        w + 1, v + 1);
+            }
+        }
     }
     s->n_vary = n_vary;
     memcpy(s->vary, vary, (size_t)n_vary * sizeof *vary);
@@ -253,11 +278,10 @@ static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *
                                   retsim_error *err)
 {
     retsim_scenario *c = retsim_scenario_clone(sc);
-    for (int i = 0; c != NULL && i < n; i++) {
-        if (retsim_scenario_set(c, sets[i], err) != 0) {
-            retsim_scenario_destroy(c);
-            return NULL;
-        }
+    if (c != NULL &&
+        (retsim_scenario_set_all(c, sets, n, err) != 0 || retsim_scenario_check_generated(c, err) != 0)) {
+        retsim_scenario_destroy(c);
+        return NULL;
     }
     return c;
 }
@@ -305,6 +329,17 @@ static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsi
     }
 }
 
+/* %.6g, or n/a for a value that is not a number. */
+static const char *number(double v, char *buf, size_t size)
+{
+    if (isfinite(v)) {
+        snprintf(buf, size, "%.6g", v);
+    } else {
+        snprintf(buf, size, "n/a");
+    }
+    return buf;
+}
+
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
                           retsim_error *err)
 {
@@ -327,10 +362,19 @@ int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b
         fprintf(out, "  %-26s %14s %14s %14s  %-30s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
         for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
             retsim_paired p = retsim_compare_metric(a, b, row, headline[i]);
-            char ci[64];
-            snprintf(ci, sizeof ci, "[%.6g, %.6g]", p.diff.low, p.diff.high);
-            fprintf(out, "  %-26s %14.6g %14.6g %14.6g  %-30s %s\n", retsim_metric_name(headline[i]),
-                    p.a.mean, p.b.mean, p.diff.mean, ci, p.significant ? "differs" : "no clear difference");
+            char ci[64], x[32], y[32], d[32];
+            bool has_ci = isfinite(p.diff.low) && isfinite(p.diff.high);
+            if (has_ci) {
+                snprintf(ci, sizeof ci, "[%.6g, %.6g]", p.diff.low, p.diff.high);
+            } else { /* e.g. a rate with nothing to divide by in some replications */
+                snprintf(ci, sizeof ci, "n/a (%" PRIu32 " paired values)", p.diff.n);
+            }
+            fprintf(out, "  %-26s %14s %14s %14s  %-30s %s\n", retsim_metric_name(headline[i]),
+                    number(p.a.mean, x, sizeof x), number(p.b.mean, y, sizeof y),
+                    number(p.diff.mean, d, sizeof d), ci,
+                    !has_ci         ? ""
+                    : p.significant ? "differs"
+                                    : "no clear difference");
         }
     }
     if (dir == NULL) {

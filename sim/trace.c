@@ -154,6 +154,23 @@ static void read_header(reader *rd)
     rd->header_done = true;
 }
 
+/* A row may leave off trailing optional fields (they read as ""), not a
+ * required one. True (and rd->rc set) if it does. */
+static bool missing_required(reader *rd)
+{
+    for (size_t i = rd->nfields; i < rd->ncols; i++) {
+        int col = rd->map[i];
+        if (col >= 0 && col < RETSIM_TRACE_REQUIRED_COLS) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, col_names[col],
+                                      "missing required field: the row has %zu fields and %s is column %zu "
+                                      "of the header",
+                                      rd->nfields, col_names[col], i + 1);
+            return true;
+        }
+    }
+    return false;
+}
+
 static void on_row(int c, void *data)
 {
     (void)c;
@@ -164,11 +181,11 @@ static void on_row(int c, void *data)
                                       "more than %d fields", MAX_FIELDS);
         } else if (!rd->header_done) {
             read_header(rd);
-        } else if (rd->nfields != rd->ncols) {
-            rd->rc =
-                retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "",
-                                 "expected %zu fields as in the header, got %zu", rd->ncols, rd->nfields);
-        } else {
+        } else if (rd->nfields > rd->ncols) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "",
+                                      "expected at most %zu fields as in the header, got %zu", rd->ncols,
+                                      rd->nfields);
+        } else if (!missing_required(rd)) {
             retsim_trace_row row = {.line = rd->row_line};
             for (int k = 0; k < RETSIM_COL_COUNT; k++) {
                 row.field[k] = "";

@@ -78,7 +78,7 @@ trace_case bad_time "bad_time.csv:2: 'time': expected a duration" "${h}tomorrow,
 trace_case backwards "backwards.csv:3: 'time': time goes backwards" "${h}2h,create,apim,s1,a\n1h,delete,apim,s1,a\n"
 trace_case missing_col "missing_col.csv:1: 'subscription': missing column" 'time,op,kind,name\n0,create,apim,a\n'
 trace_case bad_bytes "bad_bytes.csv:2: 'name': field 5 is not valid UTF-8" "${h}0,create,apim,s1,caf\xe9\n"
-trace_case short_row "short_row.csv:2: expected 5 fields" "${h}0,create,apim,s1\n"
+trace_case short_row "short_row.csv:2: 'name': missing required field" "${h}0,create,apim,s1\n"
 trace_case bad_option "bad_option.csv:2: 'options'" 'time,op,kind,subscription,name,options\n0,purge,apim,s1,a,purge_permission=maybe\n'
 expect 2 "cannot open the trace" -- replay "$work/apim.ini" "$work/nothing.csv" --out "$work/out"
 

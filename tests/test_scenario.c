@@ -102,10 +102,88 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
         {"[scenario]\nname = x\n", 0, "", "at least one kind"},
         {"[policy.A]\n", 1, "policy.A", "uses a-z"},
         {"[policy.a]\nretention = 1h\n[policy.a]\nretention = 2h\n", 4, "retention", "duplicate key"},
+        /* a header without ']' would file its keys under the section before */
+        {"[policy.a]\nretention = 1h\n[policy.b\nretention = 2h\n", 3, "",
+         "section header '[policy.b' has no closing ']'"},
+        {"[policy.a]\nreservation.free = 1d\nreservation.free = 2d\n", 3, "reservation.free",
+         "duplicate key (first on line 2)"},
+        {"[policy.a]\n[change.later]\nat = 1d\nretention = 2d\n", 0, "kind", "[change.later]: no kind"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         expect_scenario_error(i, cases[i].text, cases[i].line, cases[i].field, cases[i].says);
     }
+}
+
+static const char with_workload[] = "[policy.apim]\n"          /* 1 */
+                                    "retention = 2d\n"         /* 2 */
+                                    "reservation.free = 30d\n" /* 3 */
+                                    "[simulation]\n"           /* 4 */
+                                    "horizon = 10d\n"          /* 5 */
+                                    "warmup = 5d\n"            /* 6 */
+                                    "[population]\n"           /* 7 */
+                                    "subscription_types = ea:0.9, free:0.1\n"
+                                    "[workload.apim]\n"
+                                    "arrivals = 10/d\n";
+
+static void test_scenario_overrides_are_validated_together(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(with_workload);
+    retsim_error err;
+    /* either order: validated once both are in (3d < 5d warmup would fail alone) */
+    const char *shrink[] = {"simulation.horizon=3d", "simulation.warmup=0"};
+    assert_int_equal(retsim_scenario_set_all(sc, shrink, 2, &err), 0);
+    assert_int_equal(sc->settings.horizon, 3 * RETSIM_MS_PER_DAY);
+    assert_int_equal(sc->settings.warmup, 0);
+    const char *grow[] = {"simulation.warmup=4d", "simulation.horizon=8d"};
+    assert_int_equal(retsim_scenario_set_all(sc, grow, 2, &err), 0);
+    assert_int_equal(sc->settings.warmup, 4 * RETSIM_MS_PER_DAY);
+    /* a bad end state fails, names the override as typed, and changes nothing */
+    const char *bad[] = {"simulation.warmup=9d", "simulation.horizon=2d"};
+    assert_int_equal(retsim_scenario_set_all(sc, bad, 2, &err), RETSIM_EINPUT);
+    assert_string_equal(err.file, "--set");
+    assert_string_equal(err.field, "simulation.warmup");
+    assert_int_equal(sc->settings.horizon, 8 * RETSIM_MS_PER_DAY);
+    assert_int_equal(sc->settings.warmup, 4 * RETSIM_MS_PER_DAY);
+    /* spaces around '=' as in a scenario file */
+    assert_int_equal(retsim_scenario_set(sc, " policy.apim.retention = 7d ", &err), 0);
+    assert_int_equal(sc->policies[0].retention_ms, 7 * RETSIM_MS_PER_DAY);
+    /* a change added by --set without a kind names its label */
+    assert_int_equal(retsim_scenario_set(sc, "change.longr.at=1d", &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "[change.longr]: no kind"));
+    assert_int_equal(sc->n_changes, 0);
+    const char *change[] = {"change.longr.at=1d", "change.longr.kind=apim", "change.longr.retention=7d"};
+    assert_int_equal(retsim_scenario_set_all(sc, change, 3, &err), 0);
+    assert_int_equal(sc->n_changes, 1);
+    assert_int_equal(sc->changes[0].kind, 0);
+    retsim_scenario_destroy(sc);
+}
+
+static void test_scenario_generated_reservations_need_declared_types(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(with_workload);
+    retsim_error err;
+    assert_int_equal(retsim_scenario_check_generated(sc, &err), 0); /* free is declared */
+    assert_int_equal(retsim_scenario_set(sc, "policy.apim.reservation.fre=1d", &err), 0);
+    assert_int_equal(retsim_scenario_check_generated(sc, &err), RETSIM_EINPUT);
+    assert_string_equal(err.file, "--set");
+    assert_string_equal(err.field, "reservation.fre");
+    retsim_scenario_destroy(sc);
+
+    char text[sizeof with_workload];
+    snprintf(text, sizeof text, "%s", with_workload);
+    memcpy(strstr(text, "reservation.free"), "reservation.fre ", 16); /* line 3 */
+    sc = load(text);
+    assert_int_equal(retsim_scenario_check_generated(sc, &err), RETSIM_EINPUT);
+    assert_string_equal(err.file, "test.ini");
+    assert_int_equal(err.line, 3);
+    assert_string_equal(err.field, "reservation.fre");
+    assert_non_null(strstr(err.msg, "'fre' is not one of [population] subscription_types"));
+    /* declaring the type makes it fine */
+    assert_int_equal(retsim_scenario_set(sc, "population.subscription_types=ea, fre", &err), 0);
+    assert_int_equal(retsim_scenario_check_generated(sc, &err), 0);
+    retsim_scenario_destroy(sc);
 }
 
 static void test_scenario_long_line_and_missing_file(void **state)
@@ -177,6 +255,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_reads_values_and_defaults),
         cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
+        cmocka_unit_test(test_scenario_overrides_are_validated_together),
+        cmocka_unit_test(test_scenario_generated_reservations_need_declared_types),
         cmocka_unit_test(test_scenario_long_line_and_missing_file),
         cmocka_unit_test(test_scenario_bundled_files_load),
         cmocka_unit_test(test_scenario_resolved_form_round_trips),

@@ -80,6 +80,13 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
  * errors name the file, line and column. */
 int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err);
 
+/* May the replications of two output folders (read with retsim_experiment_read)
+ * be paired? Each needs at least 2 replications, both the same number and the
+ * same seed, and their manifests must agree on every key outside [policy.*],
+ * [change.*], [scenario] and [run]. RETSIM_EINPUT naming the folder and key. */
+int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, const char *dir_b,
+                                 const retsim_experiment *b, retsim_error *err);
+
 /* Print per-kind means and CIs of the headline metrics. */
 void retsim_experiment_print(FILE *out, const retsim_experiment *e);
 

@@ -22,16 +22,30 @@
 
 #include <stdint.h>
 
+/* A per-type reservation key of the scenario that no subscription in the trace matched. */
+typedef struct retsim_unmatched_reservation {
+    char kind[RETSIM_KIND_NAME_MAX];
+    char sub_type[RETSIM_KIND_NAME_MAX];
+    long line; /* of reservation.<sub_type> in the scenario file; 0: --set */
+} retsim_unmatched_reservation;
+
+#define RETSIM_REPLAY_MAX_UNMATCHED 16
+
 typedef struct retsim_replay_stats {
-    uint64_t rows;        /* trace rows replayed */
+    uint64_t rows;             /* trace rows replayed */
+    uint64_t rows_after_until; /* rows later than `until`: read, not applied */
+    int n_unmatched;           /* reservation.<type> keys no trace subscription had (first 16 below) */
+    retsim_unmatched_reservation unmatched[RETSIM_REPLAY_MAX_UNMATCHED];
     uint64_t events;      /* kernel events run (automatic purges, ends of reservation windows) */
     uint64_t auto_purges; /* instances purged when their retention ran out */
     retsim_time end_time; /* the clock at the end */
 } retsim_replay_stats;
 
 /* Replay `trace_path` into sim, then run the automatic purges still pending up
- * to `until` (RETSIM_TIME_NEVER: all of them). A row after `until` is an
- * error. Bad rows: RETSIM_EINPUT with file, line and column. */
+ * to `until` (RETSIM_TIME_NEVER: all of them). The clock stops at `until`:
+ * rows after it are read (their time must still be valid and in order) but
+ * not applied, and counted in stats->rows_after_until. Bad rows:
+ * RETSIM_EINPUT with file, line and column. */
 int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
                       retsim_error *err);
 

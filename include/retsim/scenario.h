@@ -108,6 +108,8 @@ typedef struct retsim_scenario {
     retsim_population population;
     retsim_change changes[RETSIM_MAX_CHANGES];
     int n_changes;
+    long reservation_line[RETSIM_MAX_KINDS]
+                         [RETSIM_MAX_RESERVATIONS]; /* of policies[k].reservations[r]; 0: --set */
 } retsim_scenario;
 
 /* Read and validate a scenario file. */
@@ -123,6 +125,16 @@ retsim_scenario *retsim_scenario_clone(const retsim_scenario *s);
  * error nothing changes. Examples: "policy.apim.retention=7d",
  * "workload.apim.arrivals=500/d", "simulation.horizon=30d". */
 int retsim_scenario_set(retsim_scenario *s, const char *assignment, retsim_error *err);
+/* Apply n overrides, then validate once: their order never matters
+ * (horizon=3d then warmup=0 is as good as the other way round). Spaces around
+ * '=' are trimmed. On error nothing changes; err names the override. */
+int retsim_scenario_set_all(retsim_scenario *s, const char *const *assignments, int n, retsim_error *err);
+
+/* For a scenario whose workload retsim generates (run, sweep, compare): every
+ * reservation.<type> must name one of [population] subscription_types, or it
+ * silently never applies. RETSIM_EINPUT naming the file and line (or --set).
+ * A replay takes its types from the trace instead: see retsim_replay_stats. */
+int retsim_scenario_check_generated(const retsim_scenario *s, retsim_error *err);
 
 /* Index of a kind, or -1. O(number of kinds). */
 int retsim_scenario_kind(const retsim_scenario *s, const char *kind);

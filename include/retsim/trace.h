@@ -2,8 +2,10 @@
  *
  * A trace has a header row. Required columns: time, op, kind, subscription,
  * name. Optional: tenant, sub_type, parent, region, api_version, options.
- * Other columns are ignored; a column named twice is an error. Every row must
- * have as many fields as the header. Fields must be valid UTF-8.
+ * Other columns are ignored; a column named twice is an error. A row has at
+ * most as many fields as the header; it may leave off trailing fields of
+ * optional columns (they read as ""), never a required one. Fields must be
+ * valid UTF-8.
  *
  * The file is read in 64 KiB blocks and handed to the callback row by row, so
  * memory does not grow with the trace. Cost: O(bytes). */
