@@ -1,6 +1,7 @@
 /* Replications on a thread pool; confidence intervals with GSL. */
 #include "retsim/experiment.h"
 
+#include "retsim/format.h"
 #include "retsim/report.h"
 #include "retsim/run.h"
 
@@ -285,19 +286,28 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
 
 void retsim_experiment_print(FILE *out, const retsim_experiment *e)
 {
-    static const retsim_metric headline[] = {
-        RETSIM_M_RECOVERY_RATE,      RETSIM_M_DATA_LOSS,        RETSIM_M_NAME_CONFLICT_RATE,
-        RETSIM_M_CONFLICTS_RESERVED, RETSIM_M_SOFT_DELETED_AVG, RETSIM_M_RESERVED_AVG,
-        RETSIM_M_COST_RETAINED,      RETSIM_M_COST_TOTAL,       RETSIM_M_RETENTION_COST_SHARE};
+    static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,      RETSIM_M_DATA_LOSS,
+                                             RETSIM_M_NAME_CONFLICT_RATE, RETSIM_M_CONFLICTS_RESERVED,
+                                             RETSIM_M_SOFT_DELETED_AVG,   RETSIM_M_RESERVED_AVG,
+                                             RETSIM_M_COST_RETAINED,      RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_COST_TOTAL_PER_30D, RETSIM_M_RETENTION_COST_SHARE};
     const retsim_summary *s = retsim_experiment_first(e);
     double *v = malloc(e->n * sizeof *v);
     for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
-        fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications\n", s->kind[row],
-                e->completed);
+        fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications (costs in %s)\n",
+                s->kind[row], e->completed, s->currency);
         for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
             retsim_ci ci = retsim_ci_of(v, retsim_experiment_values(e, row, headline[i], v));
-            fprintf(out, "  %-26s %14.6g  [%.6g, %.6g]\n", retsim_metric_name(headline[i]), ci.mean, ci.low,
-                    ci.high);
+            const char *name = retsim_metric_name(headline[i]);
+            char mean[RETSIM_FORMAT_MAX], lo[RETSIM_FORMAT_MAX], hi[RETSIM_FORMAT_MAX];
+            retsim_format_metric(name, ci.mean, mean, sizeof mean);
+            retsim_format_metric(name, ci.low, lo, sizeof lo);
+            retsim_format_metric(name, ci.high, hi, sizeof hi);
+            if (isnan(ci.low)) {
+                fprintf(out, "  %-26s %16s  (one replication: no interval)\n", name, mean);
+            } else {
+                fprintf(out, "  %-26s %16s  [%s, %s]\n", name, mean, lo, hi);
+            }
         }
     }
     free(v);
@@ -403,6 +413,25 @@ static void read_row(int c, void *data)
     rd->field = 0;
 }
 
+/* The currency the run's costs are in: its manifest's "currency = X" line
+ * (the resolved scenario), else the default. */
+static void read_currency(const char *dir, char *out, size_t size)
+{
+    char path[PATH_MAX], line[512], value[RETSIM_CURRENCY_MAX];
+    snprintf(out, size, "%s", RETSIM_CURRENCY_DEFAULT);
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    FILE *f = fopen(path, "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "currency = %15[^ ;\n]", value) == 1) {
+            snprintf(out, size, "%s", value);
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+}
+
 int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err)
 {
     char path[PATH_MAX];
@@ -437,6 +466,11 @@ int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_erro
     if (rd.rc != 0) {
         retsim_experiment_destroy(rd.e);
         return rd.rc;
+    }
+    char currency[RETSIM_CURRENCY_MAX];
+    read_currency(dir, currency, sizeof currency);
+    for (uint32_t r = 0; r < rd.e->n; r++) {
+        snprintf(rd.e->reps[r].summary.currency, sizeof rd.e->reps[r].summary.currency, "%s", currency);
     }
     *out = rd.e;
     return 0;

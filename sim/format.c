@@ -2,6 +2,7 @@
 #include "retsim/format.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,5 +65,28 @@ const char *retsim_format_percent(double v, char *buf, size_t size)
     }
     char num[RETSIM_FORMAT_MAX];
     snprintf(buf, size, "%s%%", retsim_format_number(100 * v, 2, num, sizeof num));
+    return buf;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+const char *retsim_format_metric(const char *column, double v, char *buf, size_t size)
+{
+    if (ends_with(column, "_rate") || ends_with(column, "_share")) {
+        return retsim_format_percent(v, buf, size);
+    }
+    return retsim_format_number(v, 2, buf, size);
+}
+
+const char *retsim_format_change(double pct, char *buf, size_t size)
+{
+    char num[RETSIM_FORMAT_MAX];
+    retsim_format_number(pct, 1, num, sizeof num);
+    bool positive = isfinite(pct) && strcmp(num, "0.0") != 0 && num[0] != '-';
+    snprintf(buf, size, "%s%s%s", positive ? "+" : "", num, isnan(pct) ? "" : "%");
     return buf;
 }

@@ -24,4 +24,12 @@ const char *retsim_format_number(double v, int decimals, char *buf, size_t size)
 /* 100 * v with two decimals and a '%' sign ("51.95%"), or "n/a" for NaN. */
 const char *retsim_format_percent(double v, char *buf, size_t size);
 
+/* A summary metric by its column name: rates and shares (names ending in
+ * _rate or _share) as percentages, everything else with two decimals. */
+const char *retsim_format_metric(const char *column, double v, char *buf, size_t size);
+
+/* A relative change in percent with its sign and one decimal ("+20.0%",
+ * "-3.5%", "0.0%"), or "n/a" for NaN (a change relative to 0). */
+const char *retsim_format_change(double pct, char *buf, size_t size);
+
 #endif
