@@ -60,6 +60,7 @@ static int run_one(pool *p, uint32_t r, retsim_error *err)
     }
     rep->events = stats.events;
     rep->wall_seconds = stats.wall_seconds;
+    rep->warmup_mser5_at_limit = stats.warmup_mser5_at_limit;
     return rc;
 }
 
@@ -219,6 +220,25 @@ const retsim_summary *retsim_experiment_first(const retsim_experiment *e)
     return NULL;
 }
 
+double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool *at_limit)
+{
+    double best = NAN;
+    *row = -1;
+    *at_limit = false;
+    for (uint32_t r = 0; r < e->n; r++) {
+        const retsim_replication *rep = &e->reps[r];
+        for (int i = 0; rep->done && i < rep->summary.n_rows; i++) {
+            double d = rep->summary.value[i][RETSIM_M_WARMUP_MSER5_D];
+            if (!isnan(d) && (isnan(best) || d > best)) {
+                best = d;
+                *row = i;
+            }
+        }
+        *at_limit |= rep->done && rep->warmup_mser5_at_limit;
+    }
+    return best;
+}
+
 static void write_ci(FILE *out, const retsim_experiment *e)
 {
     fputs("kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
@@ -267,13 +287,23 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
             }
         }
         write_ci(f[CI].fp, e);
-        char seed[32], reps[64];
+        char seed[32], reps[64], warmup[32] = "";
         snprintf(seed, sizeof seed, "%" PRIu64, e->seed);
         snprintf(reps, sizeof reps, "%" PRIu32 " of %" PRIu32, e->completed, e->n);
-        const char *keys[] = {"command", "scenario", "seed", "replications", "rng"};
-        const char *values[] = {"run", sc->path, seed, reps,
-                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)"};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, sc);
+        int row;
+        bool at_limit;
+        double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
+        if (!isnan(w)) { /* the largest over replications: where a chart marks the warm-up */
+            snprintf(warmup, sizeof warmup, "%.9g", w);
+        }
+        const char *keys[] = {"command", "scenario", "seed", "replications", "rng", "warmup_mser5_d"};
+        const char *values[] = {"run",
+                                sc->path,
+                                seed,
+                                reps,
+                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
+                                warmup};
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, sc);
     }
     for (int i = 0; rc == 0 && i < N; i++) {
         rc = retsim_outfile_commit(&f[i], err);

@@ -102,5 +102,26 @@ if [ "$(awk -F, 'NR > 1 { print $2 }' "$work/dur/events.csv" | paste -sd' ')" = 
     bad "duration trace: times $(awk -F, 'NR > 1 { print $2 }' "$work/dur/events.csv" | paste -sd' ')"
 fi
 
+# --- warm-up: MSER-5 on the ACTIVE inventory ---
+a="$src/scenarios/apim.ini"
+# a year with warmup 30d: still climbing at half the run (73 batches of 5 days, at most 36 cut = 180d)
+expect 0 "MSER-5 suggests a warm-up of at least 180d for the ACTIVE inventory of apim, but \[simulation\] warmup is 30d" -- run "$a" --out "$work/a1"
+if grep -q 'simulate longer' "$work/stderr" && grep -qE '^warmup_mser5_d = 180$' "$work/a1/manifest" &&
+    [ "$(column warmup_mser5_d "$work/a1/summary.csv")" = 180 ]; then ok; else
+    bad "apim.ini: expected the 180d limit in stderr, manifest and summary.csv"
+fi
+# two years: a firm suggestion inside the first half; a warm-up past it silences the warning
+expect 0 "MSER-5 suggests a warm-up of [0-9]+d" -- run "$a" --out "$work/a2" --set simulation.horizon=730d
+w=$(sed -n 's/^warmup_mser5_d = //p' "$work/a2/manifest")
+if [ -n "$w" ] && [ "$w" -gt 180 ] && [ "$w" -lt 365 ] && ! grep -q 'simulate longer' "$work/stderr"; then ok; else
+    bad "two years: expected a suggestion between 180d and 365d, got '$w'"
+fi
+expect 0 "" -- run "$a" --out "$work/a3" --set simulation.horizon=730d --set "simulation.warmup=$((w + 5))d"
+if ! grep -q 'MSER-5' "$work/stderr" && grep -qE "^warmup_mser5_d = $w$" "$work/a3/manifest"; then ok; else
+    bad "warmup past the suggestion still warns: $(cat "$work/stderr")"
+fi
+# a replay has no samples: no suggestion, an empty cell
+if [ -z "$(column warmup_mser5_d "$work/r60/summary.csv")" ]; then ok; else bad "replay: warmup_mser5_d should be empty"; fi
+
 echo "cli_money: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

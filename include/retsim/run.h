@@ -8,7 +8,7 @@
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
  *                    replicas_live,replicas_retained,cost_live_per_hour,
  *                    cost_retained_per_hour
- *   manifest         the run and the resolved scenario
+ *   manifest         the run (with warmup_mser5_d) and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace.
  * Same scenario and seed: byte-identical files.
@@ -38,6 +38,13 @@ typedef struct retsim_run_options {
 typedef struct retsim_run_stats {
     uint64_t events;     /* kernel events run */
     double wall_seconds; /* not part of any output file: not deterministic */
+    /* MSER-5 over the ACTIVE samples (every sample_every from 0), the largest
+     * suggestion over the summary rows (NaN: too few samples) and its row;
+     * at_limit: some row found no steady state in the run's first half. Each
+     * row's own suggestion is the summary metric warmup_mser5_d. */
+    double warmup_mser5_d;
+    int warmup_mser5_row;
+    bool warmup_mser5_at_limit;
 } retsim_run_stats;
 
 /* Where one replication writes its rows; any may be NULL. timeseries and
