@@ -3,6 +3,7 @@
 #include "retsim/experiment.h"
 #include "retsim/run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -33,6 +34,31 @@ static const char run_help[] =
     "ones that finished.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
+/* The configured warm-up is shorter than MSER-5's truncation point for the
+ * ACTIVE inventory: averages and counts include the start-up climb. */
+static void warn_warmup(const retsim_scenario *sc, double days, const char *row, bool at_limit)
+{
+    retsim_time suggested = (retsim_time)llround(days * (double)RETSIM_MS_PER_DAY);
+    if (isnan(days) || sc->settings.warmup >= suggested) {
+        return;
+    }
+    char want[64], have[64], longer[64];
+    retsim_time_format(suggested, want, sizeof want);
+    retsim_time_format(sc->settings.warmup, have, sizeof have);
+    retsim_time_format(2 * sc->settings.horizon, longer, sizeof longer);
+    fprintf(stderr,
+            "retsim: warning: MSER-5 suggests a warm-up of %s%s for the ACTIVE inventory of %s, but "
+            "[simulation] warmup is %s: averages and counts include the start-up climb (try --set "
+            "simulation.warmup=%s)\n",
+            at_limit ? "at least " : "", want, row, have, want);
+    if (at_limit) {
+        fprintf(stderr,
+                "retsim: warning: no steady state in the first half of the run, the most MSER-5 may cut: "
+                "simulate longer (e.g. --set simulation.horizon=%s) for a firm warm-up\n",
+                longer);
+    }
+}
+
 static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
 {
     const char *out = a->out_dir != NULL ? a->out_dir : "out";
@@ -50,6 +76,10 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
             return cli_fail(&werr);
         }
         retsim_experiment_print(stdout, e);
+        int row;
+        bool at_limit;
+        double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
+        warn_warmup(sc, w, row >= 0 ? retsim_experiment_first(e)->kind[row] : "", at_limit);
         printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, outcomes.csv, "
                "timeseries.csv, manifest\n",
                e->completed, o->jobs, e->wall_seconds, out);
@@ -113,6 +143,9 @@ int cli_run(int argc, char **argv)
         rc = cli_fail(&err);
     } else {
         retsim_summary_print(stdout, &summary);
+        warn_warmup(sc, stats.warmup_mser5_d,
+                    stats.warmup_mser5_row >= 0 ? summary.kind[stats.warmup_mser5_row] : "",
+                    stats.warmup_mser5_at_limit);
         printf("%llu events in %.2f s; wrote %s/summary.csv, outcomes.csv, timeseries.csv, manifest%s%s%s\n",
                (unsigned long long)stats.events, stats.wall_seconds, opt.out_dir,
                opt.events ? ", events.csv" : "", opt.trace_out != NULL ? " and " : "",

@@ -29,9 +29,19 @@ static const char *ms_or_empty(retsim_time t, char *buf, size_t size)
 
 void retsim_events_write_row(FILE *out, const retsim_registry *r, const retsim_result *res)
 {
+    retsim_events_write_row_at(out, r, res, NULL);
+}
+
+void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsim_result *res,
+                                const retsim_events_clock *clock)
+{
     char time_ms[24], time[64], del[24], purge[24], count[16], parent[1024];
     snprintf(time_ms, sizeof time_ms, "%" PRId64, res->time);
-    retsim_time_format(res->time, time, sizeof time);
+    if (clock != NULL && clock->iso) {
+        retsim_time_format_iso8601(clock->origin_ms + res->time, time, sizeof time);
+    } else {
+        retsim_time_format(res->time, time, sizeof time);
+    }
     snprintf(count, sizeof count, "%" PRIu32, res->count);
     const char *row[N_COLS] = {
         time_ms,
@@ -57,4 +67,11 @@ int retsim_events_observer(void *ctx, const retsim_registry *r, const retsim_res
     FILE *out = ctx;
     retsim_events_write_row(out, r, res);
     return ferror(out) ? RETSIM_EIO : 0;
+}
+
+int retsim_events_sink_observer(void *ctx, const retsim_registry *r, const retsim_result *res)
+{
+    const retsim_events_sink *sink = ctx;
+    retsim_events_write_row_at(sink->out, r, res, sink->clock);
+    return ferror(sink->out) ? RETSIM_EIO : 0;
 }

@@ -1,6 +1,7 @@
 /* Replications on a thread pool; confidence intervals with GSL. */
 #include "retsim/experiment.h"
 
+#include "retsim/format.h"
 #include "retsim/report.h"
 #include "retsim/run.h"
 
@@ -60,6 +61,7 @@ static int run_one(pool *p, uint32_t r, retsim_error *err)
     }
     rep->events = stats.events;
     rep->wall_seconds = stats.wall_seconds;
+    rep->warmup_mser5_at_limit = stats.warmup_mser5_at_limit;
     return rc;
 }
 
@@ -219,6 +221,25 @@ const retsim_summary *retsim_experiment_first(const retsim_experiment *e)
     return NULL;
 }
 
+double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool *at_limit)
+{
+    double best = NAN;
+    *row = -1;
+    *at_limit = false;
+    for (uint32_t r = 0; r < e->n; r++) {
+        const retsim_replication *rep = &e->reps[r];
+        for (int i = 0; rep->done && i < rep->summary.n_rows; i++) {
+            double d = rep->summary.value[i][RETSIM_M_WARMUP_MSER5_D];
+            if (!isnan(d) && (isnan(best) || d > best)) {
+                best = d;
+                *row = i;
+            }
+        }
+        *at_limit |= rep->done && rep->warmup_mser5_at_limit;
+    }
+    return best;
+}
+
 static void write_ci(FILE *out, const retsim_experiment *e)
 {
     fputs("kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
@@ -267,13 +288,23 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
             }
         }
         write_ci(f[CI].fp, e);
-        char seed[32], reps[64];
+        char seed[32], reps[64], warmup[32] = "";
         snprintf(seed, sizeof seed, "%" PRIu64, e->seed);
         snprintf(reps, sizeof reps, "%" PRIu32 " of %" PRIu32, e->completed, e->n);
-        const char *keys[] = {"command", "scenario", "seed", "replications", "rng"};
-        const char *values[] = {"run", sc->path, seed, reps,
-                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)"};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, sc);
+        int row;
+        bool at_limit;
+        double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
+        if (!isnan(w)) { /* the largest over replications: where a chart marks the warm-up */
+            snprintf(warmup, sizeof warmup, "%.9g", w);
+        }
+        const char *keys[] = {"command", "scenario", "seed", "replications", "rng", "warmup_mser5_d"};
+        const char *values[] = {"run",
+                                sc->path,
+                                seed,
+                                reps,
+                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
+                                warmup};
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, sc);
     }
     for (int i = 0; rc == 0 && i < N; i++) {
         rc = retsim_outfile_commit(&f[i], err);
@@ -296,16 +327,25 @@ void retsim_experiment_print(FILE *out, const retsim_experiment *e)
                                              RETSIM_M_RESERVED_AVG,
                                              RETSIM_M_COST_RETAINED,
                                              RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_COST_TOTAL_PER_30D,
                                              RETSIM_M_RETENTION_COST_SHARE};
     const retsim_summary *s = retsim_experiment_first(e);
     double *v = malloc(e->n * sizeof *v);
     for (int row = 0; s != NULL && v != NULL && row < s->n_rows; row++) {
-        fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications\n", s->kind[row],
-                e->completed);
+        fprintf(out, "%s: mean and 95%% confidence interval over %" PRIu32 " replications (costs in %s)\n",
+                s->kind[row], e->completed, s->currency);
         for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
             retsim_ci ci = retsim_ci_of(v, retsim_experiment_values(e, row, headline[i], v));
-            fprintf(out, "  %-26s %14.6g  [%.6g, %.6g]\n", retsim_metric_name(headline[i]), ci.mean, ci.low,
-                    ci.high);
+            const char *name = retsim_metric_name(headline[i]);
+            char mean[RETSIM_FORMAT_MAX], lo[RETSIM_FORMAT_MAX], hi[RETSIM_FORMAT_MAX];
+            retsim_format_metric(name, ci.mean, mean, sizeof mean);
+            retsim_format_metric(name, ci.low, lo, sizeof lo);
+            retsim_format_metric(name, ci.high, hi, sizeof hi);
+            if (isnan(ci.low)) {
+                fprintf(out, "  %-26s %16s  (one replication: no interval)\n", name, mean);
+            } else {
+                fprintf(out, "  %-26s %16s  [%s, %s]\n", name, mean, lo, hi);
+            }
         }
     }
     free(v);
@@ -411,6 +451,25 @@ static void read_row(int c, void *data)
     rd->field = 0;
 }
 
+/* The currency the run's costs are in: its manifest's "currency = X" line
+ * (the resolved scenario), else the default. */
+static void read_currency(const char *dir, char *out, size_t size)
+{
+    char path[PATH_MAX], line[512], value[RETSIM_CURRENCY_MAX];
+    snprintf(out, size, "%s", RETSIM_CURRENCY_DEFAULT);
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    FILE *f = fopen(path, "r");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "currency = %15[^ ;\n]", value) == 1) {
+            snprintf(out, size, "%s", value);
+            break;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+}
+
 int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err)
 {
     char path[PATH_MAX];
@@ -445,6 +504,11 @@ int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_erro
     if (rd.rc != 0) {
         retsim_experiment_destroy(rd.e);
         return rd.rc;
+    }
+    char currency[RETSIM_CURRENCY_MAX];
+    read_currency(dir, currency, sizeof currency);
+    for (uint32_t r = 0; r < rd.e->n; r++) {
+        snprintf(rd.e->reps[r].summary.currency, sizeof rd.e->reps[r].summary.currency, "%s", currency);
     }
     *out = rd.e;
     return 0;

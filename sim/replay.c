@@ -22,6 +22,7 @@ typedef struct replay {
     retsim_time until;
     uint64_t rows;
     uint64_t rows_after_until; /* read, not applied: the clock stopped before them */
+    retsim_events_clock *clock; /* told the trace's origin at the first row */
 } replay;
 
 static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
@@ -58,6 +59,8 @@ static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, r
         if (!rp->started) {
             rp->iso = true;
             rp->origin_ms = epoch;
+            rp->clock->iso = true;
+            rp->clock->origin_ms = epoch;
         }
         *t = epoch - rp->origin_ms;
     } else {
@@ -318,6 +321,9 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
                  .kernel = retsim_sim_kernel(sim),
                  .path = trace_path,
                  .until = until};
+    retsim_events_clock local = {0};
+    rp.clock = stats != NULL ? &stats->clock : &local;
+    *rp.clock = local;
     uint64_t events_before = retsim_kernel_events_run(rp.kernel);
     int rc = retsim_trace_read(trace_path, on_row, &rp, err);
     if (rc == 0) {
@@ -351,6 +357,7 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
     retsim_outfile files[N_FILES];
     memset(files, 0, sizeof files);
     retsim_sim *sim = NULL;
+    retsim_events_sink sink; /* outlives the replay: the sim calls it to the end */
     int rc = retsim_outdir_make(out_dir, err);
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_open(&files[i], out_dir, names[i], err);
@@ -360,7 +367,9 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
     }
     if (rc == 0) {
         retsim_events_write_header(files[EVENTS].fp);
-        retsim_sim_set_sink(sim, retsim_events_observer, files[EVENTS].fp);
+        sink.out = files[EVENTS].fp;
+        sink.clock = &stats->clock;
+        retsim_sim_set_sink(sim, retsim_events_sink_observer, &sink);
         rc = retsim_replay_run(sim, trace_path, until, stats, err);
     }
     if (rc == 0) { /* what the trace cost and how its inventory went, over [0, end] */

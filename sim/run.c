@@ -4,8 +4,10 @@
 #include "retsim/events.h"
 #include "retsim/report.h"
 #include "retsim/trace.h"
+#include "retsim/warmup.h"
 #include "retsim/workload.h"
 
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +39,7 @@ typedef struct run_ctx {
     long replication; /* -1: no replication column */
     uint32_t sample_type, warmup_type, period_type;
     periods per;
+    retsim_warmup_series active; /* ACTIVE per kind (and all) at every sample: for MSER-5 */
 } run_ctx;
 
 /* Close the period that ends now: its summary, then restart the inventory. */
@@ -194,6 +197,39 @@ static void write_sample_row(FILE *out, long replication, retsim_time t, const c
             retsim_summary_format(cost_live, c1, sizeof c1), retsim_summary_format(cost_kept, c2, sizeof c2));
 }
 
+/* One ACTIVE count per summary row: each kind, then all of them when there are several. */
+static int sample_active(run_ctx *ctx, retsim_registry *reg, int nk)
+{
+    double v[RETSIM_MAX_KINDS + 1], all = 0;
+    for (int i = 0; i < nk; i++) {
+        v[i] = (double)retsim_registry_inventory(reg, i, RETSIM_INV_ACTIVE).now;
+        all += v[i];
+    }
+    v[nk] = all;
+    return retsim_warmup_series_add(&ctx->active, nk > 1 ? nk + 1 : nk, v);
+}
+
+/* The warm-up MSER-5 suggests, per summary row, in days; the largest goes to stats. */
+static void suggest_warmup(const run_ctx *ctx, const retsim_scenario *sc, retsim_summary *summary,
+                           retsim_run_stats *stats)
+{
+    for (int r = 0; r < summary->n_rows; r++) {
+        retsim_mser m;
+        double days = NAN;
+        if (retsim_warmup_series_mser5(&ctx->active, r, &m) == 0) {
+            days = (double)m.truncate * (double)sc->settings.sample_every / (double)RETSIM_MS_PER_DAY;
+            if (stats != NULL && (isnan(stats->warmup_mser5_d) || days > stats->warmup_mser5_d)) {
+                stats->warmup_mser5_d = days;
+                stats->warmup_mser5_row = r;
+            }
+            if (stats != NULL) {
+                stats->warmup_mser5_at_limit |= m.at_limit;
+            }
+        }
+        summary->value[r][RETSIM_M_WARMUP_MSER5_D] = days;
+    }
+}
+
 static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
 {
     (void)data;
@@ -201,12 +237,15 @@ static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
     const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
     retsim_registry *reg = retsim_sim_registry(ctx->sim);
     retsim_time now = retsim_kernel_now(k);
-    for (int i = 0; i < sc->n_policies; i++) {
+    for (int i = 0; ctx->timeseries != NULL && i < sc->n_policies; i++) {
         write_sample_row(ctx->timeseries, ctx->replication, now, sc->policies[i].kind, reg, i,
                          sc->n_policies);
     }
-    if (sc->n_policies > 1) {
+    if (ctx->timeseries != NULL && sc->n_policies > 1) {
         write_sample_row(ctx->timeseries, ctx->replication, now, "all", reg, -1, sc->n_policies);
+    }
+    if (sample_active(ctx, reg, sc->n_policies) != 0) {
+        retsim_kernel_stop(k, RETSIM_ENOMEM);
     }
     retsim_time next = now + sc->settings.sample_every;
     if (next <= sc->settings.horizon && retsim_kernel_schedule(k, next, ctx->sample_type, 0, NULL) != 0) {
@@ -280,15 +319,20 @@ static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt
     return rc;
 }
 
-static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run_options *opt)
+static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run_options *opt,
+                          const retsim_run_stats *stats)
 {
-    char seed[32], rep[16];
+    char seed[32], rep[16], warmup[32] = "";
     snprintf(seed, sizeof seed, "%" PRIu64, opt->seed);
     snprintf(rep, sizeof rep, "%" PRIu32, opt->replication);
-    const char *keys[] = {"command", "scenario", "seed", "replication", "rng"};
-    const char *values[] = {"run", sc->path, seed, rep,
-                            "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)"};
-    return retsim_report_manifest(out, keys, values, 5, sc);
+    if (stats != NULL && !isnan(stats->warmup_mser5_d)) { /* where a chart marks the suggested warm-up */
+        snprintf(warmup, sizeof warmup, "%.9g", stats->warmup_mser5_d);
+    }
+    const char *keys[] = {"command", "scenario", "seed", "replication", "rng", "warmup_mser5_d"};
+    const char *values[] = {
+        "run", sc->path, seed, rep, "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
+        warmup};
+    return retsim_report_manifest(out, keys, values, 6, sc);
 }
 
 void retsim_run_timeseries_header(FILE *out, bool replication_column)
@@ -327,7 +371,7 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
     }
     ctx->timeseries = sinks->timeseries;
     ctx->replication = sinks->replication_column ? (long)replication : -1;
-    if (rc == 0 && ctx->timeseries != NULL) {
+    if (rc == 0) { /* samples feed timeseries.csv (when asked for) and MSER-5 (always) */
         rc = retsim_kernel_register(k, on_sample, ctx, &ctx->sample_type);
         if (rc == 0) {
             rc = retsim_kernel_schedule(k, 0, ctx->sample_type, 0, NULL);
@@ -343,6 +387,11 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     run_ctx ctx = {0};
+    if (stats != NULL) {
+        stats->warmup_mser5_d = NAN;
+        stats->warmup_mser5_row = -1;
+        stats->warmup_mser5_at_limit = false;
+    }
     int rc = periods_init(&ctx.per, sc->settings.warmup);
     ctx.sim = rc == 0 ? retsim_sim_create(sc) : NULL;
     ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
@@ -359,7 +408,9 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     }
     const char *name = sc->name[0] ? sc->name : sc->path;
     if (rc == 0) {
-        periods_finish(&ctx, summary != NULL ? summary : &ctx.per.summary[RETSIM_MAX_CHANGES + 1]);
+        retsim_summary *whole = summary != NULL ? summary : &ctx.per.summary[RETSIM_MAX_CHANGES + 1];
+        periods_finish(&ctx, whole);
+        suggest_warmup(&ctx, sc, whole, stats);
         if (sinks->by_period != NULL) {
             write_by_period(sinks->by_period, &ctx.per, name, replication, seed);
         }
@@ -379,6 +430,7 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     if (rc != 0 && err != NULL && err->code == 0) {
         retsim_error_set(err, rc, "", 0, "", "%s", retsim_strerror(rc));
     }
+    retsim_warmup_series_free(&ctx.active);
     retsim_workload_destroy(ctx.gen);
     retsim_sim_destroy(ctx.sim);
     periods_free(&ctx.per);
@@ -424,7 +476,7 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
         retsim_summary_write_header(files[F_SUMMARY].fp);
         retsim_summary_write_rows(files[F_SUMMARY].fp, sum, sc->name[0] ? sc->name : sc->path,
                                   opt->replication, opt->seed);
-        rc = write_manifest(files[F_MANIFEST].fp, sc, opt);
+        rc = write_manifest(files[F_MANIFEST].fp, sc, opt, stats);
     }
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_commit(&files[i], err);

@@ -90,6 +90,7 @@ static void scenario_init(retsim_scenario *s)
     s->settings.seed = 1;
     s->settings.sample_every = RETSIM_MS_PER_DAY;
     s->settings.scale = 1;
+    snprintf(s->settings.currency, sizeof s->settings.currency, "%s", RETSIM_CURRENCY_DEFAULT);
     s->population.subscriptions = 100;
     retsim_error ignore;
     (void)scenario_key_parse(&s->population,
@@ -846,6 +847,10 @@ int retsim_scenario_write(const retsim_scenario *s, FILE *out)
     if (retsim_scenario_has_workload(s)) {
         fprintf(out, "\n[simulation]\n");
         write_keys(&s->settings, SEC_SIMULATION, 0, out);
+    } else if (strcmp(s->settings.currency, RETSIM_CURRENCY_DEFAULT) != 0) { /* replays print costs too */
+        fprintf(out, "\n[simulation]\ncurrency = %s\n", s->settings.currency);
+    }
+    if (retsim_scenario_has_workload(s)) {
         fprintf(out, "\n[population]\n");
         write_keys(&s->population, SEC_POPULATION, 0, out);
         for (int i = 0; i < s->n_policies; i++) {

@@ -74,6 +74,8 @@ static const key_def simulation_section[] = {
     {"sample_every", K_DURATION, T(sample_every), NULL, 0, 0, 0, "time between timeseries.csv rows"},
     {"warmup", K_DURATION, T(warmup), NULL, 0, 0, 0, "time left out of averages, rates and counts"},
     {"scale", K_PROB, T(scale), NULL, 0, 0, 0, "multiplies every arrival rate (a workload's size)"},
+    {"currency", K_TEXT, T(currency), NULL, 1, RETSIM_CURRENCY_MAX, 0,
+     "what prices and costs are in (a label, e.g. EUR)"},
 };
 #undef T
 
@@ -369,6 +371,9 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
         size_t size = k->type == K_NAME ? RETSIM_KIND_NAME_MAX : (size_t)k->hi;
         if (strlen(value) >= size) {
             return bad(err, "too long: '%.40s...'", value);
+        }
+        if (k->type == K_TEXT && strlen(value) < (size_t)k->lo) { /* lo: the shortest allowed */
+            return bad(err, "expected a non-empty value, got '%s'", value);
         }
         snprintf(at, size, "%s", value);
         return 0;

@@ -39,7 +39,7 @@ typedef struct key_def {
     key_type type;
     size_t offset;
     const char *const *choices; /* K_ENUM */
-    long lo, hi;                /* K_INT range; K_TEXT size; K_PROFILE length */
+    long lo, hi;                /* K_INT range; K_TEXT shortest, size; K_PROFILE length */
     unsigned change_bit;        /* [change.*] keys: the setting they change */
     const char *help;
 } key_def;

@@ -2,6 +2,7 @@
 #include "retsim/summary.h"
 
 #include "retsim/error.h"
+#include "retsim/format.h"
 #include "retsim/report.h"
 
 #include <gsl/gsl_sort.h>
@@ -290,6 +291,11 @@ static void from_inventory(double *v, const retsim_scenario *sc, const retsim_ta
     v[RETSIM_M_COST_RETAINED] = cost_kept;
     v[RETSIM_M_COST_TOTAL] = cost_live + cost_kept;
     v[RETSIM_M_RETENTION_COST_SHARE] = ratio(cost_kept, cost_live + cost_kept);
+    /* a planner budgets by the month: the measured period's cost at 30 days' length */
+    double months = T / (30.0 * (double)RETSIM_MS_PER_DAY);
+    v[RETSIM_M_COST_TOTAL_PER_30D] = ratio(cost_live + cost_kept, months);
+    v[RETSIM_M_COST_RETAINED_PER_30D] = ratio(cost_kept, months);
+    v[RETSIM_M_WARMUP_MSER5_D] = NAN; /* a run fills it in from its samples */
 }
 
 static void row(retsim_summary *out, int r, const retsim_scenario *sc, const retsim_tally *t, int kind)
@@ -330,6 +336,7 @@ void retsim_summary_from_tally(retsim_summary *out, const retsim_scenario *sc, c
 {
     memset(out, 0, sizeof *out);
     out->measured_ms = measured_ms;
+    snprintf(out->currency, sizeof out->currency, "%s", sc->settings.currency);
     for (int k = 0; k < sc->n_policies; k++) {
         row(out, out->n_rows++, sc, t, k);
     }
@@ -398,45 +405,61 @@ void retsim_summary_write_rows(FILE *out, const retsim_summary *s, const char *s
     }
 }
 
-static void percent(FILE *out, const char *label, double v)
+/* Terminal numbers: thousands separators, never e-notation. Each call
+ * returns its own buffer of the line being printed (slots 0..7). */
+typedef struct numbers {
+    char buf[8][RETSIM_FORMAT_MAX];
+} numbers;
+
+static const char *num(numbers *n, int slot, double v, int decimals)
 {
-    if (isnan(v)) {
-        fprintf(out, "%s n/a", label);
-    } else {
-        fprintf(out, "%s %.2f%%", label, 100 * v);
-    }
+    return retsim_format_number(v, decimals, n->buf[slot], sizeof n->buf[slot]);
+}
+
+static void print_costs(FILE *out, const retsim_summary *s, const double *v)
+{
+    numbers n;
+    fprintf(out, "  replica-hours live %s, retained %s\n", num(&n, 0, v[RETSIM_M_REPLICA_HOURS_LIVE], 0),
+            num(&n, 1, v[RETSIM_M_REPLICA_HOURS_RETAINED], 0));
+    fprintf(out, "  cost %s %s, of which retention %s %s (share %s)\n", num(&n, 2, v[RETSIM_M_COST_TOTAL], 2),
+            s->currency, num(&n, 3, v[RETSIM_M_COST_RETAINED], 2), s->currency,
+            retsim_format_percent(v[RETSIM_M_RETENTION_COST_SHARE], n.buf[4], sizeof n.buf[4]));
+    fprintf(out, "  per 30 days: cost %s %s, of which retention %s %s\n",
+            num(&n, 5, v[RETSIM_M_COST_TOTAL_PER_30D], 2), s->currency,
+            num(&n, 6, v[RETSIM_M_COST_RETAINED_PER_30D], 2), s->currency);
 }
 
 void retsim_summary_print(FILE *out, const retsim_summary *s)
 {
     for (int r = 0; r < s->n_rows; r++) {
         const double *v = s->value[r];
-        fprintf(out, "%s over %.1f days:\n", s->kind[r], s->measured_ms / (double)RETSIM_MS_PER_DAY);
+        numbers n;
+        fprintf(out, "%s over %s days:\n", s->kind[r],
+                num(&n, 0, s->measured_ms / (double)RETSIM_MS_PER_DAY, 1));
         if (!isnan(v[RETSIM_M_CREATE_INTENTS])) { /* per intent first: what a user meets */
-            fprintf(out, "  create intents %.0f; ", v[RETSIM_M_CREATE_INTENTS]);
-            percent(out, "name conflicts", v[RETSIM_M_NAME_CONFLICT_RATE]);
-            fprintf(out, "; re-creates %.0f: ", v[RETSIM_M_RECREATES]);
-            percent(out, "refused", v[RETSIM_M_RECREATE_CONFLICT_RATE]);
-            percent(out, ", abandoned", v[RETSIM_M_RECREATE_ABANDONED_RATE]);
-            fputc('\n', out);
+            fprintf(out, "  create intents %s; name conflicts %s; re-creates %s: refused %s, abandoned %s\n",
+                    num(&n, 0, v[RETSIM_M_CREATE_INTENTS], 0),
+                    retsim_format_percent(v[RETSIM_M_NAME_CONFLICT_RATE], n.buf[1], sizeof n.buf[1]),
+                    num(&n, 2, v[RETSIM_M_RECREATES], 0),
+                    retsim_format_percent(v[RETSIM_M_RECREATE_CONFLICT_RATE], n.buf[3], sizeof n.buf[3]),
+                    retsim_format_percent(v[RETSIM_M_RECREATE_ABANDONED_RATE], n.buf[4], sizeof n.buf[4]));
         }
-        fprintf(out, "  create attempts %.0f; ", v[RETSIM_M_CREATES]);
-        percent(out, "refused", v[RETSIM_M_ATTEMPT_CONFLICT_RATE]);
-        fprintf(out, " (in use %.0f, soft-deleted %.0f, reserved %.0f)\n", v[RETSIM_M_CONFLICTS_ACTIVE],
-                v[RETSIM_M_CONFLICTS_SOFT_DELETED], v[RETSIM_M_CONFLICTS_RESERVED]);
-        fprintf(out, "  restores %.0f; ", v[RETSIM_M_RESTORES]);
-        percent(out, "recovered", v[RETSIM_M_RECOVERY_RATE]);
-        fprintf(out, "; data loss %.0f (too late %.0f", v[RETSIM_M_DATA_LOSS], v[RETSIM_M_RESTORES_EXPIRED]);
+        fprintf(out, "  create attempts %s; refused %s (in use %s, soft-deleted %s, reserved %s)\n",
+                num(&n, 1, v[RETSIM_M_CREATES], 0),
+                retsim_format_percent(v[RETSIM_M_ATTEMPT_CONFLICT_RATE], n.buf[2], sizeof n.buf[2]),
+                num(&n, 3, v[RETSIM_M_CONFLICTS_ACTIVE], 0),
+                num(&n, 4, v[RETSIM_M_CONFLICTS_SOFT_DELETED], 0),
+                num(&n, 5, v[RETSIM_M_CONFLICTS_RESERVED], 0));
+        fprintf(out, "  restores %s; recovered %s; data loss %s (too late %s",
+                num(&n, 0, v[RETSIM_M_RESTORES], 0),
+                retsim_format_percent(v[RETSIM_M_RECOVERY_RATE], n.buf[1], sizeof n.buf[1]),
+                num(&n, 2, v[RETSIM_M_DATA_LOSS], 0), num(&n, 3, v[RETSIM_M_RESTORES_EXPIRED], 0));
         if (!isnan(v[RETSIM_M_ACCIDENTAL_HARD_DELETES])) {
-            fprintf(out, ", hard-deleted by accident %.0f", v[RETSIM_M_ACCIDENTAL_HARD_DELETES]);
+            fprintf(out, ", hard-deleted by accident %s", num(&n, 4, v[RETSIM_M_ACCIDENTAL_HARD_DELETES], 0));
         }
-        fprintf(out, ")\n  soft-deleted on average %.1f (peak %.0f), reserved names %.1f (peak %.0f)\n",
-                v[RETSIM_M_SOFT_DELETED_AVG], v[RETSIM_M_SOFT_DELETED_PEAK], v[RETSIM_M_RESERVED_AVG],
-                v[RETSIM_M_RESERVED_PEAK]);
-        fprintf(out, "  replica-hours live %.0f, retained %.0f; cost %.2f of which retention %.2f (",
-                v[RETSIM_M_REPLICA_HOURS_LIVE], v[RETSIM_M_REPLICA_HOURS_RETAINED], v[RETSIM_M_COST_TOTAL],
-                v[RETSIM_M_COST_RETAINED]);
-        percent(out, "share", v[RETSIM_M_RETENTION_COST_SHARE]);
-        fputs(")\n", out);
+        fprintf(out, ")\n  soft-deleted on average %s (peak %s), reserved names %s (peak %s)\n",
+                num(&n, 0, v[RETSIM_M_SOFT_DELETED_AVG], 1), num(&n, 1, v[RETSIM_M_SOFT_DELETED_PEAK], 0),
+                num(&n, 2, v[RETSIM_M_RESERVED_AVG], 1), num(&n, 3, v[RETSIM_M_RESERVED_PEAK], 0));
+        print_costs(out, s, v);
     }
 }

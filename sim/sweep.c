@@ -1,6 +1,7 @@
 /* Sweeps and paired comparisons. */
 #include "retsim/sweep.h"
 
+#include "retsim/format.h"
 #include "retsim/report.h"
 
 #include <inttypes.h>
@@ -268,6 +269,11 @@ retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_exp
     out.b = retsim_ci_of(vb, k);
     out.diff = retsim_ci_of(d, k);
     out.significant = out.diff.n >= 2 && (out.diff.low > 0 || out.diff.high < 0);
+    double base = fabs(out.a.mean);
+    bool relative = isfinite(base) && base > 0;
+    out.rel_pct = relative ? 100 * out.diff.mean / base : NAN;
+    out.rel_low_pct = relative ? 100 * out.diff.low / base : NAN;
+    out.rel_high_pct = relative ? 100 * out.diff.high / base : NAN;
     free(va);
     free(vb);
     free(d);
@@ -312,32 +318,52 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
 
 static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
 {
-    fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant\n", out);
+    fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,"
+          "rel_ci95_low_pct,rel_ci95_high_pct\n",
+          out);
     const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; s != NULL && row < s->n_rows; row++) {
         for (int m = 0; m < RETSIM_M_COUNT; m++) {
             retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
-            char x[64], y[64], z[64], lo[64], hi[64];
+            char x[64], y[64], z[64], lo[64], hi[64], r[64], rl[64], rh[64];
             retsim_csv_field(out, s->kind[row]);
-            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
+            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
                     p.diff.n, retsim_summary_format(p.a.mean, x, sizeof x),
                     retsim_summary_format(p.b.mean, y, sizeof y),
                     retsim_summary_format(p.diff.mean, z, sizeof z),
                     retsim_summary_format(p.diff.low, lo, sizeof lo),
-                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no");
+                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no",
+                    retsim_summary_format(p.rel_pct, r, sizeof r),
+                    retsim_summary_format(p.rel_low_pct, rl, sizeof rl),
+                    retsim_summary_format(p.rel_high_pct, rh, sizeof rh));
         }
     }
 }
 
-/* %.6g, or n/a for a value that is not a number. */
-static const char *number(double v, char *buf, size_t size)
+/* One line of the terminal table: A, B, B - A with its CI, then the same as % of A. */
+static void print_compare_row(FILE *out, retsim_paired p, retsim_metric m)
 {
-    if (isfinite(v)) {
-        snprintf(buf, size, "%.6g", v);
-    } else {
-        snprintf(buf, size, "n/a");
+    const char *name = retsim_metric_name(m);
+    char va[RETSIM_FORMAT_MAX], vb[RETSIM_FORMAT_MAX], d[RETSIM_FORMAT_MAX], lo[RETSIM_FORMAT_MAX],
+        hi[RETSIM_FORMAT_MAX], ci[2 * RETSIM_FORMAT_MAX + 8], rel[32], rlo[32], rhi[32], rci[80];
+    retsim_format_metric(name, p.diff.low, lo, sizeof lo);
+    retsim_format_metric(name, p.diff.high, hi, sizeof hi);
+    snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+    if (isnan(p.diff.low)) {
+        snprintf(ci, sizeof ci, "n/a");
     }
-    return buf;
+    retsim_format_change(p.rel_low_pct, rlo, sizeof rlo);
+    retsim_format_change(p.rel_high_pct, rhi, sizeof rhi);
+    snprintf(rci, sizeof rci, "[%s, %s]", rlo, rhi);
+    if (isnan(p.rel_low_pct)) {
+        snprintf(rci, sizeof rci, "n/a");
+    }
+    fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %-20s %s\n", name,
+            retsim_format_metric(name, p.a.mean, va, sizeof va),
+            retsim_format_metric(name, p.b.mean, vb, sizeof vb),
+            retsim_format_metric(name, p.diff.mean, d, sizeof d), ci,
+            retsim_format_change(p.rel_pct, rel, sizeof rel), rci,
+            p.significant ? "differs" : "no clear difference");
 }
 
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
@@ -354,27 +380,17 @@ int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b
                                              RETSIM_M_RESERVED_AVG,
                                              RETSIM_M_COST_RETAINED,
                                              RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_COST_TOTAL_PER_30D,
                                              RETSIM_M_RETENTION_COST_SHARE};
     const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
-        fprintf(out, "%s — B minus A, paired over %" PRIu32 " replications on the same workload:\n",
-                s->kind[row], a->completed < b->completed ? a->completed : b->completed);
-        fprintf(out, "  %-26s %14s %14s %14s  %-30s\n", "metric", "A", "B", "B - A", "95% CI of B - A");
+        fprintf(out,
+                "%s — B minus A, paired over %" PRIu32 " replications on the same workload (costs in %s):\n",
+                s->kind[row], a->completed < b->completed ? a->completed : b->completed, s->currency);
+        fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %s\n", "metric", "A", "B", "B - A",
+                "95% CI of B - A", "B vs A", "95% CI (% of A)");
         for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
-            retsim_paired p = retsim_compare_metric(a, b, row, headline[i]);
-            char ci[64], x[32], y[32], d[32];
-            bool has_ci = isfinite(p.diff.low) && isfinite(p.diff.high);
-            if (has_ci) {
-                snprintf(ci, sizeof ci, "[%.6g, %.6g]", p.diff.low, p.diff.high);
-            } else { /* e.g. a rate with nothing to divide by in some replications */
-                snprintf(ci, sizeof ci, "n/a (%" PRIu32 " paired values)", p.diff.n);
-            }
-            fprintf(out, "  %-26s %14s %14s %14s  %-30s %s\n", retsim_metric_name(headline[i]),
-                    number(p.a.mean, x, sizeof x), number(p.b.mean, y, sizeof y),
-                    number(p.diff.mean, d, sizeof d), ci,
-                    !has_ci         ? ""
-                    : p.significant ? "differs"
-                                    : "no clear difference");
+            print_compare_row(out, retsim_compare_metric(a, b, row, headline[i]), headline[i]);
         }
     }
     if (dir == NULL) {

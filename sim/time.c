@@ -112,6 +112,20 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+/* The date of a day count since 1970-01-01 (the inverse, same source). */
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
 static int days_in_month(int y, int m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -155,6 +169,26 @@ int retsim_time_parse_iso8601(const char *text, int64_t *epoch_ms, const char **
     int64_t days = days_from_civil(y, mo, d);
     *epoch_ms = ((days * 24 + h) * 60 + mi) * RETSIM_MS_PER_MINUTE + s * RETSIM_MS_PER_SECOND + ms;
     return 0;
+}
+
+size_t retsim_time_format_iso8601(int64_t epoch_ms, char *buf, size_t size)
+{
+    int64_t days = epoch_ms / RETSIM_MS_PER_DAY, rest = epoch_ms % RETSIM_MS_PER_DAY;
+    if (rest < 0) { /* before 1970: floor, so the time of day stays positive */
+        rest += RETSIM_MS_PER_DAY;
+        days--;
+    }
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    int h = (int)(rest / RETSIM_MS_PER_HOUR), mi = (int)(rest / RETSIM_MS_PER_MINUTE % 60);
+    int s = (int)(rest / RETSIM_MS_PER_SECOND % 60), ms = (int)(rest % RETSIM_MS_PER_SECOND);
+    char frac[8] = "";
+    if (ms != 0) {
+        snprintf(frac, sizeof frac, ".%03d", ms);
+    }
+    int n = snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d%sZ", (long long)y, m, d, h, mi, s, frac);
+    return n > 0 ? (size_t)n : 0;
 }
 
 size_t retsim_time_format(retsim_time t, char *buf, size_t size)

@@ -168,14 +168,14 @@ expect 0 "" -- compare --help
 expect 2 "give the two policies" -- compare "$q"
 expect 2 "at least 2 --replications" -- compare "$q" --set-b policy.apim.retention=7d --replications 1
 expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 3 --out "$work/cmp" --set simulation.horizon=60d
-if [ "$(head -1 "$work/cmp/compare.csv")" = "kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant" ]; then ok; else bad "compare.csv header"; fi
-if grep -q '^apim,recovery_rate,3,.*,yes$' "$work/cmp/compare.csv"; then ok; else bad "7d vs 48h: recovery should differ"; fi
+if [ "$(head -1 "$work/cmp/compare.csv")" = "kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct" ]; then ok; else bad "compare.csv header"; fi
+if grep -q '^apim,recovery_rate,3,.*,yes,' "$work/cmp/compare.csv"; then ok; else bad "7d vs 48h: recovery should differ"; fi
 
 # comparing two earlier runs' folders: pairs by replication, needs the same seed
 expect 0 "" -- run "$q" --replications 3 --out "$work/fa" --set simulation.horizon=60d
 expect 0 "" -- run "$q" --replications 3 --out "$work/fb" --set simulation.horizon=60d --set policy.apim.retention=7d
 expect 0 "" -- compare "$work/fa" "$work/fb" --out "$work/fc"
-if grep -q '^apim,recovery_rate,3,.*,yes$' "$work/fc/compare.csv"; then ok; else bad "folder compare: recovery should differ"; fi
+if grep -q '^apim,recovery_rate,3,.*,yes,' "$work/fc/compare.csv"; then ok; else bad "folder compare: recovery should differ"; fi
 expect 0 "" -- run "$q" --replications 3 --seed 5 --out "$work/fd" --set simulation.horizon=60d
 expect 2 "'seed': the runs used seeds 1 and 5" -- compare "$work/fa" "$work/fd"
 

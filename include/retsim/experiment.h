@@ -38,6 +38,7 @@ typedef struct retsim_replication {
     char *outcomes;
     uint64_t events;
     double wall_seconds;
+    bool warmup_mser5_at_limit; /* see retsim_run_stats */
 } retsim_replication;
 
 typedef struct retsim_experiment {
@@ -86,6 +87,10 @@ int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_erro
  * [change.*], [scenario] and [run]. RETSIM_EINPUT naming the folder and key. */
 int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, const char *dir_b,
                                  const retsim_experiment *b, retsim_error *err);
+/* The largest warm-up MSER-5 suggests over the finished replications and
+ * summary rows, in days (NaN: none), with its row and whether any
+ * replication found no steady state in its first half. */
+double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool *at_limit);
 
 /* Print per-kind means and CIs of the headline metrics. */
 void retsim_experiment_print(FILE *out, const retsim_experiment *e);

@@ -18,6 +18,7 @@
 #define RETSIM_REPLAY_H
 
 #include "retsim/error.h"
+#include "retsim/events.h"
 #include "retsim/sim.h"
 
 #include <stdint.h>
@@ -39,6 +40,9 @@ typedef struct retsim_replay_stats {
     uint64_t events;      /* kernel events run (automatic purges, ends of reservation windows) */
     uint64_t auto_purges; /* instances purged when their retention ran out */
     retsim_time end_time; /* the clock at the end */
+    /* Set as soon as the first row is read (so an events sink can point at
+     * it): iso when the trace's times are ISO-8601, with that row's instant. */
+    retsim_events_clock clock;
 } retsim_replay_stats;
 
 /* Replay `trace_path` into sim, then run the automatic purges still pending up

@@ -12,7 +12,7 @@
  *                    subscription type did (inventory and cost empty)
  *   summary_by_period.csv  with [change.*] sections: the metrics of each
  *                    period between changes (after the warm-up)
- *   manifest         the run and the resolved scenario
+ *   manifest         the run (with warmup_mser5_d) and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace.
  * Same scenario and seed: byte-identical files.
@@ -42,6 +42,13 @@ typedef struct retsim_run_options {
 typedef struct retsim_run_stats {
     uint64_t events;     /* kernel events run */
     double wall_seconds; /* not part of any output file: not deterministic */
+    /* MSER-5 over the ACTIVE samples (every sample_every from 0), the largest
+     * suggestion over the summary rows (NaN: too few samples) and its row;
+     * at_limit: some row found no steady state in the run's first half. Each
+     * row's own suggestion is the summary metric warmup_mser5_d. */
+    double warmup_mser5_d;
+    int warmup_mser5_row;
+    bool warmup_mser5_at_limit;
 } retsim_run_stats;
 
 /* Where one replication writes its rows; any may be NULL. timeseries and

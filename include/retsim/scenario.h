@@ -26,6 +26,11 @@
 #define RETSIM_MAX_CHOICES 16
 #define RETSIM_MAX_CHANGES 32
 #define RETSIM_TEXT_MAX    192
+/* [simulation] currency: what price_per_replica_hour and every cost are in.
+ * The default is USD, the currency Azure publishes list prices in; the
+ * bundled prices are illustrative assumptions either way. */
+#define RETSIM_CURRENCY_MAX     16
+#define RETSIM_CURRENCY_DEFAULT "USD"
 
 /* An events-per-time rate as written: "1000/d", "1/365d", "0.5/h". */
 typedef struct retsim_rate {
@@ -55,6 +60,7 @@ typedef struct retsim_settings {
     retsim_time sample_every;
     retsim_time warmup;
     double scale; /* multiplies every arrival rate */
+    char currency[RETSIM_CURRENCY_MAX];
 } retsim_settings;
 
 typedef struct retsim_population {

@@ -77,7 +77,10 @@
     X(COST_LIVE, "cost_live", "replica_hours_live x price")                                                  \
     X(COST_RETAINED, "cost_retained", "replica_hours_retained x price: what retention costs")                \
     X(COST_TOTAL, "cost_total", "cost_live + cost_retained")                                                 \
-    X(RETENTION_COST_SHARE, "retention_cost_share", "cost_retained / cost_total")
+    X(RETENTION_COST_SHARE, "retention_cost_share", "cost_retained / cost_total")                            \
+    X(COST_TOTAL_PER_30D, "cost_total_per_30d", "cost_total scaled to 30 days of the measured period")       \
+    X(COST_RETAINED_PER_30D, "cost_retained_per_30d", "cost_retained scaled to 30 days")                     \
+    X(WARMUP_MSER5_D, "warmup_mser5_d", "warm-up MSER-5 suggests for the ACTIVE inventory, days (run only)")
 
 typedef enum {
 #define RETSIM_X_(id, column, meaning) RETSIM_M_##id,
@@ -94,6 +97,7 @@ typedef struct retsim_summary {
     char kind[RETSIM_MAX_KINDS + 1][RETSIM_KIND_NAME_MAX];
     double value[RETSIM_MAX_KINDS + 1][RETSIM_M_COUNT];
     double measured_ms;
+    char currency[RETSIM_CURRENCY_MAX]; /* of every cost: [simulation] currency */
 } retsim_summary;
 
 /* Compute from a finished simulation. g may be NULL (a replay): generator
@@ -139,7 +143,8 @@ void retsim_summary_write_values(FILE *out, const retsim_summary *s, int row);
 /* Format one value as it is written in CSV ("" for NaN). */
 const char *retsim_summary_format(double v, char *buf, size_t size);
 
-/* A few lines a person reads first. */
+/* A few lines a person reads first: numbers with thousands separators,
+ * costs with the currency and per 30 days. */
 void retsim_summary_print(FILE *out, const retsim_summary *s);
 
 #endif

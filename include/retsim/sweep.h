@@ -41,10 +41,13 @@ void retsim_sweep_destroy(retsim_sweep *s); /* NULL-safe */
 int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir, retsim_error *err);
 
 /* The paired comparison of metric m in summary row `row`: per replication
- * B - A, then a Student-t CI of those differences. */
+ * B - A, then a Student-t CI of those differences. The relative change is
+ * that difference and its CI as percentages of |mean of A|; NaN when A's
+ * mean is 0 (or not finite): a change relative to nothing has no size. */
 typedef struct retsim_paired {
     retsim_ci a, b, diff;
     bool significant; /* the CI of the difference excludes 0 */
+    double rel_pct, rel_low_pct, rel_high_pct;
 } retsim_paired;
 retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
                                     retsim_metric m);
@@ -53,8 +56,10 @@ retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_exp
 int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
                        const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
                        retsim_experiment **a, retsim_experiment **b, retsim_error *err);
-/* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant
- * (into dir, all or nothing; dir NULL: skip) and a table of headline metrics on out. */
+/* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,
+ * rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct (into dir, all or nothing; dir NULL: skip)
+ * and a table of headline metrics on out: thousands separators, costs in
+ * A's currency, the relative change beside B - A. */
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
                           retsim_error *err);
 

@@ -27,6 +27,12 @@ int retsim_time_parse(const char *text, retsim_time *out, const char **why);
  * be a space, "Z" may be "+00:00") to milliseconds since 1970-01-01. */
 int retsim_time_parse_iso8601(const char *text, int64_t *epoch_ms, const char **why);
 
+/* Format milliseconds since 1970-01-01 as ISO-8601 UTC, the form
+ * retsim_time_parse_iso8601 reads: "2026-03-01T10:00:00Z", with ".mmm"
+ * before the Z only when the instant has milliseconds. Writes at most size
+ * bytes including the NUL; returns the length it needed. */
+size_t retsim_time_format_iso8601(int64_t epoch_ms, char *buf, size_t size);
+
 /* Format a duration the way retsim_time_parse reads it, largest unit first
  * without weeks ("2d1h30m", "0", "-5s" for negatives). Writes at most size
  * bytes including the NUL; returns the length it needed. */

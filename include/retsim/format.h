@@ -1,0 +1,35 @@
+/* retsim/format.h — numbers as a person reads them on a terminal.
+ *
+ * CSV files keep the exact, machine-readable form (retsim_summary_format);
+ * terminal tables use these: fixed decimals, thousands separators, never
+ * e-notation, so that 7284110.69 reads "7,284,110.69" and 1.2e+07
+ * replica-hours read "12,000,000". All functions are pure and thread-safe;
+ * cost O(digits). */
+#ifndef RETSIM_FORMAT_H
+#define RETSIM_FORMAT_H
+
+#include <stddef.h>
+
+/* Enough for any finite double with up to 9 decimals: 309 integer digits,
+ * 102 separators, sign, point, decimals and the NUL. */
+#define RETSIM_FORMAT_MAX 432
+
+/* v with `decimals` digits after the point (0 to 9; clamped) and a comma
+ * between groups of three integer digits: "1,234,567.89", "-1,000", "0.00".
+ * NaN gives "n/a", infinities "inf" and "-inf"; a value that rounds to zero
+ * has no minus sign. Writes at most size bytes including the NUL (a buffer
+ * of RETSIM_FORMAT_MAX never truncates) and returns buf. */
+const char *retsim_format_number(double v, int decimals, char *buf, size_t size);
+
+/* 100 * v with two decimals and a '%' sign ("51.95%"), or "n/a" for NaN. */
+const char *retsim_format_percent(double v, char *buf, size_t size);
+
+/* A summary metric by its column name: rates and shares (names ending in
+ * _rate or _share) as percentages, everything else with two decimals. */
+const char *retsim_format_metric(const char *column, double v, char *buf, size_t size);
+
+/* A relative change in percent with its sign and one decimal ("+20.0%",
+ * "-3.5%", "0.0%"), or "n/a" for NaN (a change relative to 0). */
+const char *retsim_format_change(double pct, char *buf, size_t size);
+
+#endif
