@@ -1,6 +1,7 @@
 /* retsim run: a generated workload, once or as replications. */
 #include "cli.h"
 #include "retsim/experiment.h"
+#include "retsim/report.h"
 #include "retsim/run.h"
 
 #include <stdio.h>
@@ -36,6 +37,9 @@ static const char run_help[] =
 static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
 {
     const char *out = a->out_dir != NULL ? a->out_dir : "out";
+    if (cli_check_out(out) != 0) {
+        return CLI_BAD_INPUT;
+    }
     o->keep_rows = true;
     o->stop = cli_stop_flag();
     retsim_error err;
@@ -45,7 +49,9 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     if (e != NULL && e->completed > 0) { /* completed replications are kept, even when interrupted */
         retsim_error werr;
         retsim_error_clear(&werr);
-        if (retsim_experiment_write(sc, e, out, &werr) != 0) {
+        retsim_provenance prov;
+        cli_provenance("run", a, &prov);
+        if (retsim_experiment_write(sc, e, out, &prov, &werr) != 0) {
             retsim_experiment_destroy(e);
             return cli_fail(&werr);
         }
@@ -93,12 +99,15 @@ int cli_run(int argc, char **argv)
         retsim_scenario_destroy(sc);
         return rc;
     }
+    retsim_provenance prov;
+    cli_provenance("run", &a, &prov);
     retsim_run_options opt = {.seed = xo.seed,
                               .out_dir = a.out_dir != NULL ? a.out_dir : "out",
                               .events = a.events,
                               .trace_out = a.trace_out,
                               .progress = xo.progress,
-                              .stop = cli_stop_flag()};
+                              .stop = cli_stop_flag(),
+                              .provenance = &prov};
     retsim_error err;
     retsim_error_clear(&err);
     retsim_summary summary;
