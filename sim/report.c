@@ -361,8 +361,9 @@ static int write_list(retsim_outdir *d, retsim_error *err)
     retsim_outfile f;
     int rc = retsim_outfile_open(&f, d->stage, RETSIM_OUTDIR_LIST, err);
     if (rc == 0) {
-        fprintf(f.fp, "# written by retsim: the files of the command that wrote this folder; the next\n"
-                      "# command into it replaces them, and refuses if it finds any other file here\n");
+        fprintf(f.fp, "# written by retsim: the files of the command that wrote this folder (and the charts\n"
+                      "# analysis/plot-* drew from them); the next retsim command into it replaces them,\n"
+                      "# and refuses if it finds any other file here\n");
         for (int i = 0; i < d->n_names; i++) {
             fprintf(f.fp, "%s\n", d->names[i]);
         }
@@ -486,21 +487,64 @@ static void shell_word(FILE *out, const char *arg)
     fputc('\'', out);
 }
 
+/* The scenario reader (inih) takes lines of at most 197 characters, and the
+ * manifest must stay a scenario: a longer value is broken at single spaces
+ * into `key`, `key.2`, `key.3`, ... (joined with one space they are the
+ * value); a stretch with no such space that is too long for a line is
+ * shortened, ending in "...". */
+enum { MANIFEST_LINE = 180 };
+
+static void write_wrapped(FILE *out, const char *key, const char *value)
+{
+    size_t len = strlen(value), pos = 0;
+    for (int piece = 1; pos < len || piece == 1; piece++) {
+        char k[80];
+        snprintf(k, sizeof k, piece == 1 ? "%s" : "%s.%d", key, piece);
+        size_t room = MANIFEST_LINE - strlen(k) - 3;
+        if (len - pos <= room) {
+            fprintf(out, "%s = %s\n", k, value + pos);
+            return;
+        }
+        size_t cut = 0; /* a space with no space beside it, so trimming loses nothing */
+        for (size_t i = pos + 1; i < pos + room; i++) {
+            if (value[i] == ' ' && value[i - 1] != ' ' && value[i + 1] != ' ' && value[i + 1] != '\0') {
+                cut = i;
+            }
+        }
+        if (cut > 0) {
+            fprintf(out, "%s = %.*s\n", k, (int)(cut - pos), value + pos);
+            pos = cut + 1;
+            continue;
+        }
+        fprintf(out, "%s = %.*s...\n", k, (int)(room - 3), value + pos);
+        const char *next = strchr(value + pos + room, ' ');
+        pos = next != NULL ? (size_t)(next - value) + 1 : len;
+    }
+}
+
 static void write_provenance(FILE *out, const retsim_provenance *prov)
 {
-    fprintf(out, "command_line = retsim %s", prov->command);
-    for (int i = 0; i < prov->argc; i++) {
-        fputc(' ', out);
-        shell_word(out, prov->argv[i]);
-    }
-    fputc('\n', out);
-    for (int i = 0; i < prov->n_sets; i++) {
-        /* the override as given; only a line break would not survive an INI line */
-        fprintf(out, "set.%d = ", i + 1);
-        for (const char *p = prov->sets[i]; *p != '\0'; p++) {
-            fputc(*p == '\n' || *p == '\r' ? ' ' : *p, out);
+    char *line = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&line, &size);
+    if (m != NULL) {
+        fprintf(m, "retsim %s", prov->command);
+        for (int i = 0; i < prov->argc; i++) {
+            fputc(' ', m);
+            shell_word(m, prov->argv[i]);
         }
-        fputc('\n', out);
+        fclose(m);
+        write_wrapped(out, "command_line", line);
+    }
+    free(line);
+    for (int i = 0; i < prov->n_sets; i++) {
+        char key[32], *text = strdup(prov->sets[i]);
+        for (char *p = text; p != NULL && *p != '\0'; p++) {
+            *p = *p == '\n' || *p == '\r' ? ' ' : *p; /* a line break would not survive an INI line */
+        }
+        snprintf(key, sizeof key, "set.%d", i + 1);
+        write_wrapped(out, key, text != NULL ? text : "");
+        free(text);
     }
 }
 

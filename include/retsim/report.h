@@ -19,12 +19,15 @@
  * summary_ci.csv, outcomes.csv, timeseries.csv, events.csv, manifest,
  * sweep.csv, sweep_ci.csv, compare.csv) are its files.
  *
- * Any other entry in DIR (a user's notes.txt, charts that analysis/plot-run
- * drew, a subfolder) makes the command refuse, with RETSIM_EUSAGE naming the
- * entry, before it runs and again just before the swap. retsim never deletes a
- * file it cannot prove it wrote, and moving such files into the new folder
- * would put charts and notes about the old run beside the new run's numbers,
- * which is the mix this folder discipline exists to prevent. DIR must be a
+ * analysis/plot-run and analysis/plot-sweep add the charts they draw from a
+ * folder to its list: they belong to that run and go with it.
+ *
+ * Any other entry in DIR (a user's notes.txt, a chart drawn by hand, a
+ * subfolder) makes the command refuse, with RETSIM_EUSAGE naming the entry,
+ * before it runs and again just before the swap. retsim never deletes a file
+ * it cannot prove it wrote, and moving such files into the new folder would
+ * put notes and charts about the old run beside the new run's numbers, the
+ * very mix this folder discipline exists to prevent. DIR must be a
  * folder, not a symlink to one, and not "." or "..": RETSIM_EUSAGE otherwise.
  * If a file appears in the old folder between the last check and its
  * removal, the old folder is left as DIR.old-XXXXXX rather than deleted.
@@ -109,10 +112,13 @@ typedef struct retsim_provenance {
  * provenance) `command_line = retsim COMMAND ARGS...` (each argument quoted
  * for a POSIX shell where it needs it; the program's own path is left out
  * so that the same command gives the same bytes anywhere) and `set.1`,
- * `set.2`, ... holding each --set as given; then the resolved scenario
- * (sc may be NULL: none). Enough to reproduce the run: the scenario part
- * already holds every override's effect, so the manifest loads as a
- * scenario and [run] is informational. */
+ * `set.2`, ... holding each --set as given, in order; then the resolved
+ * scenario (sc may be NULL: none). The scenario part already holds every
+ * override's effect, so the manifest loads as a scenario (and [run] is
+ * informational). Because the scenario reader takes lines of at most 197
+ * characters, a longer value is continued in `KEY.2`, `KEY.3`, ... (join
+ * them with single spaces); a stretch without a space too long for one line
+ * is shortened, ending in "...". */
 int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
                            const retsim_provenance *prov, const retsim_scenario *sc);
 
