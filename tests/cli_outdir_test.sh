@@ -6,8 +6,9 @@
 # command line and every --set in order.
 # usage: cli_outdir_test.sh RETSIM_BINARY SOURCE_DIR
 set -u
-bin=$1
-src=$2
+# absolute, since the tests run inside a scratch folder
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$(cd "$2" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 passed=0
