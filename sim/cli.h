@@ -50,6 +50,8 @@ typedef struct cli_args {
     const char *horizon;
     bool events;
     bool help;
+    int argc; /* the arguments after the command, as given: for the manifest */
+    char **argv;
 } cli_args;
 
 /* Parse argv after the command name, accepting the OPT_* options in `allowed`
@@ -64,6 +66,12 @@ int cli_check(int argc, char **argv);
 const volatile int *cli_stop_flag(void);
 
 int cli_run(int argc, char **argv);
+/* The command line and --set overrides of a command, for its manifest (points into a). */
+struct retsim_provenance;
+void cli_provenance(const char *command, const cli_args *a, struct retsim_provenance *out);
+/* Fail fast, before computing, when --out DIR cannot take this command's outputs.
+ * Returns 0 or an exit code (printed). */
+int cli_check_out(const char *dir);
 int cli_sweep(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 /* Parse a whole number option (--seed, --replications, --jobs) within [lo, hi]. */

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "retsim/experiment.h"
+#include "retsim/report.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -53,6 +54,8 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
                    {"--jobs", OPT_JOBS, offsetof(cli_args, jobs)},
                    {"--events", OPT_EVENTS, 0}};
     memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         bool known = false;
@@ -161,6 +164,22 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
     }
     *out = sc;
     return 0;
+}
+
+void cli_provenance(const char *command, const cli_args *a, retsim_provenance *out)
+{
+    out->command = command;
+    out->argc = a->argc;
+    out->argv = (const char *const *)a->argv;
+    out->sets = a->sets;
+    out->n_sets = a->n_sets;
+}
+
+int cli_check_out(const char *dir)
+{
+    retsim_error err;
+    retsim_error_clear(&err);
+    return retsim_outdir_check(dir, &err) != 0 ? cli_fail(&err) : 0;
 }
 
 /* The one piece of process-wide state: SIGINT sets it, long runs poll it. */

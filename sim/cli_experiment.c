@@ -104,11 +104,17 @@ int cli_sweep(int argc, char **argv)
         }
     }
     o.progress = false; /* one line per point instead */
+    const char *out = a.out_dir != NULL ? a.out_dir : "out";
+    if (cli_check_out(out) != 0) {
+        retsim_scenario_destroy(sc);
+        return CLI_BAD_INPUT;
+    }
     retsim_sweep *s = NULL;
     rc = retsim_sweep_run(sc, vary, a.n_vary, &o, &s, &err);
-    const char *out = a.out_dir != NULL ? a.out_dir : "out";
+    retsim_provenance prov;
+    cli_provenance("sweep", &a, &prov);
     if (rc == 0) {
-        rc = retsim_sweep_write(sc, s, out, &err);
+        rc = retsim_sweep_write(sc, s, out, &prov, &err);
     }
     if (rc == 0) {
         printf("%d points x %u replications; wrote %s/sweep.csv, sweep_ci.csv, manifest\n", s->n_points,
@@ -125,6 +131,9 @@ static int compare_folders(const cli_args *a)
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *ea = NULL, *eb = NULL;
+    if (a->out_dir != NULL && cli_check_out(a->out_dir) != 0) {
+        return CLI_BAD_INPUT;
+    }
     int rc = retsim_experiment_read(a->positional[0], &ea, &err);
     if (rc == 0) {
         rc = retsim_experiment_read(a->positional[1], &eb, &err);
@@ -132,8 +141,10 @@ static int compare_folders(const cli_args *a)
     if (rc == 0) { /* same workload, same replications, at least 2 of them: or B - A means nothing */
         rc = retsim_experiment_comparable(a->positional[0], ea, a->positional[1], eb, &err);
     }
+    retsim_provenance prov;
+    cli_provenance("compare", a, &prov);
     if (rc == 0) {
-        rc = retsim_compare_report(ea, eb, a->out_dir, stdout, &err);
+        rc = retsim_compare_report(ea, eb, a->out_dir, stdout, &prov, &err);
     }
     retsim_experiment_destroy(ea);
     retsim_experiment_destroy(eb);
@@ -170,12 +181,18 @@ int cli_compare(int argc, char **argv)
         retsim_scenario_destroy(sc);
         return cli_usage_error("compare", "a confidence interval needs at least 2 --replications");
     }
+    if (a.out_dir != NULL && cli_check_out(a.out_dir) != 0) {
+        retsim_scenario_destroy(sc);
+        return CLI_BAD_INPUT;
+    }
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *ea = NULL, *eb = NULL;
     rc = retsim_compare_run(sc, a.set_a, a.n_set_a, a.set_b, a.n_set_b, &o, &ea, &eb, &err);
+    retsim_provenance prov;
+    cli_provenance("compare", &a, &prov);
     if (rc == 0) {
-        rc = retsim_compare_report(ea, eb, a.out_dir, stdout, &err);
+        rc = retsim_compare_report(ea, eb, a.out_dir, stdout, &prov, &err);
     }
     if (rc == 0 && a.out_dir != NULL) {
         printf("wrote %s/compare.csv\n", a.out_dir);

@@ -1,5 +1,6 @@
 /* retsim replay and retsim check. */
 #include "cli.h"
+#include "retsim/report.h"
 #include "retsim/replay.h"
 
 #include <inttypes.h>
@@ -87,7 +88,9 @@ int cli_replay(int argc, char **argv)
         retsim_scenario_destroy(sc);
         return cli_usage_error("replay", "--until: %s, got '%s'", why, a.horizon);
     }
-    if (retsim_replay_to_dir(sc, a.positional[1], out, until, &st, &err) != 0) {
+    retsim_provenance prov;
+    cli_provenance("replay", &a, &prov);
+    if (retsim_replay_to_dir(sc, a.positional[1], out, until, &prov, &st, &err) != 0) {
         rc = cli_fail(&err);
     } else {
         char end[64];

@@ -1,6 +1,7 @@
 /* retsim run: a generated workload, once or as replications. */
 #include "cli.h"
 #include "retsim/experiment.h"
+#include "retsim/report.h"
 #include "retsim/run.h"
 
 #include <math.h>
@@ -21,7 +22,8 @@ static const char run_help[] =
     "                    mean, sd and 95% confidence interval of every metric\n"
     "  --jobs J          threads for replications (default: all cores); results do\n"
     "                    not depend on J\n"
-    "  --out DIR         output folder (default: out); created if missing\n"
+    "  --out DIR         output folder (default: out); replaced whole by this run's\n"
+    "                    files; refused if it holds files retsim did not write\n"
     "  --events          also write DIR/events.csv, one row per operation (one replication)\n"
     "  --trace-out FILE  write the generated operations as a trace; `retsim replay\n"
     "                    SCENARIO FILE --until HORIZON` gives the same outcomes\n"
@@ -62,6 +64,9 @@ static void warn_warmup(const retsim_scenario *sc, double days, const char *row,
 static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
 {
     const char *out = a->out_dir != NULL ? a->out_dir : "out";
+    if (cli_check_out(out) != 0) {
+        return CLI_BAD_INPUT;
+    }
     o->keep_rows = true;
     o->stop = cli_stop_flag();
     retsim_error err;
@@ -71,7 +76,9 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     if (e != NULL && e->completed > 0) { /* completed replications are kept, even when interrupted */
         retsim_error werr;
         retsim_error_clear(&werr);
-        if (retsim_experiment_write(sc, e, out, &werr) != 0) {
+        retsim_provenance prov;
+        cli_provenance("run", a, &prov);
+        if (retsim_experiment_write(sc, e, out, &prov, &werr) != 0) {
             retsim_experiment_destroy(e);
             return cli_fail(&werr);
         }
@@ -129,12 +136,15 @@ int cli_run(int argc, char **argv)
         retsim_scenario_destroy(sc);
         return rc;
     }
+    retsim_provenance prov;
+    cli_provenance("run", &a, &prov);
     retsim_run_options opt = {.seed = xo.seed,
                               .out_dir = a.out_dir != NULL ? a.out_dir : "out",
                               .events = a.events,
                               .trace_out = a.trace_out,
                               .progress = xo.progress,
-                              .stop = cli_stop_flag()};
+                              .stop = cli_stop_flag(),
+                              .provenance = &prov};
     retsim_error err;
     retsim_error_clear(&err);
     retsim_summary summary;

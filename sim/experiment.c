@@ -259,34 +259,40 @@ static void write_ci(FILE *out, const retsim_experiment *e)
     free(v);
 }
 
+static void write_replications(const retsim_scenario *sc, const retsim_experiment *e, retsim_outfile *summary,
+                               retsim_outfile *outcomes, retsim_outfile *timeseries)
+{
+    retsim_summary_write_header(summary->fp);
+    fputs("replication,kind,op,outcome,sub_type,count\n", outcomes->fp);
+    retsim_run_timeseries_header(timeseries->fp, true);
+    for (uint32_t r = 0; r < e->n; r++) {
+        const retsim_replication *rep = &e->reps[r];
+        if (!rep->done) {
+            continue;
+        }
+        retsim_summary_write_rows(summary->fp, &rep->summary, sc->name[0] ? sc->name : sc->path, r, e->seed);
+        if (rep->outcomes != NULL) {
+            fputs(rep->outcomes, outcomes->fp);
+            fputs(rep->timeseries, timeseries->fp);
+        }
+    }
+}
+
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
-                            retsim_error *err)
+                            const retsim_provenance *prov, retsim_error *err)
 {
     enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, N };
     static const char *const names[N] = {"summary.csv", "summary_ci.csv", "outcomes.csv", "timeseries.csv",
                                          "manifest"};
     retsim_outfile f[N];
+    retsim_outdir d;
     memset(f, 0, sizeof f);
-    int rc = retsim_outdir_make(dir, err);
+    int rc = retsim_outdir_begin(&d, dir, err);
     for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outfile_open(&f[i], dir, names[i], err);
+        rc = retsim_outdir_open(&d, &f[i], names[i], err);
     }
     if (rc == 0) {
-        retsim_summary_write_header(f[SUMMARY].fp);
-        fputs("replication,kind,op,outcome,sub_type,count\n", f[OUTCOMES].fp);
-        retsim_run_timeseries_header(f[TIMESERIES].fp, true);
-        for (uint32_t r = 0; r < e->n; r++) {
-            const retsim_replication *rep = &e->reps[r];
-            if (!rep->done) {
-                continue;
-            }
-            retsim_summary_write_rows(f[SUMMARY].fp, &rep->summary, sc->name[0] ? sc->name : sc->path, r,
-                                      e->seed);
-            if (rep->outcomes != NULL) {
-                fputs(rep->outcomes, f[OUTCOMES].fp);
-                fputs(rep->timeseries, f[TIMESERIES].fp);
-            }
-        }
+        write_replications(sc, e, &f[SUMMARY], &f[OUTCOMES], &f[TIMESERIES]);
         write_ci(f[CI].fp, e);
         char seed[32], reps[64], warmup[32] = "";
         snprintf(seed, sizeof seed, "%" PRIu64, e->seed);
@@ -304,14 +310,18 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
                                 reps,
                                 "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
                                 warmup};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, sc);
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, prov, sc);
     }
     for (int i = 0; rc == 0 && i < N; i++) {
         rc = retsim_outfile_commit(&f[i], err);
     }
+    if (rc == 0) {
+        rc = retsim_outdir_commit(&d, err);
+    }
     for (int i = 0; i < N; i++) {
         retsim_outfile_abort(&f[i]);
     }
+    retsim_outdir_abort(&d);
     return rc;
 }
 

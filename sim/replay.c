@@ -348,19 +348,21 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
 }
 
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
-                         retsim_time until, retsim_replay_stats *stats, retsim_error *err)
+                         retsim_time until, const retsim_provenance *prov, retsim_replay_stats *stats,
+                         retsim_error *err)
 {
     enum { EVENTS, OUTCOMES, SUMMARY, MANIFEST, N_FILES };
     static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "summary.csv", "manifest"};
     retsim_replay_stats local = {0};
     stats = stats != NULL ? stats : &local;
     retsim_outfile files[N_FILES];
+    retsim_outdir dir;
     memset(files, 0, sizeof files);
     retsim_sim *sim = NULL;
     retsim_events_sink sink; /* outlives the replay: the sim calls it to the end */
-    int rc = retsim_outdir_make(out_dir, err);
+    int rc = retsim_outdir_begin(&dir, out_dir, err);
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
-        rc = retsim_outfile_open(&files[i], out_dir, names[i], err);
+        rc = retsim_outdir_open(&dir, &files[i], names[i], err);
     }
     if (rc == 0 && (sim = retsim_sim_create(sc)) == NULL) {
         rc = retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
@@ -388,7 +390,7 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
         const char *keys[] = {"command", "scenario", "trace", "until"};
         const char *values[] = {"replay", sc->path, trace_path, until_text};
         if (rc == 0) {
-            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 4, sc);
+            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 4, prov, sc);
         }
         if (rc != 0) {
             retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
@@ -397,9 +399,13 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_commit(&files[i], err);
     }
+    if (rc == 0) {
+        rc = retsim_outdir_commit(&dir, err);
+    }
     for (int i = 0; i < N_FILES; i++) {
         retsim_outfile_abort(&files[i]);
     }
+    retsim_outdir_abort(&dir);
     retsim_sim_destroy(sim);
     return rc;
 }

@@ -1,38 +1,18 @@
-/* Atomic output files and CSV field writing (libcsv does the quoting). */
+/* Output folders staged and swapped in whole, atomic output files, the
+ * manifest and CSV field writing (libcsv does the quoting). */
+#define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE (glibc >= 2.28) */
 #include "retsim/report.h"
 
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
-
-int retsim_outdir_make(const char *dir, retsim_error *err)
-{
-    char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path || dir[0] == '\0') {
-        return retsim_error_set(err, RETSIM_EUSAGE, dir, 0, "--out", "bad output folder name");
-    }
-    for (char *p = path + 1;; p++) {
-        bool end = *p == '\0';
-        if (*p == '/' || end) {
-            *p = '\0';
-            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
-                return retsim_error_set(err, RETSIM_EIO, path, 0, "--out",
-                                        "cannot create the output folder: %s", strerror(errno));
-            }
-            if (end) {
-                break;
-            }
-            *p = '/';
-        }
-    }
-    struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        return retsim_error_set(err, RETSIM_EIO, dir, 0, "--out", "not a folder");
-    }
-    return 0;
-}
 
 int retsim_outfile_open(retsim_outfile *f, const char *dir, const char *name, retsim_error *err)
 {
@@ -73,6 +53,392 @@ void retsim_outfile_abort(retsim_outfile *f)
     }
 }
 
+/* ---- output folders: stage, check, swap ---- */
+
+typedef struct name_list {
+    char names[64][64]; /* more than any command writes; a longer list is not retsim's */
+    int n;
+} name_list;
+
+static const char *const legacy_names[] = {"summary.csv",    "summary_ci.csv", "outcomes.csv",
+                                           "timeseries.csv", "events.csv",     "manifest",
+                                           "sweep.csv",      "sweep_ci.csv",   "compare.csv"};
+
+static bool starts_with_line(const char *path, const char *prefix)
+{
+    char line[128] = "";
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return false;
+    }
+    bool ok = fgets(line, sizeof line, f) != NULL && strncmp(line, prefix, strlen(prefix)) == 0;
+    fclose(f);
+    return ok;
+}
+
+/* The files an earlier command wrote into dir: its .retsim-files, or for a
+ * folder from before that list, retsim's fixed names if its manifest is one. */
+static void retsim_names(const char *dir, name_list *l)
+{
+    char path[PATH_MAX + 32], line[256];
+    l->n = 0;
+    snprintf(path, sizeof path, "%s/%s", dir, RETSIM_OUTDIR_LIST);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(path, sizeof path, "%s/manifest", dir);
+        if (starts_with_line(path, "; written by retsim")) {
+            for (size_t i = 0; i < sizeof legacy_names / sizeof legacy_names[0]; i++) {
+                snprintf(l->names[l->n++], sizeof l->names[0], "%s", legacy_names[i]);
+            }
+        }
+        return;
+    }
+    while (fgets(line, sizeof line, f) != NULL && l->n < (int)(sizeof l->names / sizeof l->names[0])) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] != '#' && line[0] != '\0' && strchr(line, '/') == NULL) {
+            snprintf(l->names[l->n++], sizeof l->names[0], "%.63s", line);
+        }
+    }
+    fclose(f);
+}
+
+static bool listed(const name_list *l, const char *name)
+{
+    for (int i = 0; i < l->n; i++) {
+        if (strcmp(l->names[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is dir/name a file retsim wrote: the list itself, or a listed regular file? */
+static bool is_retsim_file(const char *dir, const name_list *l, const char *name)
+{
+    char path[PATH_MAX + 300];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return regular && (strcmp(name, RETSIM_OUTDIR_LIST) == 0 || listed(l, name));
+}
+
+/* The first (by name, so the message does not depend on readdir's order)
+ * entry of dir that retsim did not write, and how many there are. */
+static int foreign_entries(const char *dir, char *first, size_t size, retsim_error *err)
+{
+    name_list l;
+    retsim_names(dir, &l);
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return retsim_error_set(err, RETSIM_EIO, dir, 0, "--out", "cannot read the output folder: %s",
+                                strerror(errno));
+    }
+    int n = 0;
+    first[0] = '\0';
+    for (struct dirent *e = readdir(d); e != NULL; e = readdir(d)) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+            is_retsim_file(dir, &l, e->d_name)) {
+            continue;
+        }
+        if (n++ == 0 || strcmp(e->d_name, first) < 0) {
+            snprintf(first, size, "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+/* dir without trailing slashes, refusing names that cannot be swapped. */
+static int clean_dir(const char *dir, char *out, retsim_error *err)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') {
+        len--;
+    }
+    const char *base = out;
+    if (len == 0 || len >= PATH_MAX - 32) {
+        return retsim_error_set(err, RETSIM_EUSAGE, dir, 0, "--out", "bad output folder name");
+    }
+    snprintf(out, PATH_MAX, "%.*s", (int)len, dir);
+    base = strrchr(out, '/') != NULL ? strrchr(out, '/') + 1 : out;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(out, "/") == 0) {
+        return retsim_error_set(err, RETSIM_EUSAGE, dir, 0, "--out",
+                                "name the output folder itself (retsim replaces it whole), not '.' or '..'");
+    }
+    return 0;
+}
+
+int retsim_outdir_check(const char *dir, retsim_error *err)
+{
+    char clean[PATH_MAX], first[256];
+    int rc = clean_dir(dir, clean, err);
+    struct stat st;
+    if (rc != 0) {
+        return rc;
+    }
+    if (lstat(clean, &st) != 0) {
+        return errno == ENOENT ? 0
+                               : retsim_error_set(err, RETSIM_EIO, clean, 0, "--out",
+                                                  "cannot examine the output folder: %s", strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
+        return retsim_error_set(err, RETSIM_EUSAGE, clean, 0, "--out",
+                                "%s: retsim writes its outputs into a folder of its own and replaces that "
+                                "folder whole; give the path of a folder or of one that does not exist yet",
+                                S_ISLNK(st.st_mode) ? "is a symbolic link" : "is not a folder");
+    }
+    int n = foreign_entries(clean, first, sizeof first, err);
+    if (n > 0) {
+        char more[48] = "";
+        if (n > 1) {
+            snprintf(more, sizeof more, " and %d more", n - 1);
+        }
+        return retsim_error_set(err, RETSIM_EUSAGE, clean, 0, "--out",
+                                "holds '%s'%s that no earlier retsim run wrote there; retsim replaces the "
+                                "whole folder and never deletes files it did not write: move %s out or "
+                                "choose another --out",
+                                first, more, n > 1 ? "them" : "it");
+    }
+    return n < 0 ? n : 0;
+}
+
+/* A fresh folder "<dir><tag>XXXXXX" beside dir. mkdir, not mkdtemp, so the
+ * folder gets the mode any new folder gets (0777 less the umask), not 0700. */
+static int make_sibling(const char *dir, const char *tag, char *out, retsim_error *err)
+{
+    static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 16);
+    for (int attempt = 0; attempt < 100; attempt++) {
+        x += 0x9e3779b97f4a7c15ull; /* splitmix64: any distinct names will do, they live for one run */
+        uint64_t z = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        z ^= z >> 31;
+        char suffix[7];
+        for (int i = 0; i < 6; i++, z /= 36) {
+            suffix[i] = digits[z % 36];
+        }
+        suffix[6] = '\0';
+        snprintf(out, PATH_MAX, "%s%s%s", dir, tag, suffix);
+        if (mkdir(out, 0777) == 0) {
+            return 0;
+        }
+        if (errno != EEXIST) {
+            break;
+        }
+    }
+    int e = errno;
+    out[0] = '\0';
+    return retsim_error_set(err, RETSIM_EIO, dir, 0, "--out",
+                            "cannot create a folder beside the output "
+                            "folder: %s",
+                            strerror(e));
+}
+
+/* Create the missing parents of d->dir, remembering the top-most one made. */
+static int make_parents(retsim_outdir *d, retsim_error *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s", d->dir);
+    char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path) {
+        return 0;
+    }
+    *slash = '\0';
+    for (char *p = path + 1;; p++) {
+        bool end = *p == '\0';
+        if (*p == '/' || end) {
+            *p = '\0';
+            if (mkdir(path, 0777) == 0) {
+                if (d->made[0] == '\0') {
+                    snprintf(d->made, sizeof d->made, "%s", path);
+                }
+            } else if (errno != EEXIST) {
+                return retsim_error_set(err, RETSIM_EIO, path, 0, "--out",
+                                        "cannot create the output folder: %s", strerror(errno));
+            }
+            if (end) {
+                return 0;
+            }
+            *p = '/';
+        }
+    }
+}
+
+/* rmdir the parents make_parents created, deepest first. */
+static void remove_parents(retsim_outdir *d)
+{
+    char path[PATH_MAX];
+    size_t top = strlen(d->made);
+    snprintf(path, sizeof path, "%s", d->dir);
+    for (char *slash = strrchr(path, '/'); top > 0 && slash != NULL && strlen(path) > top;
+         slash = strrchr(path, '/')) {
+        *slash = '\0';
+        rmdir(path); /* fails, harmlessly, if something else was put there meanwhile */
+    }
+    d->made[0] = '\0';
+}
+
+int retsim_outdir_begin(retsim_outdir *d, const char *dir, retsim_error *err)
+{
+    memset(d, 0, sizeof *d);
+    int rc = clean_dir(dir, d->dir, err);
+    if (rc == 0) {
+        rc = retsim_outdir_check(d->dir, err);
+    }
+    if (rc == 0) {
+        rc = make_parents(d, err);
+    }
+    if (rc == 0) {
+        rc = make_sibling(d->dir, ".tmp-", d->stage, err);
+    }
+    if (rc != 0) {
+        retsim_outdir_abort(d);
+    }
+    return rc;
+}
+
+int retsim_outdir_open(retsim_outdir *d, retsim_outfile *f, const char *name, retsim_error *err)
+{
+    memset(f, 0, sizeof *f);
+    const char *why = NULL;
+    if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/') != NULL ||
+        strcmp(name, RETSIM_OUTDIR_LIST) == 0 || strlen(name) >= sizeof d->names[0]) {
+        why = "not a name for one of the folder's files";
+    }
+    for (int i = 0; why == NULL && i < d->n_names; i++) {
+        why = strcmp(d->names[i], name) == 0 ? "that is already one of this command's outputs" : NULL;
+    }
+    if (why == NULL && (d->n_names == RETSIM_OUTDIR_MAX_FILES || d->stage[0] == '\0')) {
+        why = d->stage[0] == '\0' ? "the folder was not begun" : "too many files";
+    }
+    if (why != NULL) {
+        return retsim_error_set(err, RETSIM_EUSAGE, d->dir, 0, "--out", "cannot write '%s' here: %s", name,
+                                why);
+    }
+    snprintf(d->names[d->n_names++], sizeof d->names[0], "%s", name);
+    return retsim_outfile_open(f, d->stage, name, err);
+}
+
+/* Remove every entry of a folder this run made, then the folder. */
+static void remove_stage(const char *stage)
+{
+    DIR *d = opendir(stage);
+    char path[PATH_MAX + 300];
+    for (struct dirent *e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            snprintf(path, sizeof path, "%s/%s", stage, e->d_name);
+            unlink(path);
+        }
+    }
+    if (d != NULL) {
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Remove the files of the earlier run from its folder (moved aside by the
+ * swap), then the folder. Anything else in it keeps it, under its aside name. */
+static void remove_old(const char *old)
+{
+    name_list l;
+    retsim_names(old, &l);
+    char path[PATH_MAX + 300];
+    for (int i = 0; i < l.n; i++) {
+        if (is_retsim_file(old, &l, l.names[i])) {
+            snprintf(path, sizeof path, "%s/%s", old, l.names[i]);
+            unlink(path);
+        }
+    }
+    snprintf(path, sizeof path, "%s/%s", old, RETSIM_OUTDIR_LIST);
+    unlink(path);
+    rmdir(old);
+}
+
+static int write_list(retsim_outdir *d, retsim_error *err)
+{
+    retsim_outfile f;
+    int rc = retsim_outfile_open(&f, d->stage, RETSIM_OUTDIR_LIST, err);
+    if (rc == 0) {
+        fprintf(f.fp, "# written by retsim: the files of the command that wrote this folder (and the charts\n"
+                      "# analysis/plot-* drew from them); the next retsim command into it replaces them,\n"
+                      "# and refuses if it finds any other file here\n");
+        for (int i = 0; i < d->n_names; i++) {
+            fprintf(f.fp, "%s\n", d->names[i]);
+        }
+        rc = retsim_outfile_commit(&f, err);
+    }
+    return rc;
+}
+
+/* DIR exists: exchange it with the staging folder, atomically if the kernel
+ * and file system can (Linux renameat2), else by moving DIR aside first. On
+ * success *old names the earlier folder, now aside. */
+static int swap_in(retsim_outdir *d, char *old, retsim_error *err)
+{
+#ifdef RENAME_EXCHANGE
+    if (renameat2(AT_FDCWD, d->stage, AT_FDCWD, d->dir, RENAME_EXCHANGE) == 0) {
+        snprintf(old, PATH_MAX, "%s", d->stage);
+        return 0;
+    }
+#endif
+    /* rename onto an empty folder replaces it, so a fresh sibling is a safe target */
+    int rc = make_sibling(d->dir, ".old-", old, err);
+    if (rc == 0 && rename(d->dir, old) != 0) {
+        rc = retsim_error_set(err, RETSIM_EIO, d->dir, 0, "--out", "cannot move the earlier output aside: %s",
+                              strerror(errno));
+        rmdir(old);
+    } else if (rc == 0 && rename(d->stage, d->dir) != 0) {
+        rc = retsim_error_set(err, RETSIM_EIO, d->dir, 0, "--out", "cannot put the new output in place: %s",
+                              strerror(errno));
+        rename(old, d->dir); /* put the earlier output back as it was */
+    }
+    return rc;
+}
+
+int retsim_outdir_commit(retsim_outdir *d, retsim_error *err)
+{
+    char old[PATH_MAX] = "";
+    struct stat st;
+    int rc = d->stage[0] == '\0' ? retsim_error_set(err, RETSIM_EUSAGE, d->dir, 0, "--out", "not begun") : 0;
+    if (rc == 0) {
+        rc = write_list(d, err);
+    }
+    if (rc == 0) {
+        rc = retsim_outdir_check(d->dir, err); /* again: the folder may have changed while we ran */
+    }
+    if (rc == 0 && lstat(d->dir, &st) != 0) {
+        if (rename(d->stage, d->dir) != 0) {
+            rc = retsim_error_set(err, RETSIM_EIO, d->dir, 0, "--out",
+                                  "cannot put the new output in place: %s", strerror(errno));
+        }
+    } else if (rc == 0) {
+        rc = swap_in(d, old, err);
+    }
+    if (rc != 0) {
+        retsim_outdir_abort(d);
+        return rc;
+    }
+    d->stage[0] = '\0';
+    d->made[0] = '\0'; /* the parents hold the output now */
+    if (old[0] != '\0') {
+        remove_old(old);
+    }
+    return 0;
+}
+
+void retsim_outdir_abort(retsim_outdir *d)
+{
+    if (d->stage[0] != '\0') {
+        remove_stage(d->stage);
+        d->stage[0] = '\0';
+    }
+    if (d->made[0] != '\0') {
+        remove_parents(d);
+    }
+}
+
 void retsim_csv_field(FILE *out, const char *text)
 {
     size_t len = strlen(text);
@@ -97,14 +463,102 @@ void retsim_csv_row(FILE *out, const char *const *fields, size_t n)
     fputc('\n', out);
 }
 
+/* One argument as a POSIX shell reads it back: bare when it is made of
+ * characters no shell treats specially, else in single quotes, with each
+ * quote and each control character (a newline would end the manifest's
+ * line) spelled outside them as '\'' and $'\xNN'. */
+static void shell_word(FILE *out, const char *arg)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+@%-";
+    if (arg[0] != '\0' && strspn(arg, plain) == strlen(arg)) {
+        fputs(arg, out);
+        return;
+    }
+    fputc('\'', out);
+    for (const unsigned char *p = (const unsigned char *)arg; *p != '\0'; p++) {
+        if (*p == '\'') {
+            fputs("'\\''", out);
+        } else if (*p < 0x20 || *p == 0x7f) {
+            fprintf(out, "'$'\\x%02x''", *p);
+        } else {
+            fputc(*p, out);
+        }
+    }
+    fputc('\'', out);
+}
+
+/* The scenario reader (inih) takes lines of at most 197 characters, and the
+ * manifest must stay a scenario: a longer value is broken at single spaces
+ * into `key`, `key.2`, `key.3`, ... (joined with one space they are the
+ * value); a stretch with no such space that is too long for a line is
+ * shortened, ending in "...". */
+enum { MANIFEST_LINE = 180 };
+
+static void write_wrapped(FILE *out, const char *key, const char *value)
+{
+    size_t len = strlen(value), pos = 0;
+    for (int piece = 1; pos < len || piece == 1; piece++) {
+        char k[80];
+        snprintf(k, sizeof k, piece == 1 ? "%s" : "%s.%d", key, piece);
+        size_t room = MANIFEST_LINE - strlen(k) - 3;
+        if (len - pos <= room) {
+            fprintf(out, "%s = %s\n", k, value + pos);
+            return;
+        }
+        size_t cut = 0; /* a space with no space beside it, so trimming loses nothing */
+        for (size_t i = pos + 1; i < pos + room; i++) {
+            if (value[i] == ' ' && value[i - 1] != ' ' && value[i + 1] != ' ' && value[i + 1] != '\0') {
+                cut = i;
+            }
+        }
+        if (cut > 0) {
+            fprintf(out, "%s = %.*s\n", k, (int)(cut - pos), value + pos);
+            pos = cut + 1;
+            continue;
+        }
+        fprintf(out, "%s = %.*s...\n", k, (int)(room - 3), value + pos);
+        const char *next = strchr(value + pos + room, ' ');
+        pos = next != NULL ? (size_t)(next - value) + 1 : len;
+    }
+}
+
+static void write_provenance(FILE *out, const retsim_provenance *prov)
+{
+    char *line = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&line, &size);
+    if (m != NULL) {
+        fprintf(m, "retsim %s", prov->command);
+        for (int i = 0; i < prov->argc; i++) {
+            fputc(' ', m);
+            shell_word(m, prov->argv[i]);
+        }
+        fclose(m);
+        write_wrapped(out, "command_line", line);
+    }
+    free(line);
+    for (int i = 0; i < prov->n_sets; i++) {
+        char key[32], *text = strdup(prov->sets[i]);
+        for (char *p = text; p != NULL && *p != '\0'; p++) {
+            *p = *p == '\n' || *p == '\r' ? ' ' : *p; /* a line break would not survive an INI line */
+        }
+        snprintf(key, sizeof key, "set.%d", i + 1);
+        write_wrapped(out, key, text != NULL ? text : "");
+        free(text);
+    }
+}
+
 int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
-                           const retsim_scenario *sc)
+                           const retsim_provenance *prov, const retsim_scenario *sc)
 {
     fprintf(out, "; written by retsim: the run and the scenario as resolved\n[run]\nversion = %s\n",
             RETSIM_VERSION);
     for (size_t i = 0; i < n; i++) {
         fprintf(out, "%s = %s\n", keys[i], values[i]);
     }
+    if (prov != NULL) {
+        write_provenance(out, prov);
+    }
     fputc('\n', out);
-    return retsim_scenario_write(sc, out);
+    return sc != NULL ? retsim_scenario_write(sc, out) : 0;
 }

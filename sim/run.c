@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 enum { F_SUMMARY, F_OUTCOMES, F_TIMESERIES, F_MANIFEST, F_EVENTS, F_BY_TYPE, F_BY_PERIOD, N_FILES };
@@ -299,22 +300,45 @@ static int advance(retsim_kernel *k, const retsim_scenario *sc, const retsim_run
     return 0;
 }
 
-static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outfile *files,
-                        retsim_outfile *trace, retsim_error *err)
+/* Is the trace's folder the output folder? Then it is one of the run's
+ * outputs, staged with the rest; a trace elsewhere is renamed into place. */
+static bool trace_in_out_dir(const char *trace_dir, const char *out_dir)
 {
-    int rc = retsim_outdir_make(opt->out_dir, err);
+    struct stat a, b;
+    char clean[PATH_MAX];
+    size_t len = strlen(out_dir);
+    while (len > 1 && out_dir[len - 1] == '/') {
+        len--;
+    }
+    snprintf(clean, sizeof clean, "%.*s", (int)len, out_dir);
+    if (strcmp(trace_dir, clean) == 0) {
+        return true;
+    }
+    return stat(trace_dir, &a) == 0 && stat(clean, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outdir *d,
+                        retsim_outfile *files, retsim_outfile *trace, bool *trace_staged, retsim_error *err)
+{
+    int rc = retsim_outdir_begin(d, opt->out_dir, err);
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         if ((i != F_EVENTS || opt->events) && (i != F_BY_PERIOD || sc->n_changes > 0)) {
-            rc = retsim_outfile_open(&files[i], opt->out_dir, file_names[i], err);
+            rc = retsim_outdir_open(d, &files[i], file_names[i], err);
         }
     }
     if (rc == 0 && opt->trace_out != NULL) {
         /* beside its final name, so the rename stays within one file system */
         char dir[PATH_MAX];
         const char *slash = strrchr(opt->trace_out, '/');
+        const char *base = slash != NULL ? slash + 1 : opt->trace_out;
         snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - opt->trace_out) : 1,
                  slash != NULL ? opt->trace_out : ".");
-        rc = retsim_outfile_open(trace, dir, slash != NULL ? slash + 1 : opt->trace_out, err);
+        *trace_staged = trace_in_out_dir(dir, d->dir);
+        if (*trace_staged) {
+            rc = retsim_outdir_open(d, trace, base, err);
+        } else {
+            rc = retsim_outfile_open(trace, dir, base, err);
+        }
     }
     return rc;
 }
@@ -332,7 +356,7 @@ static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run
     const char *values[] = {
         "run", sc->path, seed, rep, "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
         warmup};
-    return retsim_report_manifest(out, keys, values, 6, sc);
+    return retsim_report_manifest(out, keys, values, 6, opt->provenance, sc);
 }
 
 void retsim_run_timeseries_header(FILE *out, bool replication_column)
@@ -437,6 +461,31 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     return rc;
 }
 
+/* Every file, then the folder swapped in, then a trace kept outside it: all
+ * or nothing (but for a trace whose rename fails after the swap). */
+static int commit_outputs(int rc, const retsim_run_options *opt, retsim_outdir *dir, retsim_outfile *files,
+                          retsim_outfile *trace, bool staged_trace, retsim_error *err)
+{
+    for (int i = 0; rc == 0 && i < N_FILES; i++) {
+        rc = retsim_outfile_commit(&files[i], err);
+    }
+    if (rc == 0 && staged_trace) {
+        rc = retsim_outfile_commit(trace, err);
+    }
+    if (rc == 0 && opt->out_dir != NULL) {
+        rc = retsim_outdir_commit(dir, err);
+    }
+    if (rc == 0) {
+        rc = retsim_outfile_commit(trace, err);
+    }
+    for (int i = 0; i < N_FILES; i++) {
+        retsim_outfile_abort(&files[i]);
+    }
+    retsim_outfile_abort(trace);
+    retsim_outdir_abort(dir);
+    return rc;
+}
+
 int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
                retsim_run_stats *stats, retsim_error *err)
 {
@@ -446,11 +495,14 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
                                 "retsim replay)");
     }
     retsim_outfile files[N_FILES], trace;
+    retsim_outdir dir;
     memset(files, 0, sizeof files);
     memset(&trace, 0, sizeof trace);
+    memset(&dir, 0, sizeof dir);
     int rc = 0;
+    bool trace_staged = false;
     if (opt->out_dir != NULL) {
-        rc = open_outputs(sc, opt, files, &trace, err);
+        rc = open_outputs(sc, opt, &dir, files, &trace, &trace_staged, err);
     }
     retsim_summary local;
     retsim_summary *sum = summary != NULL ? summary : &local;
@@ -478,16 +530,7 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
                                   opt->replication, opt->seed);
         rc = write_manifest(files[F_MANIFEST].fp, sc, opt, stats);
     }
-    for (int i = 0; rc == 0 && i < N_FILES; i++) {
-        rc = retsim_outfile_commit(&files[i], err);
-    }
-    if (rc == 0) {
-        rc = retsim_outfile_commit(&trace, err);
-    }
-    for (int i = 0; i < N_FILES; i++) {
-        retsim_outfile_abort(&files[i]);
-    }
-    retsim_outfile_abort(&trace);
+    rc = commit_outputs(rc, opt, &dir, files, &trace, trace_staged, err);
     if (rc == RETSIM_EINTR) {
         retsim_error_set(err, rc, "", 0, "", "interrupted: no output written");
     }

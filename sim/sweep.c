@@ -199,19 +199,22 @@ static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int
     }
 }
 
-int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir, retsim_error *err)
+int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir,
+                       const retsim_provenance *prov, retsim_error *err)
 {
     enum { LONG, CI, MANIFEST, N };
     static const char *const names[N] = {"sweep.csv", "sweep_ci.csv", "manifest"};
     retsim_outfile f[N];
+    retsim_outdir d;
     memset(f, 0, sizeof f);
+    memset(&d, 0, sizeof d);
     double *v = malloc(s->experiments[0]->n * sizeof *v);
     int rc = v == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
     if (rc == 0) {
-        rc = retsim_outdir_make(dir, err);
+        rc = retsim_outdir_begin(&d, dir, err);
     }
     for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outfile_open(&f[i], dir, names[i], err);
+        rc = retsim_outdir_open(&d, &f[i], names[i], err);
     }
     if (rc == 0) {
         keys_header(f[LONG].fp, s);
@@ -233,14 +236,18 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
         }
         const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
         const char *values[] = {"sweep", sc->path, seed, reps, vary};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, sc);
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, prov, sc);
     }
     for (int i = 0; rc == 0 && i < N; i++) {
         rc = retsim_outfile_commit(&f[i], err);
     }
+    if (rc == 0) {
+        rc = retsim_outdir_commit(&d, err);
+    }
     for (int i = 0; i < N; i++) {
         retsim_outfile_abort(&f[i]);
     }
+    retsim_outdir_abort(&d);
     free(v);
     return rc;
 }
@@ -366,8 +373,44 @@ static void print_compare_row(FILE *out, retsim_paired p, retsim_metric m)
             p.significant ? "differs" : "no clear difference");
 }
 
+/* compare.csv and a manifest of the command (no scenario: the folder form
+ * has none, and the scenario form's two sides are in the command line). */
+static int write_compare_dir(const retsim_experiment *a, const retsim_experiment *b, const char *dir,
+                             const retsim_provenance *prov, retsim_error *err)
+{
+    enum { CSV, MANIFEST, N };
+    static const char *const names[N] = {"compare.csv", "manifest"};
+    retsim_outfile f[N];
+    retsim_outdir d;
+    memset(f, 0, sizeof f);
+    int rc = retsim_outdir_begin(&d, dir, err);
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outdir_open(&d, &f[i], names[i], err);
+    }
+    if (rc == 0) {
+        write_compare_csv(f[CSV].fp, a, b);
+        char seed[32], reps[32];
+        snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
+        snprintf(reps, sizeof reps, "%" PRIu32, a->completed < b->completed ? a->completed : b->completed);
+        const char *keys[] = {"command", "seed", "pairs"};
+        const char *values[] = {"compare", seed, reps};
+        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 3, prov, NULL);
+    }
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outfile_commit(&f[i], err);
+    }
+    if (rc == 0) {
+        rc = retsim_outdir_commit(&d, err);
+    }
+    for (int i = 0; i < N; i++) {
+        retsim_outfile_abort(&f[i]);
+    }
+    retsim_outdir_abort(&d);
+    return rc;
+}
+
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
-                          retsim_error *err)
+                          const retsim_provenance *prov, retsim_error *err)
 {
     static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,
                                              RETSIM_M_RESTORES_EXPIRED,
@@ -396,15 +439,5 @@ int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b
     if (dir == NULL) {
         return 0;
     }
-    retsim_outfile f;
-    int rc = retsim_outdir_make(dir, err);
-    if (rc == 0) {
-        rc = retsim_outfile_open(&f, dir, "compare.csv", err);
-    }
-    if (rc == 0) {
-        write_compare_csv(f.fp, a, b);
-        rc = retsim_outfile_commit(&f, err);
-        retsim_outfile_abort(&f);
-    }
-    return rc;
+    return write_compare_dir(a, b, dir, prov, err);
 }

@@ -150,22 +150,23 @@ static void test_replay_outputs_are_all_or_nothing_and_repeatable(void **state)
     const char good[] = "time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,delete,apim,s1,a\n";
     char good_path[512];
     snprintf(good_path, sizeof good_path, "%s", write_file("good.csv", good, sizeof good - 1));
-    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
+    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, NULL, &err), 0);
     char *first = slurp_path(events);
     assert_non_null(strstr(first, "auto_purge"));
-    assert_int_equal(count_entries(out), 4);
+    assert_int_equal(count_entries(out), 5); /* events, outcomes, summary, manifest, .retsim-files */
     /* a second run gives the same bytes */
-    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, &err), 0);
+    assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, NULL, &err), 0);
     char *second = slurp_path(events);
     assert_string_equal(first, second);
     /* a bad trace fails on its third row, after output was written: the folder stays as it was */
     const char bad[] = "time,op,kind,subscription,name\n0,create,apim,s9,z\n1h,nonsense,apim,s1,a\n";
     const char *bad_path = write_file("bad.csv", bad, sizeof bad - 1);
-    assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, RETSIM_TIME_NEVER, NULL, &err), RETSIM_EINPUT);
+    assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, RETSIM_TIME_NEVER, NULL, NULL, &err),
+                     RETSIM_EINPUT);
     assert_int_equal(err.line, 3);
     char *third = slurp_path(events);
     assert_string_equal(first, third);
-    assert_int_equal(count_entries(out), 4); /* no temporary files left behind */
+    assert_int_equal(count_entries(out), 5); /* the 4 files and .retsim-files: no temporary left behind */
     free(first);
     free(second);
     free(third);

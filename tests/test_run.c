@@ -228,7 +228,7 @@ static void test_run_trace_out_replays_to_the_same_outcomes(void **state)
     snprintf(out, sizeof out, "%s/replayed", tmpdir);
     retsim_error err;
     retsim_error_clear(&err);
-    if (retsim_replay_to_dir(sc, trace, out, sc->settings.horizon, NULL, &err) != 0) {
+    if (retsim_replay_to_dir(sc, trace, out, sc->settings.horizon, NULL, NULL, &err) != 0) {
         fail_msg("replay: %s:%ld: %s", err.file, err.line, err.msg);
     }
     char gen[300];

@@ -72,9 +72,11 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
 /* Write summary.csv (a row per replication and kind), summary_ci.csv
  * (kind,metric,n,mean,sd,ci95_low,ci95_high), outcomes.csv and
  * timeseries.csv (with a leading replication column) and manifest into dir,
- * all or nothing. */
+ * all or nothing: the folder is staged and swapped in whole (report.h), so
+ * it holds this run's files only. prov (may be NULL) goes into the manifest. */
+struct retsim_provenance;
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
-                            retsim_error *err);
+                            const struct retsim_provenance *prov, retsim_error *err);
 
 /* Read the summary.csv of an earlier run (single or replicated) back into an
  * experiment, for comparing output folders. Columns are found by name;

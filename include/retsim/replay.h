@@ -53,10 +53,13 @@ typedef struct retsim_replay_stats {
 int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
                       retsim_error *err);
 
-/* Replay and write events.csv, outcomes.csv, summary.csv and manifest into
- * out_dir, all or nothing: on any error no file in out_dir is created or
- * changed. */
+/* Replay and write events.csv, outcomes.csv, summary.csv and manifest (with
+ * prov, may be NULL) into out_dir, all or nothing: the folder is staged and
+ * swapped in whole (report.h), so on any error out_dir is as it was, and on
+ * success it holds this replay's files only. */
+struct retsim_provenance;
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
-                         retsim_time until, retsim_replay_stats *stats, retsim_error *err);
+                         retsim_time until, const struct retsim_provenance *prov, retsim_replay_stats *stats,
+                         retsim_error *err);
 
 #endif

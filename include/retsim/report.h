@@ -1,10 +1,43 @@
-/* retsim/report.h — output files written whole or not at all, and CSV rows.
+/* retsim/report.h — output folders that hold exactly one run, output files
+ * written whole or not at all, the manifest, and CSV rows.
  *
- * An output file is written under a temporary name in its folder and renamed
- * to its final name only by _commit, so an interrupted or failed run never
- * leaves a half-written file, and a file from an earlier run stays as it was
- * until the new one is complete. CSV fields are quoted by libcsv when they
- * hold a comma, quote, CR or LF (and only then). */
+ * An output folder (--out DIR) holds the files of one command and nothing
+ * else of retsim's. A command writes its files into a fresh folder beside
+ * DIR, DIR.tmp-XXXXXX (same parent, so the same file system), and only when
+ * every file is complete swaps it in: DIR is exchanged with it in one atomic
+ * renameat2(RENAME_EXCHANGE) where the kernel and file system allow, else
+ * with two renames (DIR -> DIR.old-XXXXXX, DIR.tmp-XXXXXX -> DIR); then the
+ * old folder's retsim files are removed, and the old folder with them. If DIR
+ * does not exist, one rename. If anything fails before the swap, the staging
+ * folder is removed and DIR is left exactly as it was (and any parent folders
+ * this call created are removed again).
+ *
+ * Which files retsim wrote: every output folder holds `.retsim-files`, the
+ * names of the files the command wrote there. A folder from before that list
+ * existed counts as retsim's when its `manifest` starts with retsim's first
+ * line; then the names retsim has ever written there (summary.csv,
+ * summary_ci.csv, outcomes.csv, timeseries.csv, events.csv, manifest,
+ * sweep.csv, sweep_ci.csv, compare.csv) are its files.
+ *
+ * analysis/plot-run and analysis/plot-sweep add the charts they draw from a
+ * folder to its list: they belong to that run and go with it.
+ *
+ * Any other entry in DIR (a user's notes.txt, a chart drawn by hand, a
+ * subfolder) makes the command refuse, with RETSIM_EUSAGE naming the entry,
+ * before it runs and again just before the swap. retsim never deletes a file
+ * it cannot prove it wrote, and moving such files into the new folder would
+ * put notes and charts about the old run beside the new run's numbers, the
+ * very mix this folder discipline exists to prevent. DIR must be a
+ * folder, not a symlink to one, and not "." or "..": RETSIM_EUSAGE otherwise.
+ * If a file appears in the old folder between the last check and its
+ * removal, the old folder is left as DIR.old-XXXXXX rather than deleted.
+ *
+ * An output file is written under a temporary name and renamed to its final
+ * name only by _commit, so an interrupted or failed run never leaves a
+ * half-written file. CSV fields are quoted by libcsv when they hold a comma,
+ * quote, CR or LF (and only then).
+ * Thread safety: an outdir belongs to one thread; two commands writing into
+ * one DIR at once both stage, and the second swap replaces the first. */
 #ifndef RETSIM_REPORT_H
 #define RETSIM_REPORT_H
 
@@ -18,12 +51,10 @@
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
-/* manifest: [run] with `version` and the given key/value pairs, then the
- * resolved scenario — enough to reproduce the run. */
-int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
-                           const retsim_scenario *sc);
-
 #endif
+
+#define RETSIM_OUTDIR_LIST      ".retsim-files"
+#define RETSIM_OUTDIR_MAX_FILES 16
 
 typedef struct retsim_outfile {
     FILE *fp;
@@ -31,24 +62,64 @@ typedef struct retsim_outfile {
     char tmp[PATH_MAX];  /* where it is written until commit */
 } retsim_outfile;
 
-/* Create `dir` and its missing parents. */
-int retsim_outdir_make(const char *dir, retsim_error *err);
-
-/* Open dir/name for writing under a temporary name. */
+/* Open dir/name for writing under a temporary name in dir. */
 int retsim_outfile_open(retsim_outfile *f, const char *dir, const char *name, retsim_error *err);
 /* Flush, close and rename into place. On failure the temporary is removed. */
 int retsim_outfile_commit(retsim_outfile *f, retsim_error *err);
 /* Close and remove the temporary; safe on an unopened (zeroed) or committed file. */
 void retsim_outfile_abort(retsim_outfile *f);
 
+typedef struct retsim_outdir {
+    char dir[PATH_MAX];   /* DIR, without trailing slashes */
+    char stage[PATH_MAX]; /* DIR.tmp-XXXXXX while staged, "" otherwise */
+    char names[RETSIM_OUTDIR_MAX_FILES][64];
+    int n_names;
+    char made[PATH_MAX]; /* the top-most parent folder this outdir created, "" if none */
+} retsim_outdir;
+
+/* Can DIR take a new run? 0 if it is absent, or a folder holding only files
+ * an earlier retsim command wrote; RETSIM_EUSAGE naming the reason otherwise.
+ * Commands that compute before they write call this first, to fail fast. */
+int retsim_outdir_check(const char *dir, retsim_error *err);
+/* Check DIR, create its missing parents and the staging folder. */
+int retsim_outdir_begin(retsim_outdir *d, const char *dir, retsim_error *err);
+/* Open `name` in the staging folder (a plain name, no '/'; each name once). */
+int retsim_outdir_open(retsim_outdir *d, retsim_outfile *f, const char *name, retsim_error *err);
+/* Write .retsim-files and swap the staging folder in as DIR. Every file
+ * opened must be committed first. On failure DIR is as it was before begin,
+ * and the staging folder is gone. */
+int retsim_outdir_commit(retsim_outdir *d, retsim_error *err);
+/* Remove the staging folder and what is in it; safe on a zeroed, committed
+ * or aborted outdir. */
+void retsim_outdir_abort(retsim_outdir *d);
+
 /* Write one CSV field (no separator). */
 void retsim_csv_field(FILE *out, const char *text);
 /* Write n fields separated by commas and a final newline. */
 void retsim_csv_row(FILE *out, const char *const *fields, size_t n);
 
-/* manifest: [run] with `version` and the given key/value pairs, then the
- * resolved scenario — enough to reproduce the run. */
+/* How a command was asked for, for the manifest: `command` ("run") and the
+ * arguments after it as given, and every --set override in the order given. */
+typedef struct retsim_provenance {
+    const char *command;
+    int argc;
+    const char *const *argv;
+    const char *const *sets;
+    int n_sets;
+} retsim_provenance;
+
+/* manifest: [run] with `version`, the given key/value pairs, then (with
+ * provenance) `command_line = retsim COMMAND ARGS...` (each argument quoted
+ * for a POSIX shell where it needs it; the program's own path is left out
+ * so that the same command gives the same bytes anywhere) and `set.1`,
+ * `set.2`, ... holding each --set as given, in order; then the resolved
+ * scenario (sc may be NULL: none). The scenario part already holds every
+ * override's effect, so the manifest loads as a scenario (and [run] is
+ * informational). Because the scenario reader takes lines of at most 197
+ * characters, a longer value is continued in `KEY.2`, `KEY.3`, ... (join
+ * them with single spaces); a stretch without a space too long for one line
+ * is shortened, ending in "...". */
 int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
-                           const retsim_scenario *sc);
+                           const retsim_provenance *prov, const retsim_scenario *sc);
 
 #endif

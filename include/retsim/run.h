@@ -2,7 +2,8 @@
  *
  * Builds a simulation and a workload generator, runs the kernel to the
  * horizon (resetting every counter at the end of the warm-up), samples the
- * inventory every sample_every, and writes, all or nothing, into the folder:
+ * inventory every sample_every, and writes, all or nothing, into the folder
+ * (staged and swapped in whole, see report.h):
  *   summary.csv      one row per kind (and "all"): every headline metric
  *   outcomes.csv     counts by kind, op, outcome, subscription type
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,
@@ -14,7 +15,8 @@
  *                    period between changes (after the warm-up)
  *   manifest         the run (with warmup_mser5_d) and the resolved scenario
  *   events.csv       with events: every operation (as replay writes it)
- * and, with trace_out, the generated operations as a replayable trace.
+ * and, with trace_out, the generated operations as a replayable trace (one of
+ * the folder's files when it is in out_dir, else renamed into place after it).
  * Same scenario and seed: byte-identical files.
  * Thread safety: runs of one scenario may go on in parallel threads, each
  * with its own sinks (the scenario is only read). */
@@ -37,6 +39,7 @@ typedef struct retsim_run_options {
     const char *trace_out;    /* write the generated operations here (NULL: no) */
     bool progress;            /* report progress on stderr */
     const volatile int *stop; /* set non-zero (from a signal handler) to stop early; may be NULL */
+    const struct retsim_provenance *provenance; /* the command line, for the manifest; may be NULL */
 } retsim_run_options;
 
 typedef struct retsim_run_stats {

@@ -11,6 +11,8 @@
 
 #include "retsim/experiment.h"
 
+struct retsim_provenance;
+
 #define RETSIM_MAX_VARY   8
 #define RETSIM_MAX_VALUES 32
 
@@ -37,8 +39,10 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
 void retsim_sweep_destroy(retsim_sweep *s); /* NULL-safe */
 /* sweep.csv (point, the varied keys, replication, seed, kind, metrics),
  * sweep_ci.csv (point, keys, kind, metric, n, mean, sd, ci95_low, ci95_high)
- * and manifest into dir, all or nothing. */
-int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir, retsim_error *err);
+ * and manifest (with prov, may be NULL) into dir, all or nothing: the folder
+ * is staged and swapped in whole (report.h). */
+int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir,
+                       const struct retsim_provenance *prov, retsim_error *err);
 
 /* The paired comparison of metric m in summary row `row`: per replication
  * B - A, then a Student-t CI of those differences. The relative change is
@@ -57,10 +61,11 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
                        const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
                        retsim_experiment **a, retsim_experiment **b, retsim_error *err);
 /* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,
- * rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct (into dir, all or nothing; dir NULL: skip)
- * and a table of headline metrics on out: thousands separators, costs in
- * A's currency, the relative change beside B - A. */
+ * rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct and manifest (the command, with prov; no
+ * scenario) into dir, all or nothing, staged and swapped in whole (report.h); dir NULL: skip.
+ * And a table of headline metrics on out: thousands separators, costs in A's currency, the
+ * relative change beside B - A. */
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
-                          retsim_error *err);
+                          const struct retsim_provenance *prov, retsim_error *err);
 
 #endif
