@@ -39,6 +39,8 @@ do for [i = 1:N] {
     set title TINV[i]
     set ylabel 'count (instances; names for reserved)'
     set yrange [0 : INVMAX[i] > 0 ? INVMAX[i] * head : 1]
+    # whole numbers without e-notation once the tics are whole
+    if (INVMAX[i] > 10) { set format y '%.0f' } else { set format y '% h' }
     plot f using 1:3:4 with filledcurves lc rgb '#1f77b4' notitle, \
          f using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'active instances', \
          f using 1:6:7 with filledcurves lc rgb '#d62728' notitle, \
@@ -57,6 +59,7 @@ do for [i = 1:N] {
     # a kind without cost would otherwise get gnuplot's [-1:1]: negative money
     if (COSTMAX[i] > 0) {
         set yrange [0 : COSTMAX[i] * head]
+        if (COSTMAX[i] > 10) { set format y '%.0f' } else { set format y '% h' }
         unset label 2
     } else {
         set yrange [0 : 1]

@@ -124,6 +124,15 @@ function write_metric(m, mi,    g, i, j, n, p, xs, ps, t, v, out, parts, lo, hi)
     if (drawn[mi] == 0) { fail(file[2] ": metric '" m "' of kind '" kind "' has no values at any point") }
 }
 
+# Large values in thousands or millions: gnuplot's own tic format would
+# write 2.5e+06. Sets ydiv[mi]; the range is in the divided unit.
+function ydiv_text(mi,    big) {
+    big = ymax[mi] > -ymin[mi] ? ymax[mi] : -ymin[mi]
+    ydiv[mi] = big >= 1e6 ? 1e6 : (big >= 1e4 ? 1e3 : 1)
+    ymin[mi] /= ydiv[mi]; ymax[mi] /= ydiv[mi]
+    return ydiv[mi] == 1e6 ? "millions; " : (ydiv[mi] == 1e3 ? "thousands; " : "")
+}
+
 # a y range that starts at 0 for quantities that cannot be negative, and is
 # not gnuplot's [-1:1] when every value is 0
 function yrange(mi,    lo, hi) {
@@ -167,11 +176,15 @@ END {
     print "KEYTITLE = " gq(s)
     print "M1NAME = " gq(m1) "; M2NAME = " gq(m2)
     print "XLABEL = " gq(key[1] (xunit != "" ? " (" xunit ")" : ""))
-    print "Y1LABEL = " gq(m1 " (" u1 ")")
+    t = ydiv_text(1)
+    print "Y1LABEL = " gq(m1 " (" t u1 ")") "; YDIV1 = " ydiv[1]
     print "Y1RANGE = " gq(yrange(1))
     if (m2 != "") {
-        print "Y2LABEL = " gq(m2 " (" u2 ")")
+        t = ydiv_text(2)
+        print "Y2LABEL = " gq(m2 " (" t u2 ")") "; YDIV2 = " ydiv[2]
         print "Y2RANGE = " gq(yrange(2))
+    } else {
+        print "YDIV2 = 1"
     }
     print "TITLE = " gq(man["scenario" SUBSEP "name"] ", " kind ": " m1 (m2 != "" ? " and " m2 : "") \
                         " against " key[1] (maxn > 1 ? " (mean and 95% CI over " maxn " replications)" : " (1 replication: no interval)"))

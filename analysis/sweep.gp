@@ -35,8 +35,8 @@ if (XCAT) {
 # legend: the other keys' values, and the metric when there are two
 gt(g) = (NG > 1 ? GT[g] : '').(M2 ? (NG > 1 ? ': ' : '').M1NAME : '')
 m2t(g) = (NG > 1 ? GT[g].': ' : '').M2NAME.' (right axis, dashed)'
-cmd = "plot for [g = 1:NG] tmp.'/m1-g'.g.'.tsv' using 1:3:4:5:".tics." with ".style." lw 2 pt 7 lc g title gt(g)"
+cmd = "plot for [g = 1:NG] tmp.'/m1-g'.g.'.tsv' using 1:($3/YDIV1):($4/YDIV1):($5/YDIV1):".tics." with ".style." lw 2 pt 7 lc g title gt(g)"
 if (M2) {
-    cmd = cmd.", for [g = 1:NG] tmp.'/m2-g'.g.'.tsv' using 1:3:4:5 axes x1y2 with ".style." lw 2 dt 2 pt 5 lc g title m2t(g)"
+    cmd = cmd.", for [g = 1:NG] tmp.'/m2-g'.g.'.tsv' using 1:($3/YDIV2):($4/YDIV2):($5/YDIV2) axes x1y2 with ".style." lw 2 dt 2 pt 5 lc g title m2t(g)"
 }
 eval cmd

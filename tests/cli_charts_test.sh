@@ -216,6 +216,8 @@ point,policy.apim.retention,workload.apim.restore_delay,kind,metric,n,mean,sd,ci
 3,24h,"lognormal(median=1d,sigma=1)",apim,recovery_rate,2,0.4,0.01,0.3,0.5
 4,1d12h,"exp(mean=1d)",apim,recovery_rate,2,0.6,0.01,0.5,0.7
 5,1d12h,"lognormal(median=1d,sigma=1)",apim,recovery_rate,2,0.55,0.01,0.45,0.65
+0,7d,"exp(mean=1d)",apim,cost_retained,2,2400000,1,2300000,2500000
+1,7d,"lognormal(median=1d,sigma=1)",apim,cost_retained,2,1200000,1,1100000,1300000
 CSV
 if awk -v tmp="$work" -v m1=recovery_rate -v m2="" -v want="" -f "$src/analysis/lib.awk" \
     -f "$src/analysis/sweep-data.awk" "$hs/manifest" "$hs/sweep_ci.csv" >"$work/vars.gp" 2>"$work/stderr"; then
@@ -225,11 +227,16 @@ if awk -v tmp="$work" -v m1=recovery_rate -v m2="" -v want="" -f "$src/analysis/
     [ "$got" = "1|40;1.5|55;7|80;" ] && ok || bad "sweep-data group 2: '$got'"
     grep -qx "GT\[2\] = 'lognormal(median=1d,sigma=1)'" "$work/vars.gp" && ok || bad "sweep-data: comma value: $(grep 'GT\[' "$work/vars.gp")"
     grep -qx "XLABEL = 'policy.apim.retention (days)'" "$work/vars.gp" && ok || bad "sweep-data: x label: $(grep XLABEL "$work/vars.gp")"
-    grep -qx "Y1LABEL = 'recovery_rate (%)'" "$work/vars.gp" && ok || bad "sweep-data: y label: $(grep Y1LABEL "$work/vars.gp")"
+    grep -qx "Y1LABEL = 'recovery_rate (%)'; YDIV1 = 1" "$work/vars.gp" && ok || bad "sweep-data: y label: $(grep Y1LABEL "$work/vars.gp")"
     grep -qx "XCAT = 0" "$work/vars.gp" && ok || bad "sweep-data: durations are not categories"
 else
     bad "sweep-data.awk failed on the hand-made sweep: $(head -c 300 "$work/stderr")"
 fi
+# money in millions, not 2.5e+06: 2.5 + 8% head room = 2.7
+awk -v tmp="$work" -v m1=cost_retained -v m2="" -v want="" -f "$src/analysis/lib.awk" \
+    -f "$src/analysis/sweep-data.awk" "$hs/manifest" "$hs/sweep_ci.csv" >"$work/vars.gp" 2>/dev/null
+grep -qx "Y1LABEL = 'cost_retained (millions; currency units, over the run)'; YDIV1 = 1000000" "$work/vars.gp" &&
+    grep -qx "Y1RANGE = '\[0:2.7\]'" "$work/vars.gp" && ok || bad "sweep-data: millions: $(grep Y1 "$work/vars.gp")"
 expect 0 "" -- "$plot_sweep" "$hs" recovery_rate
 png_ok "$hs/sweep-recovery_rate.png" 1100 660
 
