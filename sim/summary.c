@@ -161,8 +161,10 @@ static void delays(double *v, const retsim_tally *t, span s)
     for (int k = s.from; k < s.to; k++) {
         const retsim_workload_stats *st = &t->gen[k];
         size_t len = st->n_recreate_delay - t->delay_from[k];
-        memcpy(all + at, st->recreate_delay_h + t->delay_from[k], len * sizeof *all);
-        at += len;
+        if (len > 0) { /* a kind with no re-creates has no array at all */
+            memcpy(all + at, st->recreate_delay_h + t->delay_from[k], len * sizeof *all);
+            at += len;
+        }
     }
     gsl_sort(all, 1, n);
     v[RETSIM_M_RECREATE_DELAY_MEAN_H] = gsl_stats_mean(all, 1, n);
