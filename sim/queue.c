@@ -521,7 +521,7 @@ int retsim_queue_pop_until(retsim_queue *q, retsim_time until, retsim_event *out
             return RETSIM_ENOTFOUND;
         }
         entry e = *top;
-        if (top == &q->heap.v[0] && q->heap.n > 0) {
+        if (q->heap.n > 0 && top == q->heap.v) { /* heap.v may be NULL: no &v[0] */
             heap_remove_at(q, &q->heap, 0, false);
         } else {
             q->run_pos++;

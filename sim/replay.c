@@ -21,7 +21,7 @@ typedef struct replay {
     retsim_time last;
     retsim_time until;
     uint64_t rows;
-    uint64_t rows_after_until; /* read, not applied: the clock stopped before them */
+    uint64_t rows_after_until;  /* read, not applied: the clock stopped before them */
     retsim_events_clock *clock; /* told the trace's origin at the first row */
 } replay;
 
