@@ -4,8 +4,10 @@
 #include "retsim/report.h"
 #include "retsim/run.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 static const char run_help[] =
@@ -83,13 +85,21 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
             return cli_fail(&werr);
         }
         retsim_experiment_print(stdout, e);
+        retsim_run_periods *means = sc->n_changes > 0 ? malloc(sizeof *means) : NULL;
+        if (means != NULL && retsim_experiment_period_means(e, means) == 0) {
+            printf("means of %" PRIu32 " replications; CIs in summary_by_period_ci.csv\n", e->completed);
+            retsim_run_print_periods(stdout, means);
+        }
+        free(means);
         int row;
         bool at_limit;
         double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
         warn_warmup(sc, w, row >= 0 ? retsim_experiment_first(e)->kind[row] : "", at_limit);
-        printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, outcomes.csv, "
-               "timeseries.csv, manifest\n",
-               e->completed, o->jobs, e->wall_seconds, out);
+        printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, "
+               "summary_by_type.csv, "
+               "%soutcomes.csv, timeseries.csv, manifest\n",
+               e->completed, o->jobs, e->wall_seconds, out,
+               sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
     }
     retsim_experiment_destroy(e);
     return rc != 0 ? cli_fail(&err) : CLI_OK;
@@ -149,18 +159,25 @@ int cli_run(int argc, char **argv)
     retsim_error_clear(&err);
     retsim_summary summary;
     retsim_run_stats stats = {0};
+    opt.periods = sc->n_changes > 0 ? malloc(sizeof *opt.periods) : NULL; /* NULL: no table, no harm */
     if (retsim_run(sc, &opt, &summary, &stats, &err) != 0) {
         rc = cli_fail(&err);
     } else {
         retsim_summary_print(stdout, &summary);
+        if (opt.periods != NULL) {
+            retsim_run_print_periods(stdout, opt.periods);
+        }
         warn_warmup(sc, stats.warmup_mser5_d,
                     stats.warmup_mser5_row >= 0 ? summary.kind[stats.warmup_mser5_row] : "",
                     stats.warmup_mser5_at_limit);
-        printf("%llu events in %.2f s; wrote %s/summary.csv, outcomes.csv, timeseries.csv, manifest%s%s%s\n",
+        printf("%llu events in %.2f s; wrote %s/summary.csv, summary_by_type.csv, %soutcomes.csv, "
+               "timeseries.csv, "
+               "manifest%s%s%s\n",
                (unsigned long long)stats.events, stats.wall_seconds, opt.out_dir,
-               opt.events ? ", events.csv" : "", opt.trace_out != NULL ? " and " : "",
-               opt.trace_out != NULL ? opt.trace_out : "");
+               sc->n_changes > 0 ? "summary_by_period.csv, " : "", opt.events ? ", events.csv" : "",
+               opt.trace_out != NULL ? " and " : "", opt.trace_out != NULL ? opt.trace_out : "");
     }
+    free(opt.periods);
     retsim_scenario_destroy(sc);
     return rc;
 }

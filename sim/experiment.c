@@ -36,29 +36,54 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* Close the memory streams of a replication's rows; NULL-safe. */
+static void close_rows(retsim_run_sinks *s)
+{
+    FILE *f[] = {s->timeseries, s->outcomes, s->by_type, s->by_period};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        if (f[i] != NULL) {
+            fclose(f[i]);
+        }
+    }
+}
+
+/* Rows of each output in memory, written out in replication order later. */
+static int open_rows(const pool *p, retsim_replication *rep, retsim_run_sinks *s)
+{
+    size_t len[4];
+    s->timeseries = open_memstream(&rep->timeseries, &len[0]);
+    s->outcomes = open_memstream(&rep->outcomes, &len[1]);
+    s->by_type = open_memstream(&rep->by_type, &len[2]);
+    bool changes = p->sc->n_changes > 0;
+    s->by_period = changes ? open_memstream(&rep->by_period, &len[3]) : NULL;
+    if (s->timeseries == NULL || s->outcomes == NULL || s->by_type == NULL ||
+        (changes && s->by_period == NULL)) {
+        close_rows(s);
+        return RETSIM_ENOMEM;
+    }
+    return 0;
+}
+
 static int run_one(pool *p, uint32_t r, retsim_error *err)
 {
     retsim_replication *rep = &p->e->reps[r];
-    size_t ts_len = 0, oc_len = 0;
     retsim_run_sinks sinks = {0};
     sinks.replication_column = true;
-    if (p->opt->keep_rows) {
-        sinks.timeseries = open_memstream(&rep->timeseries, &ts_len);
-        sinks.outcomes = open_memstream(&rep->outcomes, &oc_len);
-        if (sinks.timeseries == NULL || sinks.outcomes == NULL) {
-            if (sinks.timeseries != NULL) {
-                fclose(sinks.timeseries);
-            }
+    if (p->opt->keep_rows && open_rows(p, rep, &sinks) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    if (p->sc->n_changes > 0) { /* per-period summaries for summary_by_period_ci.csv */
+        rep->periods = malloc(sizeof *rep->periods);
+        if (rep->periods == NULL) {
+            close_rows(&sinks);
             return RETSIM_ENOMEM;
         }
+        sinks.periods = rep->periods;
     }
     retsim_run_options ro = {.seed = p->opt->seed, .replication = r, .stop = p->opt->stop};
     retsim_run_stats stats = {0};
     int rc = retsim_run_replication(p->sc, p->opt->seed, r, &sinks, &ro, &rep->summary, &stats, err);
-    if (sinks.timeseries != NULL) {
-        fclose(sinks.timeseries);
-        fclose(sinks.outcomes);
-    }
+    close_rows(&sinks);
     rep->events = stats.events;
     rep->wall_seconds = stats.wall_seconds;
     rep->warmup_mser5_at_limit = stats.warmup_mser5_at_limit;
@@ -168,6 +193,9 @@ void retsim_experiment_destroy(retsim_experiment *e)
     for (uint32_t r = 0; r < e->n; r++) {
         free(e->reps[r].timeseries);
         free(e->reps[r].outcomes);
+        free(e->reps[r].by_type);
+        free(e->reps[r].by_period);
+        free(e->reps[r].periods);
     }
     free(e->reps);
     free(e);
@@ -259,6 +287,93 @@ static void write_ci(FILE *out, const retsim_experiment *e)
     free(v);
 }
 
+/* The first finished replication's periods (NULL: no changes, or none finished). */
+static const retsim_run_periods *first_periods(const retsim_experiment *e)
+{
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (e->reps[r].done && e->reps[r].periods != NULL) {
+            return e->reps[r].periods;
+        }
+    }
+    return NULL;
+}
+
+int retsim_experiment_period_means(const retsim_experiment *e, retsim_run_periods *out)
+{
+    const retsim_run_periods *first = first_periods(e);
+    if (first == NULL) {
+        return RETSIM_ENOTFOUND;
+    }
+    *out = *first;
+    for (int i = 0; i < first->n; i++) {
+        for (int row = 0; row < first->summary[i].n_rows; row++) {
+            for (int m = 0; m < RETSIM_M_COUNT; m++) {
+                double sum = 0;
+                uint32_t k = 0;
+                for (uint32_t r = 0; r < e->n; r++) {
+                    if (e->reps[r].done) {
+                        sum += e->reps[r].periods->summary[i].value[row][m];
+                        k++;
+                    }
+                }
+                out->summary[i].value[row][m] = sum / k; /* NaN where a replication has none */
+            }
+        }
+    }
+    return 0;
+}
+
+/* summary_by_period_ci.csv: mean and 95% CI over the replications of every
+ * metric in every period between [change.*] instants. */
+static void write_period_ci(FILE *out, const retsim_experiment *e)
+{
+    fputs("period,period_start_ms,period_end_ms,kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
+    const retsim_run_periods *first = first_periods(e);
+    double *v = malloc(e->n * sizeof *v);
+    for (int i = 0; first != NULL && v != NULL && i < first->n; i++) {
+        char label[160];
+        retsim_run_period_label(first, i, label, sizeof label);
+        for (int row = 0; row < first->summary[i].n_rows; row++) {
+            for (int m = 0; m < RETSIM_M_COUNT; m++) {
+                size_t k = 0;
+                for (uint32_t r = 0; r < e->n; r++) {
+                    if (e->reps[r].done) {
+                        v[k++] = e->reps[r].periods->summary[i].value[row][m];
+                    }
+                }
+                retsim_ci ci = retsim_ci_of(v, k);
+                char a[64], b[64], c[64], d[64];
+                fprintf(out, "%s,%" PRId64 ",%" PRId64 ",", label, first->from_ms[i], first->to_ms[i]);
+                retsim_csv_field(out, first->summary[i].kind[row]);
+                fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m), ci.n,
+                        retsim_summary_format(ci.mean, a, sizeof a),
+                        retsim_summary_format(ci.sd, b, sizeof b), retsim_summary_format(ci.low, c, sizeof c),
+                        retsim_summary_format(ci.high, d, sizeof d));
+            }
+        }
+    }
+    free(v);
+}
+
+/* summary_by_type.csv and, with changes, summary_by_period.csv: every
+ * finished replication's rows, in replication order. */
+static void write_split_rows(const retsim_experiment *e, FILE *by_type, FILE *by_period)
+{
+    retsim_run_by_type_header(by_type);
+    if (by_period != NULL) {
+        retsim_run_by_period_header(by_period);
+    }
+    for (uint32_t r = 0; r < e->n; r++) {
+        const retsim_replication *rep = &e->reps[r];
+        if (rep->done && rep->by_type != NULL) {
+            fputs(rep->by_type, by_type);
+        }
+        if (rep->done && rep->by_period != NULL && by_period != NULL) {
+            fputs(rep->by_period, by_period);
+        }
+    }
+}
+
 static void write_replications(const retsim_scenario *sc, const retsim_experiment *e, retsim_outfile *summary,
                                retsim_outfile *outcomes, retsim_outfile *timeseries)
 {
@@ -281,19 +396,26 @@ static void write_replications(const retsim_scenario *sc, const retsim_experimen
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             const retsim_provenance *prov, retsim_error *err)
 {
-    enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, N };
-    static const char *const names[N] = {"summary.csv", "summary_ci.csv", "outcomes.csv", "timeseries.csv",
-                                         "manifest"};
+    enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, BY_TYPE, BY_PERIOD, PERIOD_CI, N };
+    static const char *const names[N] = {
+        "summary.csv", "summary_ci.csv",      "outcomes.csv",          "timeseries.csv",
+        "manifest",    "summary_by_type.csv", "summary_by_period.csv", "summary_by_period_ci.csv"};
     retsim_outfile f[N];
     retsim_outdir d;
     memset(f, 0, sizeof f);
     int rc = retsim_outdir_begin(&d, dir, err);
     for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outdir_open(&d, &f[i], names[i], err);
+        if (i < BY_PERIOD || sc->n_changes > 0) {
+            rc = retsim_outdir_open(&d, &f[i], names[i], err);
+        }
     }
     if (rc == 0) {
         write_replications(sc, e, &f[SUMMARY], &f[OUTCOMES], &f[TIMESERIES]);
         write_ci(f[CI].fp, e);
+        write_split_rows(e, f[BY_TYPE].fp, f[BY_PERIOD].fp);
+        if (f[PERIOD_CI].fp != NULL) {
+            write_period_ci(f[PERIOD_CI].fp, e);
+        }
         char seed[32], reps[64], warmup[32] = "";
         snprintf(seed, sizeof seed, "%" PRIu64, e->seed);
         snprintf(reps, sizeof reps, "%" PRIu32 " of %" PRIu32, e->completed, e->n);

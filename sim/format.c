@@ -79,7 +79,10 @@ const char *retsim_format_metric(const char *column, double v, char *buf, size_t
     if (ends_with(column, "_rate") || ends_with(column, "_share")) {
         return retsim_format_percent(v, buf, size);
     }
-    return retsim_format_number(v, 2, buf, size);
+    /* a whole number (a count, or a mean that happens to be one) reads without
+     * ".00"; money keeps its cents */
+    bool whole = strncmp(column, "cost", 4) != 0 && isfinite(v) && fabs(v) < 1e15 && v == floor(v);
+    return retsim_format_number(v, whole ? 0 : 2, buf, size);
 }
 
 const char *retsim_format_change(double pct, char *buf, size_t size)

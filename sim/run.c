@@ -5,6 +5,7 @@
 #include "retsim/report.h"
 #include "retsim/trace.h"
 #include "retsim/warmup.h"
+#include "retsim/format.h"
 #include "retsim/workload.h"
 
 #include <math.h>
@@ -107,17 +108,77 @@ static void periods_finish(run_ctx *ctx, retsim_summary *whole)
     retsim_summary_from_tally(whole, sc, ctx->per.prev, (double)(sc->settings.horizon - sc->settings.warmup));
 }
 
-static void write_by_period(FILE *out, const periods *p, const char *scenario, uint32_t replication,
-                            uint64_t seed)
+const char *retsim_run_period_label(const retsim_run_periods *p, int i, char *buf, size_t size)
+{
+    char a[64], b[64];
+    retsim_time_format(p->from_ms[i], a, sizeof a);
+    retsim_time_format(p->to_ms[i], b, sizeof b);
+    snprintf(buf, size, "%s-%s", a, b);
+    return buf;
+}
+
+void retsim_run_print_periods(FILE *out, const retsim_run_periods *p)
+{
+    static const struct {
+        retsim_metric m;
+        const char *label;
+    } rows[] = {
+        {RETSIM_M_CREATE_INTENTS, "create intents"},
+        {RETSIM_M_NAME_CONFLICT_RATE, "name conflicts per intent"},
+        {RETSIM_M_ATTEMPT_CONFLICT_RATE, "refused create attempts"},
+        {RETSIM_M_RECOVERY_RATE, "restores recovered"},
+        {RETSIM_M_DATA_LOSS, "data loss"},
+        {RETSIM_M_SOFT_DELETED_AVG, "soft-deleted on average"},
+        {RETSIM_M_RESERVED_AVG, "reserved names on average"},
+        {RETSIM_M_COST_RETAINED_PER_30D, "retention cost per 30 days"},
+        {RETSIM_M_COST_TOTAL_PER_30D, "total cost per 30 days"},
+        {RETSIM_M_RETENTION_COST_SHARE, "retention cost share"},
+    };
+    if (p->n < 2) {
+        return;
+    }
+    fprintf(out, "per period, cut at each [change.*] (costs in %s):\n", p->summary[0].currency);
+    for (int r = 0; r < p->summary[0].n_rows; r++) {
+        fprintf(out, "  %-28s", p->summary[0].kind[r]);
+        for (int i = 0; i < p->n; i++) {
+            char label[160];
+            fprintf(out, " %16s", retsim_run_period_label(p, i, label, sizeof label));
+        }
+        fputc('\n', out);
+        for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+            fprintf(out, "    %-26s", rows[k].label);
+            for (int i = 0; i < p->n; i++) {
+                char v[RETSIM_FORMAT_MAX];
+                fprintf(out, " %16s",
+                        retsim_format_metric(retsim_metric_name(rows[k].m), p->summary[i].value[r][rows[k].m],
+                                             v, sizeof v));
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
+/* The periods of this replication, as the public struct has them. */
+static void periods_copy(const periods *p, retsim_run_periods *out)
+{
+    out->n = p->n;
+    for (int i = 0; i < p->n; i++) {
+        out->from_ms[i] = p->from[i];
+        out->to_ms[i] = p->to[i];
+        out->summary[i] = p->summary[i];
+    }
+}
+
+static void write_by_period(FILE *out, const retsim_run_periods *p, const char *scenario,
+                            uint32_t replication, uint64_t seed)
 {
     for (int i = 0; i < p->n; i++) {
-        char a[64], b[64];
-        retsim_time_format(p->from[i], a, sizeof a);
-        retsim_time_format(p->to[i], b, sizeof b);
+        char label[160];
+        retsim_run_period_label(p, i, label, sizeof label);
         for (int r = 0; r < p->summary[i].n_rows; r++) {
             retsim_csv_field(out, scenario);
-            fprintf(out, ",%" PRIu32 ",%" PRIu64 ",%s-%s,%" PRId64 ",%" PRId64 ",", replication, seed, a, b,
-                    p->from[i], p->to[i]);
+            fprintf(out, ",%" PRIu32 ",%" PRIu64 ",%s,%" PRId64 ",%" PRId64 ",", replication, seed, label,
+                    p->from_ms[i], p->to_ms[i]);
             retsim_csv_field(out, p->summary[i].kind[r]);
             retsim_summary_write_values(out, &p->summary[i], r);
             fputc('\n', out);
@@ -435,8 +496,19 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
         retsim_summary *whole = summary != NULL ? summary : &ctx.per.summary[RETSIM_MAX_CHANGES + 1];
         periods_finish(&ctx, whole);
         suggest_warmup(&ctx, sc, whole, stats);
-        if (sinks->by_period != NULL) {
-            write_by_period(sinks->by_period, &ctx.per, name, replication, seed);
+        if (sinks->by_period != NULL || sinks->periods != NULL) {
+            retsim_run_periods *copy = sinks->periods != NULL ? sinks->periods : malloc(sizeof *copy);
+            if (copy == NULL) {
+                rc = RETSIM_ENOMEM;
+            } else {
+                periods_copy(&ctx.per, copy);
+                if (sinks->by_period != NULL) {
+                    write_by_period(sinks->by_period, copy, name, replication, seed);
+                }
+                if (copy != sinks->periods) {
+                    free(copy);
+                }
+            }
         }
     }
     if (rc == 0 && sinks->by_type != NULL) {
@@ -509,7 +581,7 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
     if (rc == 0) {
         retsim_run_sinks sinks = {
             files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp, false,
-            files[F_BY_PERIOD].fp,  files[F_BY_TYPE].fp};
+            files[F_BY_PERIOD].fp,  files[F_BY_TYPE].fp,  opt->periods};
         if (sinks.by_period != NULL) {
             retsim_run_by_period_header(sinks.by_period);
         }

@@ -185,6 +185,29 @@ done
 if [ "$(col "$work/p0/summary.csv" attempt_conflict_rate)" != "$(col "$work/p4/summary.csv" attempt_conflict_rate)" ]; then ok; else bad "retry_limit should move attempt_conflict_rate"; fi
 if awk -v a="$(col "$work/p0/summary.csv" recreates_ok)" -v b="$(col "$work/p4/summary.csv" recreates_ok)" 'BEGIN { exit !(b > a) }'; then ok; else bad "retries should win back names"; fi
 
+# --- periods with replications: every replication's rows, and their CIs ---
+expect 0 "" -- run "$work/chg.ini" --replications 3 --jobs 2 --out "$work/chg3" --set simulation.warmup=2d
+p3="$work/chg3/summary_by_period.csv"
+if [ "$(col "$p3" replication | paste -sd, -)" = "0,0,1,1,2,2" ]; then ok; else bad "replicated periods: replications $(col "$p3" replication | paste -sd, -)"; fi
+# replication 0 of the replicated run is the single run, period by period (same seed)
+if [ "$(grep -v '^scenario,' "$p3" | awk -F, '$2 == 0')" = "$(grep -v '^scenario,' "$p")" ]; then ok; else bad "replication 0's period rows differ from the single run's"; fi
+ci="$work/chg3/summary_by_period_ci.csv"
+for period in 2d-15d 15d-30d; do
+    for m in creates name_conflict_rate soft_deleted_avg cost_retained; do
+        mean=$(awk -F, -v p="$period" -v m="$m" '$1 == p && $5 == m { print $7 }' "$ci")
+        want=$(col "$p3" "$m" period "$period" | awk '{ s += $1; n++ } END { printf "%.12g", s / n }')
+        # CSV values carry 9 significant digits: equal to that precision
+        if awk -v a="$mean" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d <= 1e-8 * (b < 0 ? -b : b) + 1e-12) }'; then
+            ok
+        else
+            bad "summary_by_period_ci.csv: $period $m is $mean, the mean of the replications' rows is $want"
+        fi
+    done
+done
+if grep -q "^per period" "$work/stdout" && grep -qE "^  x +2d-15d +15d-30d$" "$work/stdout"; then ok; else bad "no per-period table on the terminal: $(head -c 600 "$work/stdout")"; fi
+expect 0 "" -- run "$work/chg.ini" --out "$work/chg1" --set simulation.warmup=2d
+if grep -qE "^    create intents +[0-9,]+ +[0-9,]+$" "$work/stdout"; then ok; else bad "single run: no per-period table: $(head -c 900 "$work/stdout")"; fi
+
 # --- a replay does not know intents: empty, the per-attempt rate is there ---
 expect 0 "" -- replay "$src/scenarios/apim.ini" "$src/scenarios/traces/apim-walkthrough.csv" --out "$work/rp"
 if [ -z "$(col "$work/rp/summary.csv" name_conflict_rate)" ] && [ -z "$(col "$work/rp/summary.csv" create_intents)" ] &&

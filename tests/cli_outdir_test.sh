@@ -51,7 +51,7 @@ cd "$work" || exit 1
 
 # --- a folder holds one run: a replicated run's files go when a single run replaces it ---
 expect 0 "" -- run "$q" --replications 3 --out out --set "$short"
-if [ "$(entries out)" = ".retsim-files manifest outcomes.csv summary.csv summary_ci.csv timeseries.csv" ]; then ok; else bad "3 replications wrote: $(entries out)"; fi
+if [ "$(entries out)" = ".retsim-files manifest outcomes.csv summary.csv summary_by_type.csv summary_ci.csv timeseries.csv" ]; then ok; else bad "3 replications wrote: $(entries out)"; fi
 expect 0 "" -- run "$q" --out out --set "$short"
 if [ "$(entries out)" = ".retsim-files manifest outcomes.csv summary.csv summary_by_type.csv timeseries.csv" ]; then ok; else bad "after a single run: $(entries out)"; fi
 if [ "$(grep -vc '^#' out/.retsim-files)" -eq 5 ]; then ok; else bad ".retsim-files should list the 5 files: $(cat out/.retsim-files)"; fi
@@ -176,7 +176,7 @@ if [ "$rc" -eq 1 ] && [ -n "$done_reps" ]; then ok; else bad "interrupted run: e
 if [ "${done_reps:-0}" -eq 0 ]; then
     if [ "$(snapshot int)" = "$before" ]; then ok; else bad "nothing finished but the folder changed"; fi
 elif [ "$(grep -c '^apim,' int/summary.csv)" -eq "$done_reps" ] && grep -qx "replications = $done_reps of 200" int/manifest &&
-    [ "$(entries int)" = ".retsim-files manifest outcomes.csv summary.csv summary_ci.csv timeseries.csv" ]; then
+    [ "$(entries int)" = ".retsim-files manifest outcomes.csv summary.csv summary_by_type.csv summary_ci.csv timeseries.csv" ]; then
     ok
 else
     bad "interrupted run: the folder does not hold the $done_reps finished replications: $(entries int)"

@@ -15,6 +15,7 @@
 
 #include "retsim/error.h"
 #include "retsim/scenario.h"
+#include "retsim/run.h"
 #include "retsim/summary.h"
 
 #include <stdbool.h>
@@ -36,6 +37,9 @@ typedef struct retsim_replication {
     retsim_summary summary;
     char *timeseries; /* rows, when keep_rows */
     char *outcomes;
+    char *by_type;               /* summary_by_type.csv rows, when keep_rows */
+    char *by_period;             /* summary_by_period.csv rows, when keep_rows and the scenario has changes */
+    retsim_run_periods *periods; /* the period summaries, when the scenario has changes */
     uint64_t events;
     double wall_seconds;
     bool warmup_mser5_at_limit; /* see retsim_run_stats */
@@ -65,6 +69,11 @@ retsim_ci retsim_ci_of(const double *x, size_t n);
 
 /* The summary of the first finished replication (its rows name the kinds), or NULL. */
 const retsim_summary *retsim_experiment_first(const retsim_experiment *e);
+
+/* The mean over finished replications of every metric in every period
+ * between [change.*] instants. 0, or RETSIM_ENOTFOUND without changes or
+ * without a finished replication. */
+int retsim_experiment_period_means(const retsim_experiment *e, retsim_run_periods *out);
 
 /* The values of one metric of one summary row over the finished replications. */
 size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metric m, double *out);

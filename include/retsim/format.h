@@ -25,7 +25,8 @@ const char *retsim_format_number(double v, int decimals, char *buf, size_t size)
 const char *retsim_format_percent(double v, char *buf, size_t size);
 
 /* A summary metric by its column name: rates and shares (names ending in
- * _rate or _share) as percentages, everything else with two decimals. */
+ * _rate or _share) as percentages, whole numbers (not costs) without decimals,
+ * anything else with two. */
 const char *retsim_format_metric(const char *column, double v, char *buf, size_t size);
 
 /* A relative change in percent with its sign and one decimal ("+20.0%",

@@ -31,6 +31,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The measured time cut at every [change.*] instant (periods start no
+ * earlier than the warm-up's end): the summary of each period, as
+ * summary_by_period.csv has them. About 0.6 MB: allocate it. */
+typedef struct retsim_run_periods {
+    int n; /* periods filled, in time order */
+    retsim_time from_ms[RETSIM_MAX_CHANGES + 1];
+    retsim_time to_ms[RETSIM_MAX_CHANGES + 1];
+    retsim_summary summary[RETSIM_MAX_CHANGES + 1];
+} retsim_run_periods;
+
+/* "0d-182d": a period's label in summary_by_period.csv and on the terminal. */
+const char *retsim_run_period_label(const retsim_run_periods *p, int i, char *buf, size_t size);
+
+/* A table a person reads: the headline metrics of each period side by side,
+ * per kind (nothing when there is only one period). */
+void retsim_run_print_periods(FILE *out, const retsim_run_periods *p);
+
 typedef struct retsim_run_options {
     uint64_t seed;            /* master seed */
     uint32_t replication;     /* stream family: 0 for a single run */
@@ -40,6 +57,7 @@ typedef struct retsim_run_options {
     bool progress;            /* report progress on stderr */
     const volatile int *stop; /* set non-zero (from a signal handler) to stop early; may be NULL */
     const struct retsim_provenance *provenance; /* the command line, for the manifest; may be NULL */
+    retsim_run_periods *periods; /* if set, retsim_run fills it with the summary of each period */
 } retsim_run_options;
 
 typedef struct retsim_run_stats {
@@ -63,8 +81,9 @@ typedef struct retsim_run_sinks {
     FILE *events;
     FILE *trace;
     bool replication_column;
-    FILE *by_period; /* summary_by_period.csv rows */
-    FILE *by_type;   /* summary_by_type.csv rows */
+    FILE *by_period;             /* summary_by_period.csv rows */
+    FILE *by_type;               /* summary_by_type.csv rows */
+    retsim_run_periods *periods; /* the period summaries, copied here when set */
 } retsim_run_sinks;
 
 /* Simulate replication `replication` of the scenario with master seed `seed`. */
