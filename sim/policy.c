@@ -26,8 +26,8 @@ void retsim_policy_init(retsim_policy *p, const char *kind)
     p->purge_protection_can_disable = true;
     p->children_block_delete = RETSIM_CHILDREN_BLOCK_NONE;
     p->regions = 1;
-    p->replicas_active = 1;
-    p->replicas_soft_deleted = 1;
+    p->replicas_active = 0; /* a kind holds no replicas (and costs nothing) unless it says so */
+    p->replicas_soft_deleted = 0;
 }
 
 retsim_time retsim_policy_reservation(const retsim_policy *p, const char *sub_type)

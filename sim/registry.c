@@ -635,6 +635,61 @@ static bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
 
 /* ---- the operations ---- */
 
+/* Whether instance id holds an ACTIVE or SOFT_DELETED descendant whose home
+ * region differs from its own (regions not given count as no difference).
+ * O(slots x depth): only a request that turns soft delete on asks. */
+static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
+{
+    uint32_t home = slot_at(r, id)->home_region;
+    uint32_t n = retsim_names_count(r->names);
+    for (uint32_t d = 0; d < n && home != NONE; d++) {
+        const slot *c = slot_at(r, d);
+        if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
+            c->home_region == NONE || c->home_region == home) {
+            continue;
+        }
+        for (uint32_t a = c->parent; a != NONE; a = slot_at(r, a)->parent) {
+            if (a == id) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Set an ACTIVE instance's own soft-delete switch, if its kind allows it:
+ * turning it on needs enable_min_api_version and, where required, no
+ * descendant in another region; turning it off needs soft_delete_can_disable.
+ * `rejected` changes nothing. */
+static retsim_outcome switch_change(retsim_registry *r, uint32_t id, bool on, int32_t api_version)
+{
+    slot *s = slot_at(r, id);
+    const retsim_policy *p = policy_of(r, s);
+    if (on ? api_version < p->enable_min_api_version ||
+                 (p->enable_requires_same_region && descendant_elsewhere(r, id))
+           : !p->soft_delete_can_disable) {
+        return RETSIM_OUT_REJECTED;
+    }
+    s->flags = (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (on ? F_SWITCH_ON : 0));
+    return RETSIM_OUT_OK;
+}
+
+/* A named set_policy: one instance's soft-delete switch (a gallery). */
+static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_request *rq)
+{
+    const retsim_policy_change *c = &rq->change;
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
+        return switch_change(r, rq->slot, c->soft_delete, rq->api_version);
+    }
+    return RETSIM_OUT_OK;
+}
+
 static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
 {
     if (rq->slot == NONE) {
@@ -647,7 +702,15 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     }
     switch ((retsim_state)s->state) {
     case RETSIM_STATE_ACTIVE:
-        return s->owner_sub == rq->sub ? RETSIM_OUT_UPDATED : RETSIM_OUT_CONFLICT_ACTIVE;
+        if (s->owner_sub != rq->sub) {
+            return RETSIM_OUT_CONFLICT_ACTIVE;
+        }
+        if (rq->soft_delete_switch >= 0) { /* create-or-update that sets the switch: the same rules */
+            return switch_change(r, rq->slot, rq->soft_delete_switch == 1, rq->api_version) == RETSIM_OUT_OK
+                       ? RETSIM_OUT_UPDATED
+                       : RETSIM_OUT_REJECTED;
+        }
+        return RETSIM_OUT_UPDATED;
     case RETSIM_STATE_SOFT_DELETED:
         res->deletion_time = s->deletion_time;
         res->scheduled_purge = s->scheduled_purge;
@@ -660,8 +723,9 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     default:
         break;
     }
-    if (rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) {
-        return RETSIM_OUT_REJECTED; /* turning soft delete on needs a newer API version */
+    if ((rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) ||
+        (rq->soft_delete_switch == 0 && !policy_of(r, s)->soft_delete_can_disable)) {
+        return RETSIM_OUT_REJECTED; /* the switch it asks for cannot be set: nothing is made */
     }
     if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED) && s->owner_sub != rq->sub) {
         s->lost_owner = s->owner_sub; /* their data is gone although the name lives on */
@@ -871,51 +935,6 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
     return 0;
 }
 
-/* Whether instance id holds an ACTIVE or SOFT_DELETED descendant whose home
- * region differs from its own (regions not given count as no difference).
- * O(slots x depth): only a request that turns soft delete on asks. */
-static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
-{
-    uint32_t home = slot_at(r, id)->home_region;
-    uint32_t n = retsim_names_count(r->names);
-    for (uint32_t d = 0; d < n && home != NONE; d++) {
-        const slot *c = slot_at(r, d);
-        if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
-            c->home_region == NONE || c->home_region == home) {
-            continue;
-        }
-        for (uint32_t a = c->parent; a != NONE; a = slot_at(r, a)->parent) {
-            if (a == id) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* A named set_policy: one instance's soft-delete switch (a gallery). */
-static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_request *rq)
-{
-    const retsim_policy_change *c = &rq->change;
-    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
-        return RETSIM_OUT_NOT_FOUND;
-    }
-    slot *s = slot_at(r, rq->slot);
-    const retsim_policy *p = policy_of(r, s);
-    if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
-        return RETSIM_OUT_REJECTED;
-    }
-    if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
-        if (c->soft_delete ? rq->api_version < p->enable_min_api_version ||
-                                 (p->enable_requires_same_region && descendant_elsewhere(r, rq->slot))
-                           : !p->soft_delete_can_disable) {
-            return RETSIM_OUT_REJECTED;
-        }
-        s->flags = (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (c->soft_delete ? F_SWITCH_ON : 0));
-    }
-    return RETSIM_OUT_OK;
-}
-
 static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
 {
     const retsim_policy_change *c = &rq->change;
@@ -925,7 +944,10 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
     }
     retsim_policy *p = &r->policies[rq->kind];
     bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
-    if ((retention && !p->retention_mutable) ||
+    /* a kind never soft-deleted itself (a gallery) has no kind-wide switch
+     * to change: its instances carry their own */
+    if (((c->set & RETSIM_CHANGE_SOFT_DELETE) && !p->soft_delete_supported) ||
+        (retention && !p->retention_mutable) ||
         ((c->set & RETSIM_CHANGE_SOFT_DELETE) && !c->soft_delete && !p->soft_delete_can_disable) ||
         ((c->set & RETSIM_CHANGE_PURGE_PROTECTION) && !c->purge_protection && p->purge_protection &&
          !p->purge_protection_can_disable)) {

@@ -273,10 +273,9 @@ static void from_inventory(double *v, const retsim_scenario *sc, const retsim_ta
     for (int k = s.from; k < s.to; k++) {
         so.n += t->sojourn[k].n;
         so.sum_ms += t->sojourn[k].sum_ms;
+        /* a kind holds replicas only if it declares them (the defaults are 0), so
+         * "all" adds the replicas of the kinds that have any: a gallery is none */
         const retsim_policy *p = &sc->policies[k];
-        if (kind < 0 && !(p->price_per_replica_hour > 0)) {
-            continue; /* "all" adds only kinds that bill replicas: a gallery is no replica */
-        }
         double a = t->inv[k][RETSIM_INV_ACTIVE].area_ms / (double)RETSIM_MS_PER_HOUR * p->regions *
                    p->replicas_active;
         double r = t->inv[k][RETSIM_INV_SOFT_DELETED].area_ms / (double)RETSIM_MS_PER_HOUR * p->regions *

@@ -216,6 +216,14 @@ if [ -z "$(col "$work/rp/summary.csv" name_conflict_rate)" ] && [ -z "$(col "$wo
 # --- all: replica-hours only of kinds that bill replicas ---
 expect 0 "" -- run "$src/scenarios/compute-gallery.ini" --out "$work/cg" --set simulation.horizon=60d --set simulation.warmup=0
 same "$(col "$work/cg/summary.csv" replica_hours_live kind all)" "$(col "$work/cg/summary.csv" replica_hours_live kind gallery_image_version)" "all: replica_hours_live of the billed kind only"
+# a gallery and an image definition declare no replicas: none, whatever the price
+for k in gallery gallery_image; do
+    if [ "$(col "$work/cg/summary.csv" replica_hours_live kind "$k")" = "0" ]; then ok; else bad "$k holds no replicas, got $(col "$work/cg/summary.csv" replica_hours_live kind "$k")"; fi
+done
+expect 0 "" -- run "$src/scenarios/compute-gallery.ini" --out "$work/cg0" --set simulation.horizon=60d --set simulation.warmup=0 --set policy.gallery_image_version.price_per_replica_hour=0
+v=$(col "$work/cg0/summary.csv" replica_hours_live kind gallery_image_version)
+if awk -v v="$v" 'BEGIN { exit !(v > 0) }'; then ok; else bad "unpriced versions still hold replicas: $v"; fi
+same "$(col "$work/cg0/summary.csv" replica_hours_live kind all)" "$v" "all: replica-hours of an unpriced kind with replicas"
 same "$(col "$work/cg/summary.csv" creates kind all)" "$(col "$work/cg/summary.csv" creates | head -3 | paste -sd+ - | bc)" "all: creates of every kind"
 
 echo "cli_metrics: $passed passed, $failed failed"

@@ -17,7 +17,7 @@
 static const char apim[] =
     "[scenario]\nname = t\n"
     "[policy.apim]\nretention = 48h\nreuse_after_purge = owner_subscription\n"
-    "reservation = 7d\nprice_per_replica_hour = 0.1\n"
+    "reservation = 7d\nreplicas_active = 1\nreplicas_soft_deleted = 1\nprice_per_replica_hour = 0.1\n"
     "[simulation]\nhorizon = 90d\nsample_every = 10d\n"
     "[population]\nsubscriptions = 40\n"
     "[workload.apim]\narrivals = 40/d\nlifetime = lognormal(median=20d, sigma=1)\n"

@@ -168,7 +168,7 @@ static const char small[] =
     "[scenario]\nname = small\n"
     "[policy.apim]\nretention = 48h\npurge_needs_permission = true\n"
     "reuse_after_purge = owner_subscription\nreservation = 7d\nreservation.free = 30d\n"
-    "price_per_replica_hour = 0.1\n"
+    "replicas_active = 1\nreplicas_soft_deleted = 1\nprice_per_replica_hour = 0.1\n"
     "[simulation]\nhorizon = 120d\nsample_every = 7d\nwarmup = 10d\n"
     "[population]\nsubscriptions = 30\ntenants = 10\n"
     "subscription_types = ea:0.5, free:0.5\nregions = a, b\n"

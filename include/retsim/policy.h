@@ -103,7 +103,8 @@ typedef struct retsim_policy_change {
 
 /* A policy with the defaults documented in scenarios/README: soft delete
  * supported and on, 48h retention, global names, purge supported without
- * permission checks, names free to anyone right after purge. */
+ * permission checks, names free to anyone right after purge, no replicas
+ * (so no cost) unless the kind declares them. */
 void retsim_policy_init(retsim_policy *p, const char *kind);
 
 /* The reservation window for a name whose owner has subscription type

@@ -2,8 +2,9 @@
  *
  * Each metric is computed per kind and, when a scenario has several kinds,
  * for all kinds together ("all": counts add every kind's requests; replica-
- * hours and costs add only the kinds that bill replicas, price_per_replica_hour
- * > 0, so a gallery or an image definition is not counted as a replica).
+ * hours and costs add every kind's replicas, and a kind holds replicas only
+ * when it declares them: replicas_active / replicas_soft_deleted default to 0,
+ * so a gallery or an image definition is not counted as a replica).
  * Counts, rates and averages cover the measured period: after the warm-up, to
  * the horizon. Values that do not exist (a recovery rate with no restores,
  * generator counts and per-intent rates in a replay) are NaN and written as
