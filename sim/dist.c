@@ -4,6 +4,8 @@
  *   UNIFORM a=min b=max       EMPIRICAL values[n] */
 #include "retsim/dist.h"
 
+#include "input.h"
+
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -149,6 +151,7 @@ typedef struct sample_reader {
     size_t n, cap;
     size_t field;
     long row;
+    long line; /* the line the next byte is on */
     int rc;
     retsim_error *err;
     const char *path;
@@ -161,12 +164,25 @@ static void sample_field(void *s, size_t len, void *data)
         return; /* first column only, after the header */
     }
     char text[64];
-    snprintf(text, sizeof text, "%.*s", (int)(len < 63 ? len : 63), (const char *)s);
+    if (len >= sizeof text) { /* cut, it could read as another value */
+        r->rc = retsim_error_set(r->err, RETSIM_EINPUT, NULL, 0, NULL,
+                                 "empirical(%s): row %ld: expected a duration such as 90s or 2h, got a "
+                                 "field of %zu bytes",
+                                 r->path, r->row + 1, len);
+        return;
+    }
+    snprintf(text, sizeof text, "%.*s", (int)len, (const char *)s);
     double v;
     if (!parse_duration(text, &v)) {
         r->rc = retsim_error_set(r->err, RETSIM_EINPUT, NULL, 0, NULL,
                                  "empirical(%s): row %ld: expected a duration such as 90s or 2h, got '%s'",
                                  r->path, r->row + 1, text);
+        return;
+    }
+    if (r->n == RETSIM_EMPIRICAL_MAX_VALUES) {
+        r->rc = retsim_error_set(r->err, RETSIM_EINPUT, NULL, 0, NULL,
+                                 "empirical(%s): row %ld: more than %d values (the most a sample may hold)",
+                                 r->path, r->row + 1, RETSIM_EMPIRICAL_MAX_VALUES);
         return;
     }
     if (r->n == r->cap) {
@@ -195,6 +211,59 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* One block: refused if it holds a NUL (C strings would cut the field there)
+ * or leaves a field open past the limit (libcsv would buffer it all). */
+static void sample_block(sample_reader *r, struct csv_parser *p, const char *buf, size_t n)
+{
+    const char *nul = memchr(buf, '\0', n);
+    if (nul != NULL) {
+        long line = r->line;
+        for (const char *c = buf; c < nul; c++) {
+            line += *c == '\n';
+        }
+        r->rc = fail(r->err, "empirical(%s): line %ld: NUL byte: the file must be text", r->path, line);
+        return;
+    }
+    for (const char *c = buf; c < buf + n; c++) {
+        r->line += *c == '\n';
+    }
+    if (csv_parse(p, buf, n, sample_field, sample_row, r) != n && r->rc == 0) {
+        r->rc = fail(r->err, "empirical(%s): malformed CSV", r->path);
+    }
+    if (r->rc == 0 && p->entry_pos > RETSIM_EMPIRICAL_FIELD_MAX) {
+        r->rc = fail(r->err, "empirical(%s): row %ld: a field longer than %d bytes", r->path, r->row + 1,
+                     RETSIM_EMPIRICAL_FIELD_MAX);
+    }
+}
+
+static int read_sample(FILE *f, sample_reader *r)
+{
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
+        return retsim_error_set(r->err, RETSIM_ENOMEM, NULL, 0, NULL, "out of memory");
+    }
+    csv_set_blk_size(&p, 4096); /* libcsv's default, 128 bytes a time, is quadratic on long fields */
+    char buf[8192];
+    size_t n;
+    long long total = 0;
+    while (r->rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        total += (long long)n;
+        if (total > RETSIM_EMPIRICAL_MAX_BYTES) { /* the file grew after it was measured */
+            r->rc = fail(r->err, "empirical(%s): larger than %d bytes", r->path, RETSIM_EMPIRICAL_MAX_BYTES);
+            break;
+        }
+        sample_block(r, &p, buf, n);
+    }
+    if (r->rc == 0 && ferror(f)) {
+        r->rc = fail(r->err, "empirical(%s): read error", r->path);
+    }
+    if (r->rc == 0) {
+        csv_fini(&p, sample_field, sample_row, r);
+    }
+    csv_free(&p);
+    return r->rc;
+}
+
 static int load_empirical(const char *file, const char *base_dir, retsim_dist *d, retsim_error *err)
 {
     char path[1024];
@@ -203,24 +272,19 @@ static int load_empirical(const char *file, const char *base_dir, retsim_dist *d
     } else {
         snprintf(path, sizeof path, "%s/%s", base_dir, file);
     }
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return fail(err, "empirical: cannot open '%s'", path);
+    FILE *f = NULL;
+    long long size = 0;
+    char why[128];
+    if (input_open(path, false, &f, &size, why, sizeof why) != 0) {
+        return fail(err, "empirical: cannot open '%s': %s", path, why);
     }
-    struct csv_parser p;
-    csv_init(&p, CSV_APPEND_NULL);
-    sample_reader r = {.err = err, .path = path};
-    char buf[8192];
-    size_t n;
-    while (r.rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (csv_parse(&p, buf, n, sample_field, sample_row, &r) != n && r.rc == 0) {
-            r.rc = fail(err, "empirical(%s): malformed CSV", path);
-        }
+    if (size > RETSIM_EMPIRICAL_MAX_BYTES) {
+        fclose(f);
+        return fail(err, "empirical(%s): %lld bytes, more than the %d a sample file may hold", path, size,
+                    RETSIM_EMPIRICAL_MAX_BYTES);
     }
-    if (r.rc == 0) {
-        csv_fini(&p, sample_field, sample_row, &r);
-    }
-    csv_free(&p);
+    sample_reader r = {.err = err, .path = path, .line = 1};
+    read_sample(f, &r);
     fclose(f);
     if (r.rc == 0 && r.n == 0) {
         r.rc = fail(err, "empirical(%s): no values below the header row", path);

@@ -2,6 +2,7 @@
  * scenario_keys.c; cross-key checks once everything is read. */
 #include "retsim/scenario.h"
 
+#include "input.h"
 #include "scenario_keys.h"
 
 #include <ini.h>
@@ -358,6 +359,34 @@ static void on_section_line(loader *ld, const char *line)
     }
 }
 
+/* One line of the file into buf (NUL-terminated, n bytes; the rest of a
+ * longer line is skipped). fgets would stop a C string at a NUL byte and so
+ * read "48h\0junk" as "48h": a NUL is refused, naming the line. -1 at the end
+ * of the file or on that error (ld->failed set). */
+static int read_line(loader *ld, char *buf, size_t size, size_t *n)
+{
+    int c = EOF;
+    *n = 0;
+    bool nul = false;
+    while ((c = getc(ld->file)) != EOF) {
+        nul = nul || c == '\0';
+        if (*n < size - 1) {
+            buf[(*n)++] = (char)c;
+        }
+        if (c == '\n') {
+            break;
+        }
+    }
+    buf[*n] = '\0';
+    if (nul && !ld->failed) {
+        ld->failed = true;
+        retsim_error_set(ld->err, RETSIM_EINPUT, ld->path, ld->line + 1, "",
+                         "NUL byte in the line: a scenario file is text");
+        return -1;
+    }
+    return c == EOF && *n == 0 ? -1 : 0;
+}
+
 /* Line reader for ini_parse_stream that counts lines and catches long ones. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -365,14 +394,8 @@ static char *reader(char *str, int num, void *stream)
     char buf[4096];
     size_t n = 0;
     if (ld->file != NULL) {
-        if (fgets(buf, sizeof buf, ld->file) == NULL) {
+        if (read_line(ld, buf, sizeof buf, &n) != 0) {
             return NULL;
-        }
-        n = strlen(buf);
-        if (n == sizeof buf - 1 && buf[n - 1] != '\n') {
-            int c;
-            while ((c = fgetc(ld->file)) != EOF && c != '\n') {
-            }
         }
     } else {
         if (*ld->text == '\0') {
@@ -607,9 +630,10 @@ static int load(loader *ld, retsim_scenario **out)
 int retsim_scenario_load(const char *path, retsim_scenario **out, retsim_error *err)
 {
     loader ld = {.path = path, .err = err};
-    ld.file = fopen(path, "r");
-    if (ld.file == NULL) {
-        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "cannot open the scenario file");
+    long long size = 0;
+    char why[128];
+    if (input_open(path, false, &ld.file, &size, why, sizeof why) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "cannot open the scenario file: %s", why);
     }
     int rc = load(&ld, out);
     fclose(ld.file);

@@ -3,6 +3,8 @@
 
 #include "retsim/report.h"
 
+#include "input.h"
+
 #include <csv.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +28,11 @@ void retsim_trace_write_header(FILE *out)
 
 #define MAX_FIELDS 256
 
+/* libcsv grows its field buffer by a fixed block (128 bytes by default, so a
+ * long field costs a realloc every 128 bytes: quadratic copying). With fields
+ * capped at RETSIM_TRACE_FIELD_MAX, 16 KiB blocks mean at most a dozen. */
+#define CSV_BLOCK (16 * 1024)
+
 typedef struct reader {
     const char *path;
     retsim_trace_fn fn;
@@ -34,6 +41,7 @@ typedef struct reader {
     int rc;
     long line;     /* lines fully fed so far */
     long row_line; /* the line the current row starts on */
+    size_t col;    /* bytes of the current line fed so far */
     bool header_done;
     int map[MAX_FIELDS]; /* file column -> retsim_trace_col, or -1 */
     size_t ncols;
@@ -87,6 +95,31 @@ static bool utf8_valid(const unsigned char *s, size_t len)
     return true;
 }
 
+/* The column of the field being read, "" before the header is known. */
+static const char *column_of(const reader *rd)
+{
+    return rd->header_done && rd->nfields < rd->ncols && rd->map[rd->nfields] >= 0
+               ? col_names[rd->map[rd->nfields]]
+               : "";
+}
+
+/* Is the field being read (len bytes so far) past a limit? True, with rd->rc
+ * set, if so: memory stays bounded whatever the input, a row that never ends
+ * included. */
+static bool too_long(reader *rd, size_t len)
+{
+    if (len > RETSIM_TRACE_FIELD_MAX) {
+        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, column_of(rd),
+                                  "field %zu is longer than %d bytes (the most a field may hold)",
+                                  rd->nfields + 1, RETSIM_TRACE_FIELD_MAX);
+    } else if (rd->buf_len + len > RETSIM_TRACE_ROW_MAX) {
+        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, column_of(rd),
+                                  "the row is longer than %d bytes (the most a row may hold)",
+                                  RETSIM_TRACE_ROW_MAX);
+    }
+    return rd->rc != 0;
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
     reader *rd = data;
@@ -97,11 +130,11 @@ static void on_field(void *s, size_t len, void *data)
         rd->too_many = true;
         return;
     }
+    if (too_long(rd, len)) {
+        return;
+    }
     if (!utf8_valid(s, len)) {
-        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line,
-                                  rd->header_done && rd->nfields < rd->ncols && rd->map[rd->nfields] >= 0
-                                      ? col_names[rd->map[rd->nfields]]
-                                      : "",
+        rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, column_of(rd),
                                   "field %zu is not valid UTF-8", rd->nfields + 1);
         return;
     }
@@ -212,41 +245,67 @@ static void feed(reader *rd, struct csv_parser *p, const char *data, size_t len)
         if (p->pstate == 0) { /* libcsv's ROW_NOT_BEGUN: this line starts a row */
             rd->row_line = rd->line + 1;
         }
+        /* C strings would cut a field at a NUL ("a\0b" read as "a"): refuse it. */
+        const char *nul = memchr(data, '\0', n);
+        if (nul != NULL) {
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->line + 1, "",
+                                      "NUL byte at column %zu of the line: a trace is text",
+                                      (size_t)(nul - data) + 1 + rd->col);
+            return;
+        }
         if (csv_parse(p, data, n, on_field, on_row, rd) != n && rd->rc == 0) {
             rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, "", "malformed CSV: %s",
                                       csv_strerror(csv_error(p)));
         }
+        if (rd->rc == 0) { /* a field still open: libcsv holds p->entry_pos bytes of it */
+            too_long(rd, p->entry_pos);
+        }
+        rd->col = nl != NULL ? 0 : rd->col + n;
         rd->line += nl != NULL;
         data += n;
         len -= n;
     }
 }
 
+/* Feed the whole stream, skipping a UTF-8 byte-order mark at its start (as
+ * scenario files may have one: editors on Windows write it). */
+static void feed_stream(reader *rd, struct csv_parser *p, FILE *f)
+{
+    enum { BLOCK = 1 << 16 };
+    char *block = malloc(BLOCK);
+    if (block == NULL) {
+        rd->rc = retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, 0, "", "out of memory");
+        return;
+    }
+    bool first = true;
+    size_t n;
+    while (rd->rc == 0 && (n = fread(block, 1, BLOCK, f)) > 0) {
+        size_t skip = first && n >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+        first = false;
+        feed(rd, p, block + skip, n - skip);
+    }
+    free(block);
+    if (rd->rc == 0 && ferror(f)) {
+        rd->rc = retsim_error_set(rd->err, RETSIM_EIO, rd->path, 0, "", "read error");
+    }
+}
+
 int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "cannot open the trace file");
+    FILE *f = NULL;
+    long long size = 0;
+    char why[128];
+    if (input_open(path, true, &f, &size, why, sizeof why) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, 0, "", "cannot open the trace file: %s", why);
     }
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
         fclose(f);
         return retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
     }
+    csv_set_blk_size(&p, CSV_BLOCK);
     reader rd = {.path = path, .fn = fn, .ctx = ctx, .err = err};
-    enum { BLOCK = 1 << 16 };
-    char *block = malloc(BLOCK);
-    if (block == NULL) {
-        rd.rc = retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
-    }
-    size_t n;
-    while (rd.rc == 0 && (n = fread(block, 1, BLOCK, f)) > 0) {
-        feed(&rd, &p, block, n);
-    }
-    free(block);
-    if (rd.rc == 0 && ferror(f)) {
-        rd.rc = retsim_error_set(err, RETSIM_EIO, path, 0, "", "read error");
-    }
+    feed_stream(&rd, &p, f);
     if (rd.rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0 && rd.rc == 0) {
         rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.row_line, "",
                                  "malformed CSV: a quoted field is never closed");

@@ -137,6 +137,100 @@ static void test_dist_empirical_file(void **state)
     rmdir(dir);
 }
 
+/* Writes len bytes of text to dir/name. */
+static void put(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+}
+
+/* empirical() reads its file whole, so what it accepts is bounded: a regular
+ * file (not /dev/zero, which never ends, nor a folder), at most 256 MiB and
+ * 10^7 values, no field longer than 64 KiB, no NUL (which would cut "2h\0junk"
+ * to "2h"), no first-column value cut to fit (it could read as another). */
+static void test_dist_empirical_refuses_hostile_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/retsim-dist-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    static const char nul[] = "delay\n1h\n2h\0junk\n";
+    put(dir, "nul.csv", nul, sizeof nul - 1);
+    char wide[200];
+    int n = snprintf(wide, sizeof wide, "delay\n%070d1h\n", 0); /* 72 bytes: 70 zeros, then 1h */
+    put(dir, "wide.csv", wide, (size_t)n);
+    size_t open_len = 6 + 1 + 70000;
+    char *open_field = malloc(open_len);
+    memcpy(open_field, "delay\n\"", 7);
+    memset(open_field + 7, 'x', open_len - 7);
+    put(dir, "open.csv", open_field, open_len);
+    free(open_field);
+    char sparse[256];
+    snprintf(sparse, sizeof sparse, "%s/huge.csv", dir);
+    put(dir, "huge.csv", "", 0);
+    assert_int_equal(truncate(sparse, 257LL * 1024 * 1024), 0); /* a hole: takes no disk */
+    const struct {
+        const char *spec;
+        const char *says;
+    } cases[] = {
+        {"empirical(nul.csv)", "line 3: NUL byte"},
+        {"empirical(wide.csv)", "row 2: expected a duration such as 90s or 2h, got a field of 72 bytes"},
+        {"empirical(open.csv)", "row 2: a field longer than 65536 bytes"},
+        {"empirical(huge.csv)", "269484032 bytes, more than the 268435456"},
+        {"empirical(/dev/zero)", "is a device, not a regular file"},
+        {"empirical(.)", "is a directory"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_dist d;
+        retsim_error err;
+        if (retsim_dist_parse(cases[i].spec, dir, &d, &err) != RETSIM_EINPUT ||
+            strstr(err.msg, cases[i].says) == NULL) {
+            fail_msg("%s: '%s'", cases[i].spec, err.msg);
+        }
+    }
+    static const char *const names[] = {"nul.csv", "wide.csv", "open.csv", "huge.csv"};
+    for (size_t i = 0; i < 4; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* 10^7 values load, one more is refused (naming the row). */
+static void test_dist_empirical_value_limit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/retsim-dist-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const size_t n = RETSIM_EMPIRICAL_MAX_VALUES;
+    size_t len = 2 + 3 * (n + 1);
+    char *text = malloc(len);
+    memcpy(text, "d\n", 2);
+    for (size_t i = 0; i <= n; i++) {
+        memcpy(text + 2 + 3 * i, "1s\n", 3);
+    }
+    put(dir, "max.csv", text, len - 3); /* n values */
+    put(dir, "over.csv", text, len);    /* n + 1 */
+    free(text);
+    retsim_dist d;
+    retsim_error err;
+    assert_int_equal(retsim_dist_parse("empirical(max.csv)", dir, &d, &err), 0);
+    assert_int_equal(d.n, n);
+    retsim_dist_free(&d);
+    assert_int_equal(retsim_dist_parse("empirical(over.csv)", dir, &d, &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "row 10000002: more than 10000000 values"));
+    char path[256];
+    snprintf(path, sizeof path, "%s/max.csv", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/over.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_dist_cdf),
         cmocka_unit_test(test_dist_bad_specs_say_what_was_expected),
         cmocka_unit_test(test_dist_empirical_file),
+        cmocka_unit_test(test_dist_empirical_refuses_hostile_files),
+        cmocka_unit_test(test_dist_empirical_value_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

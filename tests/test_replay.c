@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -114,6 +116,155 @@ static void test_replay_accepts_iso_times_quotes_and_extra_columns(void **state)
     assert_int_equal(st.end_time, 2 * RETSIM_MS_PER_HOUR + 48 * RETSIM_MS_PER_HOUR);
 }
 
+/* A trace is text: a NUL byte would cut a C string ("a\0b" read as "a",
+ * "0\0" as "0"), so it is refused on its own line. */
+static void test_replay_refuses_nul_bytes(void **state)
+{
+    (void)state;
+    static const char name_nul[] = "time,op,kind,subscription,name\n0,create,apim,s1,a\0b\n";
+    static const char time_nul[] = "time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,delete,apim,s1,a\n"
+                                   "0\0,create,apim,s1,b\n";
+    static const char quoted_nul[] = "time,op,kind,subscription,name\n0,create,apim,s1,\"x\n\0\"\n";
+    const struct {
+        const char *text;
+        size_t len;
+        long line;
+    } cases[] = {
+        {name_nul, sizeof name_nul - 1, 2},
+        {time_nul, sizeof time_nul - 1, 4},
+        {quoted_nul, sizeof quoted_nul - 1, 3}, /* the line the NUL is on, inside a row of two lines */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_error err;
+        retsim_replay_stats st = {0};
+        int rc = replay_text(cases[i].text, cases[i].len, &err, &st);
+        if (rc != RETSIM_EINPUT || err.line != cases[i].line || strstr(err.msg, "NUL byte") == NULL) {
+            fail_msg("case %zu: rc %d line %ld msg '%s'", i, rc, err.line, err.msg);
+        }
+    }
+}
+
+/* A UTF-8 byte-order mark before the header is skipped, as in scenario files;
+ * the same bytes anywhere else are data (here: not a column name). */
+static void test_replay_accepts_a_byte_order_mark(void **state)
+{
+    (void)state;
+    const char bom[] =
+        "\xef\xbb\xbftime,op,kind,subscription,name\n0,create,apim,s1,a\n1h,delete,apim,s1,a\n";
+    retsim_error err;
+    retsim_replay_stats st = {0};
+    assert_int_equal(replay_text(bom, sizeof bom - 1, &err, &st), 0);
+    assert_int_equal(st.rows, 2);
+    const char late[] = "op,\xef\xbb\xbftime,kind,subscription,name\ncreate,0,apim,s1,a\n";
+    assert_int_equal(replay_text(late, sizeof late - 1, &err, &st), RETSIM_EINPUT);
+    assert_string_equal(err.field, "time");
+    assert_non_null(strstr(err.msg, "missing column"));
+}
+
+/* A trace whose header adds n_extra ignored columns, and one create row whose
+ * extra fields hold `each` bytes ('x') apiece (in quotes spanning lines if
+ * `lines`). The caller frees. */
+static char *wide_trace(int n_extra, size_t each, bool lines, size_t *len)
+{
+    size_t cap = 256 + (size_t)n_extra * (each + 16);
+    char *t = malloc(cap);
+    size_t n = (size_t)snprintf(t, cap, "time,op,kind,subscription,name");
+    for (int i = 0; i < n_extra; i++) {
+        n += (size_t)snprintf(t + n, cap - n, ",note%d", i);
+    }
+    n += (size_t)snprintf(t + n, cap - n, "\n0,create,apim,s1,a");
+    for (int i = 0; i < n_extra; i++) {
+        t[n++] = ',';
+        t[n++] = '"';
+        for (size_t k = 0; k < each; k++) {
+            t[n++] = lines && k % 64 == 63 ? '\n' : 'x';
+        }
+        t[n++] = '"';
+    }
+    t[n++] = '\n';
+    *len = n;
+    return t;
+}
+
+/* Memory stays bounded: a field may hold RETSIM_TRACE_FIELD_MAX bytes (65536),
+ * not one more, whether it ends on its line or runs on over many; a row may
+ * hold RETSIM_TRACE_ROW_MAX bytes (1 MiB) of fields. */
+static void test_replay_limits_a_field_and_a_row(void **state)
+{
+    (void)state;
+    const struct {
+        int n_extra;
+        size_t each;
+        bool lines;
+        int rc;
+        const char *says;
+    } cases[] = {
+        {1, 65536, false, 0, NULL},
+        {1, 65537, false, RETSIM_EINPUT, "field 6 is longer than 65536 bytes"},
+        {1, 65536, true, 0, NULL},
+        {1, 65537, true, RETSIM_EINPUT, "field 6 is longer than 65536 bytes"},
+        {1, 10 * 1000 * 1000, false, RETSIM_EINPUT, "field 6 is longer than 65536 bytes"},
+        /* each field counts its bytes + 1 (its NUL); the first five take 19: 19 + 16 x 64001 - 1 = 1024034
+         * bytes fit in 1048576, 19 + 17 x 64001 - 1 = 1088035 do not */
+        {16, 64000, false, 0, NULL},
+        {17, 64000, false, RETSIM_EINPUT, "the row is longer than 1048576 bytes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = 0;
+        char *t = wide_trace(cases[i].n_extra, cases[i].each, cases[i].lines, &len);
+        retsim_error err;
+        retsim_replay_stats st = {0};
+        int rc = replay_text(t, len, &err, &st);
+        free(t);
+        if (rc != cases[i].rc || (rc == 0 && st.rows != 1) ||
+            (rc != 0 && (err.line != 2 || strstr(err.msg, cases[i].says) == NULL))) {
+            fail_msg("case %zu: rc %d line %ld msg '%s'", i, rc, err.line, err.msg);
+        }
+    }
+}
+
+/* A directory or a device is refused before it is read (/dev/zero would never
+ * end); a pipe is read like a file, since the trace is streamed once. */
+static void test_replay_refuses_what_is_not_a_file_or_a_pipe(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    assert_int_equal(retsim_scenario_load_string(scenario_text, "s.ini", &sc, &err), 0);
+    const struct {
+        const char *path;
+        const char *says;
+    } cases[] = {{tmpdir, "is a directory"}, {"/dev/zero", "is a device"}, {"/dev/null", "is a device"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_sim *sim = retsim_sim_create(sc);
+        int rc = retsim_replay_run(sim, cases[i].path, RETSIM_TIME_NEVER, NULL, &err);
+        retsim_sim_destroy(sim);
+        if (rc != RETSIM_EINPUT || strstr(err.msg, cases[i].says) == NULL ||
+            strcmp(err.file, cases[i].path) != 0) {
+            fail_msg("%s: rc %d msg '%s'", cases[i].path, rc, err.msg);
+        }
+    }
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/trace.fifo", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) { /* the writer: the reader's open waits for it */
+        FILE *w = fopen(fifo, "w");
+        fputs("time,op,kind,subscription,name\n0,create,apim,s1,a\n", w);
+        fclose(w);
+        _exit(0);
+    }
+    retsim_sim *sim = retsim_sim_create(sc);
+    retsim_replay_stats st = {0};
+    assert_int_equal(retsim_replay_run(sim, fifo, RETSIM_TIME_NEVER, &st, &err), 0);
+    assert_int_equal(st.rows, 1);
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    retsim_sim_destroy(sim);
+    retsim_scenario_destroy(sc);
+}
+
 static int count_entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -179,6 +330,10 @@ int main(void)
         cmocka_unit_test(test_replay_bad_rows_name_line_and_column),
         cmocka_unit_test(test_replay_accepts_iso_times_quotes_and_extra_columns),
         cmocka_unit_test(test_replay_outputs_are_all_or_nothing_and_repeatable),
+        cmocka_unit_test(test_replay_refuses_nul_bytes),
+        cmocka_unit_test(test_replay_accepts_a_byte_order_mark),
+        cmocka_unit_test(test_replay_limits_a_field_and_a_row),
+        cmocka_unit_test(test_replay_refuses_what_is_not_a_file_or_a_pipe),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "helpers.h"
 #include "retsim/scenario.h"
@@ -250,6 +251,68 @@ static void test_scenario_resolved_form_round_trips(void **state)
     }
 }
 
+/* Writes len bytes to tmpdir/name; returns the path (static buffer). */
+static const char *put(const char *name, const char *text, size_t len)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+/* A scenario file is text: "48h\0junk" must not read as 48h. A byte-order
+ * mark before the first line is skipped (editors on Windows write one). */
+static void test_scenario_file_nul_byte_and_byte_order_mark(void **state)
+{
+    (void)state;
+    static const char nul[] = "[policy.apim]\nretention = 48h\0junk\n";
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    const char *path = put("nul.ini", nul, sizeof nul - 1);
+    assert_int_equal(retsim_scenario_load(path, &sc, &err), RETSIM_EINPUT);
+    assert_int_equal(err.line, 2);
+    assert_non_null(strstr(err.msg, "NUL byte"));
+    assert_string_equal(err.file, path);
+    assert_null(sc);
+    static const char bom[] = "\xef\xbb\xbf[policy.apim]\nretention = 12h\n";
+    path = put("bom.ini", bom, sizeof bom - 1);
+    assert_int_equal(retsim_scenario_load(path, &sc, &err), 0);
+    assert_int_equal(sc->n_policies, 1);
+    assert_int_equal(sc->policies[0].retention_ms, 12 * 3600 * 1000LL);
+    retsim_scenario_destroy(sc);
+}
+
+/* A scenario must be a regular file: a folder, a device (/dev/zero would feed
+ * NULs forever) or a FIFO (whose open would wait for a writer) is refused at
+ * once. */
+static void test_scenario_file_must_be_a_regular_file(void **state)
+{
+    (void)state;
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/s.fifo", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    const struct {
+        const char *path;
+        const char *says;
+    } cases[] = {{tmpdir, "is a directory"},
+                 {"/dev/zero", "is a device"},
+                 {"/dev/null", "is a device"},
+                 {fifo, "is a pipe"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_scenario *sc = NULL;
+        retsim_error err;
+        if (retsim_scenario_load(cases[i].path, &sc, &err) != RETSIM_EINPUT ||
+            strstr(err.msg, cases[i].says) == NULL || strcmp(err.file, cases[i].path) != 0) {
+            fail_msg("%s: '%s'", cases[i].path, err.msg);
+        }
+        assert_null(sc);
+    }
+    unlink(fifo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +323,8 @@ int main(void)
         cmocka_unit_test(test_scenario_long_line_and_missing_file),
         cmocka_unit_test(test_scenario_bundled_files_load),
         cmocka_unit_test(test_scenario_resolved_form_round_trips),
+        cmocka_unit_test(test_scenario_file_nul_byte_and_byte_order_mark),
+        cmocka_unit_test(test_scenario_file_must_be_a_regular_file),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -10,7 +10,12 @@
  *   empirical(file.csv)                  a measured sample: a CSV whose first
  *                                        column holds durations (header row
  *                                        first); sampled by its interpolated
- *                                        empirical distribution function
+ *                                        empirical distribution function;
+ *                                        a regular file of at most
+ *                                        RETSIM_EMPIRICAL_MAX_BYTES bytes and
+ *                                        RETSIM_EMPIRICAL_MAX_VALUES values,
+ *                                        no NUL byte, no field longer than
+ *                                        RETSIM_EMPIRICAL_FIELD_MAX bytes
  * Durations take units (see retsim/time.h); shapes and sigma are plain numbers.
  * Samples are rounded to whole milliseconds and never negative. Sampling is
  * O(1) (empirical: O(1) after an O(n log n) load). Ownership: a parsed
@@ -23,6 +28,10 @@
 
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
+
+#define RETSIM_EMPIRICAL_MAX_VALUES 10000000            /* 10^7 values: 80 MB of doubles */
+#define RETSIM_EMPIRICAL_MAX_BYTES  (256 * 1024 * 1024) /* bytes in the file */
+#define RETSIM_EMPIRICAL_FIELD_MAX  (64 * 1024)         /* bytes in one field */
 
 typedef enum {
     RETSIM_DIST_NONE,

@@ -5,7 +5,16 @@
  * Other columns are ignored; a column named twice is an error. A row has at
  * most as many fields as the header; it may leave off trailing fields of
  * optional columns (they read as ""), never a required one. Fields must be
- * valid UTF-8.
+ * valid UTF-8 with no NUL byte; a UTF-8 byte-order mark at the start of the
+ * file is skipped.
+ *
+ * Limits, so that memory stays bounded whatever the input (a row that never
+ * ends included): a field holds at most RETSIM_TRACE_FIELD_MAX bytes, a row at
+ * most RETSIM_TRACE_ROW_MAX bytes of fields, a row at most 256 fields.
+ *
+ * The trace may be a regular file or a pipe (a FIFO, or /dev/stdin when stdin
+ * is one): it is read once, front to back. A directory, a device (/dev/zero, a
+ * terminal) or a socket is refused before it is opened.
  *
  * The file is read in 64 KiB blocks and handed to the callback row by row, so
  * memory does not grow with the trace. Cost: O(bytes). */
@@ -32,6 +41,9 @@ typedef enum {
 } retsim_trace_col;
 
 #define RETSIM_TRACE_REQUIRED_COLS 5 /* the first five above */
+
+#define RETSIM_TRACE_FIELD_MAX (64 * 1024)   /* bytes in one field */
+#define RETSIM_TRACE_ROW_MAX   (1024 * 1024) /* bytes in one row's fields */
 
 /* The name of a column as written in the header. */
 const char *retsim_trace_col_name(retsim_trace_col c);
