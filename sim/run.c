@@ -272,13 +272,28 @@ static int sample_active(run_ctx *ctx, retsim_registry *reg, int nk)
 }
 
 /* The warm-up MSER-5 suggests, per summary row, in days; the largest goes to stats. */
+/* Can the ACTIVE inventory of summary row r settle? Not for a kind whose
+ * instances are kept for ever (no lifetime: galleries): it grows with time,
+ * and MSER-5 would always say "longer". "all" settles when every generated
+ * kind does. */
+static bool can_settle(const retsim_scenario *sc, int r)
+{
+    for (int k = r < sc->n_policies ? r : 0; k < (r < sc->n_policies ? r + 1 : sc->n_policies); k++) {
+        const retsim_workload *w = &sc->workloads[k];
+        if (w->enabled && w->lifetime.kind == RETSIM_DIST_NONE) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void suggest_warmup(const run_ctx *ctx, const retsim_scenario *sc, retsim_summary *summary,
                            retsim_run_stats *stats)
 {
     for (int r = 0; r < summary->n_rows; r++) {
         retsim_mser m;
         double days = NAN;
-        if (retsim_warmup_series_mser5(&ctx->active, r, &m) == 0) {
+        if (can_settle(sc, r) && retsim_warmup_series_mser5(&ctx->active, r, &m) == 0) {
             days = (double)m.truncate * (double)sc->settings.sample_every / (double)RETSIM_MS_PER_DAY;
             if (stats != NULL && (isnan(stats->warmup_mser5_d) || days > stats->warmup_mser5_d)) {
                 stats->warmup_mser5_d = days;
