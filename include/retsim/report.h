@@ -56,16 +56,33 @@
 #define RETSIM_OUTDIR_LIST      ".retsim-files"
 #define RETSIM_OUTDIR_MAX_FILES 16
 
+struct retsim_outfile_sink; /* where the bytes go; keeps the first write error */
+
 typedef struct retsim_outfile {
     FILE *fp;
-    char path[PATH_MAX]; /* final name */
-    char tmp[PATH_MAX];  /* where it is written until commit */
+    char path[PATH_MAX];  /* final name */
+    char tmp[PATH_MAX];   /* where it is written until commit: dir/.NAME.tmp-PID-XXXXXX */
+    char shown[PATH_MAX]; /* the name errors give: path, or DIR/NAME for a file of a staged folder */
+    struct retsim_outfile_sink *sink;
 } retsim_outfile;
 
-/* Open dir/name for writing under a temporary name in dir. */
+/* Open dir/name for writing under a temporary name in dir (created with
+ * O_EXCL, so nothing is ever truncated). dir/name must be a regular file or
+ * not exist: a symbolic link (not followed), device, FIFO or folder there is
+ * RETSIM_EUSAGE, since renaming over it would destroy it. */
 int retsim_outfile_open(retsim_outfile *f, const char *dir, const char *name, retsim_error *err);
-/* Flush, close and rename into place. On failure the temporary is removed. */
+/* Flush, close and rename into place (checking again that the final name is
+ * not something else than a regular file). A write error anywhere in the
+ * file's life is RETSIM_EIO naming the file and the system's reason ("No
+ * space left on device"). On failure the temporary is removed. */
 int retsim_outfile_commit(retsim_outfile *f, retsim_error *err);
+/* If a write to the open file f failed, fill err with the file and the
+ * system's reason and return RETSIM_EIO; else 0. For a writer that saw
+ * ferror and can only say RETSIM_EIO. */
+int retsim_outfile_explain(const retsim_outfile *f, retsim_error *err);
+/* rc, and when rc is RETSIM_EIO err told by the first of the n files whose
+ * write failed: for the end of a command, before its commits. */
+int retsim_outfiles_explain(int rc, const retsim_outfile *files, size_t n, retsim_error *err);
 /* Close and remove the temporary; safe on an unopened (zeroed) or committed file. */
 void retsim_outfile_abort(retsim_outfile *f);
 
@@ -89,6 +106,10 @@ int retsim_outdir_open(retsim_outdir *d, retsim_outfile *f, const char *name, re
  * opened must be committed first. On failure DIR is as it was before begin,
  * and the staging folder is gone. */
 int retsim_outdir_commit(retsim_outdir *d, retsim_error *err);
+/* The same, committing one file outside the folder (a --trace-out elsewhere)
+ * with it: the file is renamed into place right after the swap, and if that
+ * fails the swap is undone, so both are new or both are as they were. */
+int retsim_outdir_commit_with(retsim_outdir *d, retsim_outfile *outside, retsim_error *err);
 /* Remove the staging folder and what is in it; safe on a zeroed, committed
  * or aborted outdir. */
 void retsim_outdir_abort(retsim_outdir *d);
