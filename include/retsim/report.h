@@ -3,10 +3,10 @@
  *
  * An output folder (--out DIR) holds the files of one command and nothing
  * else of retsim's. A command writes its files into a fresh folder beside
- * DIR, DIR.tmp-XXXXXX (same parent, so the same file system), and only when
+ * DIR, DIR.tmp-PID-XXXXXX (same parent, so the same file system), and only when
  * every file is complete swaps it in: DIR is exchanged with it in one atomic
  * renameat2(RENAME_EXCHANGE) where the kernel and file system allow, else
- * with two renames (DIR -> DIR.old-XXXXXX, DIR.tmp-XXXXXX -> DIR); then the
+ * with two renames (DIR -> DIR.old-PID-XXXXXX, DIR.tmp-PID-XXXXXX -> DIR); then the
  * old folder's retsim files are removed, and the old folder with them. If DIR
  * does not exist, one rename. If anything fails before the swap, the staging
  * folder is removed and DIR is left exactly as it was (and any parent folders
@@ -30,7 +30,15 @@
  * very mix this folder discipline exists to prevent. DIR must be a
  * folder, not a symlink to one, and not "." or "..": RETSIM_EUSAGE otherwise.
  * If a file appears in the old folder between the last check and its
- * removal, the old folder is left as DIR.old-XXXXXX rather than deleted.
+ * removal, the old folder is left as DIR.old-PID-XXXXXX rather than deleted.
+ *
+ * Leftovers of a killed command (kill -9): the staging folder lists each file
+ * in .retsim-staging before creating it, and the names carry the pid. _begin
+ * removes DIR.tmp-PID-* and DIR.old-PID-* folders and (_open) .NAME.tmp-PID-*
+ * files of processes that no longer run (kill(pid, 0) fails with ESRCH) and
+ * that this user owns, deleting only files they list; a DIR.old-* found while
+ * DIR is missing goes back to DIR. (A pid is only meaningful within one pid
+ * namespace: two containers sharing a folder could misjudge each other's.)
  *
  * An output file is written under a temporary name and renamed to its final
  * name only by _commit, so an interrupted or failed run never leaves a
@@ -88,7 +96,7 @@ void retsim_outfile_abort(retsim_outfile *f);
 
 typedef struct retsim_outdir {
     char dir[PATH_MAX];   /* DIR, without trailing slashes */
-    char stage[PATH_MAX]; /* DIR.tmp-XXXXXX while staged, "" otherwise */
+    char stage[PATH_MAX]; /* DIR.tmp-PID-XXXXXX while staged, "" otherwise */
     char names[RETSIM_OUTDIR_MAX_FILES][64];
     int n_names;
     char made[PATH_MAX]; /* the top-most parent folder this outdir created, "" if none */
