@@ -62,7 +62,7 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
 
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
-/* Install the SIGINT handler; the flag it sets (Ctrl-C: stop cleanly). */
+/* Install the SIGINT, SIGTERM and SIGHUP handler; the flag it sets (stop cleanly, exit 1). */
 const volatile int *cli_stop_flag(void);
 
 int cli_run(int argc, char **argv);

@@ -182,10 +182,11 @@ int cli_check_out(const char *dir)
     return retsim_outdir_check(dir, &err) != 0 ? cli_fail(&err) : 0;
 }
 
-/* The one piece of process-wide state: SIGINT sets it, long runs poll it. */
-static volatile int interrupted;
+/* The one piece of process-wide state: SIGINT, SIGTERM and SIGHUP set it,
+ * long runs poll it, stop, remove their temporaries and exit 1. */
+static volatile sig_atomic_t interrupted;
 
-static void on_sigint(int sig)
+static void on_signal(int sig)
 {
     (void)sig;
     interrupted = 1;
@@ -193,6 +194,18 @@ static void on_sigint(int sig)
 
 const volatile int *cli_stop_flag(void)
 {
-    signal(SIGINT, on_sigint);
-    return &interrupted;
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART; /* a write cut by the signal goes on; the run stops at its next check */
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction was;
+        bool nohup = signals[i] == SIGHUP && sigaction(SIGHUP, NULL, &was) == 0 && was.sa_handler == SIG_IGN;
+        if (!nohup) { /* under nohup a hangup is to be ignored, not honoured */
+            sigaction(signals[i], &sa, NULL);
+        }
+    }
+    return (const volatile int *)&interrupted;
 }

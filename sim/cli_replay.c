@@ -33,7 +33,8 @@ static const char replay_help[] =
     "A set_policy row with empty subscription and name applies to the whole kind.\n"
     "\n"
     "Writes DIR/events.csv, outcomes.csv, summary.csv and manifest, all or nothing.\n"
-    "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.\n";
+    "Ctrl-C (or SIGTERM, SIGHUP) stops it and writes nothing.\n"
+    "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
 static const char check_help[] =
     "usage: retsim check SCENARIO [--set section.key=value]...\n"
@@ -90,7 +91,8 @@ int cli_replay(int argc, char **argv)
     }
     retsim_provenance prov;
     cli_provenance("replay", &a, &prov);
-    if (retsim_replay_to_dir(sc, a.positional[1], out, until, &prov, &st, &err) != 0) {
+    const volatile int *stop = cli_stop_flag(); /* Ctrl-C, SIGTERM, SIGHUP: stop, write nothing, exit 1 */
+    if (retsim_replay_to_dir_stop(sc, a.positional[1], out, until, stop, &prov, &st, &err) != 0) {
         rc = cli_fail(&err);
     } else {
         char end[64];

@@ -1,6 +1,7 @@
 /* retsim: the command-line tool, built only on the public headers. */
 #include "cli.h"
 
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,8 @@ static const char usage[] =
     "\n"
     "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* the one process-wide call: GSL's default handler aborts */
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
@@ -48,4 +48,21 @@ int main(int argc, char **argv)
     }
     fprintf(stderr, "retsim: unknown command '%s'\n\n%s", argv[1], usage);
     return CLI_BAD_INPUT;
+}
+
+/* What the command printed must have reached stdout: `retsim run ... >/dev/full`
+ * or a full disk is a failure (exit 1) with the system's reason, not exit 0. */
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* the one process-wide call: GSL's default handler aborts */
+    int rc = dispatch(argc, argv);
+    errno = 0;
+    bool bad = ferror(stdout) != 0;
+    bad |= fflush(stdout) != 0;
+    if (bad) {
+        fprintf(stderr, "retsim: cannot write to standard output: %s\n",
+                errno != 0 ? strerror(errno) : "a write failed earlier");
+        return rc != CLI_OK ? rc : CLI_FAILURE;
+    }
+    return rc;
 }

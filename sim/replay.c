@@ -23,6 +23,7 @@ typedef struct replay {
     uint64_t rows;
     uint64_t rows_after_until;  /* read, not applied: the clock stopped before them */
     retsim_events_clock *clock; /* told the trace's origin at the first row */
+    const volatile int *stop;   /* the caller's stop request, or NULL */
 } replay;
 
 static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
@@ -243,6 +244,9 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     replay *rp = ctx;
     retsim_time t = 0;
     retsim_op op;
+    if (rp->stop != NULL && *rp->stop) { /* checked per row: a signal is honoured within one row */
+        return retsim_error_set(err, RETSIM_EINTR, rp->path, row->line, "", "interrupted: no output written");
+    }
     int rc = parse_time(rp, row, &t, err);
     if (rc != 0) {
         return rc;
@@ -313,19 +317,23 @@ static void unmatched_reservations(const replay *rp, retsim_replay_stats *stats)
     }
 }
 
-int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
-                      retsim_error *err)
+static int replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, const volatile int *stop,
+                      retsim_replay_stats *stats, retsim_error *err)
 {
     replay rp = {.sim = sim,
                  .reg = retsim_sim_registry(sim),
                  .kernel = retsim_sim_kernel(sim),
                  .path = trace_path,
-                 .until = until};
+                 .until = until,
+                 .stop = stop};
     retsim_events_clock local = {0};
     rp.clock = stats != NULL ? &stats->clock : &local;
     *rp.clock = local;
     uint64_t events_before = retsim_kernel_events_run(rp.kernel);
     int rc = retsim_trace_read(trace_path, on_row, &rp, err);
+    if (rc == 0 && rp.stop != NULL && *rp.stop) {
+        rc = retsim_error_set(err, RETSIM_EINTR, trace_path, 0, "", "interrupted: no output written");
+    }
     if (rc == 0) {
         rc = retsim_kernel_run_until(rp.kernel, until);
         if (rc != 0) {
@@ -347,9 +355,22 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
     return rc;
 }
 
+int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
+                      retsim_error *err)
+{
+    return replay_run(sim, trace_path, until, NULL, stats, err);
+}
+
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
                          retsim_time until, const retsim_provenance *prov, retsim_replay_stats *stats,
                          retsim_error *err)
+{
+    return retsim_replay_to_dir_stop(sc, trace_path, out_dir, until, NULL, prov, stats, err);
+}
+
+int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
+                              retsim_time until, const volatile int *stop, const retsim_provenance *prov,
+                              retsim_replay_stats *stats, retsim_error *err)
 {
     enum { EVENTS, OUTCOMES, SUMMARY, MANIFEST, N_FILES };
     static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "summary.csv", "manifest"};
@@ -372,7 +393,7 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
         sink.out = files[EVENTS].fp;
         sink.clock = &stats->clock;
         retsim_sim_set_sink(sim, retsim_events_sink_observer, &sink);
-        rc = retsim_replay_run(sim, trace_path, until, stats, err);
+        rc = replay_run(sim, trace_path, until, stop, stats, err);
     }
     if (rc == 0) { /* what the trace cost and how its inventory went, over [0, end] */
         retsim_summary sum;
@@ -396,6 +417,7 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
             retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
         }
     }
+    rc = retsim_outfiles_explain(rc, files, N_FILES, err); /* a failed write: which file, and why */
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_commit(&files[i], err);
     }

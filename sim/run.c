@@ -376,21 +376,72 @@ static int advance(retsim_kernel *k, const retsim_scenario *sc, const retsim_run
     return 0;
 }
 
+/* path spelled one way: no empty or "." components, no trailing slash
+ * (".." is kept: it depends on symbolic links). "" stands for ".". */
+static void lexical_path(const char *path, char *out, size_t size)
+{
+    size_t n = 0;
+    if (path[0] == '/' && size > 1) {
+        out[n++] = '/';
+    }
+    for (const char *p = path; *p != '\0';) {
+        size_t len = strcspn(p, "/");
+        bool skip = len == 0 || (len == 1 && p[0] == '.');
+        if (!skip && n + len + 2 < size) {
+            if (n > 0 && out[n - 1] != '/') {
+                out[n++] = '/';
+            }
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len + (p[len] == '/');
+    }
+    out[n] = '\0';
+}
+
 /* Is the trace's folder the output folder? Then it is one of the run's
  * outputs, staged with the rest; a trace elsewhere is renamed into place. */
 static bool trace_in_out_dir(const char *trace_dir, const char *out_dir)
 {
     struct stat a, b;
-    char clean[PATH_MAX];
-    size_t len = strlen(out_dir);
-    while (len > 1 && out_dir[len - 1] == '/') {
-        len--;
-    }
-    snprintf(clean, sizeof clean, "%.*s", (int)len, out_dir);
-    if (strcmp(trace_dir, clean) == 0) {
+    char x[PATH_MAX], y[PATH_MAX];
+    lexical_path(trace_dir, x, sizeof x);
+    lexical_path(out_dir, y, sizeof y);
+    if (strcmp(x, y) == 0) {
         return true;
     }
-    return stat(trace_dir, &a) == 0 && stat(clean, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    return stat(trace_dir, &a) == 0 && stat(out_dir, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The trace file: staged in the output folder when it is in it, else opened
+ * beside its final name (so the rename stays within one file system). It may
+ * not be the output folder itself, and must be a regular file or new. */
+static int open_trace(const char *trace_out, retsim_outdir *d, retsim_outfile *trace, bool *staged,
+                      retsim_error *err)
+{
+    char dir[PATH_MAX], x[PATH_MAX], y[PATH_MAX];
+    const char *slash = strrchr(trace_out, '/');
+    const char *base = slash != NULL ? slash + 1 : trace_out;
+    snprintf(dir, sizeof dir, "%.*s",
+             slash == NULL        ? 1
+             : slash == trace_out ? 1
+                                  : (int)(slash - trace_out),
+             slash != NULL ? trace_out : ".");
+    lexical_path(trace_out, x, sizeof x);
+    lexical_path(d->dir, y, sizeof y);
+    int rc = 0;
+    *staged = trace_in_out_dir(dir, d->dir);
+    if (strcmp(x, y) == 0) {
+        rc = retsim_error_set(err, RETSIM_EUSAGE, trace_out, 0, "--trace-out", "is the --out folder itself");
+    } else if (*staged) {
+        rc = retsim_outdir_open(d, trace, base, err);
+    } else {
+        rc = retsim_outfile_open(trace, dir, base, err);
+    }
+    if (rc != 0 && err != NULL) {
+        snprintf(err->field, sizeof err->field, "--trace-out");
+    }
+    return rc;
 }
 
 static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt, retsim_outdir *d,
@@ -403,18 +454,7 @@ static int open_outputs(const retsim_scenario *sc, const retsim_run_options *opt
         }
     }
     if (rc == 0 && opt->trace_out != NULL) {
-        /* beside its final name, so the rename stays within one file system */
-        char dir[PATH_MAX];
-        const char *slash = strrchr(opt->trace_out, '/');
-        const char *base = slash != NULL ? slash + 1 : opt->trace_out;
-        snprintf(dir, sizeof dir, "%.*s", slash != NULL ? (int)(slash - opt->trace_out) : 1,
-                 slash != NULL ? opt->trace_out : ".");
-        *trace_staged = trace_in_out_dir(dir, d->dir);
-        if (*trace_staged) {
-            rc = retsim_outdir_open(d, trace, base, err);
-        } else {
-            rc = retsim_outfile_open(trace, dir, base, err);
-        }
+        rc = open_trace(opt->trace_out, d, trace, trace_staged, err);
     }
     return rc;
 }
@@ -548,19 +588,21 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     return rc;
 }
 
-/* Every file, then the folder swapped in, then a trace kept outside it: all
- * or nothing (but for a trace whose rename fails after the swap). */
+/* Every file, then the folder swapped in with a trace kept outside it: all
+ * or nothing (a failed trace rename undoes the swap). A write error a writer
+ * could only call RETSIM_EIO is told with its file and the system's reason. */
 static int commit_outputs(int rc, const retsim_run_options *opt, retsim_outdir *dir, retsim_outfile *files,
                           retsim_outfile *trace, bool staged_trace, retsim_error *err)
 {
+    retsim_outfiles_explain(retsim_outfiles_explain(rc, trace, 1, err), files, N_FILES, err);
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outfile_commit(&files[i], err);
     }
     if (rc == 0 && staged_trace) {
         rc = retsim_outfile_commit(trace, err);
     }
-    if (rc == 0 && opt->out_dir != NULL) {
-        rc = retsim_outdir_commit(dir, err);
+    if (rc == 0 && opt->out_dir != NULL) { /* a trace elsewhere goes in with the folder, or neither does */
+        rc = retsim_outdir_commit_with(dir, staged_trace ? NULL : trace, err);
     }
     if (rc == 0) {
         rc = retsim_outfile_commit(trace, err);

@@ -41,7 +41,7 @@ cmdline() { grep -E '^command_line(\.[0-9]+)? = ' "$1" | sed 's/^[^=]*= //' | pa
 # No staging folder of any command is left beside the folders in $work.
 no_leftovers() {
     local left
-    left=$(ls -A "$work" | grep -E '\.(tmp|old)-[a-z0-9]{6}$')
+    left=$(ls -A "$work" | grep -E '\.(tmp|old)-([0-9]+-)?[a-z0-9]{6}$')
     if [ -z "$left" ]; then ok; else bad "$1: left behind: $left"; fi
 }
 

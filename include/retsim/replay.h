@@ -61,5 +61,11 @@ struct retsim_provenance;
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
                          retsim_time until, const struct retsim_provenance *prov, retsim_replay_stats *stats,
                          retsim_error *err);
+/* The same, stopping before the next row once *stop (a signal handler's
+ * flag; NULL: never) is non-zero: RETSIM_EINTR, and out_dir as it was. */
+int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
+                              retsim_time until, const volatile int *stop,
+                              const struct retsim_provenance *prov, retsim_replay_stats *stats,
+                              retsim_error *err);
 
 #endif
