@@ -1,6 +1,7 @@
 /* Scenario keys: one table per section, one parser and printer per value type. */
 #include "scenario_keys.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,6 +316,17 @@ static int parse_choices(const char *value, retsim_choices *c, retsim_error *err
     return 0;
 }
 
+/* strtol and strtoull skip spaces and take a sign ("-1" becomes 2^64-1 for
+ * strtoull): the text must start with a digit (or '-' and a digit when
+ * negatives are allowed). The callers check the end and ERANGE. */
+static bool whole_number(const char *text, bool negative_ok)
+{
+    if (negative_ok && text[0] == '-') {
+        text++;
+    }
+    return text[0] >= '0' && text[0] <= '9';
+}
+
 static void join_choices(const char *const *choices, char *buf, size_t size)
 {
     size_t n = 0;
@@ -399,8 +411,9 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
     }
     case K_INT: {
         char *end = NULL;
+        errno = 0;
         long v = strtol(value, &end, 10);
-        if (end == value || *end != '\0' || v < k->lo || v > k->hi) {
+        if (!whole_number(value, true) || *end != '\0' || errno == ERANGE || v < k->lo || v > k->hi) {
             return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
                                     "expected a whole number from %ld to %ld, got '%s'", k->lo, k->hi, value);
         }
@@ -410,9 +423,10 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
     }
     case K_U64: {
         char *end = NULL;
+        errno = 0;
         unsigned long long v = strtoull(value, &end, 10);
-        if (end == value || *end != '\0' || value[0] == '-') {
-            return bad(err, "expected a whole number of 0 or more, got '%s'", value);
+        if (!whole_number(value, false) || *end != '\0' || errno == ERANGE) {
+            return bad(err, "expected a whole number from 0 to 18446744073709551615, got '%s'", value);
         }
         uint64_t u = v;
         memcpy(at, &u, sizeof u);
