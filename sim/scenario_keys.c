@@ -228,6 +228,11 @@ static int parse_rate(const char *value, retsim_rate *r, retsim_error *err)
             snprintf(with_one, sizeof with_one, "1%s", unit);
             unit = with_one;
         }
+        const char *why = NULL;
+        if (retsim_time_parse(unit, &per, &why) == RETSIM_ERANGE) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "the period of a rate is %s, got '%s'",
+                                    why, value);
+        }
         if (!parse_double(buf, &count) || retsim_time_parse(unit, &per, NULL) != 0 || per <= 0) {
             return bad(err, expected, value);
         }

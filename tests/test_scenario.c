@@ -130,6 +130,8 @@ static void test_scenario_refuses_out_of_range_values(void **state)
         {"[policy.a]\n[workload.a]\nrestore_delay = lognormal(median=106751991167d, sigma=1)\n", 3,
          "restore_delay", "median '106751991167d' is longer than the maximum"},
         {"[policy.a]\n[workload.a]\npurge_delay = uniform(1h, 400000d)\n", 3, "purge_delay", "max"},
+        {"[policy.a]\n[workload.a]\naccidental_deletes = 1/365001d\n", 3, "accidental_deletes",
+         "the period of a rate is longer than the maximum duration 365000d"},
         {"[policy.a]\n[simulation]\nseed = 99999999999999999999999\n", 3, "seed",
          "from 0 to 18446744073709551615"},
         {"[policy.a]\n[simulation]\nseed = 18446744073709551616\n", 3, "seed", "whole number"},
