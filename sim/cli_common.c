@@ -4,6 +4,7 @@
 #include "retsim/experiment.h"
 #include "retsim/report.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,9 +112,13 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
 int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
                uint64_t *out)
 {
+    /* strtoull alone takes " 5", "+5" and "-1" (as 2^64-1) and saturates
+     * 99999999999999999999999 to 2^64-1 with errno ERANGE: a digit first, the
+     * whole text used, and ERANGE refused */
     char *end = NULL;
+    errno = 0;
     unsigned long long v = strtoull(text, &end, 10);
-    if (end == text || *end != '\0' || text[0] == '-' || v < lo || v > hi) {
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno == ERANGE || v < lo || v > hi) {
         return cli_usage_error(command, "%s takes a whole number from %llu to %llu, got '%s'", option,
                                (unsigned long long)lo, (unsigned long long)hi, text);
     }

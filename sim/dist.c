@@ -97,6 +97,26 @@ static int bad_form(retsim_error *err, const form *f)
     return fail(err, "%s: expected %s", f->name, f->example);
 }
 
+/* Argument `text` of form f: a duration when `is_duration`, else a number. */
+static int parse_arg(const form *f, const char *key, const char *text, bool is_duration, double *out,
+                     retsim_error *err)
+{
+    if (!is_duration) {
+        return parse_number(text, out) ? 0 : bad_form(err, f);
+    }
+    const char *why = NULL;
+    retsim_time t;
+    int rc = retsim_time_parse(text, &t, &why);
+    if (rc == RETSIM_ERANGE) { /* name the limit, not just the form */
+        return fail(err, "%s: %s '%s' is %s", f->name, key, text, why);
+    }
+    if (rc != 0) {
+        return bad_form(err, f);
+    }
+    *out = (double)t;
+    return 0;
+}
+
 static int set_params(const form *f, const arg *args, int n, retsim_dist *d, retsim_error *err)
 {
     const char *v1 = get(args, n, f->k1, 0);
@@ -105,9 +125,9 @@ static int set_params(const form *f, const arg *args, int n, retsim_dist *d, ret
     if (v1 == NULL || n != (f->k2 != NULL ? 2 : 1) || (f->k2 != NULL && v2 == NULL)) {
         return bad_form(err, f);
     }
-    if (!(f->d1 ? parse_duration(v1, &x) : parse_number(v1, &x)) ||
-        (v2 != NULL && !(f->d2 ? parse_duration(v2, &y) : parse_number(v2, &y)))) {
-        return bad_form(err, f);
+    if (parse_arg(f, f->k1, v1, f->d1, &x, err) != 0 ||
+        (v2 != NULL && parse_arg(f, f->k2, v2, f->d2, &y, err) != 0)) {
+        return RETSIM_EINPUT;
     }
     d->kind = f->kind;
     switch (f->kind) {
@@ -390,11 +410,9 @@ static double draw(const retsim_dist *d, gsl_rng *rng)
 
 retsim_time retsim_dist_sample(const retsim_dist *d, gsl_rng *rng)
 {
-    double x = draw(d, rng);
-    if (!(x > 0)) {
-        return 0;
-    }
-    return x >= 9.0e18 ? RETSIM_TIME_NEVER / 2 : (retsim_time)llround(x);
+    /* clamped to RETSIM_TIME_MAX: a heavy tail (Pareto, lognormal) can draw
+     * 1e300 or inf, and the caller adds the draw to the clock */
+    return retsim_time_from_double(draw(d, rng));
 }
 
 double retsim_dist_mean(const retsim_dist *d)

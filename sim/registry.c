@@ -542,7 +542,7 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
         s->purge_event = RETSIM_EVENT_NONE;
     }
     const char *type = retsim_names_str(r->types, r->sub_info[s->owner_sub].type);
-    s->reserved_until = at + retsim_policy_reservation(policy_of(r, s), type);
+    s->reserved_until = retsim_time_add(at, retsim_policy_reservation(policy_of(r, s), type));
     set_state(r, s, RETSIM_STATE_PURGED);
     if (s->reserved_until > retsim_kernel_now(r->kernel)) {
         return reservation_start(r, s, s->reserved_until - at);
@@ -833,7 +833,7 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     retsim_time now = retsim_kernel_now(r->kernel);
     if (on && rq->api_version >= p->min_api_version) {
         s->deletion_time = now;
-        s->scheduled_purge = now + p->retention_ms;
+        s->scheduled_purge = retsim_time_add(now, p->retention_ms);
         s->flags |= F_WAS_SOFT_DELETED;
         set_state(r, s, RETSIM_STATE_SOFT_DELETED);
         res->deletion_time = s->deletion_time;
@@ -926,7 +926,8 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
         }
         retsim_kernel_cancel(r->kernel, s->purge_event);
         s->purge_event = RETSIM_EVENT_NONE;
-        s->scheduled_purge = s->deletion_time + retention > now ? s->deletion_time + retention : now;
+        retsim_time due = retsim_time_add(s->deletion_time, retention);
+        s->scheduled_purge = due > now ? due : now;
         int rc = schedule_purge(r, id);
         if (rc != 0) {
             return rc;

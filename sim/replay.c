@@ -46,7 +46,11 @@ static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, r
     const char *why = NULL;
     retsim_time d;
     int64_t epoch;
-    if (retsim_time_parse(text, &d, &why) == 0) {
+    int rc = retsim_time_parse(text, &d, &why);
+    if (rc == RETSIM_ERANGE) {
+        return bad(rp, row, RETSIM_COL_TIME, err, "%s, got '%s'", why, text);
+    }
+    if (rc == 0) {
         if (rp->started && rp->iso) {
             return bad(rp, row, RETSIM_COL_TIME, err,
                        "'%s' is a duration but earlier rows use ISO-8601 timestamps", text);
@@ -64,6 +68,10 @@ static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, r
             rp->clock->origin_ms = epoch;
         }
         *t = epoch - rp->origin_ms;
+        if (*t > RETSIM_TIME_MAX) { /* the same limit as a duration written with units */
+            return bad(rp, row, RETSIM_COL_TIME, err,
+                       "'%s' is more than the maximum 365000d (1,000 years) after the first row", text);
+        }
     } else {
         return bad(rp, row, RETSIM_COL_TIME, err,
                    "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);

@@ -1,6 +1,7 @@
 /* Scenario keys: one table per section, one parser and printer per value type. */
 #include "scenario_keys.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,11 @@ static int parse_rate(const char *value, retsim_rate *r, retsim_error *err)
             snprintf(with_one, sizeof with_one, "1%s", unit);
             unit = with_one;
         }
+        const char *why = NULL;
+        if (retsim_time_parse(unit, &per, &why) == RETSIM_ERANGE) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "the period of a rate is %s, got '%s'",
+                                    why, value);
+        }
         if (!parse_double(buf, &count) || retsim_time_parse(unit, &per, NULL) != 0 || per <= 0) {
             return bad(err, expected, value);
         }
@@ -315,6 +321,17 @@ static int parse_choices(const char *value, retsim_choices *c, retsim_error *err
     return 0;
 }
 
+/* strtol and strtoull skip spaces and take a sign ("-1" becomes 2^64-1 for
+ * strtoull): the text must start with a digit (or '-' and a digit when
+ * negatives are allowed). The callers check the end and ERANGE. */
+static bool whole_number(const char *text, bool negative_ok)
+{
+    if (negative_ok && text[0] == '-') {
+        text++;
+    }
+    return text[0] >= '0' && text[0] <= '9';
+}
+
 static void join_choices(const char *const *choices, char *buf, size_t size)
 {
     size_t n = 0;
@@ -399,8 +416,9 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
     }
     case K_INT: {
         char *end = NULL;
+        errno = 0;
         long v = strtol(value, &end, 10);
-        if (end == value || *end != '\0' || v < k->lo || v > k->hi) {
+        if (!whole_number(value, true) || *end != '\0' || errno == ERANGE || v < k->lo || v > k->hi) {
             return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
                                     "expected a whole number from %ld to %ld, got '%s'", k->lo, k->hi, value);
         }
@@ -410,9 +428,10 @@ int scenario_key_parse(void *vbase, const key_def *k, const char *value, const c
     }
     case K_U64: {
         char *end = NULL;
+        errno = 0;
         unsigned long long v = strtoull(value, &end, 10);
-        if (end == value || *end != '\0' || value[0] == '-') {
-            return bad(err, "expected a whole number of 0 or more, got '%s'", value);
+        if (!whole_number(value, false) || *end != '\0' || errno == ERANGE) {
+            return bad(err, "expected a whole number from 0 to 18446744073709551615, got '%s'", value);
         }
         uint64_t u = v;
         memcpy(at, &u, sizeof u);

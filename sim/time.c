@@ -3,6 +3,7 @@
 
 #include "retsim/error.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,12 +17,17 @@ static const struct {
 };
 enum { N_UNITS = sizeof units / sizeof units[0] };
 
-static int fail(const char **why, const char *text)
+static int fail_code(const char **why, const char *text, int code)
 {
     if (why != NULL) {
         *why = text;
     }
-    return RETSIM_EINPUT;
+    return code;
+}
+
+static int fail(const char **why, const char *text)
+{
+    return fail_code(why, text, RETSIM_EINPUT);
 }
 
 /* Which unit starts at p; "ms" must win over "m". Returns N_UNITS if none. */
@@ -38,6 +44,23 @@ static int match_unit(const char *p, size_t *len)
         }
     }
     return N_UNITS;
+}
+
+static const char too_long[] = "longer than the maximum duration 365000d (1,000 years)";
+
+/* The digits at *p as a number, or -1 when it alone is above RETSIM_TIME_MAX
+ * (no unit is shorter than 1 ms, so the whole duration would be too). */
+static int64_t read_number(const char **p)
+{
+    int64_t value = 0;
+    while (**p >= '0' && **p <= '9') {
+        if (value > RETSIM_TIME_MAX) {
+            return -1; /* keeps value * 10 + 9 far inside int64 */
+        }
+        value = value * 10 + (**p - '0');
+        (*p)++;
+    }
+    return value > RETSIM_TIME_MAX ? -1 : value;
 }
 
 int retsim_time_parse(const char *text, retsim_time *out, const char **why)
@@ -59,13 +82,9 @@ int retsim_time_parse(const char *text, retsim_time *out, const char **why)
         if (*p < '0' || *p > '9') {
             return fail(why, expected);
         }
-        int64_t value = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (value > (INT64_MAX - 9) / 10) {
-                return fail(why, "duration is too large");
-            }
-            value = value * 10 + (*p - '0');
-            p++;
+        int64_t value = read_number(&p);
+        if (value < 0) {
+            return fail_code(why, too_long, RETSIM_ERANGE);
         }
         size_t len = 0;
         int u = match_unit(p, &len);
@@ -76,14 +95,26 @@ int retsim_time_parse(const char *text, retsim_time *out, const char **why)
             return fail(why, "units must go from largest to smallest, each at most once (1d2h, not 2h1d)");
         }
         last_unit = u;
-        if (value > (INT64_MAX - total) / units[u].ms) {
-            return fail(why, "duration is too large");
+        /* one rule for every spelling: the same maximum whatever the units */
+        if (value > (RETSIM_TIME_MAX - total) / units[u].ms) {
+            return fail_code(why, too_long, RETSIM_ERANGE);
         }
         total += value * units[u].ms;
         p += len;
     }
     *out = total;
     return 0;
+}
+
+retsim_time retsim_time_from_double(double ms)
+{
+    if (!(ms > 0)) { /* NaN too */
+        return 0;
+    }
+    if (ms >= (double)RETSIM_TIME_MAX) {
+        return RETSIM_TIME_MAX;
+    }
+    return (retsim_time)llround(ms);
 }
 
 static bool read_digits(const char **p, int n, int *out)

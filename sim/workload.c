@@ -288,7 +288,8 @@ static void schedule_accident(retsim_generator *g, uint32_t id)
     }
     double mean = 1.0 / w->accidental_deletes.per_ms;
     gsl_rng *r = retsim_rng_stream(g->rng, SRC_ACCIDENT, l->entity, l->draws);
-    retsim_time at = retsim_kernel_now(g->k) + (retsim_time)llround(gsl_ran_exponential(r, mean));
+    /* a tiny accident rate has a mean of 1e30 ms or more: clamp before adding */
+    retsim_time at = retsim_kernel_now(g->k) + retsim_time_from_double(gsl_ran_exponential(r, mean));
     if (at < l->end_of_life) {
         fail(g, schedule(g, at, g->ev_accident, id, &l->acc_event));
     }
@@ -447,7 +448,7 @@ static void on_arrival(void *ctx, retsim_kernel *k, uint64_t data)
     }
     double gap =
         gsl_ran_exponential(retsim_rng_stream(g->rng, SRC_ARRIVAL, (uint64_t)kind, n + 1), 1 / ks->rate_max);
-    fail(g, schedule(g, retsim_kernel_now(k) + (retsim_time)llround(gap), g->ev_arrival, data, NULL));
+    fail(g, schedule(g, retsim_kernel_now(k) + retsim_time_from_double(gap), g->ev_arrival, data, NULL));
 }
 
 static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
@@ -840,7 +841,7 @@ int retsim_workload_start(retsim_generator *g)
         ks->rate_max = w->arrivals.per_ms * g->sc->settings.scale * peak;
         double gap =
             gsl_ran_exponential(retsim_rng_stream(g->rng, SRC_ARRIVAL, (uint64_t)kind, 0), 1 / ks->rate_max);
-        int rc = schedule(g, (retsim_time)llround(gap), g->ev_arrival, (uint64_t)kind, NULL);
+        int rc = schedule(g, retsim_time_from_double(gap), g->ev_arrival, (uint64_t)kind, NULL);
         if (rc != 0) {
             return rc;
         }

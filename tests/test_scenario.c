@@ -115,6 +115,56 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
     }
 }
 
+/* Durations above 365000d (1,000 years) and numbers outside their type are
+ * refused with the line and key, however they are written. */
+static void test_scenario_refuses_out_of_range_values(void **state)
+{
+    (void)state;
+    static const bad_case cases[] = {
+        {"[policy.a]\nretention = 365000d1ms\n", 2, "retention", "365000d"},
+        {"[policy.a]\nretention = 106751991167d7h12m55s807ms\n", 2, "retention", "365000d"},
+        {"[policy.a]\nretention = 9223372036854775807ms\n", 2, "retention", "365000d"},
+        {"[policy.a]\nreservation.free = 52143w\n", 2, "reservation.free", "365000d"},
+        {"[policy.a]\n[simulation]\nhorizon = 1000000d\n", 3, "horizon", "365000d"},
+        {"[policy.a]\n[workload.a]\nretry_interval = 8760001h\n", 3, "retry_interval", "365000d"},
+        {"[policy.a]\n[workload.a]\nlifetime = const(365001d)\n", 3, "lifetime", "365000d"},
+        {"[policy.a]\n[workload.a]\nrestore_delay = lognormal(median=106751991167d, sigma=1)\n", 3,
+         "restore_delay", "median '106751991167d' is longer than the maximum"},
+        {"[policy.a]\n[workload.a]\npurge_delay = uniform(1h, 400000d)\n", 3, "purge_delay", "max"},
+        {"[policy.a]\n[workload.a]\naccidental_deletes = 1/365001d\n", 3, "accidental_deletes",
+         "the period of a rate is longer than the maximum duration 365000d"},
+        {"[policy.a]\n[simulation]\nseed = 99999999999999999999999\n", 3, "seed",
+         "from 0 to 18446744073709551615"},
+        {"[policy.a]\n[simulation]\nseed = 18446744073709551616\n", 3, "seed", "whole number"},
+        {"[policy.a]\n[simulation]\nseed = -1\n", 3, "seed", "whole number"},
+        {"[policy.a]\n[simulation]\nseed = +5\n", 3, "seed", "whole number"},
+        {"[policy.a]\n[simulation]\nseed = 5x\n", 3, "seed", "whole number"},
+        {"[policy.a]\n[population]\nsubscriptions = 99999999999999999999\n", 3, "subscriptions",
+         "from 1 to 100000000"},
+        {"[policy.a]\n[population]\nsubscriptions = +5\n", 3, "subscriptions", "from 1 to 100000000"},
+        {"[policy.a]\nregions = -99999999999999999999\n", 2, "regions", "from 1 to 1000"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_scenario_error(i, cases[i].text, cases[i].line, cases[i].field, cases[i].says);
+    }
+    /* the largest values are still taken */
+    retsim_scenario *sc = load("[policy.a]\nretention = 365000d\n[simulation]\nhorizon = 52142w6d\n"
+                               "seed = 18446744073709551615\n");
+    assert_int_equal(sc->policies[0].retention_ms, INT64_C(31536000000000));
+    assert_int_equal(sc->settings.horizon, INT64_C(31536000000000));
+    assert_true(sc->settings.seed == UINT64_MAX);
+    /* --set goes through the same rule and changes nothing when it refuses */
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_scenario_set(sc, "policy.a.retention=106751991167d", &err), RETSIM_EINPUT);
+    assert_string_equal(err.field, "policy.a.retention");
+    assert_non_null(strstr(err.msg, "365000d"));
+    assert_int_equal(sc->policies[0].retention_ms, INT64_C(31536000000000));
+    assert_int_equal(retsim_scenario_set(sc, "simulation.seed=99999999999999999999999", &err), RETSIM_EINPUT);
+    assert_true(sc->settings.seed == UINT64_MAX);
+    retsim_scenario_destroy(sc);
+}
+
 static const char with_workload[] = "[policy.apim]\n"          /* 1 */
                                     "retention = 2d\n"         /* 2 */
                                     "reservation.free = 30d\n" /* 3 */
@@ -318,6 +368,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenario_reads_values_and_defaults),
         cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
+        cmocka_unit_test(test_scenario_refuses_out_of_range_values),
         cmocka_unit_test(test_scenario_overrides_are_validated_together),
         cmocka_unit_test(test_scenario_generated_reservations_need_declared_types),
         cmocka_unit_test(test_scenario_long_line_and_missing_file),

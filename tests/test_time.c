@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <math.h>
 #include <string.h>
 
 #include "retsim/error.h"
@@ -39,8 +40,8 @@ static void test_time_parses_every_unit(void **state)
 static void test_time_rejects_malformed(void **state)
 {
     (void)state;
-    static const char *bad[] = {"",     "5",  "-5h", "1.5h", "h",  "2h1d",    "1h1h",
-                                "48 h", "1y", "5hx", " 5h",  "ms", "1m1ms1s", "99999999999999999999d"};
+    static const char *bad[] = {"",     "5",  "-5h", "1.5h", "h",  "2h1d",   "1h1h",
+                                "48 h", "1y", "5hx", " 5h",  "ms", "1m1ms1s"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         retsim_time t = 0;
         const char *why = NULL;
@@ -83,6 +84,73 @@ static void test_time_iso8601(void **state)
     assert_int_equal(retsim_time_parse_iso8601("2024-11-24", &ms, NULL), RETSIM_EINPUT);
 }
 
+/* 1,000 years of 365 days: 365000 * 86400000 ms, worked by hand. */
+#define THOUSAND_YEARS_MS INT64_C(31536000000000)
+
+static void test_time_max_is_one_rule_for_every_unit(void **state)
+{
+    (void)state;
+    assert_int_equal(RETSIM_TIME_MAX, THOUSAND_YEARS_MS);
+    static const struct {
+        const char *text;
+        retsim_time ms;
+    } ok[] = {
+        {"365000d", THOUSAND_YEARS_MS},
+        {"31536000000000ms", THOUSAND_YEARS_MS},
+        {"8760000h", THOUSAND_YEARS_MS},
+        {"52142w6d", THOUSAND_YEARS_MS}, /* 52142 * 7 + 6 = 365000 days */
+        {"364999d23h59m59s999ms", THOUSAND_YEARS_MS - 1},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        retsim_time t = -1;
+        assert_int_equal(retsim_time_parse(ok[i].text, &t, NULL), 0);
+        assert_int_equal(t, ok[i].ms);
+    }
+    /* one past the maximum, however it is spelt, and INT64_MAX both ways */
+    static const char *too_long[] = {"365000d1ms",
+                                     "31536000000001ms",
+                                     "52143w",
+                                     "8760000h0m0s1ms",
+                                     "106751991167d7h12m55s807ms",
+                                     "9223372036854775807ms",
+                                     "9223372036854775808ms",
+                                     "99999999999999999999999999999999d",
+                                     "1w99999999999999999999999999999999ms"};
+    for (size_t i = 0; i < sizeof too_long / sizeof too_long[0]; i++) {
+        retsim_time t = 7;
+        const char *why = NULL;
+        assert_int_equal(retsim_time_parse(too_long[i], &t, &why), RETSIM_ERANGE);
+        assert_int_equal(t, 7);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "365000d"));
+    }
+}
+
+static void test_time_from_double_clamps(void **state)
+{
+    (void)state;
+    assert_int_equal(retsim_time_from_double(0.0), 0);
+    assert_int_equal(retsim_time_from_double(-3.0), 0);
+    assert_int_equal(retsim_time_from_double(NAN), 0);
+    assert_int_equal(retsim_time_from_double(1.4), 1);
+    assert_int_equal(retsim_time_from_double(2.5), 3); /* halves round away from zero */
+    assert_int_equal(retsim_time_from_double(86400000.0), 86400000);
+    assert_int_equal(retsim_time_from_double(3.2e13), THOUSAND_YEARS_MS);
+    assert_int_equal(retsim_time_from_double(1e300), THOUSAND_YEARS_MS);
+    assert_int_equal(retsim_time_from_double(INFINITY), THOUSAND_YEARS_MS);
+}
+
+static void test_time_add_saturates(void **state)
+{
+    (void)state;
+    assert_int_equal(retsim_time_add(5, 7), 12);
+    assert_int_equal(retsim_time_add(THOUSAND_YEARS_MS, THOUSAND_YEARS_MS), 2 * THOUSAND_YEARS_MS);
+    assert_int_equal(retsim_time_add(RETSIM_TIME_NEVER, 1), RETSIM_TIME_NEVER);
+    assert_int_equal(retsim_time_add(1, RETSIM_TIME_NEVER), RETSIM_TIME_NEVER);
+    assert_int_equal(retsim_time_add(RETSIM_TIME_NEVER - 10, 10), RETSIM_TIME_NEVER);
+    assert_int_equal(retsim_time_add(-5, INT64_MIN), INT64_MIN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -90,6 +158,9 @@ int main(void)
         cmocka_unit_test(test_time_rejects_malformed),
         cmocka_unit_test(test_time_format_round_trips),
         cmocka_unit_test(test_time_iso8601),
+        cmocka_unit_test(test_time_max_is_one_rule_for_every_unit),
+        cmocka_unit_test(test_time_from_double_clamps),
+        cmocka_unit_test(test_time_add_saturates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,10 @@
  *                                        no NUL byte, no field longer than
  *                                        RETSIM_EMPIRICAL_FIELD_MAX bytes
  * Durations take units (see retsim/time.h); shapes and sigma are plain numbers.
- * Samples are rounded to whole milliseconds and never negative. Sampling is
+ * Duration parameters are at most RETSIM_TIME_MAX (365000d). Samples are
+ * rounded to whole milliseconds, never negative, and clamped to
+ * RETSIM_TIME_MAX (a tail draw of 1e300 ms or inf becomes 1,000 years, which is
+ * past any horizon and keeps now + sample inside int64). Sampling is
  * O(1) (empirical: O(1) after an O(n log n) load). Ownership: a parsed
  * empirical dist owns its values; free with retsim_dist_free. */
 #ifndef RETSIM_DIST_H
