@@ -27,6 +27,7 @@ enum {
     OPT_JOBS = 64,
     OPT_VARY = 128,
     OPT_SIDES = 256, /* --set-a, --set-b */
+    OPT_FORCE = 512, /* --force: run beyond the size limits (retsim/estimate.h) */
 };
 
 #define CLI_MAX_LIST 64
@@ -49,6 +50,7 @@ typedef struct cli_args {
     const char *trace_out;
     const char *horizon;
     bool events;
+    bool force;
     bool help;
     int argc; /* the arguments after the command, as given: for the manifest */
     char **argv;

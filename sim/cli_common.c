@@ -64,6 +64,8 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
         int *count = NULL;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             a->help = known = true;
+        } else if (strcmp(arg, "--force") == 0 && (allowed & OPT_FORCE)) {
+            a->force = known = true;
         } else if (strcmp(arg, "--set") == 0) {
             list = a->sets, count = &a->n_sets;
         } else if (strcmp(arg, "--vary") == 0 && (allowed & OPT_VARY)) {
@@ -134,6 +136,7 @@ int cli_experiment_options(const char *command, const cli_args *a, const retsim_
     o->seed = sc->settings.seed;
     o->replications = default_replications;
     o->progress = isatty(STDERR_FILENO) != 0;
+    o->force = a->force;
     if (a->seed != NULL) {
         if (cli_number(command, "--seed", a->seed, 0, UINT64_MAX, &v) != 0) {
             return CLI_BAD_INPUT;

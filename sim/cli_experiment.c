@@ -9,7 +9,7 @@
 
 static const char sweep_help[] =
     "usage: retsim sweep SCENARIO --vary KEY=v1,v2,... [--vary KEY2=...]... [--replications N]\n"
-    "                    [--jobs J] [--seed N] [--out DIR] [--set section.key=value]...\n"
+    "                    [--jobs J] [--seed N] [--out DIR] [--force] [--set section.key=value]...\n"
     "\n"
     "Run the scenario at every combination of the varied values (the first --vary\n"
     "changes slowest), each with the same replication seeds (common random numbers).\n"
@@ -21,13 +21,15 @@ static const char sweep_help[] =
     "  --out DIR         output folder (default: out); writes sweep.csv (one row per\n"
     "                    point, replication and kind), sweep_ci.csv (mean and 95% CI\n"
     "                    per point, kind and metric) and manifest, all or nothing\n"
+    "  --force           run even when all points together are expected beyond the\n"
+    "                    limits (1e10 events, 2e8 names in a replication, 1e8 rows)\n"
     "\n"
     "analysis/plot-sweep DIR METRIC [METRIC2] draws a metric against the first key.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
 static const char compare_help[] =
     "usage: retsim compare SCENARIO --set-a KEY=V... --set-b KEY=V... [--replications N]\n"
-    "                      [--jobs J] [--seed N] [--out DIR] [--set section.key=value]...\n"
+    "                      [--jobs J] [--seed N] [--out DIR] [--force] [--set section.key=value]...\n"
     "       retsim compare OUT_A OUT_B [--out DIR]\n"
     "\n"
     "Run policy A and policy B (the scenario with each side's overrides) on the same\n"
@@ -42,6 +44,7 @@ static const char compare_help[] =
     "  --replications N   pairs to run (default 10)\n"
     "  --out DIR          also write DIR/compare.csv (kind,metric,n,a_mean,b_mean,\n"
     "                     diff_mean,diff_ci95_low,diff_ci95_high,significant)\n"
+    "  --force            run even when a side is expected beyond the size limits\n"
     "\n"
     "The second form pairs the replications of two earlier runs (their summary.csv),\n"
     "which must have the same seed and number of replications (at least 2), and\n"
@@ -85,8 +88,9 @@ int cli_sweep(int argc, char **argv)
     cli_args a;
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
-    int rc = start("sweep", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_VARY,
-                   sweep_help, &a, &sc, &o);
+    int rc =
+        start("sweep", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_VARY | OPT_FORCE,
+              sweep_help, &a, &sc, &o);
     if (rc != 0) {
         return rc < 0 ? CLI_OK : rc;
     }
@@ -163,13 +167,14 @@ int cli_compare(int argc, char **argv)
     cli_args a;
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
-    if (cli_parse("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES, &a) ==
-            0 &&
+    if (cli_parse("compare", argc, argv,
+                  OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE, &a) == 0 &&
         !a.help && a.n_positional == 2 && is_folder(a.positional[0])) {
         return compare_folders(&a);
     }
-    int rc = start("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES,
-                   compare_help, &a, &sc, &o);
+    int rc =
+        start("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE,
+              compare_help, &a, &sc, &o);
     if (rc != 0) {
         return rc < 0 ? CLI_OK : rc;
     }

@@ -12,7 +12,7 @@
 
 static const char run_help[] =
     "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
-    "                  [--events] [--trace-out FILE] [--set section.key=value]...\n"
+    "                  [--events] [--trace-out FILE] [--force] [--set section.key=value]...\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
@@ -31,6 +31,8 @@ static const char run_help[] =
     "                    SCENARIO FILE --until HORIZON` gives the same outcomes\n"
     "  --set K=V         override a scenario key, e.g. --set policy.apim.retention=7d\n"
     "                    or --set workload.apim.arrivals=500/d\n"
+    "  --force           run even when the expected size is beyond the limits (1e10\n"
+    "                    events, 2e8 names in a replication, 1e8 output rows)\n"
     "\n"
     "Writes DIR/summary.csv, outcomes.csv, timeseries.csv and manifest, all or\n"
     "nothing; prints a short summary. Progress goes to stderr when it is a\n"
@@ -108,8 +110,9 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
 int cli_run(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("run", argc, argv,
-                       OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS, &a);
+    int rc = cli_parse(
+        "run", argc, argv,
+        OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS | OPT_FORCE, &a);
     if (rc != 0 || a.help) {
         fputs(run_help, rc != 0 ? stderr : stdout);
         return rc;
@@ -154,7 +157,8 @@ int cli_run(int argc, char **argv)
                               .trace_out = a.trace_out,
                               .progress = xo.progress,
                               .stop = cli_stop_flag(),
-                              .provenance = &prov};
+                              .provenance = &prov,
+                              .force = a.force};
     retsim_error err;
     retsim_error_clear(&err);
     retsim_summary summary;

@@ -1,6 +1,7 @@
 /* Replications on a thread pool; confidence intervals with GSL. */
 #include "retsim/experiment.h"
 
+#include "retsim/estimate.h"
 #include "retsim/format.h"
 #include "retsim/report.h"
 #include "retsim/run.h"
@@ -126,6 +127,15 @@ static void *worker(void *arg)
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err)
 {
+    if (!opt->force && opt->replications > 0) { /* before the replications are allocated */
+        retsim_estimate size;
+        retsim_estimate_options eo = {.replications = opt->replications};
+        retsim_estimate_of(sc, &eo, &size);
+        int rc = retsim_estimate_check(sc, &size, err);
+        if (rc != 0) {
+            return rc;
+        }
+    }
     retsim_experiment *e = calloc(1, sizeof *e);
     if (e == NULL || opt->replications == 0) {
         free(e);

@@ -17,6 +17,7 @@ struct retsim_kernel {
     uint32_t nhandlers;
     uint64_t events_run;
     int stop_code;
+    const volatile int *interrupt; /* polled every RETSIM_KERNEL_POLL events; may be NULL */
 };
 
 retsim_kernel *retsim_kernel_create(void)
@@ -86,6 +87,11 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
         if (k->stop_code != 0) {
             return k->stop_code;
         }
+        /* a load and a branch every 2^16 events (tens of milliseconds): Ctrl-C
+         * is seen at once however long the slice the caller asked for */
+        if ((k->events_run & (RETSIM_KERNEL_POLL - 1)) == 0 && k->interrupt != NULL && *k->interrupt) {
+            return RETSIM_EINTR;
+        }
     }
     if (rc != RETSIM_ENOTFOUND) {
         return rc; /* out of memory */
@@ -94,6 +100,11 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
         k->now = until;
     }
     return 0;
+}
+
+void retsim_kernel_set_interrupt(retsim_kernel *k, const volatile int *flag)
+{
+    k->interrupt = flag;
 }
 
 void retsim_kernel_stop(retsim_kernel *k, int code)

@@ -1,6 +1,7 @@
 /* A generated run: simulation, generator, sampler, outputs. */
 #include "retsim/run.h"
 
+#include "retsim/estimate.h"
 #include "retsim/events.h"
 #include "retsim/report.h"
 #include "retsim/trace.h"
@@ -536,6 +537,9 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     ctx.sim = rc == 0 ? retsim_sim_create(sc) : NULL;
     ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
     retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
+    if (k != NULL) {
+        retsim_kernel_set_interrupt(k, opt->stop);
+    }
     rc = ctx.gen == NULL ? RETSIM_ENOMEM : wire(&ctx, sc, sinks, replication);
     if (rc == 0) {
         rc = retsim_workload_start(ctx.gen);
@@ -622,6 +626,17 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
         return retsim_error_set(err, RETSIM_EINPUT, sc->path, 0, "",
                                 "no [workload.<kind>] section: nothing to generate (to replay a trace, use "
                                 "retsim replay)");
+    }
+    if (!opt->force) { /* before anything is staged: a refusal leaves no trace */
+        retsim_estimate size;
+        retsim_estimate_options eo = {.replications = 1,
+                                      .events_csv = opt->out_dir != NULL && opt->events,
+                                      .trace = opt->out_dir != NULL && opt->trace_out != NULL};
+        retsim_estimate_of(sc, &eo, &size);
+        int rc = retsim_estimate_check(sc, &size, err);
+        if (rc != 0) {
+            return rc;
+        }
     }
     retsim_outfile files[N_FILES], trace;
     retsim_outdir dir;

@@ -1,6 +1,7 @@
 /* Sweeps and paired comparisons. */
 #include "retsim/sweep.h"
 
+#include "retsim/estimate.h"
 #include "retsim/format.h"
 #include "retsim/report.h"
 
@@ -111,12 +112,18 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
             }
         }
     }
+    double points = 1; /* in double: 8 keys of 32 values are 2^40 points, past any int */
+    for (int v = 0; v < n_vary; v++) {
+        points *= vary[v].n;
+    }
+    if (points > RETSIM_MAX_POINTS) {
+        free(s);
+        return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, "", "%.0f points; a sweep has at most %d",
+                                points, RETSIM_MAX_POINTS);
+    }
     s->n_vary = n_vary;
     memcpy(s->vary, vary, (size_t)n_vary * sizeof *vary);
-    s->n_points = 1;
-    for (int v = 0; v < n_vary; v++) {
-        s->n_points *= vary[v].n;
-    }
+    s->n_points = (int)points;
     s->index = calloc((size_t)s->n_points, sizeof *s->index);
     s->experiments = calloc((size_t)s->n_points, sizeof *s->experiments);
     if (s->index == NULL || s->experiments == NULL) {
@@ -131,10 +138,23 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
         }
     }
     int rc = 0;
+    retsim_estimate size = {0};
+    retsim_estimate_options eo = {.replications = opt->replications};
     for (int p = 0; rc == 0 && p < s->n_points; p++) { /* every value checked before anything runs */
         retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
         rc = ps == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
+        if (ps != NULL) {
+            retsim_estimate one;
+            retsim_estimate_of(ps, &eo, &one);
+            retsim_estimate_add(&size, &one);
+        }
         retsim_scenario_destroy(ps);
+        if (rc == 0 && opt->stop != NULL && *opt->stop) {
+            rc = retsim_error_set(err, RETSIM_EINTR, "", 0, "", "interrupted");
+        }
+    }
+    if (rc == 0 && !opt->force) { /* the whole sweep, not each point alone */
+        rc = retsim_estimate_check(sc, &size, err);
     }
     for (int p = 0; rc == 0 && p < s->n_points; p++) {
         retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);

@@ -30,6 +30,7 @@ typedef struct retsim_experiment_options {
     bool keep_rows;           /* keep each replication's timeseries and outcome rows */
     bool progress;            /* a progress line on stderr */
     const volatile int *stop; /* set non-zero to stop: replications not finished are dropped */
+    bool force;               /* run even beyond the limits of retsim/estimate.h */
 } retsim_experiment_options;
 
 typedef struct retsim_replication {
@@ -54,7 +55,10 @@ typedef struct retsim_experiment {
 } retsim_experiment;
 
 /* Run the replications. With a stop request: RETSIM_EINTR, and *out still
- * holds the replications that finished (reps[r].done). */
+ * holds the replications that finished (reps[r].done); a replication under
+ * way sees the request within RETSIM_KERNEL_POLL events. Unless opt->force,
+ * replications beyond the limits of retsim/estimate.h are refused first
+ * (RETSIM_EINPUT, nothing run). */
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err);
 void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */

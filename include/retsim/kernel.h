@@ -38,6 +38,14 @@ retsim_time retsim_kernel_now(const retsim_kernel *k);
  * the last event). Returns 0, or the first code a handler passed to _stop. */
 int retsim_kernel_run_until(retsim_kernel *k, retsim_time until);
 
+/* Events between two looks at the interrupt flag: a power of two. */
+#define RETSIM_KERNEL_POLL 65536u
+
+/* Watch *flag (set from a signal handler; NULL: nothing to watch): once it
+ * is non-zero, run_until returns RETSIM_EINTR within RETSIM_KERNEL_POLL
+ * events, leaving the rest pending. The flag must outlive the kernel's runs. */
+void retsim_kernel_set_interrupt(retsim_kernel *k, const volatile int *flag);
+
 /* Called from a handler: stop the current run and make it return code (< 0). */
 void retsim_kernel_stop(retsim_kernel *k, int code);
 

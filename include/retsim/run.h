@@ -58,6 +58,7 @@ typedef struct retsim_run_options {
     const volatile int *stop; /* set non-zero (from a signal handler) to stop early; may be NULL */
     const struct retsim_provenance *provenance; /* the command line, for the manifest; may be NULL */
     retsim_run_periods *periods; /* if set, retsim_run fills it with the summary of each period */
+    bool force; /* run even beyond the limits of retsim/estimate.h (retsim_run checks them otherwise) */
 } retsim_run_options;
 
 typedef struct retsim_run_stats {
@@ -98,7 +99,10 @@ void retsim_run_by_type_header(FILE *out);
 /* The header row of timeseries.csv (with a leading replication column or not). */
 void retsim_run_timeseries_header(FILE *out, bool replication_column);
 
-/* One run into opt->out_dir; *summary (may be NULL) receives the headline metrics. */
+/* One run into opt->out_dir; *summary (may be NULL) receives the headline metrics.
+ * Unless opt->force, a run beyond the limits of retsim/estimate.h is refused
+ * (RETSIM_EINPUT) before anything is written. opt->stop is polled in the
+ * event loop (every RETSIM_KERNEL_POLL events): RETSIM_EINTR, nothing written. */
 int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
                retsim_run_stats *stats, retsim_error *err);
 

@@ -15,6 +15,7 @@ struct retsim_provenance;
 
 #define RETSIM_MAX_VARY   8
 #define RETSIM_MAX_VALUES 32
+#define RETSIM_MAX_POINTS 100000 /* points in one sweep (the product of the --vary counts) */
 
 typedef struct retsim_vary {
     char key[128];
@@ -33,7 +34,9 @@ typedef struct retsim_sweep {
     retsim_experiment **experiments; /* [point] */
 } retsim_sweep;
 
-/* Run every point (each validated first: a bad value fails before any run). */
+/* Run every point (each validated first: a bad value fails before any run).
+ * Unless opt->force, a sweep whose points together are beyond the limits of
+ * retsim/estimate.h is refused before any runs (RETSIM_EINPUT). */
 int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
                      const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err);
 void retsim_sweep_destroy(retsim_sweep *s); /* NULL-safe */
