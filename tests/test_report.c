@@ -126,11 +126,12 @@ static void test_report_abort_leaves_nothing(void **state)
     assert_int_equal(mkdir(top, 0777), 0);
     retsim_error err;
     retsim_outdir d;
-    retsim_outfile f;
+    retsim_outfile f, g;
     assert_int_equal(retsim_outdir_begin(&d, dir, &err), 0);
     assert_int_equal(retsim_outdir_open(&d, &f, "summary.csv", &err), 0);
-    assert_int_equal(retsim_outdir_open(&d, &f, "summary.csv", &err), RETSIM_EUSAGE); /* each name once */
-    assert_int_equal(retsim_outdir_open(&d, &f, RETSIM_OUTDIR_LIST, &err), RETSIM_EUSAGE);
+    assert_int_equal(retsim_outdir_open(&d, &g, "summary.csv", &err), RETSIM_EUSAGE); /* each name once */
+    assert_int_equal(retsim_outdir_open(&d, &g, RETSIM_OUTDIR_LIST, &err), RETSIM_EUSAGE);
+    retsim_outfile_abort(&f);
     retsim_outdir_abort(&d);
     entries(top, got, sizeof got);
     assert_string_equal(got, ""); /* neither the staging folder nor the parents it made */
