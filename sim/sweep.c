@@ -320,6 +320,32 @@ static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *
     return c;
 }
 
+/* Do two scenarios resolve to the same thing? Compared as retsim check
+ * prints them, so a default written out (retention=48h on apim) is no change. */
+static bool same_scenario(const retsim_scenario *a, const retsim_scenario *b)
+{
+    char *ta = NULL, *tb = NULL;
+    size_t la = 0, lb = 0;
+    FILE *fa = open_memstream(&ta, &la), *fb = open_memstream(&tb, &lb);
+    bool same = false;
+    if (fa != NULL && fb != NULL) {
+        retsim_scenario_write(a, fa);
+        retsim_scenario_write(b, fb);
+        fflush(fa);
+        fflush(fb);
+        same = la == lb && memcmp(ta, tb, la) == 0;
+    }
+    if (fa != NULL) {
+        fclose(fa);
+    }
+    if (fb != NULL) {
+        fclose(fb);
+    }
+    free(ta);
+    free(tb);
+    return same;
+}
+
 int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
                        const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
                        retsim_experiment **a, retsim_experiment **b, retsim_error *err)
@@ -328,6 +354,12 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
     retsim_scenario *sb = sa != NULL ? with_sets(sc, sets_b, n_b, err) : NULL;
     int rc = sb == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
     *a = *b = NULL;
+    if (rc == 0 && same_scenario(sa, sb)) {
+        rc = retsim_error_set(
+            err, RETSIM_EINPUT, sc->path, 0, "--set-a/--set-b",
+            "A and B are the same scenario once the overrides are applied: nothing to "
+            "compare (give B the policy that differs, e.g. --set-b policy.KIND.retention=7d)");
+    }
     if (rc == 0) {
         rc = retsim_experiment_run(sa, opt, a, err);
     }

@@ -179,7 +179,7 @@ grep -qx "CURRENCY = 'currency units'" "$work/vars.gp" && ok || bad "run-data: n
 # --- sweeps: two keys (one line per value of the second), values with commas ---
 sw2=$work/sweep2
 if "$bin" sweep "$src/scenarios/quickstart.ini" --vary policy.apim.retention=24h,48h,7d \
-    --vary workload.apim.retry_limit=0,3 --replications 2 --set simulation.horizon=60d \
+    --vary workload.apim.retry_limit=0,3 --replications 2 --set simulation.horizon=60d --set simulation.warmup=0 \
     --out "$sw2" >/dev/null 2>"$work/stderr"; then
     expect 0 "" -- "$plot_sweep" "$sw2" recovery_rate cost_retained
     png_ok "$sw2/sweep-recovery_rate-cost_retained.png" 1100 660
@@ -192,7 +192,7 @@ fi
 swc=$work/sweep-comma
 if "$bin" sweep "$src/scenarios/quickstart.ini" \
     --vary 'workload.apim.restore_delay=exp(mean=1d),lognormal(median=24h,sigma=1)' \
-    --replications 2 --set simulation.horizon=60d --out "$swc" >/dev/null 2>"$work/stderr"; then
+    --replications 2 --set simulation.horizon=60d --set simulation.warmup=0 --out "$swc" >/dev/null 2>"$work/stderr"; then
     expect 0 "" -- "$plot_sweep" "$swc" recovery_rate
     png_ok "$swc/sweep-recovery_rate.png" 1100 660
     colour_in_bands "$swc/sweep-recovery_rate.png" 9400d3 1 50

@@ -36,7 +36,7 @@ check() {
 
 # A short quick start: 10 days is enough to exercise every path.
 q="$work/q.ini"
-sed 's/^horizon = 365d$/horizon = 10d/' "$src/scenarios/quickstart.ini" >"$q"
+sed -e 's/^horizon = 730d$/horizon = 10d/' -e 's/^warmup = 365d$/warmup = 0/' "$src/scenarios/quickstart.ini" >"$q"
 check "test scenario has a 10d horizon" grep -q '^horizon = 10d$' "$q"
 
 # --- sweep: a key varied twice would run every point at the last value ---
@@ -95,7 +95,7 @@ expect 0 "" -- run "$q" --replications 3 --out "$work/c3"
 expect 2 "c3: 'replication': holds 3 replications but .*ca holds 2" -- compare "$work/ca" "$work/c3"
 expect 0 "" -- run "$q" --replications 2 --out "$work/cw" --set workload.apim.arrivals=50/d
 expect 2 "cw/manifest: 'arrivals': \[workload.apim\] arrivals is '50/d' here but '100/d' in .*ca/manifest" -- compare "$work/ca" "$work/cw"
-expect 0 "" -- run "$q" --replications 2 --out "$work/ch" --set simulation.horizon=9d
+expect 0 "" -- run "$q" --replications 2 --out "$work/ch" --set simulation.horizon=9d --set simulation.warmup=0
 expect 2 "'horizon': \[simulation\] horizon is '9d'" -- compare "$work/ca" "$work/ch"
 expect 0 "" -- run "$q" --replications 2 --seed 9 --out "$work/cs"
 expect 2 "'seed': the runs used seeds 1 and 9" -- compare "$work/ca" "$work/cs"
@@ -124,6 +124,12 @@ printf 'time,op,kind,subscription,name,tenant\n0,create,apim,s1,a\n1h,delete,api
 expect 2 "noname.csv:3: 'name': missing required field" -- replay "$q" "$work/noname.csv" --out "$work/t2"
 printf 'time,op,kind,subscription,name\n0,create,apim,s1,a,surplus\n' >"$work/long.csv"
 expect 2 "long.csv:2: expected at most 5 fields" -- replay "$q" "$work/long.csv" --out "$work/t2"
+
+# compare with two sides that resolve to the same scenario: refused before any run
+# (retention=48h is apim's default, and an empty --set-b leaves B as the scenario is)
+expect 2 "A and B are the same scenario" -- compare "$q" --set-a policy.apim.retention=48h --replications 2
+if [ ! -e "$work/same" ]; then ok; else bad "a refused compare wrote a folder"; fi
+expect 2 "A and B are the same scenario" -- compare "$q" --set-a policy.apim.retention=2d --set-b policy.apim.retention=48h --replications 2 --out "$work/same"
 
 echo "cli_inputs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

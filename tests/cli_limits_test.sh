@@ -46,7 +46,7 @@ same_results() {
 absent() { if [ -e "$1" ]; then bad "$1 exists after a refused run"; else ok; fi; }
 
 q=$src/scenarios/quickstart.ini
-short=(--set simulation.horizon=30d)
+short=(--set simulation.horizon=30d --set simulation.warmup=0)
 limit='longer than the maximum duration 365000d \(1,000 years\)'
 
 # --- finding 1: a retention that wrapped the clock (negative purge times, "recovered 0.00%") ---
@@ -106,7 +106,7 @@ for seed in 99999999999999999999999 18446744073709551616 -1 ' 5' +5 5x ''; do
         run "$q" --seed "$seed" "${short[@]}" --out "$work/refused"
 done
 absent "$work/refused"
-expect 0 "" -- run "$q" --seed 18446744073709551615 --set simulation.horizon=2d --out "$work/seed_max"
+expect 0 "" -- run "$q" --seed 18446744073709551615 --set simulation.horizon=2d --set simulation.warmup=0 --out "$work/seed_max"
 if grep -q '^seed = 18446744073709551615$' "$work/seed_max/manifest"; then ok; else bad "manifest does not record seed 2^64-1"; fi
 expect 2 "--replications takes a whole number from 1 to 1000000, got '99999999999999999999'" -- \
     run "$q" --replications 99999999999999999999 --out "$work/refused"

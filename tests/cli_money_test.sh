@@ -45,7 +45,7 @@ fi
 
 # --- the currency: default USD, a key to change it, printed beside every cost ---
 q="$src/scenarios/quickstart.ini"
-expect 0 "" -- run "$q" --out "$work/q" --set simulation.horizon=60d
+expect 0 "" -- run "$q" --out "$work/q" --set simulation.horizon=60d --set simulation.warmup=0
 if grep -qE '^  cost [0-9,]+\.[0-9]{2} USD, of which retention [0-9,]+\.[0-9]{2} USD' "$work/stdout" &&
     grep -qE '^  per 30 days: cost [0-9,]+\.[0-9]{2} USD' "$work/stdout"; then ok; else
     bad "run: costs without USD: $(cat "$work/stdout")"
@@ -54,7 +54,7 @@ fi
 if grep -qE 'replica-hours live [0-9]{1,3}(,[0-9]{3})+, ' "$work/stdout" && ! grep -qE '[0-9]e[+-]?[0-9]' "$work/stdout"; then ok; else
     bad "run summary: expected grouped replica-hours and no e-notation: $(cat "$work/stdout")"
 fi
-expect 0 "" -- run "$q" --out "$work/qe" --set simulation.horizon=60d --set simulation.currency=EUR
+expect 0 "" -- run "$q" --out "$work/qe" --set simulation.horizon=60d --set simulation.warmup=0 --set simulation.currency=EUR
 if grep -q ' EUR, of which retention ' "$work/stdout" && ! grep -q USD "$work/stdout" &&
     grep -qE '^currency = EUR ' "$work/qe/manifest"; then ok; else bad "currency EUR not printed or not in the manifest"; fi
 expect 2 "'simulation.currency': expected a non-empty value" -- run "$q" --set simulation.currency=
@@ -62,11 +62,11 @@ expect 0 "" -- check "$q"
 if grep -qE '^currency = USD ' "$work/stdout"; then ok; else bad "check: no default currency line"; fi
 
 # replications and compare print the currency and no e-notation; compare gives the relative change
-expect 0 "" -- run "$q" --replications 2 --out "$work/rep" --set simulation.horizon=60d --set simulation.currency=EUR
+expect 0 "" -- run "$q" --replications 2 --out "$work/rep" --set simulation.horizon=60d --set simulation.warmup=0 --set simulation.currency=EUR
 if grep -q '(costs in EUR)' "$work/stdout" && ! grep -qE '[0-9]e[+-]?[0-9]' "$work/stdout"; then ok; else
     bad "replications table: $(cat "$work/stdout")"
 fi
-expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 2 --set simulation.horizon=60d --out "$work/cmp"
+expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 2 --set simulation.horizon=60d --set simulation.warmup=0 --out "$work/cmp"
 if grep -qE '^  cost_total +[0-9,]+\.[0-9]{2} +[0-9,]+\.[0-9]{2} +[0-9,]+\.[0-9]{2} +\[[-0-9,.]+, [-0-9,.]+\] +[+-][0-9.]+% +\[[+-][0-9.]+%, [+-][0-9.]+%\]' "$work/stdout" &&
     ! grep -qE '[0-9]e[+-]?[0-9]|nan' "$work/stdout"; then ok; else bad "compare table: $(cat "$work/stdout")"; fi
 # a metric whose A mean is 0 has no relative change: n/a (accidental hard deletes are 0 with no old API)
@@ -105,13 +105,13 @@ fi
 # --- warm-up: MSER-5 on the ACTIVE inventory ---
 a="$src/scenarios/apim.ini"
 # a year with warmup 30d: still climbing at half the run (73 batches of 5 days, at most 36 cut = 180d)
-expect 0 "MSER-5 suggests a warm-up of at least 180d for the ACTIVE inventory of apim, but \[simulation\] warmup is 30d" -- run "$a" --out "$work/a1"
+expect 0 "MSER-5 suggests a warm-up of at least 180d for the ACTIVE inventory of apim, but \[simulation\] warmup is 30d" -- run "$a" --out "$work/a1" --set simulation.horizon=365d --set simulation.warmup=30d
 if grep -q 'simulate longer' "$work/stderr" && grep -qE '^warmup_mser5_d = 180$' "$work/a1/manifest" &&
     [ "$(column warmup_mser5_d "$work/a1/summary.csv")" = 180 ]; then ok; else
     bad "apim.ini: expected the 180d limit in stderr, manifest and summary.csv"
 fi
 # two years: a firm suggestion inside the first half; a warm-up past it silences the warning
-expect 0 "MSER-5 suggests a warm-up of [0-9]+d" -- run "$a" --out "$work/a2" --set simulation.horizon=730d
+expect 0 "MSER-5 suggests a warm-up of [0-9]+d" -- run "$a" --out "$work/a2" --set simulation.horizon=730d --set simulation.warmup=0
 w=$(sed -n 's/^warmup_mser5_d = //p' "$work/a2/manifest")
 if [ -n "$w" ] && [ "$w" -gt 180 ] && [ "$w" -lt 365 ] && ! grep -q 'simulate longer' "$work/stderr"; then ok; else
     bad "two years: expected a suggestion between 180d and 365d, got '$w'"

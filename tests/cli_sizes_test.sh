@@ -52,8 +52,8 @@ refused() { # KEY_PATTERN FIGURE_PATTERN ARGS...
 refused workload.apim.arrivals "[0-9.]+e3[0-9] events \(limit 1e10\): workload.apim.arrivals=1e30/d" \
     run "$q" --set workload.apim.arrivals=1e30/d
 refused workload.apim.arrivals "[0-9.]+e3[0-9] events.*simulation.scale=1e30" run "$q" --set simulation.scale=1e30
-# 365 d / 1 ms = 3.15e10 samples, each an event and a row
-refused simulation.sample_every "3.2e10 events \(limit 1e10\): simulation.horizon=365d / simulation.sample_every=1ms" \
+# quickstart's 730 d / 1 ms = 6.31e10 samples, each an event and a row
+refused simulation.sample_every "6.3e10 events \(limit 1e10\): simulation.horizon=730d / simulation.sample_every=1ms" \
     run "$q" --set simulation.sample_every=1ms
 # replications and sweep points multiply: R1 at scale 100 is ~1.5e8 events, 100 of them ~2e10
 refused workload.apim.arrivals "[0-9.]+e10 events.* x 100 replications" run "$r1" --set simulation.scale=100 \
@@ -68,7 +68,7 @@ refused --events "[0-9.]+e8 output rows \(limit 1e8\): a row per operation in ev
 
 # --- --force: a run the estimate over-counts (it cannot know that every
 # re-create of a name still soft-deleted is refused) goes through ---
-loop=(--set workload.apim.arrivals=2000/d --set simulation.horizon=30d --set 'workload.apim.lifetime=const(1s)'
+loop=(--set workload.apim.arrivals=2000/d --set simulation.horizon=30d --set simulation.warmup=0 --set 'workload.apim.lifetime=const(1s)'
     --set workload.apim.recreate_probability=1 --set 'workload.apim.recreate_delay=const(1s)'
     --set workload.apim.retry_limit=0 --set workload.apim.accidental_deletes=0/d)
 expect 2 "lifecycles a name \(workload.apim.recreate_probability=1, lifetime=const\(1s\)\).*use --force" -- \

@@ -128,7 +128,11 @@ knob_case dist "dist.ini:4: 'lifetime': expected a distribution such as" $'[poli
 after_run=$(snapshot)
 if [ "$before" = "$after_run" ]; then ok; else bad "a failed run changed the output folder"; fi
 
-q="$src/scenarios/quickstart.ini"
+# the quick start over one year from an empty world, nothing left out: the
+# replay of its trace then counts exactly what the run counted
+q="$work/quick.ini"
+sed -e 's/^horizon = 730d$/horizon = 365d/' -e 's/^warmup = 365d$/warmup = 0/' "$src/scenarios/quickstart.ini" >"$q"
+if grep -q '^horizon = 365d$' "$q" && grep -q '^warmup = 0$' "$q"; then ok; else bad "quick.ini: horizon or warmup not found in quickstart.ini"; fi
 expect 0 "" -- run "$q" --out "$work/q1" --events --trace-out "$work/q1.trace.csv"
 expect 0 "" -- run "$q" --out "$work/q2"
 for f in summary.csv outcomes.csv timeseries.csv manifest; do
@@ -148,8 +152,8 @@ if head -1 "$work/q1/timeseries.csv" | grep -q '^time_ms,time,kind,active,soft_d
 if [ "$(wc -l <"$work/q1/timeseries.csv")" -eq 367 ]; then ok; else bad "timeseries.csv should have a row a day, 0 to 365d"; fi
 
 # --- replications, sweeps, comparisons ---
-expect 0 "" -- run "$q" --replications 4 --jobs 1 --out "$work/j1" --set simulation.horizon=60d
-expect 0 "" -- run "$q" --replications 4 --jobs 2 --out "$work/j2" --set simulation.horizon=60d
+expect 0 "" -- run "$q" --replications 4 --jobs 1 --out "$work/j1" --set simulation.horizon=60d --set simulation.warmup=0
+expect 0 "" -- run "$q" --replications 4 --jobs 2 --out "$work/j2" --set simulation.horizon=60d --set simulation.warmup=0
 for f in summary.csv summary_ci.csv outcomes.csv timeseries.csv manifest; do
     if same "$work/j1/$f" "$work/j2/$f"; then ok; else bad "--jobs 1 and 2 differ in $f"; fi
 done
@@ -164,22 +168,22 @@ expect 2 "expected 1 to 8 --vary" -- sweep "$q" --out "$work/sw"
 expect 2 "expected KEY=v1,v2" -- sweep "$q" --vary policy.apim.retention --out "$work/sw"
 expect 2 "'policy.apim.retention': expected a duration" -- sweep "$q" --vary policy.apim.retention=48h,later --out "$work/sw"
 if [ -e "$work/sw" ]; then bad "a failed sweep created its folder"; else ok; fi
-expect 0 "" -- sweep "$q" --vary policy.apim.retention=24h,7d --vary policy.apim.reservation=1d,7d --replications 2 --out "$work/sw" --set simulation.horizon=30d
+expect 0 "" -- sweep "$q" --vary policy.apim.retention=24h,7d --vary policy.apim.reservation=1d,7d --replications 2 --out "$work/sw" --set simulation.horizon=30d --set simulation.warmup=0
 if [ "$(head -1 "$work/sw/sweep_ci.csv")" = "point,policy.apim.retention,policy.apim.reservation,kind,metric,n,mean,sd,ci95_low,ci95_high" ]; then ok; else bad "sweep_ci.csv header"; fi
 if [ "$(cut -d, -f1-3 "$work/sw/sweep.csv" | sort -u | grep -c '^[0-9]')" -eq 4 ]; then ok; else bad "sweep.csv: 4 points"; fi
 expect 0 "" -- compare --help
 expect 2 "give the two policies" -- compare "$q"
 expect 2 "at least 2 --replications" -- compare "$q" --set-b policy.apim.retention=7d --replications 1
-expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 3 --out "$work/cmp" --set simulation.horizon=60d
+expect 0 "" -- compare "$q" --set-a policy.apim.retention=48h --set-b policy.apim.retention=7d --replications 3 --out "$work/cmp" --set simulation.horizon=60d --set simulation.warmup=0
 if [ "$(head -1 "$work/cmp/compare.csv")" = "kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct" ]; then ok; else bad "compare.csv header"; fi
 if grep -q '^apim,recovery_rate,3,.*,yes,' "$work/cmp/compare.csv"; then ok; else bad "7d vs 48h: recovery should differ"; fi
 
 # comparing two earlier runs' folders: pairs by replication, needs the same seed
-expect 0 "" -- run "$q" --replications 3 --out "$work/fa" --set simulation.horizon=60d
-expect 0 "" -- run "$q" --replications 3 --out "$work/fb" --set simulation.horizon=60d --set policy.apim.retention=7d
+expect 0 "" -- run "$q" --replications 3 --out "$work/fa" --set simulation.horizon=60d --set simulation.warmup=0
+expect 0 "" -- run "$q" --replications 3 --out "$work/fb" --set simulation.horizon=60d --set simulation.warmup=0 --set policy.apim.retention=7d
 expect 0 "" -- compare "$work/fa" "$work/fb" --out "$work/fc"
 if grep -q '^apim,recovery_rate,3,.*,yes,' "$work/fc/compare.csv"; then ok; else bad "folder compare: recovery should differ"; fi
-expect 0 "" -- run "$q" --replications 3 --seed 5 --out "$work/fd" --set simulation.horizon=60d
+expect 0 "" -- run "$q" --replications 3 --seed 5 --out "$work/fd" --set simulation.horizon=60d --set simulation.warmup=0
 expect 2 "'seed': the runs used seeds 1 and 5" -- compare "$work/fa" "$work/fd"
 
 expect 2 "--until: expected a duration" -- replay "$work/apim.ini" "$work/good.csv" --until later --out "$work/out"

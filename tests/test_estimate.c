@@ -128,8 +128,8 @@ static void test_estimate_refuses_implausible_sizes(void **state)
         /* 1e30/d x 365 d = 3.65e32 names, each over 4 events */
         {"workload.apim.arrivals=1e30/d", "workload.apim.arrivals", "events (limit 1e10)"},
         {"simulation.scale=1e30", "workload.apim.arrivals", "simulation.scale=1e30"},
-        /* 365 d / 1 ms = 3.15e10 samples, each a kernel event */
-        {"simulation.sample_every=1ms", "simulation.sample_every", "about 3.2e10 events"},
+        /* quickstart's 730 d / 1 ms = 6.31e10 samples, each a kernel event */
+        {"simulation.sample_every=1ms", "simulation.sample_every", "about 6.3e10 events"},
     };
     char path[512];
     snprintf(path, sizeof path, "%s/scenarios/quickstart.ini", RETSIM_SOURCE_DIR);
