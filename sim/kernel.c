@@ -107,6 +107,11 @@ void retsim_kernel_set_interrupt(retsim_kernel *k, const volatile int *flag)
     k->interrupt = flag;
 }
 
+bool retsim_kernel_interrupted(const retsim_kernel *k)
+{
+    return k->interrupt != NULL && *k->interrupt != 0;
+}
+
 void retsim_kernel_stop(retsim_kernel *k, int code)
 {
     k->stop_code = code < 0 ? code : RETSIM_EUSAGE;

@@ -535,12 +535,13 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     }
     int rc = periods_init(&ctx.per, sc->settings.warmup);
     ctx.sim = rc == 0 ? retsim_sim_create(sc) : NULL;
-    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
     retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
-    if (k != NULL) {
+    if (k != NULL) { /* before the population is made: that can take seconds too */
         retsim_kernel_set_interrupt(k, opt->stop);
     }
-    rc = ctx.gen == NULL ? RETSIM_ENOMEM : wire(&ctx, sc, sinks, replication);
+    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
+    rc = ctx.gen == NULL ? (k != NULL && retsim_kernel_interrupted(k) ? RETSIM_EINTR : RETSIM_ENOMEM)
+                         : wire(&ctx, sc, sinks, replication);
     if (rc == 0) {
         rc = retsim_workload_start(ctx.gen);
     }

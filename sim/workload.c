@@ -712,6 +712,9 @@ static int make_population(retsim_generator *g)
         return RETSIM_ENOMEM;
     }
     for (uint32_t i = 0; i < g->n_subs; i++) {
+        if ((i & (RETSIM_KERNEL_POLL - 1)) == 0 && retsim_kernel_interrupted(g->k)) {
+            return RETSIM_EINTR; /* millions of subscriptions take seconds: Ctrl-C must not wait */
+        }
         char name[32], tenant[32] = "";
         snprintf(name, sizeof name, "sub-%06" PRIu32, i + 1);
         g->sub_type[i] =

@@ -11,6 +11,7 @@
 #include "retsim/queue.h"
 #include "retsim/time.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct retsim_kernel retsim_kernel;
@@ -45,6 +46,8 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until);
  * is non-zero, run_until returns RETSIM_EINTR within RETSIM_KERNEL_POLL
  * events, leaving the rest pending. The flag must outlive the kernel's runs. */
 void retsim_kernel_set_interrupt(retsim_kernel *k, const volatile int *flag);
+/* Has the watched flag been set? For long set-up loops outside run_until. O(1). */
+bool retsim_kernel_interrupted(const retsim_kernel *k);
 
 /* Called from a handler: stop the current run and make it return code (< 0). */
 void retsim_kernel_stop(retsim_kernel *k, int code);
