@@ -189,11 +189,37 @@ static void read_header(reader *rd)
 
 /* A row may leave off trailing optional fields (they read as ""), not a
  * required one. True (and rd->rc set) if it does. */
+/* The row's op, if it has one yet ("" otherwise). */
+static const char *row_op(const reader *rd)
+{
+    for (size_t i = 0; i < rd->nfields; i++) {
+        if (rd->map[i] == RETSIM_COL_OP) {
+            return rd->buf + rd->offsets[i];
+        }
+    }
+    return "";
+}
+
+/* Is a column the row leaves off one it cannot do without? time, op and kind
+ * always; subscription and name as the op needs them: list_deleted names no
+ * instance, and a kind-wide set_policy names neither. */
+static bool required_for(const char *op, int col)
+{
+    if (col == RETSIM_COL_NAME && strcmp(op, "list_deleted") == 0) {
+        return false;
+    }
+    if ((col == RETSIM_COL_NAME || col == RETSIM_COL_SUBSCRIPTION) && strcmp(op, "set_policy") == 0) {
+        return false;
+    }
+    return col >= 0 && col < RETSIM_TRACE_REQUIRED_COLS;
+}
+
 static bool missing_required(reader *rd)
 {
+    const char *op = row_op(rd);
     for (size_t i = rd->nfields; i < rd->ncols; i++) {
         int col = rd->map[i];
-        if (col >= 0 && col < RETSIM_TRACE_REQUIRED_COLS) {
+        if (required_for(op, col)) {
             rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, col_names[col],
                                       "missing required field: the row has %zu fields and %s is column %zu "
                                       "of the header",

@@ -125,6 +125,14 @@ expect 2 "noname.csv:3: 'name': missing required field" -- replay "$q" "$work/no
 printf 'time,op,kind,subscription,name\n0,create,apim,s1,a,surplus\n' >"$work/long.csv"
 expect 2 "long.csv:2: expected at most 5 fields" -- replay "$q" "$work/long.csv" --out "$work/t2"
 
+# trailing fields an op does not need may be left off: list_deleted names no
+# instance, a kind-wide set_policy neither instance nor subscription
+printf 'time,op,kind,options,subscription,name\n0,create,apim,,s1,a\n1h,delete,apim,,s1,a\n2h,list_deleted,apim,,s1\n3h,set_policy,apim,retention=7d\n' >"$work/opt.csv"
+expect 0 "" -- replay "$q" "$work/opt.csv" --out "$work/opt"
+if [ "$(cut -d, -f3,9 "$work/opt/events.csv" | sed -n '4,5p' | paste -sd' ' -)" = "list_deleted,ok set_policy,ok" ]; then ok; else bad "short list_deleted / set_policy rows: $(cat "$work/opt/events.csv")"; fi
+printf 'time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,list_deleted,apim,s1\n2h,restore,apim,s1\n' >"$work/need.csv"
+expect 2 "need.csv:4: 'name': missing required field" -- replay "$q" "$work/need.csv" --out "$work/need"
+
 # compare with two sides that resolve to the same scenario: refused before any run
 # (retention=48h is apim's default, and an empty --set-b leaves B as the scenario is)
 expect 2 "A and B are the same scenario" -- compare "$q" --set-a policy.apim.retention=48h --replications 2
