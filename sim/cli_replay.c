@@ -125,6 +125,14 @@ int cli_check(int argc, char **argv)
     if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
         return rc;
     }
+    retsim_error err;
+    retsim_error_clear(&err);
+    /* what run would refuse, check refuses too; a scenario without a workload
+     * is for replay, where the trace brings the subscription types */
+    if (retsim_scenario_has_workload(sc) && retsim_scenario_check_generated(sc, &err) != 0) {
+        retsim_scenario_destroy(sc);
+        return cli_fail(&err);
+    }
     rc = retsim_scenario_write(sc, stdout) == 0 ? CLI_OK : CLI_FAILURE;
     retsim_scenario_destroy(sc);
     return rc;

@@ -53,6 +53,7 @@ line=$(grep -n '^reservation.fre' "$work/fre.ini" | cut -d: -f1)
 expect 2 "fre.ini:$line: 'reservation.fre': \[policy.apim\]: subscription type 'fre' is not one of \[population\] subscription_types" -- run "$work/fre.ini" --out "$work/o"
 expect 2 "fre.ini:$line: 'reservation.fre'" -- run "$work/fre.ini" --replications 2 --out "$work/o"
 expect 2 "fre.ini:$line: 'reservation.fre'" -- sweep "$work/fre.ini" --vary policy.apim.retention=1d,2d --replications 2 --out "$work/o"
+expect 2 "fre.ini:$line: 'reservation.fre'" -- check "$work/fre.ini"
 expect 2 "fre.ini:$line: 'reservation.fre'" -- compare "$work/fre.ini" --set-a policy.apim.retention=1d --set-b policy.apim.retention=2d --replications 2
 expect 2 "--set: 'reservation.fre'" -- run "$q" --set policy.apim.reservation.fre=1d --out "$work/o"
 expect 2 "--set: 'reservation.fre'" -- compare "$q" --set-a policy.apim.retention=1d --set-b policy.apim.reservation.fre=1d --replications 2
