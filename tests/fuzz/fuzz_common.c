@@ -91,6 +91,11 @@ bool fuzz_empirical_ok(const uint8_t *data, size_t size)
     return true;
 }
 
+bool fuzz_has_nul(const uint8_t *data, size_t size)
+{
+    return memchr(data, '\0', size) != NULL;
+}
+
 void fuzz_fail(const char *what, const char *detail)
 {
     fprintf(stderr, "fuzz harness: %s: %s\n", what, detail);

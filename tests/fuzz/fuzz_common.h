@@ -24,6 +24,9 @@ char *fuzz_strndup(const uint8_t *data, size_t size);
 /* Does every empirical(...) in data name a plain file of fuzz_dir() (no '/')? */
 bool fuzz_empirical_ok(const uint8_t *data, size_t size);
 
+/* Does data hold a NUL byte? Issue 10: a file with one is refused with its line, never cut short. */
+bool fuzz_has_nul(const uint8_t *data, size_t size);
+
 /* Abort with a message: a broken property is a finding like a crash. */
 void fuzz_fail(const char *what, const char *detail) __attribute__((noreturn));
 

@@ -5,7 +5,8 @@
  * below; any other byte by its value modulo 5), the rest is its text. Each
  * parser must refuse or accept without undefined behaviour, and what it
  * accepts must hold up:
- *   d duration   format(parse(x)) parses back to the same value
+ *   d duration   format(parse(x)) parses back to the same value, and so does
+ *                the same value written in milliseconds (one parser, one rule)
  *   t timestamp  format_iso8601(parse(x)) parses back to the same instant
  *   x dist       samples are never negative (retsim/dist.h)
  *   s --set      one override on the quickstart scenario; the resolved
@@ -67,6 +68,10 @@ static void check_duration(const char *text)
     if (retsim_time_format(t, buf, sizeof buf) >= sizeof buf || retsim_time_parse(buf, &back, NULL) != 0 ||
         back != t) {
         fuzz_fail("a duration does not survive format and parse", text);
+    }
+    snprintf(buf, sizeof buf, "%lldms", (long long)t);
+    if (t > 0 && (retsim_time_parse(buf, &back, NULL) != 0 || back != t)) {
+        fuzz_fail("a duration is accepted with units but refused in milliseconds", text);
     }
 }
 

@@ -5,6 +5,7 @@
  * describes a workload, it runs once with every output written to
  * /dev/null, as `retsim run` does. The generated trace must then replay
  * against the same scenario: what the generator writes, the reader reads.
+ * A file holding a NUL byte must be refused, never read cut short.
  *
  * Bounds, so each input runs in milliseconds: a horizon over 14 days is cut
  * to 14 days (with --set, as a user would), and inputs whose expected work
@@ -158,6 +159,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_fail("a bad scenario is not named", err.msg);
         }
         return 0;
+    }
+    if (fuzz_has_nul(data, size)) {
+        fuzz_fail("a scenario with a NUL byte is accepted", path);
     }
     retsim_scenario_write(sc, devnull);
     if (retsim_scenario_has_workload(sc) && retsim_scenario_check_generated(sc, &err) == 0 &&

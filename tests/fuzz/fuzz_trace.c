@@ -5,7 +5,9 @@
  * key-vault, the golden reuse-rules case, else apim), exactly as
  * `retsim replay` does, with events.csv and summary.csv written to
  * /dev/null so their formatting runs too. A bad row must come back as an
- * error naming the trace and a line; anything else is a finding. */
+ * error naming the trace and a line, and a trace holding a NUL byte must be
+ * refused (a NUL cut short is a silent wrong answer); anything else is a
+ * finding. */
 #include "fuzz_common.h"
 
 #include "retsim/events.h"
@@ -98,6 +100,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = retsim_replay_run(sim, path, RETSIM_TIME_NEVER, &stats, &err);
     if (rc == RETSIM_EINPUT && (strcmp(err.file, path) != 0 || err.line < 1)) {
         fuzz_fail("a bad trace is not named with its line", err.msg);
+    }
+    if (rc == 0 && fuzz_has_nul(data, size)) {
+        fuzz_fail("a trace with a NUL byte is accepted", path);
     }
     if (rc == 0) {
         retsim_summary sum;
