@@ -96,6 +96,18 @@ bool fuzz_has_nul(const uint8_t *data, size_t size)
     return memchr(data, '\0', size) != NULL;
 }
 
+bool fuzz_known(const char *name)
+{
+    const char *list = getenv("RETSIM_FUZZ_KNOWN");
+    size_t n = strlen(name);
+    for (const char *p = list; p != NULL && *p != '\0'; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL) {
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0')) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void fuzz_fail(const char *what, const char *detail)
 {
     fprintf(stderr, "fuzz harness: %s: %s\n", what, detail);

@@ -27,6 +27,11 @@ bool fuzz_empirical_ok(const uint8_t *data, size_t size);
 /* Does data hold a NUL byte? Issue 10: a file with one is refused with its line, never cut short. */
 bool fuzz_has_nul(const uint8_t *data, size_t size);
 
+/* Is the property `name` ("nul", "units") listed in RETSIM_FUZZ_KNOWN (comma-separated)?
+ * A campaign may list findings already reported, so one known bug found on
+ * every other input does not drown the rest; CI never sets it. */
+bool fuzz_known(const char *name);
+
 /* Abort with a message: a broken property is a finding like a crash. */
 void fuzz_fail(const char *what, const char *detail) __attribute__((noreturn));
 
