@@ -190,7 +190,8 @@ static void test_estimate_format(void **state)
 }
 
 /* A stop request already set when a long run starts (R1 at scale 10, 15 M
- * events): seen at the first poll, after 2^16 events, not at the horizon. */
+ * events): seen before the first event, while the population is made (the
+ * kernel's own poll comes every 2^16 events), not at the horizon. */
 static void test_run_stop_is_seen_within_a_poll(void **state)
 {
     (void)state;
@@ -204,7 +205,7 @@ static void test_run_stop_is_seen_within_a_poll(void **state)
     retsim_run_options opt = {.seed = 1, .stop = &stop};
     retsim_run_stats stats = {0};
     assert_int_equal(retsim_run(sc, &opt, NULL, &stats, &err), RETSIM_EINTR);
-    assert_int_equal(stats.events, RETSIM_KERNEL_POLL);
+    assert_true(stats.events <= RETSIM_KERNEL_POLL);
     retsim_scenario_destroy(sc);
 }
 

@@ -84,11 +84,43 @@ static void test_kernel_stop_returns_the_handlers_code(void **state)
     retsim_kernel_destroy(NULL);
 }
 
+/* An event that schedules its successor 1 ms later, for ever. */
+static void tick(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    const uint32_t *type = ctx;
+    assert_int_equal(retsim_kernel_schedule(k, retsim_kernel_now(k) + 1, *type, data + 1, NULL), 0);
+}
+
+/* A set interrupt flag is seen at the first poll: after exactly
+ * RETSIM_KERNEL_POLL events, with the rest left pending. */
+static void test_kernel_interrupt_is_seen_within_a_poll(void **state)
+{
+    (void)state;
+    retsim_kernel *k = retsim_kernel_create();
+    uint32_t type;
+    assert_int_equal(retsim_kernel_register(k, tick, &type, &type), 0);
+    assert_int_equal(retsim_kernel_schedule(k, 0, type, 0, NULL), 0);
+    static volatile int flag = 0;
+    retsim_kernel_set_interrupt(k, &flag);
+    assert_false(retsim_kernel_interrupted(k));
+    assert_int_equal(retsim_kernel_run_until(k, 1000), 0); /* not set: runs to the end */
+    assert_int_equal(retsim_kernel_events_run(k), 1001);
+    flag = 1;
+    assert_true(retsim_kernel_interrupted(k));
+    assert_int_equal(retsim_kernel_run_until(k, RETSIM_TIME_NEVER), RETSIM_EINTR);
+    uint64_t n = retsim_kernel_events_run(k);
+    assert_true(n > 1001 && n <= 1001 + RETSIM_KERNEL_POLL);
+    assert_int_equal(n % RETSIM_KERNEL_POLL, 0); /* the poll falls on multiples of the period */
+    assert_int_equal(retsim_kernel_pending(k), 1);
+    retsim_kernel_destroy(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernel_runs_in_time_then_fifo_order),
         cmocka_unit_test(test_kernel_stop_returns_the_handlers_code),
+        cmocka_unit_test(test_kernel_interrupt_is_seen_within_a_poll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
