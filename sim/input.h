@@ -10,6 +10,7 @@
 #define RETSIM_INPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Open path for reading (binary). On success *out is the stream and *size the
@@ -17,5 +18,10 @@
  * writes why into why[0..size) ("is a directory", "No such file or directory",
  * ...). Cost: one stat, one open, one fstat. */
 int input_open(const char *path, bool allow_pipe, FILE **out, long long *size, char *why, size_t why_size);
+
+/* Is s[0..len) valid UTF-8 (no overlong forms, no surrogates)? Traces and
+ * scenario values must be: they are written back into CSV and manifests
+ * that other tools read. O(len). */
+bool input_utf8_valid(const unsigned char *s, size_t len);
 
 #endif

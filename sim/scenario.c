@@ -254,10 +254,44 @@ static bool shares_sample(const retsim_scenario *s, const double *values)
 /* Apply key=value in a section. lines (may be NULL) records and catches duplicates.
  * shared (may be NULL): the scenario s was copied from, whose empirical samples a
  * replaced distribution must not free. */
+/* The longest line the reader takes (inih's INI_MAX_LINE of 200, less the
+ * line end): every key = value must fit, or its manifest would not load. */
+#define LINE_MAX_CHARS 197
+
+/* Can "key = value" be written into a scenario file and read back the same?
+ * It must be UTF-8 (manifests and traces are read by other tools), fit on one
+ * line, and not hold a ';' after a space (or at its start): there inih starts
+ * a comment, so the value would come back cut. Values read from a file pass
+ * the last two by construction; --set values need the check. */
+static int check_value(const char *key, const char *value, const char *file, long line, retsim_error *err)
+{
+    size_t len = strlen(value);
+    if (!input_utf8_valid((const unsigned char *)value, len)) {
+        return retsim_error_set(err, RETSIM_EINPUT, file, line, key, "the value is not valid UTF-8");
+    }
+    if (strlen(key) + 3 + len > LINE_MAX_CHARS) {
+        return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
+                                "'%s = ...' is %zu characters, more than a scenario line holds (%d)", key,
+                                strlen(key) + 3 + len, LINE_MAX_CHARS);
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (value[i] == ';' && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
+            return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
+                                    "a ';' %s starts a comment in a scenario file, so the value could not be "
+                                    "written back as given",
+                                    i == 0 ? "at the start of a value" : "after a space");
+        }
+    }
+    return 0;
+}
+
 static int apply(retsim_scenario *s, const char *section, const char *key, const char *value,
                  const char *file, long line, retsim_error *err, key_lines *lines, bool may_add,
                  const retsim_scenario *shared)
 {
+    if (check_value(key, value, file, line, err) != 0) {
+        return RETSIM_EINPUT;
+    }
     section_kind sec;
     int index = resolve_section(s, section, &sec, may_add, file, line, err);
     if (index < 0) {
@@ -850,7 +884,11 @@ static void write_keys(const void *base, section_kind sec, unsigned only_bits, F
             fclose(mem);
         }
         int width = fprintf(out, "%s = %s", keys[k].name, value);
-        fprintf(out, "%*s; %s\n", width < 44 ? 44 - width : 1, "", keys[k].help);
+        int pad = width < 44 ? 44 - width : 1;
+        if (width + pad + 2 + (int)strlen(keys[k].help) <= LINE_MAX_CHARS) { /* the comment only if it fits */
+            fprintf(out, "%*s; %s", pad, "", keys[k].help);
+        }
+        fputc('\n', out);
     }
 }
 

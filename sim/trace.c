@@ -53,48 +53,6 @@ typedef struct reader {
     bool too_many;
 } reader;
 
-/* Is s[0..len) valid UTF-8 (no overlongs, no surrogates)? */
-static bool utf8_valid(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t n;
-        uint32_t cp;
-        if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= len) { /* continuation bytes run past the end */
-            return false;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                return false;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        static const uint32_t min[] = {0, 0x80, 0x800, 0x10000};
-        if (cp < min[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
-
 /* The column of the field being read, "" before the header is known. */
 static const char *column_of(const reader *rd)
 {
@@ -133,7 +91,7 @@ static void on_field(void *s, size_t len, void *data)
     if (too_long(rd, len)) {
         return;
     }
-    if (!utf8_valid(s, len)) {
+    if (!input_utf8_valid(s, len)) {
         rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, column_of(rd),
                                   "field %zu is not valid UTF-8", rd->nfields + 1);
         return;

@@ -134,6 +134,21 @@ if [ "$(cut -d, -f3,9 "$work/opt/events.csv" | sed -n '4,5p' | paste -sd' ' -)" 
 printf 'time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,list_deleted,apim,s1\n2h,restore,apim,s1\n' >"$work/need.csv"
 expect 2 "need.csv:4: 'name': missing required field" -- replay "$q" "$work/need.csv" --out "$work/need"
 
+# --set values a scenario file cannot hold are refused: the manifest must read back the same
+expect 2 "'scenario.name': a ';' after a space starts a comment" -- check "$q" --set 'scenario.name=x ;y'
+expect 2 "'simulation.currency': a ';' at the start of a value" -- check "$q" --set 'simulation.currency=;x'
+long=$(printf 'd%.0s' $(seq 1 250))
+expect 2 "'description = ...' is 264 characters, more than a scenario line holds \(197\)" -- check "$q" --set "scenario.description=$long"
+expect 0 "" -- check "$q" --set 'scenario.name=a;b'
+# names in a scenario are UTF-8, as trace fields are (a region is written into traces)
+LC_ALL=C sed "s/^regions = eastus, westeurope\$/regions = eastus, west$(printf '\377')europe/" "$q" >"$work/utf.ini"
+line=$(LC_ALL=C grep -an "west$(printf '\377')europe" "$work/utf.ini" | cut -d: -f1)
+if [ -n "$line" ]; then
+    expect 2 "utf.ini:$line: 'regions': the value is not valid UTF-8" -- check "$work/utf.ini"
+else
+    bad "utf.ini: no regions line to break"
+fi
+
 # compare with two sides that resolve to the same scenario: refused before any run
 # (retention=48h is apim's default, and an empty --set-b leaves B as the scenario is)
 expect 2 "A and B are the same scenario" -- compare "$q" --set-a policy.apim.retention=48h --replications 2
