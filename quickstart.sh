@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian machine to a first result: install what is
-# missing, configure and build (Release, binary at build/retsim), then run a
-# year of API Management (scenarios/quickstart.ini) into out/quickstart/,
+# missing, configure and build (Release, binary at build/retsim), then run
+# two years of API Management, the second measured (scenarios/quickstart.ini),
+# into out/quickstart/,
 # with its charts, and replay the bundled walkthrough trace into out/apim/.
 set -euo pipefail
 cd "$(dirname "$0")"
