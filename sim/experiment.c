@@ -444,17 +444,7 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
                                 warmup};
         rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, prov, sc);
     }
-    rc = retsim_outfiles_explain(rc, f, N, err); /* a failed write: which file, and why */
-    for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outfile_commit(&f[i], err);
-    }
-    if (rc == 0) {
-        rc = retsim_outdir_commit(&d, err);
-    }
-    for (int i = 0; i < N; i++) {
-        retsim_outfile_abort(&f[i]);
-    }
-    retsim_outdir_abort(&d);
+    rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;
 }
 

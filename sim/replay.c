@@ -425,17 +425,7 @@ int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path,
             retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
         }
     }
-    rc = retsim_outfiles_explain(rc, files, N_FILES, err); /* a failed write: which file, and why */
-    for (int i = 0; rc == 0 && i < N_FILES; i++) {
-        rc = retsim_outfile_commit(&files[i], err);
-    }
-    if (rc == 0) {
-        rc = retsim_outdir_commit(&dir, err);
-    }
-    for (int i = 0; i < N_FILES; i++) {
-        retsim_outfile_abort(&files[i]);
-    }
-    retsim_outdir_abort(&dir);
+    rc = retsim_outdir_finish(rc, &dir, files, N_FILES, err);
     retsim_sim_destroy(sim);
     return rc;
 }

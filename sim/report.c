@@ -906,3 +906,19 @@ int retsim_report_manifest(FILE *out, const char *const *keys, const char *const
     fputc('\n', out);
     return sc != NULL ? retsim_scenario_write(sc, out) : 0;
 }
+
+int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t n, retsim_error *err)
+{
+    rc = retsim_outfiles_explain(rc, files, n, err); /* a failed write: which file, and why */
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        rc = retsim_outfile_commit(&files[i], err);
+    }
+    if (rc == 0) {
+        rc = retsim_outdir_commit(d, err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        retsim_outfile_abort(&files[i]);
+    }
+    retsim_outdir_abort(d);
+    return rc;
+}

@@ -258,17 +258,7 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
         const char *values[] = {"sweep", sc->path, seed, reps, vary};
         rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, prov, sc);
     }
-    rc = retsim_outfiles_explain(rc, f, N, err); /* a failed write: which file, and why */
-    for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outfile_commit(&f[i], err);
-    }
-    if (rc == 0) {
-        rc = retsim_outdir_commit(&d, err);
-    }
-    for (int i = 0; i < N; i++) {
-        retsim_outfile_abort(&f[i]);
-    }
-    retsim_outdir_abort(&d);
+    rc = retsim_outdir_finish(rc, &d, f, N, err);
     free(v);
     return rc;
 }
@@ -449,17 +439,7 @@ static int write_compare_dir(const retsim_experiment *a, const retsim_experiment
         const char *values[] = {"compare", seed, reps};
         rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 3, prov, NULL);
     }
-    rc = retsim_outfiles_explain(rc, f, N, err); /* a failed write: which file, and why */
-    for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outfile_commit(&f[i], err);
-    }
-    if (rc == 0) {
-        rc = retsim_outdir_commit(&d, err);
-    }
-    for (int i = 0; i < N; i++) {
-        retsim_outfile_abort(&f[i]);
-    }
-    retsim_outdir_abort(&d);
+    rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;
 }
 

@@ -6,18 +6,9 @@
 # hand-worked values; a folder that is not a run's or a sweep's exits 2 and
 # writes nothing.
 # usage: cli_charts_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/cli_lib.sh" "$@"
 plot_run=$src/analysis/plot-run
 plot_sweep=$src/analysis/plot-sweep
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # expect CODE PATTERN -- COMMAND...: exit code CODE and stderr matching PATTERN
 expect() {

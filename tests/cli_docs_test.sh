@@ -11,16 +11,7 @@
 # say, out/ already holds other runs). The README's compare table must name
 # the metrics a real compare prints, in the same order.
 # usage: cli_docs_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$(realpath "$1")
-src=$(realpath "$2")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/cli_lib.sh" "$@"
 
 repo=$work/repo
 mkdir -p "$repo/build"

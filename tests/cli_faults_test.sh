@@ -6,34 +6,11 @@
 # kill -9 run's temporaries are removed by the next run, and nothing else; a
 # full disk is reported with the file and "No space left on device".
 # usage: cli_faults_test.sh RETSIM_BINARY SOURCE_DIR SHIM_LIBRARY
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
+. "$(dirname "$0")/cli_lib.sh" "$@"
 shim=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
 # an ASan build must let the shim come first in the preload list
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
 # Names, modes, sizes and bytes of everything in a folder, hidden files included.
 snapshot() { (cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f | sort | xargs cat) | md5sum; }
 # No temporary of any command is left in $work: DIR.tmp-*, DIR.old-*, .NAME.tmp-*.

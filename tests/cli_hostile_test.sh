@@ -4,32 +4,9 @@
 # exit 2 and a message naming file and line (or exit 0 where the input is
 # fine), quickly and in bounded memory, leaving no output folder behind.
 # usage: cli_hostile_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/cli_lib.sh" "$@"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN.
-# The timeout turns "reads forever" into a failure instead of a hung suite.
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    timeout 60 "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
+EXPECT_TIMEOUT=60 # "reads forever" becomes a failure instead of a hung suite
 
 # no_output DIR: a refused input leaves no output folder.
 no_output() {

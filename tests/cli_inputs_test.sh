@@ -2,31 +2,8 @@
 # End-to-end tests: command-line input that used to give a silent wrong answer
 # now fails with exit 2 and a message naming file, line and key, or works.
 # usage: cli_inputs_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
+. "$(dirname "$0")/cli_lib.sh" "$@"
 
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
 # check DESCRIPTION COMMAND...: the command succeeds
 check() {
     local what=$1

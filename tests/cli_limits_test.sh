@@ -4,31 +4,7 @@
 # clock never wraps, and whole numbers out of their range are refused (exit 2,
 # naming the file, line and field, and writing nothing).
 # usage: cli_limits_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" "$@"
 
 # same_results DIR_A DIR_B: the four result tables are byte for byte the same
 same_results() {

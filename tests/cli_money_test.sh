@@ -3,31 +3,7 @@
 # beside every cost, cost per 30 days, thousands separators and no
 # e-notation, ISO-8601 times back in events.csv, and the MSER-5 warm-up advice.
 # usage: cli_money_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
-bin=$1
-src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
+. "$(dirname "$0")/cli_lib.sh" "$@"
 
 # column NAME FILE: the values of a CSV column found by its header name (no quoted commas here)
 column() { awk -F, -v name="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next } { print $c }' "$2"; }

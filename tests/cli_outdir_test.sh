@@ -5,32 +5,8 @@
 # folder (DIR.tmp-*, DIR.old-*) is ever left behind; the manifest records the
 # command line and every --set in order.
 # usage: cli_outdir_test.sh RETSIM_BINARY SOURCE_DIR
-set -u
+. "$(dirname "$0")/cli_lib.sh" "$@"
 # absolute, since the tests run inside a scratch folder
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$(cd "$2" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect CODE PATTERN -- ARGS...: exit code CODE and stderr matching PATTERN
-expect() {
-    local code=$1 pattern=$2
-    shift 3
-    "$bin" "$@" >"$work/stdout" 2>"$work/stderr"
-    local rc=$?
-    if [ "$rc" -ne "$code" ]; then
-        bad "retsim $* exited $rc, expected $code: $(head -c 300 "$work/stderr")"
-    elif [ -n "$pattern" ] && ! grep -qE -- "$pattern" "$work/stderr"; then
-        bad "retsim $*: stderr does not match /$pattern/: $(head -c 300 "$work/stderr")"
-    else
-        ok
-    fi
-}
 
 # Names, modes, sizes and bytes of everything in a folder, hidden files included.
 snapshot() { (cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f | sort | xargs cat) | md5sum; }

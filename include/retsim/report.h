@@ -121,6 +121,10 @@ int retsim_outdir_commit_with(retsim_outdir *d, retsim_outfile *outside, retsim_
 /* Remove the staging folder and what is in it; safe on a zeroed, committed
  * or aborted outdir. */
 void retsim_outdir_abort(retsim_outdir *d);
+/* The end of every command that writes a folder: when rc is 0, commit the n
+ * files (a failed write named by retsim_outfiles_explain) and then the
+ * folder; in any case abort what is left. Returns the first error, or 0. */
+int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t n, retsim_error *err);
 
 /* Write one CSV field (no separator). */
 void retsim_csv_field(FILE *out, const char *text);
