@@ -14,7 +14,7 @@ set rmargin 30
 set style fill transparent solid 0.25 noborder
 # head room above the data for the change labels
 head = 1.1 + 0.07 * NCHANGE
-band_note = NREP > 1 ? sprintf('mean of %d replications; shaded: 95%% confidence interval of the mean', NREP) : '1 replication'
+band_note = NREP > 1 ? sprintf('mean of %d replications; 95%% confidence interval of the mean: shaded (inventory), dotted (total cost)', NREP) : '1 replication'
 mark_note = (WARMUP > 0 ? 'grey: '.WARMUP_TEXT.' warm-up, left out of the summary' : '') . \
             (WARMUP > 0 && NCHANGE > 0 ? '; ' : '') . (NCHANGE > 0 ? 'dashed: [change.*] instants' : '')
 
@@ -26,7 +26,12 @@ if (WARMUP > 0) {
 }
 do for [c = 1:NCHANGE] {
     set arrow 10 + c from CAT[c], graph 0 to CAT[c], graph 1 nohead dt 2 lw 1.5 lc rgb 'black' front
-    set label 10 + c CLABEL[c] at CAT[c], graph (0.97 - 0.06 * c) left offset 0.6, 0 front
+    # in the right half of the run the label goes left of its line, clear of the key
+    if (CAT[c] > HORIZON / 2) {
+        set label 10 + c CLABEL[c] at CAT[c], graph (0.97 - 0.06 * c) right offset -0.6, 0 front
+    } else {
+        set label 10 + c CLABEL[c] at CAT[c], graph (0.97 - 0.06 * c) left offset 0.6, 0 front
+    }
 }
 
 panel_h = 340
