@@ -624,13 +624,7 @@ static void remove_stale_stage(const char *stage, long pid)
 static void sweep_stale(const char *dir)
 {
     char parent[PATH_MAX], tmp_tag[PATH_MAX + 8], old_tag[PATH_MAX + 8], path[PATH_MAX + 300];
-    const char *slash = strrchr(dir, '/');
-    const char *base = slash != NULL ? slash + 1 : dir;
-    snprintf(parent, sizeof parent, "%.*s",
-             slash == NULL  ? 1
-             : slash == dir ? 1
-                            : (int)(slash - dir),
-             slash == NULL ? "." : dir);
+    const char *base = retsim_path_split(dir, parent, sizeof parent);
     snprintf(tmp_tag, sizeof tmp_tag, "%s.tmp-", base);
     snprintf(old_tag, sizeof old_tag, "%s.old-", base);
     DIR *d = opendir(parent);
@@ -921,4 +915,12 @@ int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t
     }
     retsim_outdir_abort(d);
     return rc;
+}
+
+const char *retsim_path_split(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    int len = slash == NULL ? 1 : slash == path ? 1 : (int)(slash - path);
+    snprintf(dir, size, "%.*s", len, slash == NULL ? "." : path);
+    return slash != NULL ? slash + 1 : path;
 }

@@ -421,13 +421,7 @@ static int open_trace(const char *trace_out, retsim_outdir *d, retsim_outfile *t
                       retsim_error *err)
 {
     char dir[PATH_MAX], x[PATH_MAX], y[PATH_MAX];
-    const char *slash = strrchr(trace_out, '/');
-    const char *base = slash != NULL ? slash + 1 : trace_out;
-    snprintf(dir, sizeof dir, "%.*s",
-             slash == NULL        ? 1
-             : slash == trace_out ? 1
-                                  : (int)(slash - trace_out),
-             slash != NULL ? trace_out : ".");
+    const char *base = retsim_path_split(trace_out, dir, sizeof dir);
     lexical_path(trace_out, x, sizeof x);
     lexical_path(d->dir, y, sizeof y);
     int rc = 0;

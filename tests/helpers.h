@@ -62,6 +62,19 @@ static inline char *slurp(const char *dir, const char *name)
     return buf;
 }
 
+/* Write len bytes (NULs allowed) to tmpdir/name; returns the path in a
+ * static buffer, valid until the next call. */
+static inline const char *put_file(const char *name, const char *text, size_t len)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
 /* Scenario text that must fail with RETSIM_EINPUT at `line`, naming `field`,
  * with `says` in the message (case number i in the failure). */
 static inline void expect_scenario_error(size_t i, const char *text, long line, const char *field,

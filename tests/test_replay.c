@@ -22,23 +22,12 @@ static const char scenario_text[] =
     "[policy.image]\nparent = gallery\nname_scope = parent\n"
     "[policy.plain]\n";
 
-static const char *write_file(const char *name, const char *text, size_t len)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-    return path;
-}
-
 static int replay_text(const char *trace, size_t len, retsim_error *err, retsim_replay_stats *st)
 {
     retsim_scenario *sc = NULL;
     assert_int_equal(retsim_scenario_load_string(scenario_text, "s.ini", &sc, err), 0);
     retsim_sim *sim = retsim_sim_create(sc);
-    const char *path = write_file("trace.csv", trace, len);
+    const char *path = put_file("trace.csv", trace, len);
     retsim_error_clear(err);
     int rc = retsim_replay_run(sim, path, RETSIM_TIME_NEVER, st, err);
     retsim_sim_destroy(sim);
@@ -300,7 +289,7 @@ static void test_replay_outputs_are_all_or_nothing_and_repeatable(void **state)
     snprintf(events, sizeof events, "%s/events.csv", out);
     const char good[] = "time,op,kind,subscription,name\n0,create,apim,s1,a\n1h,delete,apim,s1,a\n";
     char good_path[512];
-    snprintf(good_path, sizeof good_path, "%s", write_file("good.csv", good, sizeof good - 1));
+    snprintf(good_path, sizeof good_path, "%s", put_file("good.csv", good, sizeof good - 1));
     assert_int_equal(retsim_replay_to_dir(sc, good_path, out, RETSIM_TIME_NEVER, NULL, NULL, &err), 0);
     char *first = slurp_path(events);
     assert_non_null(strstr(first, "auto_purge"));
@@ -311,7 +300,7 @@ static void test_replay_outputs_are_all_or_nothing_and_repeatable(void **state)
     assert_string_equal(first, second);
     /* a bad trace fails on its third row, after output was written: the folder stays as it was */
     const char bad[] = "time,op,kind,subscription,name\n0,create,apim,s9,z\n1h,nonsense,apim,s1,a\n";
-    const char *bad_path = write_file("bad.csv", bad, sizeof bad - 1);
+    const char *bad_path = put_file("bad.csv", bad, sizeof bad - 1);
     assert_int_equal(retsim_replay_to_dir(sc, bad_path, out, RETSIM_TIME_NEVER, NULL, NULL, &err),
                      RETSIM_EINPUT);
     assert_int_equal(err.line, 3);

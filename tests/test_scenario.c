@@ -301,18 +301,6 @@ static void test_scenario_resolved_form_round_trips(void **state)
     }
 }
 
-/* Writes len bytes to tmpdir/name; returns the path (static buffer). */
-static const char *put(const char *name, const char *text, size_t len)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, len, f), len);
-    fclose(f);
-    return path;
-}
-
 /* A scenario file is text: "48h\0junk" must not read as 48h. A byte-order
  * mark before the first line is skipped (editors on Windows write one). */
 static void test_scenario_file_nul_byte_and_byte_order_mark(void **state)
@@ -321,14 +309,14 @@ static void test_scenario_file_nul_byte_and_byte_order_mark(void **state)
     static const char nul[] = "[policy.apim]\nretention = 48h\0junk\n";
     retsim_scenario *sc = NULL;
     retsim_error err;
-    const char *path = put("nul.ini", nul, sizeof nul - 1);
+    const char *path = put_file("nul.ini", nul, sizeof nul - 1);
     assert_int_equal(retsim_scenario_load(path, &sc, &err), RETSIM_EINPUT);
     assert_int_equal(err.line, 2);
     assert_non_null(strstr(err.msg, "NUL byte"));
     assert_string_equal(err.file, path);
     assert_null(sc);
     static const char bom[] = "\xef\xbb\xbf[policy.apim]\nretention = 12h\n";
-    path = put("bom.ini", bom, sizeof bom - 1);
+    path = put_file("bom.ini", bom, sizeof bom - 1);
     assert_int_equal(retsim_scenario_load(path, &sc, &err), 0);
     assert_int_equal(sc->n_policies, 1);
     assert_int_equal(sc->policies[0].retention_ms, 12 * 3600 * 1000LL);

@@ -126,6 +126,11 @@ void retsim_outdir_abort(retsim_outdir *d);
  * folder; in any case abort what is left. Returns the first error, or 0. */
 int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t n, retsim_error *err);
 
+/* Split a path into its folder ("." for a bare name, "/" at the root),
+ * written into dir[0..size), and its last component, returned (a pointer
+ * into path). */
+const char *retsim_path_split(const char *path, char *dir, size_t size);
+
 /* Write one CSV field (no separator). */
 void retsim_csv_field(FILE *out, const char *text);
 /* Write n fields separated by commas and a final newline. */
