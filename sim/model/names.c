@@ -4,7 +4,7 @@
  * fills, and retsim_names_reserve avoids even that). */
 #include "retsim/names.h"
 
-#include "chunks.h"
+#include "base/chunks.h"
 #include "retsim/error.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include "retsim/workload.h"
 
 #include "retsim/report.h"
-#include "chunks.h"
+#include "base/chunks.h"
 #include "retsim/rng.h"
 
 #include <gsl/gsl_randist.h>

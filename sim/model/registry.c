@@ -2,7 +2,7 @@
  * state machine and every outcome of docs/semantics.md. */
 #include "retsim/registry.h"
 
-#include "chunks.h"
+#include "base/chunks.h"
 #include "retsim/error.h"
 
 #include <stdio.h>
