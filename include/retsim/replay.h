@@ -4,14 +4,9 @@
  * that time, then the row's operation. Rows must be in time order; rows at
  * the same time run in file order. After the last row the automatic purges
  * still pending run too, so every soft-deleted instance ends purged or
- * restored. `time` is a duration since the start (48h, 1d2h) or an ISO-8601
- * UTC timestamp (then the first row's timestamp is time 0); not both.
- *
- * The `options` column holds key=value pairs separated by ';':
- *   create:     provisioning=succeeded|failed, soft_delete=on|off
- *   purge:      purge_permission=true|false
- *   set_policy: soft_delete=on|off, retention=<duration>,
- *               applies_to=new_deletes|all_soft_deleted, purge_protection=on|off
+ * restored. The trace's format — columns, the time column (durations since
+ * the start or ISO-8601 timestamps, not both) and the `options` column's
+ * key=value pairs per operation — is retsim/trace.h's, which reads it.
  * Cost: O(rows + purges) on top of the registry's costs; memory does not
  * grow with the trace, only with the names it mentions. */
 #ifndef RETSIM_REPLAY_H

@@ -15,10 +15,7 @@ typedef struct replay {
     retsim_registry *reg;
     retsim_kernel *kernel;
     const char *path;
-    bool started;
-    bool iso;
-    int64_t origin_ms;
-    retsim_time last;
+    retsim_trace_clock times; /* the time column: durations or timestamps, in order */
     retsim_time until;
     uint64_t rows;
     uint64_t rows_after_until;  /* read, not applied: the clock stopped before them */
@@ -40,151 +37,15 @@ static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col c
     return retsim_error_set(err, RETSIM_EINPUT, rp->path, row->line, retsim_trace_col_name(col), "%s", msg);
 }
 
-static int parse_time(replay *rp, const retsim_trace_row *row, retsim_time *t, retsim_error *err)
+/* The row's time; the events clock learns the trace's origin at the first row. */
+static int row_time(replay *rp, const retsim_trace_row *row, retsim_time *t, retsim_error *err)
 {
-    const char *text = row->field[RETSIM_COL_TIME];
-    const char *why = NULL;
-    retsim_time d;
-    int64_t epoch;
-    int rc = retsim_time_parse(text, &d, &why);
-    if (rc == RETSIM_ERANGE) {
-        return bad(rp, row, RETSIM_COL_TIME, err, "%s, got '%s'", why, text);
+    int rc = retsim_trace_time(&rp->times, rp->path, row, t, err);
+    if (rc == 0 && rp->times.iso) {
+        rp->clock->iso = true;
+        rp->clock->origin_ms = rp->times.origin_ms;
     }
-    if (rc == 0) {
-        if (rp->started && rp->iso) {
-            return bad(rp, row, RETSIM_COL_TIME, err,
-                       "'%s' is a duration but earlier rows use ISO-8601 timestamps", text);
-        }
-        *t = d;
-    } else if (retsim_time_parse_iso8601(text, &epoch, NULL) == 0) {
-        if (rp->started && !rp->iso) {
-            return bad(rp, row, RETSIM_COL_TIME, err,
-                       "'%s' is a timestamp but earlier rows use durations since the start", text);
-        }
-        if (!rp->started) {
-            rp->iso = true;
-            rp->origin_ms = epoch;
-            rp->clock->iso = true;
-            rp->clock->origin_ms = epoch;
-        }
-        *t = epoch - rp->origin_ms;
-        if (*t > RETSIM_TIME_MAX) { /* the same limit as a duration written with units */
-            return bad(rp, row, RETSIM_COL_TIME, err,
-                       "'%s' is more than the maximum 365000d (1,000 years) after the first row", text);
-        }
-    } else {
-        return bad(rp, row, RETSIM_COL_TIME, err,
-                   "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);
-    }
-    if (rp->started && *t < rp->last) {
-        return bad(rp, row, RETSIM_COL_TIME, err,
-                   "time goes backwards: rows must be in time order (this row is before the one above)");
-    }
-    rp->started = true;
-    rp->last = *t;
-    return 0;
-}
-
-static bool on_off(const char *v, bool *out)
-{
-    if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0) {
-        *out = true;
-    } else if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0) {
-        *out = false;
-    } else {
-        return false;
-    }
-    return true;
-}
-
-/* One key=value of the options column, for request rq. */
-static int apply_option(replay *rp, const retsim_trace_row *row, retsim_request *rq, const char *key,
-                        const char *value, retsim_error *err)
-{
-    retsim_op op = rq->op;
-    bool b;
-    const char *why = NULL;
-    if (strcmp(key, "purge_permission") == 0 && op == RETSIM_OP_PURGE) {
-        if (!on_off(value, &rq->purge_permission)) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err, "purge_permission: expected true or false");
-        }
-    } else if (strcmp(key, "provisioning") == 0 && op == RETSIM_OP_CREATE) {
-        if (strcmp(value, "failed") != 0 && strcmp(value, "succeeded") != 0) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err, "provisioning: expected succeeded or failed");
-        }
-        rq->provisioning_failed = strcmp(value, "failed") == 0;
-    } else if (strcmp(key, "soft_delete") == 0 && (op == RETSIM_OP_CREATE || op == RETSIM_OP_SET_POLICY)) {
-        if (!on_off(value, &b)) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err, "soft_delete: expected on or off");
-        }
-        rq->soft_delete_switch = b;
-        rq->change.soft_delete = b;
-        rq->change.set |= RETSIM_CHANGE_SOFT_DELETE;
-    } else if (strcmp(key, "retention") == 0 && op == RETSIM_OP_SET_POLICY) {
-        if (retsim_time_parse(value, &rq->change.retention_ms, &why) != 0 || rq->change.retention_ms <= 0) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err, "retention: %s (and more than 0)",
-                       why != NULL ? why : "expected a duration");
-        }
-        rq->change.set |= RETSIM_CHANGE_RETENTION;
-    } else if (strcmp(key, "applies_to") == 0 && op == RETSIM_OP_SET_POLICY) {
-        if (retsim_applies_to_parse(value, &rq->change.applies_to) != 0) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err,
-                       "applies_to: expected new_deletes or all_soft_deleted");
-        }
-        rq->change.set |= RETSIM_CHANGE_APPLIES_TO;
-    } else if (strcmp(key, "purge_protection") == 0 && op == RETSIM_OP_SET_POLICY) {
-        if (!on_off(value, &rq->change.purge_protection)) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err, "purge_protection: expected on or off");
-        }
-        rq->change.set |= RETSIM_CHANGE_PURGE_PROTECTION;
-    } else {
-        return bad(rp, row, RETSIM_COL_OPTIONS, err,
-                   "option '%s' does not apply to %s (see retsim replay --help)", key, retsim_op_name(op));
-    }
-    return 0;
-}
-
-static int parse_options(replay *rp, const retsim_trace_row *row, retsim_request *rq, retsim_error *err)
-{
-    char buf[1024];
-    if (snprintf(buf, sizeof buf, "%s", row->field[RETSIM_COL_OPTIONS]) >= (int)sizeof buf) {
-        return bad(rp, row, RETSIM_COL_OPTIONS, err, "options field too long");
-    }
-    char *save = NULL;
-    for (char *item = strtok_r(buf, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
-        while (*item == ' ') {
-            item++;
-        }
-        if (*item == '\0') {
-            continue;
-        }
-        char *eq = strchr(item, '=');
-        if (eq == NULL) {
-            return bad(rp, row, RETSIM_COL_OPTIONS, err,
-                       "expected key=value pairs separated by ';', got '%s'", item);
-        }
-        *eq = '\0';
-        char *end = eq;
-        while (end > item && end[-1] == ' ') {
-            *--end = '\0';
-        }
-        char *value = eq + 1;
-        while (*value == ' ') {
-            value++;
-        }
-        int rc = apply_option(rp, row, rq, item, value, err);
-        if (rc != 0) {
-            return rc;
-        }
-    }
-    if (rq->op == RETSIM_OP_SET_POLICY && rq->change.set == 0) {
-        return bad(rp, row, RETSIM_COL_OPTIONS, err,
-                   "set_policy needs at least one of soft_delete, retention, purge_protection");
-    }
-    if ((rq->change.set & RETSIM_CHANGE_APPLIES_TO) && !(rq->change.set & RETSIM_CHANGE_RETENTION)) {
-        return bad(rp, row, RETSIM_COL_OPTIONS, err, "applies_to goes with retention");
-    }
-    return 0;
+    return rc;
 }
 
 /* Which of subscription / name / parent the operation takes. */
@@ -255,7 +116,7 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (rp->stop != NULL && *rp->stop) { /* checked per row: a signal is honoured within one row */
         return retsim_error_set(err, RETSIM_EINTR, rp->path, row->line, "", "interrupted: no output written");
     }
-    int rc = parse_time(rp, row, &t, err);
+    int rc = row_time(rp, row, &t, err);
     if (rc != 0) {
         return rc;
     }
@@ -281,8 +142,14 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
         return bad(rp, row, RETSIM_COL_API_VERSION, err, "%s; got '%s'", why,
                    row->field[RETSIM_COL_API_VERSION]);
     }
-    if ((rc = check_shape(rp, row, &rq, err)) != 0 || (rc = parse_options(rp, row, &rq, err)) != 0 ||
-        (rc = resolve(rp, row, &rq, err)) != 0) {
+    rc = check_shape(rp, row, &rq, err);
+    if (rc == 0) {
+        rc = retsim_trace_options_parse(row->field[RETSIM_COL_OPTIONS], &rq, rp->path, row->line, err);
+    }
+    if (rc == 0) {
+        rc = resolve(rp, row, &rq, err);
+    }
+    if (rc != 0) {
         return rc;
     }
     rc = retsim_kernel_run_until(rp->kernel, t);
@@ -393,8 +260,11 @@ int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path,
     for (int i = 0; rc == 0 && i < N_FILES; i++) {
         rc = retsim_outdir_open(&dir, &files[i], names[i], err);
     }
-    if (rc == 0 && (sim = retsim_sim_create(sc)) == NULL) {
-        rc = retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    if (rc == 0) {
+        sim = retsim_sim_create(sc);
+        if (sim == NULL) {
+            rc = retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+        }
     }
     if (rc == 0) {
         retsim_events_write_header(files[EVENTS].fp);

@@ -1,30 +1,389 @@
-/* Streaming trace reader over libcsv. */
+/* The trace format, both ways: one column table for the reader and the
+ * writer, the time column, and one options codec for the options column. */
 #include "retsim/trace.h"
 
+#include "retsim/registry.h"
 #include "retsim/report.h"
 
 #include "input.h"
 
 #include <csv.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const col_names[RETSIM_COL_COUNT] = {
-    "time",     "op",     "kind",   "subscription", "name",    "tenant",
-    "sub_type", "parent", "region", "api_version",  "options",
+/* ---- the columns ---- */
+
+typedef struct column {
+    const char *name;
+    bool required; /* a header must have it */
+} column;
+
+/* In retsim_trace_col order, which is the order a written trace has. */
+static const column columns[RETSIM_COL_COUNT] = {
+    {"time", true},    {"op", true},           {"kind", true},      {"subscription", true},
+    {"name", true},    {"tenant", false},      {"sub_type", false}, {"parent", false},
+    {"region", false}, {"api_version", false}, {"options", false},
 };
 
 const char *retsim_trace_col_name(retsim_trace_col c)
 {
-    return col_names[c];
+    return columns[c].name;
+}
+
+bool retsim_trace_col_required(retsim_trace_col c)
+{
+    return columns[c].required;
 }
 
 void retsim_trace_write_header(FILE *out)
 {
-    retsim_csv_row(out, col_names, RETSIM_COL_COUNT);
+    const char *names[RETSIM_COL_COUNT];
+    for (int c = 0; c < RETSIM_COL_COUNT; c++) {
+        names[c] = columns[c].name;
+    }
+    retsim_csv_row(out, names, RETSIM_COL_COUNT);
 }
+
+void retsim_trace_write_row(FILE *out, const retsim_trace_row *row)
+{
+    const char *fields[RETSIM_COL_COUNT];
+    for (int c = 0; c < RETSIM_COL_COUNT; c++) {
+        fields[c] = row->field[c] != NULL ? row->field[c] : "";
+    }
+    retsim_csv_row(out, fields, RETSIM_COL_COUNT);
+}
+
+/* An input error at path:line in `field`. The message is formatted into 400
+ * bytes first, as replay always has, so long quoted input cuts at one place. */
+static int bad(retsim_error *err, const char *path, long line, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int bad(retsim_error *err, const char *path, long line, const char *field, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return retsim_error_set(err, RETSIM_EINPUT, path, line, field, "%s", msg);
+}
+
+/* ---- the time column ---- */
+
+/* A timestamp row: its time since the first row's instant. */
+static int iso_time(retsim_trace_clock *c, const char *path, const retsim_trace_row *row, int64_t epoch,
+                    retsim_time *t, retsim_error *err)
+{
+    const char *text = row->field[RETSIM_COL_TIME];
+    if (c->started && !c->iso) {
+        return bad(err, path, row->line, "time",
+                   "'%s' is a timestamp but earlier rows use durations since the start", text);
+    }
+    if (!c->started) {
+        c->iso = true;
+        c->origin_ms = epoch;
+    }
+    *t = epoch - c->origin_ms;
+    if (*t > RETSIM_TIME_MAX) { /* the same limit as a duration written with units */
+        return bad(err, path, row->line, "time",
+                   "'%s' is more than the maximum 365000d (1,000 years) after the first row", text);
+    }
+    return 0;
+}
+
+int retsim_trace_time(retsim_trace_clock *c, const char *path, const retsim_trace_row *row, retsim_time *t,
+                      retsim_error *err)
+{
+    const char *text = row->field[RETSIM_COL_TIME];
+    const char *why = NULL;
+    retsim_time d;
+    int64_t epoch;
+    int rc = retsim_time_parse(text, &d, &why);
+    if (rc == RETSIM_ERANGE) {
+        return bad(err, path, row->line, "time", "%s, got '%s'", why, text);
+    }
+    if (rc == 0) {
+        if (c->started && c->iso) {
+            return bad(err, path, row->line, "time",
+                       "'%s' is a duration but earlier rows use ISO-8601 timestamps", text);
+        }
+        *t = d;
+    } else if (retsim_time_parse_iso8601(text, &epoch, NULL) == 0) {
+        rc = iso_time(c, path, row, epoch, t, err);
+        if (rc != 0) {
+            return rc;
+        }
+    } else {
+        return bad(err, path, row->line, "time",
+                   "%s, or an ISO-8601 UTC timestamp (2024-11-24T19:40:50Z); got '%s'", why, text);
+    }
+    if (c->started && *t < c->last) {
+        return bad(err, path, row->line, "time",
+                   "time goes backwards: rows must be in time order (this row is before the one above)");
+    }
+    c->started = true;
+    c->last = *t;
+    return 0;
+}
+
+/* ---- the options column ---- */
+
+static bool on_off(const char *v, bool *out)
+{
+    if (strcmp(v, "on") == 0 || strcmp(v, "true") == 0) {
+        *out = true;
+    } else if (strcmp(v, "off") == 0 || strcmp(v, "false") == 0) {
+        *out = false;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Each option reads its value into a request (false, with *why set when it
+ * has more to say than the table's `expected`, if the value is bad) and
+ * writes it back (NULL when the request holds the default, so it is left
+ * out). */
+typedef bool (*option_read)(const char *value, retsim_request *rq, const char **why);
+typedef const char *(*option_write)(const retsim_request *rq, char *tmp, size_t size);
+
+static bool read_purge_permission(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    return on_off(v, &rq->purge_permission);
+}
+
+static const char *write_purge_permission(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    return rq->purge_permission ? NULL : "false";
+}
+
+static bool read_provisioning(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    if (strcmp(v, "failed") != 0 && strcmp(v, "succeeded") != 0) {
+        return false;
+    }
+    rq->provisioning_failed = strcmp(v, "failed") == 0;
+    return true;
+}
+
+static const char *write_provisioning(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    return rq->provisioning_failed ? "failed" : NULL;
+}
+
+/* create's switch for the new instance, set_policy's for the kind or instance:
+ * read into both, as either op may look at its own. */
+static bool read_soft_delete(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    bool b;
+    if (!on_off(v, &b)) {
+        return false;
+    }
+    rq->soft_delete_switch = b;
+    rq->change.soft_delete = b;
+    rq->change.set |= RETSIM_CHANGE_SOFT_DELETE;
+    return true;
+}
+
+static const char *write_soft_delete(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    if (rq->op == RETSIM_OP_CREATE) {
+        return rq->soft_delete_switch < 0 ? NULL : rq->soft_delete_switch ? "on" : "off";
+    }
+    return !(rq->change.set & RETSIM_CHANGE_SOFT_DELETE) ? NULL : rq->change.soft_delete ? "on" : "off";
+}
+
+static bool read_retention(const char *v, retsim_request *rq, const char **why)
+{
+    if (retsim_time_parse(v, &rq->change.retention_ms, why) != 0 || rq->change.retention_ms <= 0) {
+        return false;
+    }
+    rq->change.set |= RETSIM_CHANGE_RETENTION;
+    return true;
+}
+
+static const char *write_retention(const retsim_request *rq, char *tmp, size_t size)
+{
+    if (!(rq->change.set & RETSIM_CHANGE_RETENTION)) {
+        return NULL;
+    }
+    retsim_time_format(rq->change.retention_ms, tmp, size);
+    return tmp;
+}
+
+static bool read_applies_to(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    if (retsim_applies_to_parse(v, &rq->change.applies_to) != 0) {
+        return false;
+    }
+    rq->change.set |= RETSIM_CHANGE_APPLIES_TO;
+    return true;
+}
+
+static const char *write_applies_to(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    return rq->change.set & RETSIM_CHANGE_APPLIES_TO ? retsim_applies_to_name(rq->change.applies_to) : NULL;
+}
+
+static bool read_purge_protection(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    if (!on_off(v, &rq->change.purge_protection)) {
+        return false;
+    }
+    rq->change.set |= RETSIM_CHANGE_PURGE_PROTECTION;
+    return true;
+}
+
+static const char *write_purge_protection(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    if (!(rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION)) {
+        return NULL;
+    }
+    return rq->change.purge_protection ? "on" : "off";
+}
+
+#define OP_BIT(op) (1u << (op))
+
+typedef struct option {
+    const char *key;
+    unsigned ops;         /* OP_BIT of each op that takes it */
+    const char *expected; /* after "key: " when the value is bad */
+    const char *suffix;   /* after a parser's own why */
+    option_read read;
+    option_write write;
+} option;
+
+/* In the order an options field is written. */
+static const option options[] = {
+    {"purge_permission", OP_BIT(RETSIM_OP_PURGE), "expected true or false", "", read_purge_permission,
+     write_purge_permission},
+    {"provisioning", OP_BIT(RETSIM_OP_CREATE), "expected succeeded or failed", "", read_provisioning,
+     write_provisioning},
+    {"soft_delete", OP_BIT(RETSIM_OP_CREATE) | OP_BIT(RETSIM_OP_SET_POLICY), "expected on or off", "",
+     read_soft_delete, write_soft_delete},
+    {"retention", OP_BIT(RETSIM_OP_SET_POLICY), "expected a duration", " (and more than 0)", read_retention,
+     write_retention},
+    {"applies_to", OP_BIT(RETSIM_OP_SET_POLICY), "expected new_deletes or all_soft_deleted", "",
+     read_applies_to, write_applies_to},
+    {"purge_protection", OP_BIT(RETSIM_OP_SET_POLICY), "expected on or off", "", read_purge_protection,
+     write_purge_protection},
+};
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+_Static_assert(RETSIM_OP_COUNT <= 32, "an option's ops fit one unsigned");
+
+/* One key=value of the options field, for request rq. */
+static int apply_option(retsim_request *rq, const char *key, const char *value, const char *path, long line,
+                        retsim_error *err)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const option *o = &options[i];
+        if (strcmp(key, o->key) != 0 || !(o->ops & OP_BIT(rq->op))) {
+            continue;
+        }
+        const char *why = NULL;
+        if (!o->read(value, rq, &why)) {
+            return bad(err, path, line, "options", "%s: %s%s", o->key, why != NULL ? why : o->expected,
+                       o->suffix);
+        }
+        return 0;
+    }
+    return bad(err, path, line, "options", "option '%s' does not apply to %s (see retsim replay --help)", key,
+               retsim_op_name(rq->op));
+}
+
+/* Split one ';'-separated item at '=' and trim the spaces around key and
+ * value (in place), then apply it. An empty item is skipped. */
+static int apply_item(retsim_request *rq, char *item, const char *path, long line, retsim_error *err)
+{
+    while (*item == ' ') {
+        item++;
+    }
+    if (*item == '\0') {
+        return 0;
+    }
+    char *eq = strchr(item, '=');
+    if (eq == NULL) {
+        return bad(err, path, line, "options", "expected key=value pairs separated by ';', got '%s'", item);
+    }
+    *eq = '\0';
+    char *end = eq;
+    while (end > item && end[-1] == ' ') {
+        *--end = '\0';
+    }
+    char *value = eq + 1;
+    while (*value == ' ') {
+        value++;
+    }
+    return apply_option(rq, item, value, path, line, err);
+}
+
+int retsim_trace_options_parse(const char *text, retsim_request *rq, const char *path, long line,
+                               retsim_error *err)
+{
+    char buf[1024];
+    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf) {
+        return bad(err, path, line, "options", "options field too long");
+    }
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
+        int rc = apply_item(rq, item, path, line, err);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    if (rq->op == RETSIM_OP_SET_POLICY && rq->change.set == 0) {
+        return bad(err, path, line, "options",
+                   "set_policy needs at least one of soft_delete, retention, purge_protection");
+    }
+    if ((rq->change.set & RETSIM_CHANGE_APPLIES_TO) && !(rq->change.set & RETSIM_CHANGE_RETENTION)) {
+        return bad(err, path, line, "options", "applies_to goes with retention");
+    }
+    return 0;
+}
+
+int retsim_trace_options_format(const retsim_request *rq, char *buf, size_t size)
+{
+    size_t n = 0;
+    if (size == 0) {
+        return RETSIM_ERANGE;
+    }
+    buf[0] = '\0';
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        char tmp[64];
+        const char *value = options[i].ops & OP_BIT(rq->op) ? options[i].write(rq, tmp, sizeof tmp) : NULL;
+        if (value == NULL) {
+            continue;
+        }
+        int w = snprintf(buf + n, size - n, "%s%s=%s", n > 0 ? ";" : "", options[i].key, value);
+        if (w < 0 || (size_t)w >= size - n) {
+            buf[n] = '\0';
+            return RETSIM_ERANGE;
+        }
+        n += (size_t)w;
+    }
+    return 0;
+}
+
+/* ---- reading ---- */
 
 #define MAX_FIELDS 256
 
@@ -57,7 +416,7 @@ typedef struct reader {
 static const char *column_of(const reader *rd)
 {
     return rd->header_done && rd->nfields < rd->ncols && rd->map[rd->nfields] >= 0
-               ? col_names[rd->map[rd->nfields]]
+               ? columns[rd->map[rd->nfields]].name
                : "";
 }
 
@@ -115,6 +474,25 @@ static void on_field(void *s, size_t len, void *data)
     rd->buf_len += len + 1;
 }
 
+/* "time, op, kind, subscription and name": the required columns, from the table. */
+static void required_list(char *buf, size_t size)
+{
+    int last = -1;
+    for (int c = 0; c < RETSIM_COL_COUNT; c++) {
+        last = columns[c].required ? c : last;
+    }
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int c = 0, k = 0; c < RETSIM_COL_COUNT && len < size; c++) {
+        if (!columns[c].required) {
+            continue;
+        }
+        const char *sep = k == 0 ? "" : c == last ? " and " : ", ";
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", sep, columns[c].name);
+        k++;
+    }
+}
+
 static void read_header(reader *rd)
 {
     bool seen[RETSIM_COL_COUNT] = {false};
@@ -123,30 +501,30 @@ static void read_header(reader *rd)
         const char *name = rd->buf + rd->offsets[i];
         rd->map[i] = -1;
         for (int c = 0; c < RETSIM_COL_COUNT; c++) {
-            if (strcmp(name, col_names[c]) == 0) {
-                if (seen[c]) {
-                    rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, name,
-                                              "column named twice in the header");
-                    return;
-                }
-                seen[c] = true;
-                rd->map[i] = c;
+            if (strcmp(name, columns[c].name) != 0) {
+                continue;
             }
+            if (seen[c]) {
+                rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, name,
+                                          "column named twice in the header");
+                return;
+            }
+            seen[c] = true;
+            rd->map[i] = c;
         }
     }
-    for (int c = 0; c < RETSIM_TRACE_REQUIRED_COLS; c++) {
-        if (!seen[c]) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, col_names[c],
-                                      "missing column: the header needs time, op, kind, "
-                                      "subscription and name");
+    for (int c = 0; c < RETSIM_COL_COUNT; c++) {
+        if (columns[c].required && !seen[c]) {
+            char list[128];
+            required_list(list, sizeof list);
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, columns[c].name,
+                                      "missing column: the header needs %s", list);
             return;
         }
     }
     rd->header_done = true;
 }
 
-/* A row may leave off trailing optional fields (they read as ""), not a
- * required one. True (and rd->rc set) if it does. */
 /* The row's op, if it has one yet ("" otherwise). */
 static const char *row_op(const reader *rd)
 {
@@ -169,19 +547,21 @@ static bool required_for(const char *op, int col)
     if ((col == RETSIM_COL_NAME || col == RETSIM_COL_SUBSCRIPTION) && strcmp(op, "set_policy") == 0) {
         return false;
     }
-    return col >= 0 && col < RETSIM_TRACE_REQUIRED_COLS;
+    return col >= 0 && columns[col].required;
 }
 
+/* A row may leave off trailing optional fields (they read as ""), not a
+ * required one. True (and rd->rc set) if it does. */
 static bool missing_required(reader *rd)
 {
     const char *op = row_op(rd);
     for (size_t i = rd->nfields; i < rd->ncols; i++) {
         int col = rd->map[i];
         if (required_for(op, col)) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, col_names[col],
+            rd->rc = retsim_error_set(rd->err, RETSIM_EINPUT, rd->path, rd->row_line, columns[col].name,
                                       "missing required field: the row has %zu fields and %s is column %zu "
                                       "of the header",
-                                      rd->nfields, col_names[col], i + 1);
+                                      rd->nfields, columns[col].name, i + 1);
             return true;
         }
     }
@@ -262,8 +642,11 @@ static void feed_stream(reader *rd, struct csv_parser *p, FILE *f)
         return;
     }
     bool first = true;
-    size_t n;
-    while (rd->rc == 0 && (n = fread(block, 1, BLOCK, f)) > 0) {
+    while (rd->rc == 0) {
+        size_t n = fread(block, 1, BLOCK, f);
+        if (n == 0) {
+            break;
+        }
         size_t skip = first && n >= 3 && memcmp(block, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
         first = false;
         feed(rd, p, block + skip, n - skip);

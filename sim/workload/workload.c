@@ -5,6 +5,7 @@
 #include "retsim/report.h"
 #include "base/chunks.h"
 #include "retsim/rng.h"
+#include "retsim/trace.h"
 
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
@@ -161,44 +162,39 @@ static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t
 
 /* ---- the trace of what was issued ---- */
 
-static void trace_row(retsim_generator *g, const char *op, int kind, uint32_t sub, uint32_t slot,
-                      uint32_t region, const char *api_version, const char *options)
+/* The row of a request about to be applied, in the trace's own format. */
+static void trace_row(retsim_generator *g, const retsim_request *rq, const char *api_version)
 {
-    if (g->trace == NULL) {
-        return;
-    }
-    char time[64], parent[512] = "";
+    char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX];
     retsim_time_format(retsim_kernel_now(g->k), time, sizeof time);
-    uint32_t p = sub != NONE ? g->sub_index[sub] : NONE;
-    char tenant[32] = "";
+    uint32_t slot = rq->named ? rq->slot : NONE;
+    uint32_t p = rq->sub != NONE ? g->sub_index[rq->sub] : NONE;
     if (p != NONE && g->sc->population.tenants > 0) {
         snprintf(tenant, sizeof tenant, "tenant-%04" PRIu32, g->sub_tenant[p]);
     }
     if (slot != NONE) {
         retsim_registry_parent_path(g->reg, slot, parent, sizeof parent);
     }
-    const char *row[] = {
-        time,
-        op,
-        g->sc->policies[kind].kind,
-        p != NONE ? retsim_registry_subscription_name(g->reg, sub) : "",
-        slot != NONE ? retsim_registry_slot_name(g->reg, slot) : "",
-        tenant,
-        p != NONE ? g->sc->population.sub_types.name[g->sub_type[p]] : "",
-        parent,
-        region != NONE ? g->sc->population.regions.name[region] : "",
-        api_version,
-        options,
-    };
-    retsim_csv_row(g->trace, row, sizeof row / sizeof row[0]);
+    retsim_trace_options_format(rq, options, sizeof options);
+    retsim_trace_row row = {.line = 0};
+    row.field[RETSIM_COL_TIME] = time;
+    row.field[RETSIM_COL_OP] = retsim_op_name(rq->op);
+    row.field[RETSIM_COL_KIND] = g->sc->policies[rq->kind].kind;
+    row.field[RETSIM_COL_SUBSCRIPTION] = p != NONE ? retsim_registry_subscription_name(g->reg, rq->sub) : "";
+    row.field[RETSIM_COL_NAME] = slot != NONE ? retsim_registry_slot_name(g->reg, slot) : "";
+    row.field[RETSIM_COL_TENANT] = tenant;
+    row.field[RETSIM_COL_SUB_TYPE] = p != NONE ? g->sc->population.sub_types.name[g->sub_type[p]] : "";
+    row.field[RETSIM_COL_PARENT] = parent;
+    row.field[RETSIM_COL_REGION] = rq->region != NONE ? g->sc->population.regions.name[rq->region] : "";
+    row.field[RETSIM_COL_API_VERSION] = api_version;
+    row.field[RETSIM_COL_OPTIONS] = options;
+    retsim_trace_write_row(g->trace, &row);
 }
 
-static int issue(retsim_generator *g, const retsim_request *rq, retsim_result *res, const char *api_version,
-                 const char *options)
+static int issue(retsim_generator *g, const retsim_request *rq, retsim_result *res, const char *api_version)
 {
     if (g->trace != NULL) {
-        trace_row(g, retsim_op_name(rq->op), rq->kind, rq->sub, rq->named ? rq->slot : NONE, rq->region,
-                  api_version, options);
+        trace_row(g, rq, api_version);
     }
     int rc = retsim_registry_apply(g->reg, rq, res);
     fail(g, rc);
@@ -362,19 +358,14 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, kind, sub, NONE);
     fail(g, retsim_registry_name(g->reg, kind, sub, parent_slot, name, true, &rq.slot));
     rq.region = g->region_ids[(uint32_t)(uniform(g, SRC_REGION, entity, 0) * g->sc->population.regions.n)];
-    char options[64] = "";
     if (chance(g, w->failed_provisioning_probability, SRC_PROVISIONING, entity, 0)) {
         rq.provisioning_failed = true;
-        snprintf(options, sizeof options, "provisioning=failed");
     }
     if (w->soft_delete_on_probability >= 0) {
         rq.soft_delete_switch = chance(g, w->soft_delete_on_probability, SRC_SWITCH, entity, 0);
-        size_t n = strlen(options);
-        snprintf(options + n, sizeof options - n, "%ssoft_delete=%s", n ? ";" : "",
-                 rq.soft_delete_switch ? "on" : "off");
     }
     retsim_result res;
-    if (issue(g, &rq, &res, "", options) != 0) {
+    if (issue(g, &rq, &res, "") != 0) {
         return;
     }
     retsim_workload_stats *st = stats_of(g, kind, sub);
@@ -466,7 +457,7 @@ static retsim_outcome delete_now(retsim_generator *g, uint32_t id)
     const char *api = api_version_for(g, l, &rq.api_version);
     l->draws++;
     retsim_result res;
-    return issue(g, &rq, &res, api, "") == 0 ? res.outcome : RETSIM_OUT_NOT_FOUND;
+    return issue(g, &rq, &res, api) == 0 ? res.outcome : RETSIM_OUT_NOT_FOUND;
 }
 
 static void after_intentional_delete(retsim_generator *g, uint32_t id);
@@ -572,7 +563,7 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_request rq = retsim_request_make(RETSIM_OP_RESTORE, l->kind, l->sub, l->slot);
     rq.region = l->region;
     retsim_result res;
-    if (issue(g, &rq, &res, "", "") != 0 || res.outcome != RETSIM_OUT_OK) {
+    if (issue(g, &rq, &res, "") != 0 || res.outcome != RETSIM_OUT_OK) {
         life_free(g, id); /* expired: data loss, counted by the registry's outcome */
         return;
     }
@@ -597,7 +588,7 @@ static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
         retsim_request_make(RETSIM_OP_PURGE, retsim_registry_slot_kind(g->reg, slot), sub, slot);
     rq.purge_permission = (data & 1) != 0;
     retsim_result res;
-    issue(g, &rq, &res, "", rq.purge_permission ? "" : "purge_permission=false");
+    issue(g, &rq, &res, "");
 }
 
 /* A successful re-create: its delay, and a fresh lifecycle. */
@@ -633,7 +624,7 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
     rq.region = l->region;
     retsim_result res;
-    if (issue(g, &rq, &res, "", "") != 0) {
+    if (issue(g, &rq, &res, "") != 0) {
         return;
     }
     retsim_workload_stats *st = stats_of(g, l->kind, l->sub);
@@ -670,30 +661,8 @@ static void on_change(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_request rq = retsim_request_make(RETSIM_OP_SET_POLICY, c->kind, NONE, NONE);
     rq.named = false;
     rq.change = c->change;
-    char options[160] = "";
-    size_t n = 0;
-    char dur[64];
-    if (c->change.set & RETSIM_CHANGE_SOFT_DELETE) {
-        n += (size_t)snprintf(options + n, sizeof options - n, "soft_delete=%s;",
-                              c->change.soft_delete ? "on" : "off");
-    }
-    if (c->change.set & RETSIM_CHANGE_RETENTION) {
-        retsim_time_format(c->change.retention_ms, dur, sizeof dur);
-        n += (size_t)snprintf(options + n, sizeof options - n, "retention=%s;", dur);
-    }
-    if (c->change.set & RETSIM_CHANGE_APPLIES_TO) {
-        n += (size_t)snprintf(options + n, sizeof options - n, "applies_to=%s;",
-                              retsim_applies_to_name(c->change.applies_to));
-    }
-    if (c->change.set & RETSIM_CHANGE_PURGE_PROTECTION) {
-        n += (size_t)snprintf(options + n, sizeof options - n, "purge_protection=%s;",
-                              c->change.purge_protection ? "on" : "off");
-    }
-    if (n > 0) {
-        options[n - 1] = '\0';
-    }
     retsim_result res;
-    issue(g, &rq, &res, "", options);
+    issue(g, &rq, &res, "");
 }
 
 /* ---- set-up ---- */
