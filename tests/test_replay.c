@@ -105,6 +105,41 @@ static void test_replay_accepts_iso_times_quotes_and_extra_columns(void **state)
     assert_int_equal(st.end_time, 2 * RETSIM_MS_PER_HOUR + 48 * RETSIM_MS_PER_HOUR);
 }
 
+/* The options column reaches the registry: a retention change moves the
+ * automatic purge of an instance already soft-deleted only with
+ * applies_to=all_soft_deleted, and soft_delete=off on create makes the
+ * delete hard. Deleted at 1h with 48h retention, the purge is due at 49h;
+ * retention 3h for all soft-deleted ones moves it to 1h + 3h = 4h. */
+static void test_replay_options_reach_the_registry(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *trace;
+        uint64_t auto_purges;
+        retsim_time end_time;
+    } cases[] = {
+        {"time,op,kind,subscription,name,options\n0,create,apim,s1,a,\n1h,delete,apim,s1,a,\n"
+         "2h,set_policy,apim,,,retention=3h;applies_to=all_soft_deleted\n",
+         1, 4 * RETSIM_MS_PER_HOUR},
+        {"time,op,kind,subscription,name,options\n0,create,apim,s1,a,\n1h,delete,apim,s1,a,\n"
+         "2h,set_policy,apim,,,retention=3h;applies_to=new_deletes\n",
+         1, 49 * RETSIM_MS_PER_HOUR},
+        {"time,op,kind,subscription,name,options\n0,create,apim,s1,a,soft_delete=off\n1h,delete,apim,s1,a\n",
+         0, RETSIM_MS_PER_HOUR},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_error err;
+        retsim_replay_stats st = {0};
+        if (replay_text(cases[i].trace, strlen(cases[i].trace), &err, &st) != 0) {
+            fail_msg("case %zu: %ld %s: %s", i, err.line, err.field, err.msg);
+        }
+        if (st.auto_purges != cases[i].auto_purges || st.end_time != cases[i].end_time) {
+            fail_msg("case %zu: %llu auto purges, end %lld ms", i, (unsigned long long)st.auto_purges,
+                     (long long)st.end_time);
+        }
+    }
+}
+
 /* A trace is text: a NUL byte would cut a C string ("a\0b" read as "a",
  * "0\0" as "0"), so it is refused on its own line. */
 static void test_replay_refuses_nul_bytes(void **state)
@@ -318,6 +353,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_replay_bad_rows_name_line_and_column),
         cmocka_unit_test(test_replay_accepts_iso_times_quotes_and_extra_columns),
+        cmocka_unit_test(test_replay_options_reach_the_registry),
         cmocka_unit_test(test_replay_outputs_are_all_or_nothing_and_repeatable),
         cmocka_unit_test(test_replay_refuses_nul_bytes),
         cmocka_unit_test(test_replay_accepts_a_byte_order_mark),
