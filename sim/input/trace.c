@@ -1,7 +1,7 @@
 /* Streaming trace reader over libcsv. */
 #include "retsim/trace.h"
 
-#include "retsim/report.h"
+#include "retsim/csv.h"
 
 #include "input.h"
 
