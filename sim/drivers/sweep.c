@@ -92,56 +92,80 @@ void retsim_sweep_destroy(retsim_sweep *s)
     free(s);
 }
 
-int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
-                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err)
+/* The --vary options as a sweep takes them: 1 to RETSIM_MAX_VARY of them,
+ * each key once, each with 1 to RETSIM_MAX_VALUES values, at most
+ * RETSIM_MAX_POINTS points in all. The number of points, or an error. */
+static int count_points(const retsim_vary *vary, int n_vary, retsim_error *err)
 {
-    retsim_sweep *s = calloc(1, sizeof *s);
-    if (s == NULL || n_vary < 1 || n_vary > RETSIM_MAX_VARY) {
-        free(s);
-        return retsim_error_set(err, s == NULL ? RETSIM_ENOMEM : RETSIM_EUSAGE, "--vary", 0, "",
-                                "expected 1 to %d --vary options", RETSIM_MAX_VARY);
+    if (n_vary < 1 || n_vary > RETSIM_MAX_VARY) {
+        return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, "", "expected 1 to %d --vary options",
+                                RETSIM_MAX_VARY);
     }
+    double points = 1; /* in double: 8 keys of 32 values are 2^40 points, past any int */
     for (int v = 0; v < n_vary; v++) {
         for (int w = 0; w < v; w++) {
             if (strcmp(vary[v].key, vary[w].key) == 0) { /* the later one would win at every point */
-                free(s);
                 return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, vary[v].key,
                                         "varied twice (--vary %d and %d); give all its values in one --vary "
                                         "KEY=v1,v2,...",
                                         w + 1, v + 1);
             }
         }
-    }
-    double points = 1; /* in double: 8 keys of 32 values are 2^40 points, past any int */
-    for (int v = 0; v < n_vary; v++) {
+        if (vary[v].n < 1 || vary[v].n > RETSIM_MAX_VALUES) { /* only a retsim_vary not from _parse */
+            return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, vary[v].key,
+                                    "expected 1 to %d non-empty values separated by commas",
+                                    RETSIM_MAX_VALUES);
+        }
         points *= vary[v].n;
     }
     if (points > RETSIM_MAX_POINTS) {
-        free(s);
         return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, "", "%.0f points; a sweep has at most %d",
                                 points, RETSIM_MAX_POINTS);
     }
+    return (int)points;
+}
+
+/* A sweep of n_points points, none run yet, with each point's value
+ * indices: point p is p written in the mixed radix of the value counts, the
+ * last key its lowest digit, so the first key varies slowest. NULL when out
+ * of memory. */
+static retsim_sweep *sweep_create(const retsim_vary *vary, int n_vary, int n_points)
+{
+    retsim_sweep *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return NULL;
+    }
     s->n_vary = n_vary;
     memcpy(s->vary, vary, (size_t)n_vary * sizeof *vary);
-    s->n_points = (int)points;
-    s->index = calloc((size_t)s->n_points, sizeof *s->index);
-    s->experiments = calloc((size_t)s->n_points, sizeof *s->experiments);
+    s->n_points = n_points;
+    s->index = calloc((size_t)n_points, sizeof *s->index);
+    s->experiments = calloc((size_t)n_points, sizeof *s->experiments);
     if (s->index == NULL || s->experiments == NULL) {
         retsim_sweep_destroy(s);
-        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+        return NULL;
     }
-    for (int p = 0; p < s->n_points; p++) { /* the first key varies slowest */
+    for (int p = 0; p < n_points; p++) {
         int rest = p;
         for (int v = n_vary - 1; v >= 0; v--) {
             s->index[p][v] = rest % vary[v].n;
             rest /= vary[v].n;
         }
     }
+    return s;
+}
+
+/* Every point's scenario built and checked before anything runs, so that a
+ * bad value fails in seconds, not after the points before it; and unless
+ * opt->force, the size of the whole sweep, not of each point alone, held
+ * against the limits of retsim/estimate.h. */
+static int check_points(const retsim_scenario *sc, const retsim_sweep *s,
+                        const retsim_experiment_options *opt, retsim_error *err)
+{
     int rc = 0;
     retsim_estimate size = {0};
     retsim_estimate_options eo = {.replications = opt->replications};
-    for (int p = 0; rc == 0 && p < s->n_points; p++) { /* every value checked before anything runs */
-        retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
+    for (int p = 0; rc == 0 && p < s->n_points; p++) {
+        retsim_scenario *ps = point_scenario(sc, s->vary, s->n_vary, s->index[p], err);
         rc = ps == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
         if (ps != NULL) {
             retsim_estimate one;
@@ -153,8 +177,23 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
             rc = retsim_error_set(err, RETSIM_EINTR, "", 0, "", "interrupted");
         }
     }
-    if (rc == 0 && !opt->force) { /* the whole sweep, not each point alone */
+    if (rc == 0 && !opt->force) {
         rc = retsim_estimate_check(sc, &size, err);
+    }
+    return rc;
+}
+
+int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
+                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err)
+{
+    int points = count_points(vary, n_vary, err);
+    if (points < 0) {
+        return points;
+    }
+    retsim_sweep *s = sweep_create(vary, n_vary, points);
+    int rc = s == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
+    if (rc == 0) {
+        rc = check_points(sc, s, opt, err);
     }
     for (int p = 0; rc == 0 && p < s->n_points; p++) {
         retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
@@ -219,6 +258,36 @@ static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int
     }
 }
 
+/* The manifest: the sweep's seed, replications and every --vary in full
+ * ("KEY=v1,v2 KEY2=..."; a long one is continued in vary.2, ... by the
+ * manifest writer), then the scenario the points vary. */
+static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_sweep *s,
+                          const retsim_provenance *prov, retsim_error *err)
+{
+    char seed[32], reps[32], *vary = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&vary, &size);
+    if (m == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    for (int i = 0; i < s->n_vary; i++) {
+        fprintf(m, "%s%s=", i ? " " : "", s->vary[i].key);
+        for (int k = 0; k < s->vary[i].n; k++) {
+            fprintf(m, "%s%s", k ? "," : "", s->vary[i].value[k]);
+        }
+    }
+    int rc = fclose(m) != 0 ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
+    snprintf(seed, sizeof seed, "%" PRIu64, s->experiments[0]->seed);
+    snprintf(reps, sizeof reps, "%" PRIu32, s->experiments[0]->n);
+    const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
+    const char *values[] = {"sweep", sc->path, seed, reps, vary != NULL ? vary : ""};
+    if (rc == 0) {
+        rc = retsim_manifest_write(out, keys, values, 5, prov, sc);
+    }
+    free(vary);
+    return rc;
+}
+
 int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir,
                        const retsim_provenance *prov, retsim_error *err)
 {
@@ -228,7 +297,7 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
     retsim_outdir d;
     memset(f, 0, sizeof f);
     memset(&d, 0, sizeof d);
-    double *v = malloc(s->experiments[0]->n * sizeof *v);
+    double *v = malloc((s->experiments[0]->n ? s->experiments[0]->n : 1) * sizeof *v);
     int rc = v == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
     if (rc == 0) {
         rc = retsim_outdir_begin(&d, dir, err);
@@ -245,18 +314,7 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
         for (int p = 0; p < s->n_points; p++) {
             write_point(f[LONG].fp, f[CI].fp, s, p, sc->name[0] ? sc->name : sc->path, v);
         }
-        char seed[32], reps[32], vary[2048] = "";
-        snprintf(seed, sizeof seed, "%" PRIu64, s->experiments[0]->seed);
-        snprintf(reps, sizeof reps, "%" PRIu32, s->experiments[0]->n);
-        for (int i = 0, n = 0; i < s->n_vary; i++) {
-            n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s=", i ? " " : "", s->vary[i].key);
-            for (int k = 0; k < s->vary[i].n && (size_t)n < sizeof vary; k++) {
-                n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s", k ? "," : "", s->vary[i].value[k]);
-            }
-        }
-        const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
-        const char *values[] = {"sweep", sc->path, seed, reps, vary};
-        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 5, prov, sc);
+        rc = write_manifest(f[MANIFEST].fp, sc, s, prov, err);
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     free(v);
