@@ -28,7 +28,7 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
     }
     snprintf(out->key, sizeof out->key, "%.*s", (int)key_len, spec);
     const char *p = eq + 1;
-    while (*p != '\0') {
+    for (;;) { /* a value after every comma: "K=a," has an empty second value */
         int depth = 0;
         const char *start = p;
         while (*p != '\0' && (*p != ',' || depth > 0)) {
@@ -49,11 +49,11 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
                                     RETSIM_MAX_VALUES);
         }
         snprintf(out->value[out->n++], sizeof out->value[0], "%.*s", (int)len, start);
-        if (*p == ',') {
-            p++;
+        if (*p != ',') {
+            return 0;
         }
+        p++;
     }
-    return 0;
 }
 
 /* The scenario of one point: sc with each varied key set to its value. */
