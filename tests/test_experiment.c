@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "retsim/compare.h"
 #include "retsim/sweep.h"
 
 static const char apim[] =

@@ -1,7 +1,7 @@
 /* Money: the currency key, and compare's relative change on hand-computed numbers. */
 #include "helpers.h"
 
-#include "retsim/sweep.h"
+#include "retsim/compare.h"
 
 #include <math.h>
 

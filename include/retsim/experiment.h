@@ -85,7 +85,7 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
 /* Write summary.csv (a row per replication and kind), summary_ci.csv
  * (kind,metric,n,mean,sd,ci95_low,ci95_high), outcomes.csv and
  * timeseries.csv (with a leading replication column) and manifest into dir,
- * all or nothing: the folder is staged and swapped in whole (report.h), so
+ * all or nothing: the folder is staged and swapped in whole (retsim/outdir.h), so
  * it holds this run's files only. prov (may be NULL) goes into the manifest. */
 struct retsim_provenance;
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,

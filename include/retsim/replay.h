@@ -50,7 +50,7 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
 
 /* Replay and write events.csv, outcomes.csv, summary.csv and manifest (with
  * prov, may be NULL) into out_dir, all or nothing: the folder is staged and
- * swapped in whole (report.h), so on any error out_dir is as it was, and on
+ * swapped in whole (retsim/outdir.h), so on any error out_dir is as it was, and on
  * success it holds this replay's files only. */
 struct retsim_provenance;
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,

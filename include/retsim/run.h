@@ -3,7 +3,7 @@
  * Builds a simulation and a workload generator, runs the kernel to the
  * horizon (resetting every counter at the end of the warm-up), samples the
  * inventory every sample_every, and writes, all or nothing, into the folder
- * (staged and swapped in whole, see report.h):
+ * (staged and swapped in whole, see retsim/outdir.h):
  *   summary.csv      one row per kind (and "all"): every headline metric
  *   outcomes.csv     counts by kind, op, outcome, subscription type
  *   timeseries.csv   time_ms,time,kind,active,soft_deleted,reserved,

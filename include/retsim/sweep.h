@@ -1,11 +1,12 @@
-/* retsim/sweep.h — a scenario run over a grid of knob values, and two
- * policies compared on the same workload.
+/* retsim/sweep.h — a scenario run over a grid of knob values (two policies
+ * compared on the same workload: retsim/compare.h).
  *
  * --vary KEY=v1,v2,... : each KEY is a --set key; a value may contain commas
  * inside parentheses (lognormal(median=24h, sigma=1)). Points are the
- * cartesian product, first key varying slowest. Every point and both sides
- * of a comparison use the same master seed and replication indices: common
- * random numbers. Ownership: results are the caller's to free. */
+ * cartesian product, first key varying slowest. Every point uses the same
+ * master seed and replication indices: common random numbers, so that a
+ * difference between points is the knob's, not the workload's. Ownership:
+ * results are the caller's to free (retsim_sweep_destroy). */
 #ifndef RETSIM_SWEEP_H
 #define RETSIM_SWEEP_H
 
@@ -43,32 +44,8 @@ void retsim_sweep_destroy(retsim_sweep *s); /* NULL-safe */
 /* sweep.csv (point, the varied keys, replication, seed, kind, metrics),
  * sweep_ci.csv (point, keys, kind, metric, n, mean, sd, ci95_low, ci95_high)
  * and manifest (with prov, may be NULL) into dir, all or nothing: the folder
- * is staged and swapped in whole (report.h). */
+ * is staged and swapped in whole (retsim/outdir.h). */
 int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir,
                        const struct retsim_provenance *prov, retsim_error *err);
-
-/* The paired comparison of metric m in summary row `row`: per replication
- * B - A, then a Student-t CI of those differences. The relative change is
- * that difference and its CI as percentages of |mean of A|; NaN when A's
- * mean is 0 (or not finite): a change relative to nothing has no size. */
-typedef struct retsim_paired {
-    retsim_ci a, b, diff;
-    bool significant; /* the CI of the difference excludes 0 */
-    double rel_pct, rel_low_pct, rel_high_pct;
-} retsim_paired;
-retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
-                                    retsim_metric m);
-
-/* Run the scenario with overrides sets_a and with sets_b. */
-int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
-                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
-                       retsim_experiment **a, retsim_experiment **b, retsim_error *err);
-/* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,
- * rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct and manifest (the command, with prov; no
- * scenario) into dir, all or nothing, staged and swapped in whole (report.h); dir NULL: skip.
- * And a table of headline metrics on out: thousands separators, costs in A's currency, the
- * relative change beside B - A. */
-int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
-                          const struct retsim_provenance *prov, retsim_error *err);
 
 #endif

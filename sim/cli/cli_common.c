@@ -2,7 +2,8 @@
 #include "cli.h"
 
 #include "retsim/experiment.h"
-#include "retsim/report.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
 
 #include <errno.h>
 #include <signal.h>

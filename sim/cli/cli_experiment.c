@@ -1,6 +1,7 @@
 /* retsim sweep and retsim compare. */
 #include "cli.h"
-#include "retsim/report.h"
+#include "retsim/compare.h"
+#include "retsim/manifest.h"
 #include "retsim/sweep.h"
 
 #include <limits.h>

@@ -1,6 +1,6 @@
 /* retsim replay and retsim check. */
 #include "cli.h"
-#include "retsim/report.h"
+#include "retsim/manifest.h"
 #include "retsim/replay.h"
 
 #include <inttypes.h>

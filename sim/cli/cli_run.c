@@ -1,7 +1,7 @@
 /* retsim run: a generated workload, once or as replications. */
 #include "cli.h"
 #include "retsim/experiment.h"
-#include "retsim/report.h"
+#include "retsim/manifest.h"
 #include "retsim/run.h"
 
 #include <inttypes.h>

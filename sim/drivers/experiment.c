@@ -3,13 +3,16 @@
 
 #include "retsim/estimate.h"
 #include "retsim/format.h"
-#include "retsim/report.h"
+#include "retsim/csv.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
 #include "retsim/run.h"
 
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <ini.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
@@ -442,7 +445,7 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
                                 reps,
                                 "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
                                 warmup};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 6, prov, sc);
+        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 6, prov, sc);
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;

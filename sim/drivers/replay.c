@@ -2,7 +2,8 @@
 #include "retsim/replay.h"
 
 #include "retsim/events.h"
-#include "retsim/report.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
 #include "retsim/summary.h"
 #include "retsim/trace.h"
 
@@ -289,7 +290,7 @@ int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path,
         const char *keys[] = {"command", "scenario", "trace", "until"};
         const char *values[] = {"replay", sc->path, trace_path, until_text};
         if (rc == 0) {
-            rc = retsim_report_manifest(files[MANIFEST].fp, keys, values, 4, prov, sc);
+            rc = retsim_manifest_write(files[MANIFEST].fp, keys, values, 4, prov, sc);
         }
         if (rc != 0) {
             retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");

@@ -3,7 +3,9 @@
 
 #include "retsim/estimate.h"
 #include "retsim/events.h"
-#include "retsim/report.h"
+#include "retsim/csv.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
 #include "retsim/trace.h"
 #include "retsim/warmup.h"
 #include "retsim/format.h"
@@ -11,6 +13,7 @@
 
 #include <math.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -467,7 +470,7 @@ static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run
     const char *values[] = {
         "run", sc->path, seed, rep, "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
         warmup};
-    return retsim_report_manifest(out, keys, values, 6, opt->provenance, sc);
+    return retsim_manifest_write(out, keys, values, 6, opt->provenance, sc);
 }
 
 void retsim_run_timeseries_header(FILE *out, bool replication_column)

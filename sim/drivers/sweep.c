@@ -1,12 +1,12 @@
-/* Sweeps and paired comparisons. */
+/* Sweeps: one experiment per point of a grid of --vary values. */
 #include "retsim/sweep.h"
 
+#include "retsim/csv.h"
 #include "retsim/estimate.h"
-#include "retsim/format.h"
-#include "retsim/report.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
 
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +28,7 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
     }
     snprintf(out->key, sizeof out->key, "%.*s", (int)key_len, spec);
     const char *p = eq + 1;
-    while (*p != '\0') {
+    for (;;) { /* a value after every comma: "K=a," has an empty second value */
         int depth = 0;
         const char *start = p;
         while (*p != '\0' && (*p != ',' || depth > 0)) {
@@ -49,11 +49,11 @@ int retsim_vary_parse(const char *spec, retsim_vary *out, retsim_error *err)
                                     RETSIM_MAX_VALUES);
         }
         snprintf(out->value[out->n++], sizeof out->value[0], "%.*s", (int)len, start);
-        if (*p == ',') {
-            p++;
+        if (*p != ',') {
+            return 0;
         }
+        p++;
     }
-    return 0;
 }
 
 /* The scenario of one point: sc with each varied key set to its value. */
@@ -92,56 +92,80 @@ void retsim_sweep_destroy(retsim_sweep *s)
     free(s);
 }
 
-int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
-                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err)
+/* The --vary options as a sweep takes them: 1 to RETSIM_MAX_VARY of them,
+ * each key once, each with 1 to RETSIM_MAX_VALUES values, at most
+ * RETSIM_MAX_POINTS points in all. The number of points, or an error. */
+static int count_points(const retsim_vary *vary, int n_vary, retsim_error *err)
 {
-    retsim_sweep *s = calloc(1, sizeof *s);
-    if (s == NULL || n_vary < 1 || n_vary > RETSIM_MAX_VARY) {
-        free(s);
-        return retsim_error_set(err, s == NULL ? RETSIM_ENOMEM : RETSIM_EUSAGE, "--vary", 0, "",
-                                "expected 1 to %d --vary options", RETSIM_MAX_VARY);
+    if (n_vary < 1 || n_vary > RETSIM_MAX_VARY) {
+        return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, "", "expected 1 to %d --vary options",
+                                RETSIM_MAX_VARY);
     }
+    double points = 1; /* in double: 8 keys of 32 values are 2^40 points, past any int */
     for (int v = 0; v < n_vary; v++) {
         for (int w = 0; w < v; w++) {
             if (strcmp(vary[v].key, vary[w].key) == 0) { /* the later one would win at every point */
-                free(s);
                 return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, vary[v].key,
                                         "varied twice (--vary %d and %d); give all its values in one --vary "
                                         "KEY=v1,v2,...",
                                         w + 1, v + 1);
             }
         }
-    }
-    double points = 1; /* in double: 8 keys of 32 values are 2^40 points, past any int */
-    for (int v = 0; v < n_vary; v++) {
+        if (vary[v].n < 1 || vary[v].n > RETSIM_MAX_VALUES) { /* only a retsim_vary not from _parse */
+            return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, vary[v].key,
+                                    "expected 1 to %d non-empty values separated by commas",
+                                    RETSIM_MAX_VALUES);
+        }
         points *= vary[v].n;
     }
     if (points > RETSIM_MAX_POINTS) {
-        free(s);
         return retsim_error_set(err, RETSIM_EUSAGE, "--vary", 0, "", "%.0f points; a sweep has at most %d",
                                 points, RETSIM_MAX_POINTS);
     }
+    return (int)points;
+}
+
+/* A sweep of n_points points, none run yet, with each point's value
+ * indices: point p is p written in the mixed radix of the value counts, the
+ * last key its lowest digit, so the first key varies slowest. NULL when out
+ * of memory. */
+static retsim_sweep *sweep_create(const retsim_vary *vary, int n_vary, int n_points)
+{
+    retsim_sweep *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return NULL;
+    }
     s->n_vary = n_vary;
     memcpy(s->vary, vary, (size_t)n_vary * sizeof *vary);
-    s->n_points = (int)points;
-    s->index = calloc((size_t)s->n_points, sizeof *s->index);
-    s->experiments = calloc((size_t)s->n_points, sizeof *s->experiments);
+    s->n_points = n_points;
+    s->index = calloc((size_t)n_points, sizeof *s->index);
+    s->experiments = calloc((size_t)n_points, sizeof *s->experiments);
     if (s->index == NULL || s->experiments == NULL) {
         retsim_sweep_destroy(s);
-        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+        return NULL;
     }
-    for (int p = 0; p < s->n_points; p++) { /* the first key varies slowest */
+    for (int p = 0; p < n_points; p++) {
         int rest = p;
         for (int v = n_vary - 1; v >= 0; v--) {
             s->index[p][v] = rest % vary[v].n;
             rest /= vary[v].n;
         }
     }
+    return s;
+}
+
+/* Every point's scenario built and checked before anything runs, so that a
+ * bad value fails in seconds, not after the points before it; and unless
+ * opt->force, the size of the whole sweep, not of each point alone, held
+ * against the limits of retsim/estimate.h. */
+static int check_points(const retsim_scenario *sc, const retsim_sweep *s,
+                        const retsim_experiment_options *opt, retsim_error *err)
+{
     int rc = 0;
     retsim_estimate size = {0};
     retsim_estimate_options eo = {.replications = opt->replications};
-    for (int p = 0; rc == 0 && p < s->n_points; p++) { /* every value checked before anything runs */
-        retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
+    for (int p = 0; rc == 0 && p < s->n_points; p++) {
+        retsim_scenario *ps = point_scenario(sc, s->vary, s->n_vary, s->index[p], err);
         rc = ps == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
         if (ps != NULL) {
             retsim_estimate one;
@@ -153,8 +177,23 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
             rc = retsim_error_set(err, RETSIM_EINTR, "", 0, "", "interrupted");
         }
     }
-    if (rc == 0 && !opt->force) { /* the whole sweep, not each point alone */
+    if (rc == 0 && !opt->force) {
         rc = retsim_estimate_check(sc, &size, err);
+    }
+    return rc;
+}
+
+int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_vary,
+                     const retsim_experiment_options *opt, retsim_sweep **out, retsim_error *err)
+{
+    int points = count_points(vary, n_vary, err);
+    if (points < 0) {
+        return points;
+    }
+    retsim_sweep *s = sweep_create(vary, n_vary, points);
+    int rc = s == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
+    if (rc == 0) {
+        rc = check_points(sc, s, opt, err);
     }
     for (int p = 0; rc == 0 && p < s->n_points; p++) {
         retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
@@ -219,6 +258,36 @@ static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int
     }
 }
 
+/* The manifest: the sweep's seed, replications and every --vary in full
+ * ("KEY=v1,v2 KEY2=..."; a long one is continued in vary.2, ... by the
+ * manifest writer), then the scenario the points vary. */
+static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_sweep *s,
+                          const retsim_provenance *prov, retsim_error *err)
+{
+    char seed[32], reps[32], *vary = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&vary, &size);
+    if (m == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    for (int i = 0; i < s->n_vary; i++) {
+        fprintf(m, "%s%s=", i ? " " : "", s->vary[i].key);
+        for (int k = 0; k < s->vary[i].n; k++) {
+            fprintf(m, "%s%s", k ? "," : "", s->vary[i].value[k]);
+        }
+    }
+    int rc = fclose(m) != 0 ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
+    snprintf(seed, sizeof seed, "%" PRIu64, s->experiments[0]->seed);
+    snprintf(reps, sizeof reps, "%" PRIu32, s->experiments[0]->n);
+    const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
+    const char *values[] = {"sweep", sc->path, seed, reps, vary != NULL ? vary : ""};
+    if (rc == 0) {
+        rc = retsim_manifest_write(out, keys, values, 5, prov, sc);
+    }
+    free(vary);
+    return rc;
+}
+
 int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const char *dir,
                        const retsim_provenance *prov, retsim_error *err)
 {
@@ -228,7 +297,7 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
     retsim_outdir d;
     memset(f, 0, sizeof f);
     memset(&d, 0, sizeof d);
-    double *v = malloc(s->experiments[0]->n * sizeof *v);
+    double *v = malloc((s->experiments[0]->n ? s->experiments[0]->n : 1) * sizeof *v);
     int rc = v == NULL ? retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
     if (rc == 0) {
         rc = retsim_outdir_begin(&d, dir, err);
@@ -245,233 +314,9 @@ int retsim_sweep_write(const retsim_scenario *sc, const retsim_sweep *s, const c
         for (int p = 0; p < s->n_points; p++) {
             write_point(f[LONG].fp, f[CI].fp, s, p, sc->name[0] ? sc->name : sc->path, v);
         }
-        char seed[32], reps[32], vary[2048] = "";
-        snprintf(seed, sizeof seed, "%" PRIu64, s->experiments[0]->seed);
-        snprintf(reps, sizeof reps, "%" PRIu32, s->experiments[0]->n);
-        for (int i = 0, n = 0; i < s->n_vary; i++) {
-            n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s=", i ? " " : "", s->vary[i].key);
-            for (int k = 0; k < s->vary[i].n && (size_t)n < sizeof vary; k++) {
-                n += snprintf(vary + n, sizeof vary - (size_t)n, "%s%s", k ? "," : "", s->vary[i].value[k]);
-            }
-        }
-        const char *keys[] = {"command", "scenario", "seed", "replications", "vary"};
-        const char *values[] = {"sweep", sc->path, seed, reps, vary};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 5, prov, sc);
+        rc = write_manifest(f[MANIFEST].fp, sc, s, prov, err);
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     free(v);
     return rc;
-}
-
-/* ---- paired comparison ---- */
-
-retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
-                                    retsim_metric m)
-{
-    uint32_t n = a->n < b->n ? a->n : b->n;
-    double *va = malloc((n ? n : 1) * sizeof *va), *vb = malloc((n ? n : 1) * sizeof *vb),
-           *d = malloc((n ? n : 1) * sizeof *d);
-    retsim_paired out;
-    memset(&out, 0, sizeof out);
-    size_t k = 0;
-    for (uint32_t r = 0; va != NULL && vb != NULL && d != NULL && r < n; r++) {
-        if (!a->reps[r].done || !b->reps[r].done) {
-            continue; /* pairs only: the same replication on both sides */
-        }
-        va[k] = a->reps[r].summary.value[row][m];
-        vb[k] = b->reps[r].summary.value[row][m];
-        d[k] = isfinite(va[k]) && isfinite(vb[k]) ? vb[k] - va[k] : NAN;
-        k++;
-    }
-    out.a = retsim_ci_of(va, k);
-    out.b = retsim_ci_of(vb, k);
-    out.diff = retsim_ci_of(d, k);
-    out.significant = out.diff.n >= 2 && (out.diff.low > 0 || out.diff.high < 0);
-    double base = fabs(out.a.mean);
-    bool relative = isfinite(base) && base > 0;
-    out.rel_pct = relative ? 100 * out.diff.mean / base : NAN;
-    out.rel_low_pct = relative ? 100 * out.diff.low / base : NAN;
-    out.rel_high_pct = relative ? 100 * out.diff.high / base : NAN;
-    free(va);
-    free(vb);
-    free(d);
-    return out;
-}
-
-static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *sets, int n,
-                                  retsim_error *err)
-{
-    retsim_scenario *c = retsim_scenario_clone(sc);
-    if (c != NULL &&
-        (retsim_scenario_set_all(c, sets, n, err) != 0 || retsim_scenario_check_generated(c, err) != 0)) {
-        retsim_scenario_destroy(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Do two scenarios resolve to the same thing? Compared as retsim check
- * prints them, so a default written out (retention=48h on apim) is no change. */
-static bool same_scenario(const retsim_scenario *a, const retsim_scenario *b)
-{
-    char *ta = NULL, *tb = NULL;
-    size_t la = 0, lb = 0;
-    FILE *fa = open_memstream(&ta, &la), *fb = open_memstream(&tb, &lb);
-    bool same = false;
-    if (fa != NULL && fb != NULL) {
-        retsim_scenario_write(a, fa);
-        retsim_scenario_write(b, fb);
-        fflush(fa);
-        fflush(fb);
-        same = la == lb && memcmp(ta, tb, la) == 0;
-    }
-    if (fa != NULL) {
-        fclose(fa);
-    }
-    if (fb != NULL) {
-        fclose(fb);
-    }
-    free(ta);
-    free(tb);
-    return same;
-}
-
-int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
-                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
-                       retsim_experiment **a, retsim_experiment **b, retsim_error *err)
-{
-    retsim_scenario *sa = with_sets(sc, sets_a, n_a, err);
-    retsim_scenario *sb = sa != NULL ? with_sets(sc, sets_b, n_b, err) : NULL;
-    int rc = sb == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
-    *a = *b = NULL;
-    if (rc == 0 && same_scenario(sa, sb)) {
-        rc = retsim_error_set(
-            err, RETSIM_EINPUT, sc->path, 0, "--set-a/--set-b",
-            "A and B are the same scenario once the overrides are applied: nothing to "
-            "compare (give B the policy that differs, e.g. --set-b policy.KIND.retention=7d)");
-    }
-    if (rc == 0) {
-        rc = retsim_experiment_run(sa, opt, a, err);
-    }
-    if (rc == 0) {
-        rc = retsim_experiment_run(sb, opt, b, err);
-    }
-    if (rc != 0) {
-        retsim_experiment_destroy(*a);
-        retsim_experiment_destroy(*b);
-        *a = *b = NULL;
-    }
-    retsim_scenario_destroy(sa);
-    retsim_scenario_destroy(sb);
-    return rc;
-}
-
-static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
-{
-    fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,"
-          "rel_ci95_low_pct,rel_ci95_high_pct\n",
-          out);
-    const retsim_summary *s = retsim_experiment_first(a);
-    for (int row = 0; s != NULL && row < s->n_rows; row++) {
-        for (int m = 0; m < RETSIM_M_COUNT; m++) {
-            retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
-            char x[64], y[64], z[64], lo[64], hi[64], r[64], rl[64], rh[64];
-            retsim_csv_field(out, s->kind[row]);
-            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
-                    p.diff.n, retsim_summary_format(p.a.mean, x, sizeof x),
-                    retsim_summary_format(p.b.mean, y, sizeof y),
-                    retsim_summary_format(p.diff.mean, z, sizeof z),
-                    retsim_summary_format(p.diff.low, lo, sizeof lo),
-                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no",
-                    retsim_summary_format(p.rel_pct, r, sizeof r),
-                    retsim_summary_format(p.rel_low_pct, rl, sizeof rl),
-                    retsim_summary_format(p.rel_high_pct, rh, sizeof rh));
-        }
-    }
-}
-
-/* One line of the terminal table: A, B, B - A with its CI, then the same as % of A. */
-static void print_compare_row(FILE *out, retsim_paired p, retsim_metric m)
-{
-    const char *name = retsim_metric_name(m);
-    char va[RETSIM_FORMAT_MAX], vb[RETSIM_FORMAT_MAX], d[RETSIM_FORMAT_MAX], lo[RETSIM_FORMAT_MAX],
-        hi[RETSIM_FORMAT_MAX], ci[2 * RETSIM_FORMAT_MAX + 8], rel[32], rlo[32], rhi[32], rci[80];
-    retsim_format_metric(name, p.diff.low, lo, sizeof lo);
-    retsim_format_metric(name, p.diff.high, hi, sizeof hi);
-    snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-    if (isnan(p.diff.low)) {
-        snprintf(ci, sizeof ci, "n/a");
-    }
-    retsim_format_change(p.rel_low_pct, rlo, sizeof rlo);
-    retsim_format_change(p.rel_high_pct, rhi, sizeof rhi);
-    snprintf(rci, sizeof rci, "[%s, %s]", rlo, rhi);
-    if (isnan(p.rel_low_pct)) {
-        snprintf(rci, sizeof rci, "n/a");
-    }
-    fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %-20s %s\n", name,
-            retsim_format_metric(name, p.a.mean, va, sizeof va),
-            retsim_format_metric(name, p.b.mean, vb, sizeof vb),
-            retsim_format_metric(name, p.diff.mean, d, sizeof d), ci,
-            retsim_format_change(p.rel_pct, rel, sizeof rel), rci,
-            p.significant ? "differs" : "no clear difference");
-}
-
-/* compare.csv and a manifest of the command (no scenario: the folder form
- * has none, and the scenario form's two sides are in the command line). */
-static int write_compare_dir(const retsim_experiment *a, const retsim_experiment *b, const char *dir,
-                             const retsim_provenance *prov, retsim_error *err)
-{
-    enum { CSV, MANIFEST, N };
-    static const char *const names[N] = {"compare.csv", "manifest"};
-    retsim_outfile f[N];
-    retsim_outdir d;
-    memset(f, 0, sizeof f);
-    int rc = retsim_outdir_begin(&d, dir, err);
-    for (int i = 0; rc == 0 && i < N; i++) {
-        rc = retsim_outdir_open(&d, &f[i], names[i], err);
-    }
-    if (rc == 0) {
-        write_compare_csv(f[CSV].fp, a, b);
-        char seed[32], reps[32];
-        snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
-        snprintf(reps, sizeof reps, "%" PRIu32, a->completed < b->completed ? a->completed : b->completed);
-        const char *keys[] = {"command", "seed", "pairs"};
-        const char *values[] = {"compare", seed, reps};
-        rc = retsim_report_manifest(f[MANIFEST].fp, keys, values, 3, prov, NULL);
-    }
-    rc = retsim_outdir_finish(rc, &d, f, N, err);
-    return rc;
-}
-
-int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
-                          const retsim_provenance *prov, retsim_error *err)
-{
-    static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,
-                                             RETSIM_M_RESTORES_EXPIRED,
-                                             RETSIM_M_DATA_LOSS,
-                                             RETSIM_M_NAME_CONFLICT_RATE,
-                                             RETSIM_M_CONFLICTS_SOFT_DELETED,
-                                             RETSIM_M_CONFLICTS_RESERVED,
-                                             RETSIM_M_RECREATES_ABANDONED,
-                                             RETSIM_M_SOFT_DELETED_AVG,
-                                             RETSIM_M_RESERVED_AVG,
-                                             RETSIM_M_COST_RETAINED,
-                                             RETSIM_M_COST_TOTAL,
-                                             RETSIM_M_COST_TOTAL_PER_30D,
-                                             RETSIM_M_RETENTION_COST_SHARE};
-    const retsim_summary *s = retsim_experiment_first(a);
-    for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
-        fprintf(out,
-                "%s — B minus A, paired over %" PRIu32 " replications on the same workload (costs in %s):\n",
-                s->kind[row], a->completed < b->completed ? a->completed : b->completed, s->currency);
-        fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %s\n", "metric", "A", "B", "B - A",
-                "95% CI of B - A", "B vs A", "95% CI (% of A)");
-        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
-            print_compare_row(out, retsim_compare_metric(a, b, row, headline[i]), headline[i]);
-        }
-    }
-    if (dir == NULL) {
-        return 0;
-    }
-    return write_compare_dir(a, b, dir, prov, err);
 }

@@ -2,8 +2,8 @@
  * writer, the time column, and one options codec for the options column. */
 #include "retsim/trace.h"
 
+#include "retsim/csv.h"
 #include "retsim/registry.h"
-#include "retsim/report.h"
 
 #include "input.h"
 

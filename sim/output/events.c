@@ -2,7 +2,7 @@
 #include "retsim/events.h"
 
 #include "retsim/error.h"
-#include "retsim/report.h"
+#include "retsim/csv.h"
 
 #include <inttypes.h>
 

@@ -2,7 +2,7 @@
 #include "retsim/metrics.h"
 
 #include "retsim/error.h"
-#include "retsim/report.h"
+#include "retsim/csv.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 
 #include "retsim/error.h"
 #include "retsim/format.h"
-#include "retsim/report.h"
+#include "retsim/csv.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>

@@ -1,6 +1,6 @@
-/* Output folders staged and swapped in whole, and the manifest's record of
- * the command line. Expected texts are written out by hand from the rules in
- * report.h, not copied from what the code printed. */
+/* Output folders staged and swapped in whole. Expected listings are written
+ * out by hand from the rules in retsim/outdir.h, not copied from what the
+ * code printed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
-#include "retsim/report.h"
+#include "retsim/outdir.h"
 
 /* The entries of dir (hidden ones too), sorted, joined by spaces. */
 static void entries(const char *dir, char *out, size_t size)
@@ -63,7 +63,7 @@ static int write_run(const char *dir, const char *const *names, int n, retsim_er
     return rc;
 }
 
-static void test_report_a_folder_holds_one_run(void **state)
+static void test_outdir_a_folder_holds_one_run(void **state)
 {
     (void)state;
     char dir[300], got[600];
@@ -85,7 +85,7 @@ static void test_report_a_folder_holds_one_run(void **state)
     assert_string_equal(got, "out"); /* no out.tmp-* or out.old-* beside it */
 }
 
-static void test_report_other_files_are_refused_and_kept(void **state)
+static void test_outdir_other_files_are_refused_and_kept(void **state)
 {
     (void)state;
     char dir[300], got[600];
@@ -117,7 +117,7 @@ static void test_report_other_files_are_refused_and_kept(void **state)
     assert_string_equal(got, "out");
 }
 
-static void test_report_abort_leaves_nothing(void **state)
+static void test_outdir_abort_leaves_nothing(void **state)
 {
     (void)state;
     char dir[300], top[300], got[600];
@@ -141,7 +141,7 @@ static void test_report_abort_leaves_nothing(void **state)
     assert_string_equal(got, ".retsim-files");
 }
 
-static void test_report_what_out_cannot_be(void **state)
+static void test_outdir_what_out_cannot_be(void **state)
 {
     (void)state;
     char path[300], link[300];
@@ -160,79 +160,13 @@ static void test_report_what_out_cannot_be(void **state)
     assert_int_equal(retsim_outdir_check(path, &err), 0);
 }
 
-static char *manifest_of(const retsim_provenance *p)
-{
-    char *text = NULL;
-    size_t size = 0;
-    FILE *m = open_memstream(&text, &size);
-    assert_int_equal(retsim_report_manifest(m, NULL, NULL, 0, p, NULL), 0);
-    fclose(m);
-    return text;
-}
-
-static void test_report_manifest_records_the_command_line(void **state)
-{
-    (void)state;
-    const char *argv[] = {"s.ini", "--set", "policy.x.retention=7d", "--set", "scenario.description=it's",
-                          "--out", "a b"};
-    const char *sets[] = {"policy.x.retention=7d", "scenario.description=it's"};
-    retsim_provenance p = {"run", 7, argv, sets, 2};
-    char *text = manifest_of(&p);
-    char want[600];
-    snprintf(
-        want, sizeof want,
-        "; written by retsim: the run and the scenario as resolved\n[run]\nversion = %s\n"
-        "command_line = retsim run s.ini --set policy.x.retention=7d --set 'scenario.description=it'\\''s' "
-        "--out 'a b'\n"
-        "set.1 = policy.x.retention=7d\nset.2 = scenario.description=it's\n\n",
-        RETSIM_VERSION);
-    assert_string_equal(text, want);
-    free(text);
-}
-
-static void test_report_long_values_are_continued(void **state)
-{
-    (void)state;
-    /* 60 words "w00".."w59" and a 200-character word: 60*4 + 200 = 440 characters */
-    char word[201], value[600] = "";
-    memset(word, 'x', 200);
-    word[200] = '\0';
-    for (int i = 0; i < 60; i++) {
-        snprintf(value + strlen(value), sizeof value - strlen(value), "w%02d ", i);
-    }
-    strcat(value, word);
-    const char *sets[] = {value};
-    retsim_provenance p = {"run", 0, NULL, sets, 1};
-    char *text = manifest_of(&p);
-    char joined[800] = "";
-    int pieces = 0;
-    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
-        assert_true(strlen(line) <= 180); /* under the scenario reader's 197 */
-        if (strncmp(line, "set.1", 5) == 0) {
-            char key[32];
-            snprintf(key, sizeof key, pieces == 0 ? "set.1 = " : "set.1.%d = ", pieces + 1);
-            assert_int_equal(strncmp(line, key, strlen(key)), 0); /* set.1, set.1.2, set.1.3 ... */
-            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s", pieces ? " " : "",
-                     line + strlen(key));
-            pieces++;
-        }
-    }
-    /* the words come back whole; the long word, with no space to break at, is shortened */
-    assert_true(pieces >= 3);
-    assert_int_equal(strncmp(joined, value, 240), 0);
-    assert_int_equal(strcmp(joined + strlen(joined) - 3, "..."), 0);
-    free(text);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_report_a_folder_holds_one_run),
-        cmocka_unit_test(test_report_other_files_are_refused_and_kept),
-        cmocka_unit_test(test_report_abort_leaves_nothing),
-        cmocka_unit_test(test_report_what_out_cannot_be),
-        cmocka_unit_test(test_report_manifest_records_the_command_line),
-        cmocka_unit_test(test_report_long_values_are_continued),
+        cmocka_unit_test(test_outdir_a_folder_holds_one_run),
+        cmocka_unit_test(test_outdir_other_files_are_refused_and_kept),
+        cmocka_unit_test(test_outdir_abort_leaves_nothing),
+        cmocka_unit_test(test_outdir_what_out_cannot_be),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

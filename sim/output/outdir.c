@@ -1,13 +1,14 @@
-/* Output folders staged and swapped in whole, atomic output files, the
- * manifest and CSV field writing (libcsv does the quoting). */
+/* Output folders staged and swapped in whole, and output files written
+ * whole or not at all (outdir.h says the rules). */
 #define _GNU_SOURCE /* renameat2 and RENAME_EXCHANGE (glibc >= 2.28) */
-#include "retsim/report.h"
+#include "retsim/outdir.h"
 
-#include <csv.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,7 @@ static bool owned(const char *path, mode_t type)
  * killed before its rename leaves of an output file. */
 static void sweep_stale_temps(const char *dir, const char *name)
 {
-    char prefix[PATH_MAX], path[PATH_MAX + 300];
+    char prefix[RETSIM_PATH_MAX], path[RETSIM_PATH_MAX + 300];
     snprintf(prefix, sizeof prefix, ".%s.tmp-", name);
     DIR *d = opendir(dir);
     for (struct dirent *e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
@@ -294,7 +295,7 @@ static bool read_list(const char *path, name_list *l)
  * folder from before that list, retsim's fixed names if its manifest is one. */
 static void retsim_names(const char *dir, name_list *l)
 {
-    char path[PATH_MAX + 32];
+    char path[RETSIM_PATH_MAX + 32];
     l->n = 0;
     snprintf(path, sizeof path, "%s/%s", dir, RETSIM_OUTDIR_LIST);
     if (read_list(path, l)) {
@@ -321,7 +322,7 @@ static bool listed(const name_list *l, const char *name)
 /* Is dir/name a file retsim wrote: the list itself, or a listed regular file? */
 static bool is_retsim_file(const char *dir, const name_list *l, const char *name)
 {
-    char path[PATH_MAX + 300];
+    char path[RETSIM_PATH_MAX + 300];
     struct stat st;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     bool regular = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
@@ -346,9 +347,10 @@ static int foreign_entries(const char *dir, char *first, size_t size, retsim_err
             is_retsim_file(dir, &l, e->d_name)) {
             continue;
         }
-        if (n++ == 0 || strcmp(e->d_name, first) < 0) {
+        if (n == 0 || strcmp(e->d_name, first) < 0) {
             snprintf(first, size, "%s", e->d_name);
         }
+        n++;
     }
     closedir(d);
     return n;
@@ -362,10 +364,10 @@ static int clean_dir(const char *dir, char *out, retsim_error *err)
         len--;
     }
     const char *base = out;
-    if (len == 0 || len >= PATH_MAX - 32) {
+    if (len == 0 || len >= RETSIM_PATH_MAX - 32) {
         return retsim_error_set(err, RETSIM_EUSAGE, dir, 0, "--out", "bad output folder name");
     }
-    snprintf(out, PATH_MAX, "%.*s", (int)len, dir);
+    snprintf(out, RETSIM_PATH_MAX, "%.*s", (int)len, dir);
     base = strrchr(out, '/') != NULL ? strrchr(out, '/') + 1 : out;
     if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || strcmp(out, "/") == 0) {
         return retsim_error_set(err, RETSIM_EUSAGE, dir, 0, "--out",
@@ -376,7 +378,7 @@ static int clean_dir(const char *dir, char *out, retsim_error *err)
 
 int retsim_outdir_check(const char *dir, retsim_error *err)
 {
-    char clean[PATH_MAX], first[256];
+    char clean[RETSIM_PATH_MAX], first[256];
     int rc = clean_dir(dir, clean, err);
     struct stat st;
     if (rc != 0) {
@@ -426,7 +428,7 @@ static int make_sibling(const char *dir, const char *tag, char *out, retsim_erro
             suffix[i] = name_digits[z % 36];
         }
         suffix[6] = '\0';
-        snprintf(out, PATH_MAX, "%s%s%ld-%s", dir, tag, (long)getpid(), suffix);
+        snprintf(out, RETSIM_PATH_MAX, "%s%s%ld-%s", dir, tag, (long)getpid(), suffix);
         if (mkdir(out, 0777) == 0) {
             return 0;
         }
@@ -445,7 +447,7 @@ static int make_sibling(const char *dir, const char *tag, char *out, retsim_erro
 /* Create the missing parents of d->dir, remembering the top-most one made. */
 static int make_parents(retsim_outdir *d, retsim_error *err)
 {
-    char path[PATH_MAX];
+    char path[RETSIM_PATH_MAX];
     snprintf(path, sizeof path, "%s", d->dir);
     char *slash = strrchr(path, '/');
     if (slash == NULL || slash == path) {
@@ -475,7 +477,7 @@ static int make_parents(retsim_outdir *d, retsim_error *err)
 /* rmdir the parents make_parents created, deepest first. */
 static void remove_parents(retsim_outdir *d)
 {
-    char path[PATH_MAX];
+    char path[RETSIM_PATH_MAX];
     size_t top = strlen(d->made);
     snprintf(path, sizeof path, "%s", d->dir);
     for (char *slash = strrchr(path, '/'); top > 0 && slash != NULL && strlen(path) > top;
@@ -513,7 +515,7 @@ int retsim_outdir_begin(retsim_outdir *d, const char *dir, retsim_error *err)
  * that a later run can tell, if this one is killed, which files are retsim's. */
 static int note_staged(const retsim_outdir *d, const char *name, retsim_error *err)
 {
-    char path[PATH_MAX + 32];
+    char path[RETSIM_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/%s", d->stage, RETSIM_STAGING_LIST);
     FILE *f = fopen(path, "a");
     bool ok = f != NULL && fprintf(f, "%s\n", name) > 0;
@@ -558,7 +560,7 @@ int retsim_outdir_open(retsim_outdir *d, retsim_outfile *f, const char *name, re
 static void remove_stage(const char *stage)
 {
     DIR *d = opendir(stage);
-    char path[PATH_MAX + 300];
+    char path[RETSIM_PATH_MAX + 300];
     for (struct dirent *e = d != NULL ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
             snprintf(path, sizeof path, "%s/%s", stage, e->d_name);
@@ -577,7 +579,7 @@ static void remove_old(const char *old)
 {
     name_list l;
     retsim_names(old, &l);
-    char path[PATH_MAX + 300];
+    char path[RETSIM_PATH_MAX + 300];
     for (int i = 0; i < l.n; i++) {
         if (is_retsim_file(old, &l, l.names[i])) {
             snprintf(path, sizeof path, "%s/%s", old, l.names[i]);
@@ -595,7 +597,7 @@ static void remove_old(const char *old)
 static void remove_stale_stage(const char *stage, long pid)
 {
     name_list staged, done;
-    char path[PATH_MAX + 300], temp_tag[64];
+    char path[RETSIM_PATH_MAX + 300], temp_tag[64];
     snprintf(path, sizeof path, "%s/%s", stage, RETSIM_STAGING_LIST);
     staged.n = 0;
     read_list(path, &staged);
@@ -623,7 +625,8 @@ static void remove_stale_stage(const char *stage, long pid)
  * by a run killed before it put the new one in place goes back to DIR. */
 static void sweep_stale(const char *dir)
 {
-    char parent[PATH_MAX], tmp_tag[PATH_MAX + 8], old_tag[PATH_MAX + 8], path[PATH_MAX + 300];
+    char parent[RETSIM_PATH_MAX], tmp_tag[RETSIM_PATH_MAX + 8], old_tag[RETSIM_PATH_MAX + 8],
+        path[RETSIM_PATH_MAX + 300];
     const char *base = retsim_path_split(dir, parent, sizeof parent);
     snprintf(tmp_tag, sizeof tmp_tag, "%s.tmp-", base);
     snprintf(old_tag, sizeof old_tag, "%s.old-", base);
@@ -663,7 +666,7 @@ static int write_list(retsim_outdir *d, retsim_error *err)
         rc = retsim_outfile_commit(&f, err);
     }
     if (rc == 0) { /* .retsim-files now names every file: the staging list must not become part of DIR */
-        char path[PATH_MAX + 32];
+        char path[RETSIM_PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/%s", d->stage, RETSIM_STAGING_LIST);
         unlink(path);
     }
@@ -677,7 +680,7 @@ static int swap_in(retsim_outdir *d, char *old, retsim_error *err)
 {
 #ifdef RENAME_EXCHANGE
     if (renameat2(AT_FDCWD, d->stage, AT_FDCWD, d->dir, RENAME_EXCHANGE) == 0) {
-        snprintf(old, PATH_MAX, "%s", d->stage);
+        snprintf(old, RETSIM_PATH_MAX, "%s", d->stage);
         return 0;
     }
 #endif
@@ -730,7 +733,7 @@ int retsim_outdir_commit(retsim_outdir *d, retsim_error *err)
 
 int retsim_outdir_commit_with(retsim_outdir *d, retsim_outfile *outside, retsim_error *err)
 {
-    char old[PATH_MAX] = "";
+    char old[RETSIM_PATH_MAX] = "";
     struct stat st;
     int rc = d->stage[0] == '\0' ? retsim_error_set(err, RETSIM_EUSAGE, d->dir, 0, "--out", "not begun") : 0;
     if (rc == 0) {
@@ -775,130 +778,6 @@ void retsim_outdir_abort(retsim_outdir *d)
     if (d->made[0] != '\0') {
         remove_parents(d);
     }
-}
-
-void retsim_csv_field(FILE *out, const char *text)
-{
-    size_t len = strlen(text);
-    /* libcsv trims unquoted spaces on reading, so edge spaces need quotes too */
-    bool edge_space =
-        len > 0 && (text[0] == ' ' || text[0] == '\t' || text[len - 1] == ' ' || text[len - 1] == '\t');
-    if (edge_space || strpbrk(text, ",\"\r\n") != NULL) {
-        csv_fwrite(out, text, len);
-    } else {
-        fputs(text, out);
-    }
-}
-
-void retsim_csv_row(FILE *out, const char *const *fields, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0) {
-            fputc(',', out);
-        }
-        retsim_csv_field(out, fields[i]);
-    }
-    fputc('\n', out);
-}
-
-/* One argument as a POSIX shell reads it back: bare when it is made of
- * characters no shell treats specially, else in single quotes, with each
- * quote and each control character (a newline would end the manifest's
- * line) spelled outside them as '\'' and $'\xNN'. */
-static void shell_word(FILE *out, const char *arg)
-{
-    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./=:,+@%-";
-    if (arg[0] != '\0' && strspn(arg, plain) == strlen(arg)) {
-        fputs(arg, out);
-        return;
-    }
-    fputc('\'', out);
-    for (const unsigned char *p = (const unsigned char *)arg; *p != '\0'; p++) {
-        if (*p == '\'') {
-            fputs("'\\''", out);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(out, "'$'\\x%02x''", *p);
-        } else {
-            fputc(*p, out);
-        }
-    }
-    fputc('\'', out);
-}
-
-/* The scenario reader (inih) takes lines of at most 197 characters, and the
- * manifest must stay a scenario: a longer value is broken at single spaces
- * into `key`, `key.2`, `key.3`, ... (joined with one space they are the
- * value); a stretch with no such space that is too long for a line is
- * shortened, ending in "...". */
-enum { MANIFEST_LINE = 180 };
-
-static void write_wrapped(FILE *out, const char *key, const char *value)
-{
-    size_t len = strlen(value), pos = 0;
-    for (int piece = 1; pos < len || piece == 1; piece++) {
-        char k[80];
-        snprintf(k, sizeof k, piece == 1 ? "%s" : "%s.%d", key, piece);
-        size_t room = MANIFEST_LINE - strlen(k) - 3;
-        if (len - pos <= room) {
-            fprintf(out, "%s = %s\n", k, value + pos);
-            return;
-        }
-        size_t cut = 0; /* a space with no space beside it, so trimming loses nothing */
-        for (size_t i = pos + 1; i < pos + room; i++) {
-            if (value[i] == ' ' && value[i - 1] != ' ' && value[i + 1] != ' ' && value[i + 1] != '\0') {
-                cut = i;
-            }
-        }
-        if (cut > 0) {
-            fprintf(out, "%s = %.*s\n", k, (int)(cut - pos), value + pos);
-            pos = cut + 1;
-            continue;
-        }
-        fprintf(out, "%s = %.*s...\n", k, (int)(room - 3), value + pos);
-        const char *next = strchr(value + pos + room, ' ');
-        pos = next != NULL ? (size_t)(next - value) + 1 : len;
-    }
-}
-
-static void write_provenance(FILE *out, const retsim_provenance *prov)
-{
-    char *line = NULL;
-    size_t size = 0;
-    FILE *m = open_memstream(&line, &size);
-    if (m != NULL) {
-        fprintf(m, "retsim %s", prov->command);
-        for (int i = 0; i < prov->argc; i++) {
-            fputc(' ', m);
-            shell_word(m, prov->argv[i]);
-        }
-        fclose(m);
-        write_wrapped(out, "command_line", line);
-    }
-    free(line);
-    for (int i = 0; i < prov->n_sets; i++) {
-        char key[32], *text = strdup(prov->sets[i]);
-        for (char *p = text; p != NULL && *p != '\0'; p++) {
-            *p = *p == '\n' || *p == '\r' ? ' ' : *p; /* a line break would not survive an INI line */
-        }
-        snprintf(key, sizeof key, "set.%d", i + 1);
-        write_wrapped(out, key, text != NULL ? text : "");
-        free(text);
-    }
-}
-
-int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
-                           const retsim_provenance *prov, const retsim_scenario *sc)
-{
-    fprintf(out, "; written by retsim: the run and the scenario as resolved\n[run]\nversion = %s\n",
-            RETSIM_VERSION);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out, "%s = %s\n", keys[i], values[i]);
-    }
-    if (prov != NULL) {
-        write_provenance(out, prov);
-    }
-    fputc('\n', out);
-    return sc != NULL ? retsim_scenario_write(sc, out) : 0;
 }
 
 int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t n, retsim_error *err)

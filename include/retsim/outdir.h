@@ -1,5 +1,5 @@
-/* retsim/report.h — output folders that hold exactly one run, output files
- * written whole or not at all, the manifest, and CSV rows.
+/* retsim/outdir.h — output folders that hold exactly one run, and output
+ * files written whole or not at all.
  *
  * An output folder (--out DIR) holds the files of one command and nothing
  * else of retsim's. A command writes its files into a fresh folder beside
@@ -42,24 +42,30 @@
  *
  * An output file is written under a temporary name and renamed to its final
  * name only by _commit, so an interrupted or failed run never leaves a
- * half-written file. CSV fields are quoted by libcsv when they hold a comma,
- * quote, CR or LF (and only then).
+ * half-written file.
+ *
+ * Cost: each call is a handful of system calls plus, for _check, _begin and
+ * _commit, one read of DIR and of its parent folder (O(entries)); nothing
+ * here is on the per-event path (the bytes go through stdio, 64 KB buffered).
+ * A retsim_outfile is about 12 KB and a retsim_outdir 14 KB (their paths are
+ * arrays): the caller owns both, on its stack or not; _abort releases what
+ * they hold.
+ *
  * Thread safety: an outdir belongs to one thread; two commands writing into
  * one DIR at once both stage, and the second swap replaces the first. */
-#ifndef RETSIM_REPORT_H
-#define RETSIM_REPORT_H
+#ifndef RETSIM_OUTDIR_H
+#define RETSIM_OUTDIR_H
 
 #include "retsim/error.h"
-#include "retsim/scenario.h"
 
-#include <limits.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
-#ifndef PATH_MAX
-#define PATH_MAX 4096
-#endif
+/* The longest path, with its NUL, that an output file or folder may have:
+ * Linux's PATH_MAX. retsim's own name, so that this header neither needs
+ * POSIX's <limits.h> nor defines a system macro behind the system's back;
+ * a longer path is RETSIM_EUSAGE ("output path too long"). */
+#define RETSIM_PATH_MAX 4096
 
 #define RETSIM_OUTDIR_LIST      ".retsim-files"
 #define RETSIM_OUTDIR_MAX_FILES 16
@@ -68,9 +74,9 @@ struct retsim_outfile_sink; /* where the bytes go; keeps the first write error *
 
 typedef struct retsim_outfile {
     FILE *fp;
-    char path[PATH_MAX];  /* final name */
-    char tmp[PATH_MAX];   /* where it is written until commit: dir/.NAME.tmp-PID-XXXXXX */
-    char shown[PATH_MAX]; /* the name errors give: path, or DIR/NAME for a file of a staged folder */
+    char path[RETSIM_PATH_MAX];  /* final name */
+    char tmp[RETSIM_PATH_MAX];   /* where it is written until commit: dir/.NAME.tmp-PID-XXXXXX */
+    char shown[RETSIM_PATH_MAX]; /* the name errors give: path, or DIR/NAME for a file of a staged folder */
     struct retsim_outfile_sink *sink;
 } retsim_outfile;
 
@@ -95,11 +101,11 @@ int retsim_outfiles_explain(int rc, const retsim_outfile *files, size_t n, retsi
 void retsim_outfile_abort(retsim_outfile *f);
 
 typedef struct retsim_outdir {
-    char dir[PATH_MAX];   /* DIR, without trailing slashes */
-    char stage[PATH_MAX]; /* DIR.tmp-PID-XXXXXX while staged, "" otherwise */
+    char dir[RETSIM_PATH_MAX];   /* DIR, without trailing slashes */
+    char stage[RETSIM_PATH_MAX]; /* DIR.tmp-PID-XXXXXX while staged, "" otherwise */
     char names[RETSIM_OUTDIR_MAX_FILES][64];
     int n_names;
-    char made[PATH_MAX]; /* the top-most parent folder this outdir created, "" if none */
+    char made[RETSIM_PATH_MAX]; /* the top-most parent folder this outdir created, "" if none */
 } retsim_outdir;
 
 /* Can DIR take a new run? 0 if it is absent, or a folder holding only files
@@ -130,34 +136,5 @@ int retsim_outdir_finish(int rc, retsim_outdir *d, retsim_outfile *files, size_t
  * written into dir[0..size), and its last component, returned (a pointer
  * into path). */
 const char *retsim_path_split(const char *path, char *dir, size_t size);
-
-/* Write one CSV field (no separator). */
-void retsim_csv_field(FILE *out, const char *text);
-/* Write n fields separated by commas and a final newline. */
-void retsim_csv_row(FILE *out, const char *const *fields, size_t n);
-
-/* How a command was asked for, for the manifest: `command` ("run") and the
- * arguments after it as given, and every --set override in the order given. */
-typedef struct retsim_provenance {
-    const char *command;
-    int argc;
-    const char *const *argv;
-    const char *const *sets;
-    int n_sets;
-} retsim_provenance;
-
-/* manifest: [run] with `version`, the given key/value pairs, then (with
- * provenance) `command_line = retsim COMMAND ARGS...` (each argument quoted
- * for a POSIX shell where it needs it; the program's own path is left out
- * so that the same command gives the same bytes anywhere) and `set.1`,
- * `set.2`, ... holding each --set as given, in order; then the resolved
- * scenario (sc may be NULL: none). The scenario part already holds every
- * override's effect, so the manifest loads as a scenario (and [run] is
- * informational). Because the scenario reader takes lines of at most 197
- * characters, a longer value is continued in `KEY.2`, `KEY.3`, ... (join
- * them with single spaces); a stretch without a space too long for one line
- * is shortened, ending in "...". */
-int retsim_report_manifest(FILE *out, const char *const *keys, const char *const *values, size_t n,
-                           const retsim_provenance *prov, const retsim_scenario *sc);
 
 #endif

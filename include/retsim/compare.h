@@ -1,0 +1,51 @@
+/* retsim/compare.h — two policies compared on the same workload.
+ *
+ * A and B are the scenario with two sets of overrides, run with the same
+ * master seed and replication indices (common random numbers): replication
+ * r of A and of B see the same operations, so B - A per replication is the
+ * policy's effect alone and its spread is small. The interval of the mean
+ * difference is Student's t with n - 1 degrees of freedom over the finished
+ * pairs (retsim_ci_of, retsim/experiment.h). Ownership: the experiments
+ * returned are the caller's to free (retsim_experiment_destroy). Cost:
+ * retsim_compare_metric is O(replications) with three small allocations;
+ * the runs cost what two experiments cost. */
+#ifndef RETSIM_COMPARE_H
+#define RETSIM_COMPARE_H
+
+#include "retsim/experiment.h"
+
+#include <stdio.h>
+
+struct retsim_provenance;
+
+/* The paired comparison of metric m in summary row `row`: over the
+ * replications r < min(a->n, b->n) finished on both sides, `a` and `b` are
+ * the retsim_ci_of each side's values and `diff` that of B - A per
+ * replication (a pair with a non-finite value on either side is left out of
+ * diff). The relative change is that difference and its CI as percentages
+ * of |mean of A|; NaN when A's mean is 0 (or not finite): a change relative
+ * to nothing has no size. Out of memory gives n = 0 and NaN everywhere. */
+typedef struct retsim_paired {
+    retsim_ci a, b, diff;
+    bool significant; /* the CI of the difference excludes 0 */
+    double rel_pct, rel_low_pct, rel_high_pct;
+} retsim_paired;
+retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
+                                    retsim_metric m);
+
+/* Run the scenario with overrides sets_a (A) and with sets_b (B), same
+ * options, same seed. A bad override is its error; two sides that resolve
+ * to the same scenario are RETSIM_EINPUT (nothing to compare). On error
+ * *a and *b are NULL. */
+int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
+                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
+                       retsim_experiment **a, retsim_experiment **b, retsim_error *err);
+/* compare.csv: kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,
+ * rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct and manifest (the command, with prov; no
+ * scenario) into dir, all or nothing, staged and swapped in whole (retsim/outdir.h); dir NULL: skip.
+ * And a table of headline metrics on out: thousands separators, costs in A's currency, the
+ * relative change beside B - A. */
+int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
+                          const struct retsim_provenance *prov, retsim_error *err);
+
+#endif

@@ -1,0 +1,21 @@
+/* retsim/csv.h — CSV fields and rows as every retsim table writes them.
+ *
+ * A field is written bare unless it holds a comma, a double quote, CR or LF,
+ * or begins or ends with a space or tab; then it is quoted by libcsv (the
+ * quotes doubled), so that any CSV reader, libcsv included, reads back the
+ * same text. (This is retsim's writer; libcsv's own header is <csv.h>.)
+ * Numbers are not formatted here: retsim_summary_format gives the one
+ * printed form of a double. Cost: O(length of the text); no allocation.
+ * Thread safety: as safe as the FILE written to. */
+#ifndef RETSIM_CSV_H
+#define RETSIM_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Write one CSV field (no separator). */
+void retsim_csv_field(FILE *out, const char *text);
+/* Write n fields separated by commas and a final newline. */
+void retsim_csv_row(FILE *out, const char *const *fields, size_t n);
+
+#endif

@@ -1,0 +1,224 @@
+/* Two policies compared on the same workload: per replication B - A, and a
+ * Student-t interval of those differences. */
+#include "retsim/compare.h"
+
+#include "retsim/csv.h"
+#include "retsim/format.h"
+#include "retsim/manifest.h"
+#include "retsim/outdir.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
+                                    retsim_metric m)
+{
+    uint32_t n = a->n < b->n ? a->n : b->n;
+    double *va = malloc((n ? n : 1) * sizeof *va), *vb = malloc((n ? n : 1) * sizeof *vb),
+           *d = malloc((n ? n : 1) * sizeof *d);
+    retsim_paired out;
+    memset(&out, 0, sizeof out);
+    size_t k = 0;
+    for (uint32_t r = 0; va != NULL && vb != NULL && d != NULL && r < n; r++) {
+        if (!a->reps[r].done || !b->reps[r].done) {
+            continue; /* pairs only: the same replication on both sides */
+        }
+        va[k] = a->reps[r].summary.value[row][m];
+        vb[k] = b->reps[r].summary.value[row][m];
+        d[k] = isfinite(va[k]) && isfinite(vb[k]) ? vb[k] - va[k] : NAN;
+        k++;
+    }
+    out.a = retsim_ci_of(va, k);
+    out.b = retsim_ci_of(vb, k);
+    out.diff = retsim_ci_of(d, k);
+    out.significant = out.diff.n >= 2 && (out.diff.low > 0 || out.diff.high < 0);
+    double base = fabs(out.a.mean);
+    bool relative = isfinite(base) && base > 0;
+    out.rel_pct = relative ? 100 * out.diff.mean / base : NAN;
+    out.rel_low_pct = relative ? 100 * out.diff.low / base : NAN;
+    out.rel_high_pct = relative ? 100 * out.diff.high / base : NAN;
+    free(va);
+    free(vb);
+    free(d);
+    return out;
+}
+
+static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *sets, int n,
+                                  retsim_error *err)
+{
+    retsim_scenario *c = retsim_scenario_clone(sc);
+    if (c != NULL &&
+        (retsim_scenario_set_all(c, sets, n, err) != 0 || retsim_scenario_check_generated(c, err) != 0)) {
+        retsim_scenario_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Do two scenarios resolve to the same thing? Compared as retsim check
+ * prints them, so a default written out (retention=48h on apim) is no change. */
+static bool same_scenario(const retsim_scenario *a, const retsim_scenario *b)
+{
+    char *ta = NULL, *tb = NULL;
+    size_t la = 0, lb = 0;
+    FILE *fa = open_memstream(&ta, &la), *fb = open_memstream(&tb, &lb);
+    bool same = false;
+    if (fa != NULL && fb != NULL) {
+        retsim_scenario_write(a, fa);
+        retsim_scenario_write(b, fb);
+        fflush(fa);
+        fflush(fb);
+        same = la == lb && memcmp(ta, tb, la) == 0;
+    }
+    if (fa != NULL) {
+        fclose(fa);
+    }
+    if (fb != NULL) {
+        fclose(fb);
+    }
+    free(ta);
+    free(tb);
+    return same;
+}
+
+int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int n_a,
+                       const char *const *sets_b, int n_b, const retsim_experiment_options *opt,
+                       retsim_experiment **a, retsim_experiment **b, retsim_error *err)
+{
+    retsim_scenario *sa = with_sets(sc, sets_a, n_a, err);
+    retsim_scenario *sb = sa != NULL ? with_sets(sc, sets_b, n_b, err) : NULL;
+    int rc = sb == NULL ? (err != NULL && err->code ? err->code : RETSIM_ENOMEM) : 0;
+    *a = *b = NULL;
+    if (rc == 0 && same_scenario(sa, sb)) {
+        rc = retsim_error_set(
+            err, RETSIM_EINPUT, sc->path, 0, "--set-a/--set-b",
+            "A and B are the same scenario once the overrides are applied: nothing to "
+            "compare (give B the policy that differs, e.g. --set-b policy.KIND.retention=7d)");
+    }
+    if (rc == 0) {
+        rc = retsim_experiment_run(sa, opt, a, err);
+    }
+    if (rc == 0) {
+        rc = retsim_experiment_run(sb, opt, b, err);
+    }
+    if (rc != 0) {
+        retsim_experiment_destroy(*a);
+        retsim_experiment_destroy(*b);
+        *a = *b = NULL;
+    }
+    retsim_scenario_destroy(sa);
+    retsim_scenario_destroy(sb);
+    return rc;
+}
+
+static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
+{
+    fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,"
+          "rel_ci95_low_pct,rel_ci95_high_pct\n",
+          out);
+    const retsim_summary *s = retsim_experiment_first(a);
+    for (int row = 0; s != NULL && row < s->n_rows; row++) {
+        for (int m = 0; m < RETSIM_M_COUNT; m++) {
+            retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
+            char x[64], y[64], z[64], lo[64], hi[64], r[64], rl[64], rh[64];
+            retsim_csv_field(out, s->kind[row]);
+            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
+                    p.diff.n, retsim_summary_format(p.a.mean, x, sizeof x),
+                    retsim_summary_format(p.b.mean, y, sizeof y),
+                    retsim_summary_format(p.diff.mean, z, sizeof z),
+                    retsim_summary_format(p.diff.low, lo, sizeof lo),
+                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no",
+                    retsim_summary_format(p.rel_pct, r, sizeof r),
+                    retsim_summary_format(p.rel_low_pct, rl, sizeof rl),
+                    retsim_summary_format(p.rel_high_pct, rh, sizeof rh));
+        }
+    }
+}
+
+/* One line of the terminal table: A, B, B - A with its CI, then the same as % of A. */
+static void print_compare_row(FILE *out, retsim_paired p, retsim_metric m)
+{
+    const char *name = retsim_metric_name(m);
+    char va[RETSIM_FORMAT_MAX], vb[RETSIM_FORMAT_MAX], d[RETSIM_FORMAT_MAX], lo[RETSIM_FORMAT_MAX],
+        hi[RETSIM_FORMAT_MAX], ci[2 * RETSIM_FORMAT_MAX + 8], rel[32], rlo[32], rhi[32], rci[80];
+    retsim_format_metric(name, p.diff.low, lo, sizeof lo);
+    retsim_format_metric(name, p.diff.high, hi, sizeof hi);
+    snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+    if (isnan(p.diff.low)) {
+        snprintf(ci, sizeof ci, "n/a");
+    }
+    retsim_format_change(p.rel_low_pct, rlo, sizeof rlo);
+    retsim_format_change(p.rel_high_pct, rhi, sizeof rhi);
+    snprintf(rci, sizeof rci, "[%s, %s]", rlo, rhi);
+    if (isnan(p.rel_low_pct)) {
+        snprintf(rci, sizeof rci, "n/a");
+    }
+    fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %-20s %s\n", name,
+            retsim_format_metric(name, p.a.mean, va, sizeof va),
+            retsim_format_metric(name, p.b.mean, vb, sizeof vb),
+            retsim_format_metric(name, p.diff.mean, d, sizeof d), ci,
+            retsim_format_change(p.rel_pct, rel, sizeof rel), rci,
+            p.significant ? "differs" : "no clear difference");
+}
+
+/* compare.csv and a manifest of the command (no scenario: the folder form
+ * has none, and the scenario form's two sides are in the command line). */
+static int write_compare_dir(const retsim_experiment *a, const retsim_experiment *b, const char *dir,
+                             const retsim_provenance *prov, retsim_error *err)
+{
+    enum { CSV, MANIFEST, N };
+    static const char *const names[N] = {"compare.csv", "manifest"};
+    retsim_outfile f[N];
+    retsim_outdir d;
+    memset(f, 0, sizeof f);
+    int rc = retsim_outdir_begin(&d, dir, err);
+    for (int i = 0; rc == 0 && i < N; i++) {
+        rc = retsim_outdir_open(&d, &f[i], names[i], err);
+    }
+    if (rc == 0) {
+        write_compare_csv(f[CSV].fp, a, b);
+        char seed[32], reps[32];
+        snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
+        snprintf(reps, sizeof reps, "%" PRIu32, a->completed < b->completed ? a->completed : b->completed);
+        const char *keys[] = {"command", "seed", "pairs"};
+        const char *values[] = {"compare", seed, reps};
+        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 3, prov, NULL);
+    }
+    rc = retsim_outdir_finish(rc, &d, f, N, err);
+    return rc;
+}
+
+int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
+                          const retsim_provenance *prov, retsim_error *err)
+{
+    static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,
+                                             RETSIM_M_RESTORES_EXPIRED,
+                                             RETSIM_M_DATA_LOSS,
+                                             RETSIM_M_NAME_CONFLICT_RATE,
+                                             RETSIM_M_CONFLICTS_SOFT_DELETED,
+                                             RETSIM_M_CONFLICTS_RESERVED,
+                                             RETSIM_M_RECREATES_ABANDONED,
+                                             RETSIM_M_SOFT_DELETED_AVG,
+                                             RETSIM_M_RESERVED_AVG,
+                                             RETSIM_M_COST_RETAINED,
+                                             RETSIM_M_COST_TOTAL,
+                                             RETSIM_M_COST_TOTAL_PER_30D,
+                                             RETSIM_M_RETENTION_COST_SHARE};
+    const retsim_summary *s = retsim_experiment_first(a);
+    for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
+        fprintf(out,
+                "%s — B minus A, paired over %" PRIu32 " replications on the same workload (costs in %s):\n",
+                s->kind[row], a->completed < b->completed ? a->completed : b->completed, s->currency);
+        fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %s\n", "metric", "A", "B", "B - A",
+                "95% CI of B - A", "B vs A", "95% CI (% of A)");
+        for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
+            print_compare_row(out, retsim_compare_metric(a, b, row, headline[i]), headline[i]);
+        }
+    }
+    if (dir == NULL) {
+        return 0;
+    }
+    return write_compare_dir(a, b, dir, prov, err);
+}
