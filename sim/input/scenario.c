@@ -425,7 +425,7 @@ static int read_line(loader *ld, char *buf, size_t size, size_t *n)
     int c = EOF;
     *n = 0;
     bool nul = false;
-    while ((c = getc(ld->file)) != EOF) {
+    for (c = getc(ld->file); c != EOF; c = getc(ld->file)) {
         nul = nul || c == '\0';
         if (*n < size - 1) {
             buf[(*n)++] = (char)c;
@@ -847,8 +847,11 @@ int retsim_scenario_set_all(retsim_scenario *s, const char *const *assignments, 
         rc = set_one(copy, assignments[i], s, err);
     }
     /* validated once all are in, so that their order does not matter */
-    if (rc == 0 && (rc = validate(copy, "--set", NULL, err)) != 0 && err != NULL) {
-        name_override(err, assignments, n);
+    if (rc == 0) {
+        rc = validate(copy, "--set", NULL, err);
+        if (rc != 0 && err != NULL) {
+            name_override(err, assignments, n);
+        }
     }
     if (rc != 0) {
         free_unshared(copy, s); /* only samples the failed copy loaded itself */
