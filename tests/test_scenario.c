@@ -2,6 +2,7 @@
  * with the line and key it must name. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -162,6 +163,173 @@ static void test_scenario_refuses_out_of_range_values(void **state)
     assert_int_equal(sc->policies[0].retention_ms, INT64_C(31536000000000));
     assert_int_equal(retsim_scenario_set(sc, "simulation.seed=99999999999999999999999", &err), RETSIM_EINPUT);
     assert_true(sc->settings.seed == UINT64_MAX);
+    retsim_scenario_destroy(sc);
+}
+
+/* One bad value of one key type: the text is prefix + "key = value\n", so
+ * the key is on the line after the prefix's last. */
+typedef struct key_case {
+    const char *prefix;
+    const char *key;
+    const char *value;
+    const char *msg; /* the whole message */
+} key_case;
+
+static const char in_policy[] = "[policy.a]\n";
+static const char in_simulation[] = "[policy.a]\n[simulation]\n";
+static const char in_population[] = "[policy.a]\n[population]\n";
+static const char in_workload[] = "[policy.a]\n[workload.a]\narrivals = 1/d\n";
+static const char in_change[] = "[policy.a]\n[change.c]\nkind = a\n";
+
+static void expect_key_error(size_t i, const key_case *c)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s = %s\n", c->prefix, c->key, c->value);
+    long line = 1;
+    for (const char *p = c->prefix; *p; p++) {
+        line += *p == '\n';
+    }
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    retsim_error_clear(&err);
+    int rc = retsim_scenario_load_string(text, "keys.ini", &sc, &err);
+    if (rc != RETSIM_EINPUT || strcmp(err.file, "keys.ini") != 0 || err.line != line ||
+        strcmp(err.field, c->key) != 0 || strcmp(err.msg, c->msg) != 0) {
+        fail_msg("case %zu (%s = %s): rc %d at %s:%ld '%s': '%s'", i, c->key, c->value, rc, err.file,
+                 err.line, err.field, err.msg);
+    }
+    assert_null(sc);
+}
+
+#define PROB_MSG(v)   "expected a probability between 0 and 1, got '" v "'"
+#define NONNEG_MSG(v) "expected a number >= 0, got '" v "'"
+
+/* Every key type refuses what it cannot read and says what it expected. */
+static void test_scenario_each_key_type_says_what_it_expected(void **state)
+{
+    (void)state;
+    static const key_case cases[] = {
+        {in_policy, "soft_delete", "maybe", "expected true or false (also yes/no, on/off), got 'maybe'"},
+        {in_policy, "retention", "abc",
+         "expected a duration such as 0, 90s, 30m, 48h, 7d, 2w or 1d2h (units w d h m s ms, largest first), "
+         "got 'abc'"},
+        {in_policy, "name_scope", "planet", "expected one of global, subscription, parent, got 'planet'"},
+        {in_policy, "min_api_version", "June",
+         "expected an API version YYYY-MM-DD, optionally with a suffix such as -preview, or 'any'; got "
+         "'June'"},
+        {in_policy, "parent", "a23456789012345678901234567890123456789012345678",
+         "too long: 'a234567890123456789012345678901234567890...'"},
+        {in_simulation, "currency", "", "expected a non-empty value, got ''"},
+        {in_simulation, "currency", "EURO-DOLLAR-YEN!", "too long: 'EURO-DOLLAR-YEN!...'"},
+        {in_workload, "accidental_deletes", "abc",
+         "expected a rate such as 1000/d, 0.5/h or 1/365d, got 'abc'"},
+        {in_workload, "accidental_deletes", "5", "expected a rate such as 1000/d, 0.5/h or 1/365d, got '5'"},
+        {in_workload, "accidental_deletes", "-1/d", "a rate cannot be negative, got '-1/d'"},
+        /* probabilities: [0, 1], finite, the whole text a number */
+        {in_workload, "notice_probability", "-0.1", PROB_MSG("-0.1")},
+        {in_workload, "notice_probability", "1.1", PROB_MSG("1.1")},
+        {in_workload, "purge_probability", "abc", PROB_MSG("abc")},
+        {in_workload, "purge_probability", "1e", PROB_MSG("1e")},
+        {in_workload, "recreate_probability", "nan", PROB_MSG("nan")},
+        {in_workload, "recreate_probability", "inf", PROB_MSG("inf")},
+        {in_workload, "notice_probability", "none", PROB_MSG("none")}, /* only where it is optional */
+        {in_workload, "soft_delete_on_probability", "1.1",
+         "expected a probability between 0 and 1, or 'none'; got '1.1'"},
+        {in_workload, "soft_delete_on_probability", "-1",
+         "expected a probability between 0 and 1, or 'none'; got '-1'"},
+        /* non-negative numbers: no upper bound, finite, the whole text a number */
+        {in_policy, "price_per_replica_hour", "-1", NONNEG_MSG("-1")},
+        {in_policy, "price_per_replica_hour", "abc", NONNEG_MSG("abc")},
+        {in_policy, "price_per_replica_hour", "1e", NONNEG_MSG("1e")},
+        {in_policy, "price_per_replica_hour", "nan", NONNEG_MSG("nan")},
+        {in_policy, "price_per_replica_hour", "inf", NONNEG_MSG("inf")},
+        {in_simulation, "scale", "-0.1", NONNEG_MSG("-0.1")},
+        {in_simulation, "scale", "1e400", NONNEG_MSG("1e400")}, /* overflows to inf */
+        {in_policy, "regions", "0", "expected a whole number from 1 to 1000, got '0'"},
+        {in_policy, "regions", "1.5", "expected a whole number from 1 to 1000, got '1.5'"},
+        {in_simulation, "seed", "abc", "expected a whole number from 0 to 18446744073709551615, got 'abc'"},
+        {in_workload, "lifetime", "cauchy(1h)",
+         "expected a distribution such as const(48h), exp(mean=2h), lognormal(median=24h, sigma=1.0), "
+         "weibull(scale=30d, shape=0.7), gamma(shape=2, scale=12h), pareto(scale=1h, shape=1.5), "
+         "uniform(1h, 3h) or empirical(file.csv); got 'cauchy(1h)'"},
+        {in_workload, "weekly_profile", "1, 2",
+         "expected 7 non-negative weights (not all 0) separated by commas, got '1, 2'"},
+        {in_workload, "weekly_profile", "1,1,1,-1,1,1,1",
+         "expected 7 non-negative weights separated by commas, got '1,1,1,-1,1,1,1'"},
+        {in_workload, "daily_profile", "0",
+         "expected 24 non-negative weights (not all 0) separated by commas, got '0'"},
+        {in_population, "regions", "east:x",
+         "expected name:weight pairs such as ea:0.6, payg:0.4, got 'east:x'"},
+        {in_population, "regions", "east:0",
+         "expected at least one name with a positive weight, got 'east:0'"},
+        {in_change, "soft_delete", "2", "expected true or false (also yes/no, on/off), got '2'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_key_error(i, &cases[i]);
+    }
+    /* --set says the same, naming the key as typed */
+    retsim_scenario *sc = load(in_workload);
+    retsim_error err;
+    assert_int_equal(retsim_scenario_set(sc, "workload.a.notice_probability=1.1", &err), RETSIM_EINPUT);
+    assert_string_equal(err.file, "--set");
+    assert_string_equal(err.field, "workload.a.notice_probability");
+    assert_string_equal(err.msg, PROB_MSG("1.1"));
+    assert_int_equal(retsim_scenario_set(sc, "simulation.scale=-1", &err), RETSIM_EINPUT);
+    assert_string_equal(err.field, "simulation.scale");
+    assert_string_equal(err.msg, NONNEG_MSG("-1"));
+    retsim_scenario_destroy(sc);
+}
+
+/* The line "key = value" of the resolved form, value as printed (or NULL). */
+static bool writes(const retsim_scenario *sc, const char *key, const char *value)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    assert_int_equal(retsim_scenario_write(sc, mem), 0);
+    fclose(mem);
+    char want[256];
+    snprintf(want, sizeof want, "\n%s = %s ", key, value); /* then the padding before the comment */
+    bool found = strstr(buf, want) != NULL;
+    free(buf);
+    return found;
+}
+
+/* The edges of each number type are taken, stored as written and printed back
+ * as written: 0 and 1 for a probability, 0 and 1e9 for a price or scale. */
+static void test_scenario_number_types_take_their_edges(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load("[policy.a]\nprice_per_replica_hour = 0\n[policy.b]\n"
+                               "price_per_replica_hour = 1e9\n[simulation]\nscale = 0\n[workload.a]\n"
+                               "arrivals = 1/d\nnotice_probability = 0\npurge_permission_probability = 1\n"
+                               "soft_delete_on_probability = none\n[workload.b]\narrivals = 1/d\n"
+                               "soft_delete_on_probability = 1\n");
+    assert_true(sc->policies[0].price_per_replica_hour == 0);
+    assert_true(sc->policies[1].price_per_replica_hour == 1e9);
+    assert_true(sc->settings.scale == 0);
+    assert_true(sc->workloads[0].notice_probability == 0);
+    assert_true(sc->workloads[0].purge_permission_probability == 1);
+    assert_true(sc->workloads[0].soft_delete_on_probability < 0); /* none */
+    assert_true(sc->workloads[1].soft_delete_on_probability == 1);
+    assert_true(writes(sc, "price_per_replica_hour", "0"));
+    assert_true(writes(sc, "price_per_replica_hour", "1000000000"));
+    assert_true(writes(sc, "scale", "0"));
+    assert_true(writes(sc, "notice_probability", "0"));
+    assert_true(writes(sc, "purge_permission_probability", "1"));
+    assert_true(writes(sc, "soft_delete_on_probability", "none"));
+    assert_true(writes(sc, "soft_delete_on_probability", "1"));
+    /* a number >= 0 has no upper bound; a probability does */
+    retsim_error err;
+    assert_int_equal(retsim_scenario_set(sc, "simulation.scale=1e9", &err), 0);
+    assert_true(sc->settings.scale == 1e9);
+    assert_true(writes(sc, "scale", "1000000000"));
+    assert_int_equal(retsim_scenario_set(sc, "workload.a.notice_probability=1.0000001", &err), RETSIM_EINPUT);
+    /* printed in the shortest form that reads back the same: 15 digits would
+     * print 0.1 + 0.2 as 0.3, a different double */
+    assert_int_equal(retsim_scenario_set(sc, "workload.a.notice_probability=0.30000000000000004", &err), 0);
+    assert_true(sc->workloads[0].notice_probability == 0.1 + 0.2);
+    assert_true(writes(sc, "notice_probability", "0.30000000000000004"));
     retsim_scenario_destroy(sc);
 }
 
@@ -357,6 +525,8 @@ int main(void)
         cmocka_unit_test(test_scenario_reads_values_and_defaults),
         cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
         cmocka_unit_test(test_scenario_refuses_out_of_range_values),
+        cmocka_unit_test(test_scenario_each_key_type_says_what_it_expected),
+        cmocka_unit_test(test_scenario_number_types_take_their_edges),
         cmocka_unit_test(test_scenario_overrides_are_validated_together),
         cmocka_unit_test(test_scenario_generated_reservations_need_declared_types),
         cmocka_unit_test(test_scenario_long_line_and_missing_file),

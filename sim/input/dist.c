@@ -264,9 +264,12 @@ static int read_sample(FILE *f, sample_reader *r)
     }
     csv_set_blk_size(&p, 4096); /* libcsv's default, 128 bytes a time, is quadratic on long fields */
     char buf[8192];
-    size_t n;
     long long total = 0;
-    while (r->rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+    while (r->rc == 0) {
+        size_t n = fread(buf, 1, sizeof buf, f);
+        if (n == 0) {
+            break;
+        }
         total += (long long)n;
         if (total > RETSIM_EMPIRICAL_MAX_BYTES) { /* the file grew after it was measured */
             r->rc = fail(r->err, "empirical(%s): larger than %d bytes", r->path, RETSIM_EMPIRICAL_MAX_BYTES);

@@ -49,8 +49,13 @@ int input_open(const char *path, bool allow_pipe, FILE **out, long long *size, c
         return RETSIM_EINPUT;
     }
     /* The path may have been replaced between stat and open: judge what was opened. */
-    if (fstat(fileno(f), &st) != 0 || (type = refused_type(st.st_mode, allow_pipe)) != NULL) {
-        snprintf(why, why_size, "%s", type != NULL ? type : strerror(errno));
+    if (fstat(fileno(f), &st) == 0) {
+        type = refused_type(st.st_mode, allow_pipe);
+    } else {
+        type = strerror(errno);
+    }
+    if (type != NULL) {
+        snprintf(why, why_size, "%s", type);
         fclose(f);
         return RETSIM_EINPUT;
     }

@@ -104,6 +104,60 @@ static void scenario_init(retsim_scenario *s)
                              NULL, &ignore);
 }
 
+/* Where an error in a section header is reported. */
+typedef struct section_at {
+    const char *section; /* as written: "policy.apim" */
+    const char *file;
+    long line;
+} section_at;
+
+/* The [change.<id>] section's index, adding it if may_add. -1 on error. */
+static int change_index(retsim_scenario *s, const char *id, bool may_add, const section_at *at,
+                        retsim_error *err)
+{
+    for (int c = 0; c < s->n_changes; c++) {
+        if (strcmp(s->changes[c].label, id) == 0) {
+            return c;
+        }
+    }
+    if (!may_add || s->n_changes == RETSIM_MAX_CHANGES) {
+        retsim_error_set(err, RETSIM_EINPUT, at->file, at->line, at->section,
+                         may_add ? "more than 32 [change.*] sections" : "no such [change.*] section");
+        return -1;
+    }
+    retsim_change *c = &s->changes[s->n_changes];
+    memset(c, 0, sizeof *c);
+    snprintf(c->label, sizeof c->label, "%s", id);
+    c->kind = -1;
+    return s->n_changes++;
+}
+
+/* The kind `id` of a [policy.<id>] or [workload.<id>] section. A policy
+ * section adds its kind if may_add; a workload section needs its kind's policy
+ * already there. -1 on error. */
+static int kind_index(retsim_scenario *s, const char *id, section_kind sec, bool may_add,
+                      const section_at *at, retsim_error *err)
+{
+    int k = retsim_scenario_kind(s, id);
+    if (k >= 0) {
+        return k;
+    }
+    if (sec == SEC_WORKLOAD) {
+        retsim_error_set(err, RETSIM_EINPUT, at->file, at->line, at->section,
+                         "no [policy.%s] section before this one: a workload needs its kind's policy first",
+                         id);
+        return -1;
+    }
+    if (!may_add || s->n_policies == RETSIM_MAX_KINDS) {
+        retsim_error_set(err, RETSIM_EINPUT, at->file, at->line, at->section,
+                         may_add ? "more than 32 kinds" : "no [%s] section in the scenario", at->section);
+        return -1;
+    }
+    retsim_policy_init(&s->policies[s->n_policies], id);
+    workload_init(&s->workloads[s->n_policies]);
+    return s->n_policies++;
+}
+
 /* The section a name like "policy.apim" denotes, and the instance index
  * (kind or change), creating the kind or change if may_add. -1 on error. */
 static int resolve_section(retsim_scenario *s, const char *section, section_kind *sec, bool may_add,
@@ -126,6 +180,7 @@ static int resolve_section(retsim_scenario *s, const char *section, section_kind
             return 0;
         }
     }
+    const section_at at = {section, file, line};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         size_t len = strlen(named[i].prefix);
         if (strncmp(section, named[i].prefix, len) != 0) {
@@ -139,40 +194,8 @@ static int resolve_section(retsim_scenario *s, const char *section, section_kind
                              named[i].prefix, RETSIM_KIND_NAME_MAX - 1);
             return -1;
         }
-        if (*sec == SEC_CHANGE) {
-            for (int c = 0; c < s->n_changes; c++) {
-                if (strcmp(s->changes[c].label, id) == 0) {
-                    return c;
-                }
-            }
-            if (!may_add || s->n_changes == RETSIM_MAX_CHANGES) {
-                retsim_error_set(err, RETSIM_EINPUT, file, line, section,
-                                 may_add ? "more than 32 [change.*] sections" : "no such [change.*] section");
-                return -1;
-            }
-            retsim_change *c = &s->changes[s->n_changes];
-            memset(c, 0, sizeof *c);
-            snprintf(c->label, sizeof c->label, "%s", id);
-            c->kind = -1;
-            return s->n_changes++;
-        }
-        int k = retsim_scenario_kind(s, id);
-        if (k >= 0 || *sec == SEC_WORKLOAD) {
-            return k >= 0 ? k
-                          : (retsim_error_set(err, RETSIM_EINPUT, file, line, section,
-                                              "no [policy.%s] section before this one: a workload needs its "
-                                              "kind's policy first",
-                                              id),
-                             -1);
-        }
-        if (!may_add || s->n_policies == RETSIM_MAX_KINDS) {
-            retsim_error_set(err, RETSIM_EINPUT, file, line, section,
-                             may_add ? "more than 32 kinds" : "no [%s] section in the scenario", section);
-            return -1;
-        }
-        retsim_policy_init(&s->policies[s->n_policies], id);
-        workload_init(&s->workloads[s->n_policies]);
-        return s->n_policies++;
+        return *sec == SEC_CHANGE ? change_index(s, id, may_add, &at, err)
+                                  : kind_index(s, id, *sec, may_add, &at, err);
     }
     retsim_error_set(err, RETSIM_EINPUT, file, line, section,
                      "unknown section; expected [scenario], [policy.<kind>], [simulation], [population], "
@@ -402,7 +425,7 @@ static int read_line(loader *ld, char *buf, size_t size, size_t *n)
     int c = EOF;
     *n = 0;
     bool nul = false;
-    while ((c = getc(ld->file)) != EOF) {
+    for (c = getc(ld->file); c != EOF; c = getc(ld->file)) {
         nul = nul || c == '\0';
         if (*n < size - 1) {
             buf[(*n)++] = (char)c;
@@ -824,8 +847,11 @@ int retsim_scenario_set_all(retsim_scenario *s, const char *const *assignments, 
         rc = set_one(copy, assignments[i], s, err);
     }
     /* validated once all are in, so that their order does not matter */
-    if (rc == 0 && (rc = validate(copy, "--set", NULL, err)) != 0 && err != NULL) {
-        name_override(err, assignments, n);
+    if (rc == 0) {
+        rc = validate(copy, "--set", NULL, err);
+        if (rc != 0 && err != NULL) {
+            name_override(err, assignments, n);
+        }
     }
     if (rc != 0) {
         free_unshared(copy, s); /* only samples the failed copy loaded itself */

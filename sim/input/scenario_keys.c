@@ -63,7 +63,7 @@ static const key_def policy_section[] = {
     {"replicas_active", K_INT, P(replicas_active), NULL, 0, 1000000, 0, "replicas per region while active"},
     {"replicas_soft_deleted", K_INT, P(replicas_soft_deleted), NULL, 0, 1000000, 0,
      "replicas per region kept (and billed) while soft-deleted"},
-    {"price_per_replica_hour", K_PROB, P(price_per_replica_hour), NULL, 0, 0, 0,
+    {"price_per_replica_hour", K_NONNEG, P(price_per_replica_hour), NULL, 0, 0, 0,
      "price of one replica for one hour (any currency)"},
 };
 #undef P
@@ -74,7 +74,7 @@ static const key_def simulation_section[] = {
     {"seed", K_U64, T(seed), NULL, 0, 0, 0, "master seed (--seed overrides)"},
     {"sample_every", K_DURATION, T(sample_every), NULL, 0, 0, 0, "time between timeseries.csv rows"},
     {"warmup", K_DURATION, T(warmup), NULL, 0, 0, 0, "time left out of averages, rates and counts"},
-    {"scale", K_PROB, T(scale), NULL, 0, 0, 0, "multiplies every arrival rate (a workload's size)"},
+    {"scale", K_NONNEG, T(scale), NULL, 0, 0, 0, "multiplies every arrival rate (a workload's size)"},
     {"currency", K_TEXT, T(currency), NULL, 1, RETSIM_CURRENCY_MAX, 0,
      "what prices and costs are in (a label, e.g. EUR)"},
 };
@@ -184,7 +184,7 @@ static int bad(retsim_error *err, const char *fmt, const char *value)
     return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, fmt, value);
 }
 
-static bool parse_bool(const char *v, bool *out)
+static bool read_bool(const char *v, bool *out)
 {
     static const char *const yes[] = {"true", "yes", "on", "1"};
     static const char *const no[] = {"false", "no", "off", "0"};
@@ -197,7 +197,9 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-static bool parse_double(const char *text, double *out)
+/* A finite number and nothing after it but spaces: "nan", "inf", "1e" and
+ * "abc" are refused. */
+static bool read_double(const char *text, double *out)
 {
     char *end = NULL;
     *out = strtod(text, &end);
@@ -205,120 +207,6 @@ static bool parse_double(const char *text, double *out)
         end++;
     }
     return end != text && end != NULL && *end == '\0' && isfinite(*out);
-}
-
-/* "1000/d", "1/365d", "0.5/h", "0" */
-static int parse_rate(const char *value, retsim_rate *r, retsim_error *err)
-{
-    static const char expected[] = "expected a rate such as 1000/d, 0.5/h or 1/365d, got '%s'";
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", value);
-    char *slash = strchr(buf, '/');
-    double count;
-    retsim_time per = 1;
-    if (slash == NULL) {
-        if (!parse_double(buf, &count) || count != 0) {
-            return bad(err, expected, value);
-        }
-    } else {
-        *slash = '\0';
-        const char *unit = slash + 1;
-        char with_one[64];
-        if (*unit < '0' || *unit > '9') { /* "/d" means "/1d" */
-            snprintf(with_one, sizeof with_one, "1%s", unit);
-            unit = with_one;
-        }
-        const char *why = NULL;
-        if (retsim_time_parse(unit, &per, &why) == RETSIM_ERANGE) {
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "the period of a rate is %s, got '%s'",
-                                    why, value);
-        }
-        if (!parse_double(buf, &count) || retsim_time_parse(unit, &per, NULL) != 0 || per <= 0) {
-            return bad(err, expected, value);
-        }
-    }
-    if (count < 0) {
-        return bad(err, "a rate cannot be negative, got '%s'", value);
-    }
-    r->per_ms = count / (double)per;
-    snprintf(r->text, sizeof r->text, "%s", value);
-    return 0;
-}
-
-static int parse_profile(const char *value, long n, retsim_profile *p, retsim_error *err)
-{
-    char buf[RETSIM_TEXT_MAX];
-    snprintf(buf, sizeof buf, "%s", value);
-    memset(p, 0, sizeof *p);
-    if (strcmp(value, "flat") == 0) {
-        return 0;
-    }
-    double sum = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ') {
-            tok++;
-        }
-        if (p->n == n || !parse_double(tok, &p->weight[p->n]) || p->weight[p->n] < 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
-                                    "expected %ld non-negative weights separated by commas, got '%s'", n,
-                                    value);
-        }
-        sum += p->weight[p->n++];
-    }
-    if (p->n != n || sum <= 0) {
-        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
-                                "expected %ld non-negative weights (not all 0) separated by commas, got '%s'",
-                                n, value);
-    }
-    for (int i = 0; i < p->n; i++) { /* normalise to mean 1 */
-        p->weight[i] *= (double)n / sum;
-        p->max = p->weight[i] > p->max ? p->weight[i] : p->max;
-    }
-    snprintf(p->text, sizeof p->text, "%s", value);
-    return 0;
-}
-
-/* "ea:0.6, payg:0.3, free:0.1" or "eastus, westeurope" (equal weights) */
-static int parse_choices(const char *value, retsim_choices *c, retsim_error *err)
-{
-    char buf[RETSIM_TEXT_MAX];
-    snprintf(buf, sizeof buf, "%s", value);
-    memset(c, 0, sizeof *c);
-    double sum = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
-        while (*tok == ' ') {
-            tok++;
-        }
-        char *colon = strrchr(tok, ':');
-        double w = 1;
-        if (colon != NULL) {
-            *colon = '\0';
-            if (!parse_double(colon + 1, &w) || w < 0) {
-                return bad(err, "expected name:weight pairs such as ea:0.6, payg:0.4, got '%s'", value);
-            }
-        }
-        char *end = tok + strlen(tok);
-        while (end > tok && end[-1] == ' ') {
-            *--end = '\0';
-        }
-        if (c->n == RETSIM_MAX_CHOICES || tok[0] == '\0' || strlen(tok) >= RETSIM_KIND_NAME_MAX) {
-            return bad(err, "expected at most 16 names (with optional :weight) separated by commas, got '%s'",
-                       value);
-        }
-        snprintf(c->name[c->n], RETSIM_KIND_NAME_MAX, "%s", tok);
-        c->weight[c->n++] = w;
-        sum += w;
-    }
-    if (c->n == 0 || sum <= 0) {
-        return bad(err, "expected at least one name with a positive weight, got '%s'", value);
-    }
-    for (int i = 0; i < c->n; i++) {
-        c->weight[i] /= sum;
-    }
-    snprintf(c->text, sizeof c->text, "%s", value);
-    return 0;
 }
 
 /* strtol and strtoull skip spaces and take a sign ("-1" becomes 2^64-1 for
@@ -341,198 +229,438 @@ static void join_choices(const char *const *choices, char *buf, size_t size)
     }
 }
 
-int scenario_key_parse(void *vbase, const key_def *k, const char *value, const char *dir, retsim_error *err)
+/* The shortest form that reads back as the same double. */
+static void print_double(double d, FILE *out)
 {
-    char *at = (char *)vbase + k->offset;
-    const char *why = NULL;
-    switch (k->type) {
-    case K_BOOL: {
-        bool b;
-        if (!parse_bool(value, &b)) {
-            return bad(err, "expected true or false (also yes/no, on/off), got '%s'", value);
-        }
-        memcpy(at, &b, sizeof b);
-        return 0;
+    char buf[64];
+    double back;
+    snprintf(buf, sizeof buf, "%.15g", d);
+    if (sscanf(buf, "%lf", &back) != 1 || back != d) {
+        snprintf(buf, sizeof buf, "%.17g", d);
     }
-    case K_DURATION: {
-        retsim_time t;
-        if (retsim_time_parse(value, &t, &why) != 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, got '%s'", why, value);
-        }
-        memcpy(at, &t, sizeof t);
-        return 0;
-    }
-    case K_ENUM:
-        for (int i = 0; k->choices[i] != NULL; i++) {
-            if (strcmp(value, k->choices[i]) == 0) {
-                memcpy(at, &i, sizeof i);
-                return 0;
-            }
-        }
-        {
-            char list[256];
-            join_choices(k->choices, list, sizeof list);
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "expected one of %s, got '%s'", list,
-                                    value);
-        }
-    case K_APIVER: {
-        int32_t v = RETSIM_APIVER_ANY;
-        if (value[0] != '\0' && strcmp(value, "any") != 0 && retsim_apiver_parse(value, &v, &why) != 0) {
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, or 'any'; got '%s'", why, value);
-        }
-        memcpy(at, &v, sizeof v);
-        return 0;
-    }
-    case K_NAME:
-    case K_TEXT: {
-        size_t size = k->type == K_NAME ? RETSIM_KIND_NAME_MAX : (size_t)k->hi;
-        if (strlen(value) >= size) {
-            return bad(err, "too long: '%.40s...'", value);
-        }
-        if (k->type == K_TEXT && strlen(value) < (size_t)k->lo) { /* lo: the shortest allowed */
-            return bad(err, "expected a non-empty value, got '%s'", value);
-        }
-        snprintf(at, size, "%s", value);
-        return 0;
-    }
-    case K_RATE:
-        return parse_rate(value, (retsim_rate *)(void *)at, err);
-    case K_PROB: {
-        double p;
-        bool price = strcmp(k->name, "price_per_replica_hour") == 0 || strcmp(k->name, "scale") == 0;
-        if (k->lo == -1 && strcmp(value, "none") == 0) { /* optional: "none" is stored as -1 */
-            p = -1;
-            memcpy(at, &p, sizeof p);
-            return 0;
-        }
-        if (!parse_double(value, &p) || p < 0 || (!price && p > 1)) {
-            return bad(err,
-                       price ? "expected a price of 0 or more, got '%s'"
-                             : "expected a probability between 0 and 1, got '%s'",
-                       value);
-        }
-        memcpy(at, &p, sizeof p);
-        return 0;
-    }
-    case K_INT: {
-        char *end = NULL;
-        errno = 0;
-        long v = strtol(value, &end, 10);
-        if (!whole_number(value, true) || *end != '\0' || errno == ERANGE || v < k->lo || v > k->hi) {
-            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
-                                    "expected a whole number from %ld to %ld, got '%s'", k->lo, k->hi, value);
-        }
-        int i = (int)v;
-        memcpy(at, &i, sizeof i);
-        return 0;
-    }
-    case K_U64: {
-        char *end = NULL;
-        errno = 0;
-        unsigned long long v = strtoull(value, &end, 10);
-        if (!whole_number(value, false) || *end != '\0' || errno == ERANGE) {
-            return bad(err, "expected a whole number from 0 to 18446744073709551615, got '%s'", value);
-        }
-        uint64_t u = v;
-        memcpy(at, &u, sizeof u);
-        return 0;
-    }
-    case K_DIST: {
-        retsim_dist d;
-        if (strcmp(value, "none") == 0) {
-            memset(&d, 0, sizeof d);
-            snprintf(d.text, sizeof d.text, "none");
-        } else if (retsim_dist_parse(value, dir, &d, err) != 0) {
-            return RETSIM_EINPUT;
-        }
-        memcpy(at, &d, sizeof d); /* the scenario frees empirical samples it replaces */
-        return 0;
-    }
-    case K_PROFILE:
-        return parse_profile(value, k->lo, (retsim_profile *)(void *)at, err);
-    case K_CHOICES:
-        return parse_choices(value, (retsim_choices *)(void *)at, err);
-    }
-    return RETSIM_EINPUT;
+    fputs(buf, out);
 }
 
-void scenario_key_print(const void *vbase, const key_def *k, FILE *out)
+/* One parser and one printer per key type, in the table at the end. A parser
+ * writes the value at `at` (base + k->offset) only when it is valid; on error
+ * it returns RETSIM_EINPUT with err->msg saying what was expected (the caller
+ * adds file, line and key). `dir` is the scenario's folder (for files a value
+ * names). */
+typedef int (*key_parse_fn)(void *at, const key_def *k, const char *value, const char *dir,
+                            retsim_error *err);
+typedef void (*key_print_fn)(const void *at, const key_def *k, FILE *out);
+
+static int bool_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
 {
-    const char *at = (const char *)vbase + k->offset;
+    (void)k;
+    (void)dir;
+    bool b;
+    if (!read_bool(value, &b)) {
+        return bad(err, "expected true or false (also yes/no, on/off), got '%s'", value);
+    }
+    memcpy(at, &b, sizeof b);
+    return 0;
+}
+
+static void bool_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    bool b;
+    memcpy(&b, at, sizeof b);
+    fputs(b ? "true" : "false", out);
+}
+
+static int duration_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    retsim_time t;
+    const char *why = NULL;
+    if (retsim_time_parse(value, &t, &why) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, got '%s'", why, value);
+    }
+    memcpy(at, &t, sizeof t);
+    return 0;
+}
+
+static void duration_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    retsim_time t;
     char buf[64];
-    switch (k->type) {
-    case K_BOOL: {
-        bool b;
-        memcpy(&b, at, sizeof b);
-        fputs(b ? "true" : "false", out);
-        break;
-    }
-    case K_DURATION: {
-        retsim_time t;
-        memcpy(&t, at, sizeof t);
-        retsim_time_format(t, buf, sizeof buf);
-        fputs(buf, out);
-        break;
-    }
-    case K_ENUM: {
-        int i;
-        memcpy(&i, at, sizeof i);
-        fputs(k->choices[i], out);
-        break;
-    }
-    case K_APIVER: {
-        int32_t v;
-        memcpy(&v, at, sizeof v);
-        fputs(v == RETSIM_APIVER_ANY ? "any" : retsim_apiver_format(v, buf, sizeof buf), out);
-        break;
-    }
-    case K_NAME:
-    case K_TEXT:
-        fputs(at, out);
-        break;
-    case K_RATE:
-        fputs(((const retsim_rate *)(const void *)at)->text[0] ? ((const retsim_rate *)(const void *)at)->text
-                                                               : "0",
-              out);
-        break;
-    case K_PROB: {
-        double p, back;
-        memcpy(&p, at, sizeof p);
-        if (p < 0) {
-            fputs("none", out);
-            break;
+    memcpy(&t, at, sizeof t);
+    retsim_time_format(t, buf, sizeof buf);
+    fputs(buf, out);
+}
+
+static int enum_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)dir;
+    for (int i = 0; k->choices[i] != NULL; i++) {
+        if (strcmp(value, k->choices[i]) == 0) {
+            memcpy(at, &i, sizeof i);
+            return 0;
         }
-        snprintf(buf, sizeof buf, "%.15g", p); /* shortest form that reads back the same */
-        if (sscanf(buf, "%lf", &back) != 1 || back != p) {
-            snprintf(buf, sizeof buf, "%.17g", p);
+    }
+    char list[256];
+    join_choices(k->choices, list, sizeof list);
+    return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "expected one of %s, got '%s'", list, value);
+}
+
+static void enum_print(const void *at, const key_def *k, FILE *out)
+{
+    int i;
+    memcpy(&i, at, sizeof i);
+    fputs(k->choices[i], out);
+}
+
+/* "" and "any" mean any version. */
+static int apiver_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    int32_t v = RETSIM_APIVER_ANY;
+    const char *why = NULL;
+    if (value[0] != '\0' && strcmp(value, "any") != 0 && retsim_apiver_parse(value, &v, &why) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "%s, or 'any'; got '%s'", why, value);
+    }
+    memcpy(at, &v, sizeof v);
+    return 0;
+}
+
+static void apiver_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    int32_t v;
+    char buf[64];
+    memcpy(&v, at, sizeof v);
+    fputs(v == RETSIM_APIVER_ANY ? "any" : retsim_apiver_format(v, buf, sizeof buf), out);
+}
+
+/* Text into char[size], at least `shortest` bytes long. */
+static int copy_text(char *at, const char *value, size_t shortest, size_t size, retsim_error *err)
+{
+    if (strlen(value) >= size) {
+        return bad(err, "too long: '%.40s...'", value);
+    }
+    if (strlen(value) < shortest) {
+        return bad(err, "expected a non-empty value, got '%s'", value);
+    }
+    snprintf(at, size, "%s", value);
+    return 0;
+}
+
+static int name_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    return copy_text(at, value, 0, RETSIM_KIND_NAME_MAX, err);
+}
+
+static int text_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)dir;
+    return copy_text(at, value, (size_t)k->lo, (size_t)k->hi, err);
+}
+
+static void text_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    fputs(at, out);
+}
+
+/* "1000/d", "1/365d", "0.5/h", "0" */
+static int rate_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    static const char expected[] = "expected a rate such as 1000/d, 0.5/h or 1/365d, got '%s'";
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", value);
+    char *slash = strchr(buf, '/');
+    double count;
+    retsim_time per = 1;
+    if (slash == NULL) {
+        if (!read_double(buf, &count) || count != 0) {
+            return bad(err, expected, value);
         }
-        fputs(buf, out);
-        break;
+    } else {
+        *slash = '\0';
+        const char *unit = slash + 1;
+        char with_one[64];
+        if (*unit < '0' || *unit > '9') { /* "/d" means "/1d" */
+            snprintf(with_one, sizeof with_one, "1%s", unit);
+            unit = with_one;
+        }
+        const char *why = NULL;
+        if (retsim_time_parse(unit, &per, &why) == RETSIM_ERANGE) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "the period of a rate is %s, got '%s'",
+                                    why, value);
+        }
+        if (!read_double(buf, &count) || retsim_time_parse(unit, &per, NULL) != 0 || per <= 0) {
+            return bad(err, expected, value);
+        }
     }
-    case K_INT: {
-        int i;
-        memcpy(&i, at, sizeof i);
-        fprintf(out, "%d", i);
-        break;
+    if (count < 0) {
+        return bad(err, "a rate cannot be negative, got '%s'", value);
     }
-    case K_U64: {
-        uint64_t u;
-        memcpy(&u, at, sizeof u);
-        fprintf(out, "%llu", (unsigned long long)u);
-        break;
+    retsim_rate *r = at;
+    r->per_ms = count / (double)per;
+    snprintf(r->text, sizeof r->text, "%s", value);
+    return 0;
+}
+
+static void rate_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    const retsim_rate *r = at;
+    fputs(r->text[0] ? r->text : "0", out);
+}
+
+/* A probability in [0, 1]; k->lo == -1: also "none", stored as -1. */
+static int prob_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)dir;
+    double p;
+    bool optional = k->lo == -1;
+    if (optional && strcmp(value, "none") == 0) {
+        p = -1;
+    } else if (!read_double(value, &p) || p < 0 || p > 1) {
+        return bad(err,
+                   optional ? "expected a probability between 0 and 1, or 'none'; got '%s'"
+                            : "expected a probability between 0 and 1, got '%s'",
+                   value);
     }
-    case K_DIST: {
-        const retsim_dist *d = (const retsim_dist *)(const void *)at;
-        fputs(d->kind == RETSIM_DIST_NONE ? "none" : d->text, out);
-        break;
+    memcpy(at, &p, sizeof p);
+    return 0;
+}
+
+static void prob_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    double p;
+    memcpy(&p, at, sizeof p);
+    if (p < 0) {
+        fputs("none", out);
+        return;
     }
-    case K_PROFILE: {
-        const retsim_profile *p = (const retsim_profile *)(const void *)at;
-        fputs(p->n ? p->text : "flat", out);
-        break;
+    print_double(p, out);
+}
+
+/* A number >= 0 with no upper bound: a price, a scale factor. */
+static int nonneg_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    double x;
+    if (!read_double(value, &x) || x < 0) {
+        return bad(err, "expected a number >= 0, got '%s'", value);
     }
-    case K_CHOICES:
-        fputs(((const retsim_choices *)(const void *)at)->text, out);
-        break;
+    memcpy(at, &x, sizeof x);
+    return 0;
+}
+
+static void nonneg_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    double x;
+    memcpy(&x, at, sizeof x);
+    print_double(x, out);
+}
+
+static int int_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)dir;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (!whole_number(value, true) || *end != '\0' || errno == ERANGE || v < k->lo || v > k->hi) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                "expected a whole number from %ld to %ld, got '%s'", k->lo, k->hi, value);
     }
+    int i = (int)v;
+    memcpy(at, &i, sizeof i);
+    return 0;
+}
+
+static void int_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    int i;
+    memcpy(&i, at, sizeof i);
+    fprintf(out, "%d", i);
+}
+
+static int u64_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    if (!whole_number(value, false) || *end != '\0' || errno == ERANGE) {
+        return bad(err, "expected a whole number from 0 to 18446744073709551615, got '%s'", value);
+    }
+    uint64_t u = v;
+    memcpy(at, &u, sizeof u);
+    return 0;
+}
+
+static void u64_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    uint64_t u;
+    memcpy(&u, at, sizeof u);
+    fprintf(out, "%llu", (unsigned long long)u);
+}
+
+static int dist_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    retsim_dist d;
+    if (strcmp(value, "none") == 0) {
+        memset(&d, 0, sizeof d);
+        snprintf(d.text, sizeof d.text, "none");
+    } else if (retsim_dist_parse(value, dir, &d, err) != 0) {
+        return RETSIM_EINPUT;
+    }
+    memcpy(at, &d, sizeof d); /* the scenario frees empirical samples it replaces */
+    return 0;
+}
+
+static void dist_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    const retsim_dist *d = at;
+    fputs(d->kind == RETSIM_DIST_NONE ? "none" : d->text, out);
+}
+
+/* "flat" or k->lo non-negative weights, not all 0; stored normalised to mean 1. */
+static int profile_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)dir;
+    long n = k->lo;
+    retsim_profile parsed, *p = &parsed; /* copied to `at` only when valid */
+    char buf[RETSIM_TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", value);
+    memset(p, 0, sizeof *p);
+    if (strcmp(value, "flat") == 0) {
+        memcpy(at, p, sizeof *p);
+        return 0;
+    }
+    double sum = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') {
+            tok++;
+        }
+        if (p->n == n || !read_double(tok, &p->weight[p->n]) || p->weight[p->n] < 0) {
+            return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                    "expected %ld non-negative weights separated by commas, got '%s'", n,
+                                    value);
+        }
+        sum += p->weight[p->n++];
+    }
+    if (p->n != n || sum <= 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                "expected %ld non-negative weights (not all 0) separated by commas, got '%s'",
+                                n, value);
+    }
+    for (int i = 0; i < p->n; i++) { /* normalise to mean 1 */
+        p->weight[i] *= (double)n / sum;
+        p->max = p->weight[i] > p->max ? p->weight[i] : p->max;
+    }
+    snprintf(p->text, sizeof p->text, "%s", value);
+    memcpy(at, p, sizeof *p);
+    return 0;
+}
+
+static void profile_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    const retsim_profile *p = at;
+    fputs(p->n ? p->text : "flat", out);
+}
+
+/* "ea:0.6, payg:0.3, free:0.1" or "eastus, westeurope" (equal weights) */
+static int choices_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    (void)k;
+    (void)dir;
+    retsim_choices parsed, *c = &parsed; /* copied to `at` only when valid */
+    char buf[RETSIM_TEXT_MAX];
+    snprintf(buf, sizeof buf, "%s", value);
+    memset(c, 0, sizeof *c);
+    double sum = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ') {
+            tok++;
+        }
+        char *colon = strrchr(tok, ':');
+        double w = 1;
+        if (colon != NULL) {
+            *colon = '\0';
+            if (!read_double(colon + 1, &w) || w < 0) {
+                return bad(err, "expected name:weight pairs such as ea:0.6, payg:0.4, got '%s'", value);
+            }
+        }
+        char *end = tok + strlen(tok);
+        while (end > tok && end[-1] == ' ') {
+            *--end = '\0';
+        }
+        if (c->n == RETSIM_MAX_CHOICES || tok[0] == '\0' || strlen(tok) >= RETSIM_KIND_NAME_MAX) {
+            return bad(err, "expected at most 16 names (with optional :weight) separated by commas, got '%s'",
+                       value);
+        }
+        snprintf(c->name[c->n], RETSIM_KIND_NAME_MAX, "%s", tok);
+        c->weight[c->n++] = w;
+        sum += w;
+    }
+    if (c->n == 0 || sum <= 0) {
+        return bad(err, "expected at least one name with a positive weight, got '%s'", value);
+    }
+    for (int i = 0; i < c->n; i++) {
+        c->weight[i] /= sum;
+    }
+    snprintf(c->text, sizeof c->text, "%s", value);
+    memcpy(at, c, sizeof *c);
+    return 0;
+}
+
+static void choices_print(const void *at, const key_def *k, FILE *out)
+{
+    (void)k;
+    fputs(((const retsim_choices *)at)->text, out);
+}
+
+static const struct {
+    key_parse_fn parse;
+    key_print_fn print;
+} key_types[] = {
+    [K_BOOL] = {bool_parse, bool_print},
+    [K_DURATION] = {duration_parse, duration_print},
+    [K_ENUM] = {enum_parse, enum_print},
+    [K_APIVER] = {apiver_parse, apiver_print},
+    [K_NAME] = {name_parse, text_print},
+    [K_TEXT] = {text_parse, text_print},
+    [K_RATE] = {rate_parse, rate_print},
+    [K_PROB] = {prob_parse, prob_print},
+    [K_NONNEG] = {nonneg_parse, nonneg_print},
+    [K_INT] = {int_parse, int_print},
+    [K_U64] = {u64_parse, u64_print},
+    [K_DIST] = {dist_parse, dist_print},
+    [K_PROFILE] = {profile_parse, profile_print},
+    [K_CHOICES] = {choices_parse, choices_print},
+};
+_Static_assert(sizeof key_types / sizeof key_types[0] == K_TYPE_COUNT, "a parser and a printer per key type");
+
+int scenario_key_parse(void *base, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    return key_types[k->type].parse((char *)base + k->offset, k, value, dir, err);
+}
+
+void scenario_key_print(const void *base, const key_def *k, FILE *out)
+{
+    key_types[k->type].print((const char *)base + k->offset, k, out);
 }

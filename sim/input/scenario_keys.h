@@ -26,12 +26,14 @@ typedef enum {
     K_NAME, /* a kind or label: char[RETSIM_KIND_NAME_MAX] */
     K_TEXT, /* free text: char[size] */
     K_RATE,
-    K_PROB,
-    K_INT, /* int within [lo, hi] */
+    K_PROB,   /* a probability in [0, 1]; lo == -1: also "none", stored as -1 */
+    K_NONNEG, /* a number >= 0 with no upper bound (a price, a scale factor) */
+    K_INT,    /* int within [lo, hi] */
     K_U64,
     K_DIST,
     K_PROFILE, /* lo: number of weights */
     K_CHOICES,
+    K_TYPE_COUNT
 } key_type;
 
 typedef struct key_def {
@@ -39,7 +41,7 @@ typedef struct key_def {
     key_type type;
     size_t offset;
     const char *const *choices; /* K_ENUM */
-    long lo, hi;                /* K_INT range; K_TEXT shortest, size; K_PROFILE length */
+    long lo, hi;                /* K_INT range; K_TEXT shortest, size; K_PROFILE length; K_PROB */
     unsigned change_bit;        /* [change.*] keys: the setting they change */
     const char *help;
 } key_def;
@@ -50,9 +52,11 @@ typedef struct key_def {
 const key_def *scenario_keys(section_kind sec, int *n);
 /* Find a key; *index gets its position. NULL if unknown. */
 const key_def *scenario_key_find(section_kind sec, const char *name, int *index);
-/* Parse value into base + k->offset. On error: RETSIM_EINPUT with err->msg set. */
+/* Parse value into base + k->offset (written only when valid). On error:
+ * RETSIM_EINPUT with err->msg saying what was expected; the caller sets file,
+ * line and key. dir: the scenario's folder, for files a value names. */
 int scenario_key_parse(void *base, const key_def *k, const char *value, const char *dir, retsim_error *err);
-/* Print the value at base + k->offset. */
+/* Print the value at base + k->offset in the form parse reads back to the same value. */
 void scenario_key_print(const void *base, const key_def *k, FILE *out);
 
 #endif
