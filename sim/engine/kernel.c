@@ -79,7 +79,11 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
     k->stop_code = 0;
     retsim_event ev;
     int rc;
-    while ((rc = retsim_queue_pop_until(k->queue, until, &ev)) == 0) {
+    for (;;) {
+        rc = retsim_queue_pop_until(k->queue, until, &ev);
+        if (rc != 0) {
+            break;
+        }
         k->now = ev.time;
         k->events_run++;
         const handler *h = &k->handlers[ev.type];
