@@ -24,7 +24,7 @@ static const char *const file_names[N_FILES] = {
 
 /* The measured time is cut at every [change.*] instant into periods. Each
  * period's counts are the difference of the tallies at its ends; its
- * inventory (integrals and peaks) is the registry's, restarted at its start;
+ * inventory (integrals and peaks) is the sim's, restarted at its start;
  * the whole run's inventory adds the periods' integrals and takes the largest
  * peak, so summary.csv is what it would be without the cuts. */
 typedef struct periods {

@@ -1,5 +1,8 @@
 /* The registry: interned names, one instance record per name, the lifecycle
- * state machine and every outcome of docs/semantics.md. */
+ * state machine and every outcome of docs/semantics.md. How many instances
+ * there are over time is the inventory's (model/inventory.c), fed from
+ * set_state and purge_at; the names of operations and outcomes are in
+ * requests.c. */
 #include "retsim/registry.h"
 
 #include "base/chunks.h"
@@ -60,66 +63,6 @@ struct retsim_registry {
     retsim_observer observer;
     void *observer_ctx;
 };
-
-/* ---- names of things ---- */
-
-static const char *const op_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_OPS(RETSIM_X_)
-#undef RETSIM_X_
-};
-static const char *const outcome_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_OUTCOMES(RETSIM_X_)
-#undef RETSIM_X_
-};
-static const char *const state_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_STATES(RETSIM_X_)
-#undef RETSIM_X_
-};
-
-const char *retsim_op_name(retsim_op op)
-{
-    return op < RETSIM_OP_COUNT ? op_names[op] : "?";
-}
-
-const char *retsim_outcome_name(retsim_outcome o)
-{
-    return o < RETSIM_OUT_COUNT ? outcome_names[o] : "?";
-}
-
-const char *retsim_state_name(retsim_state s)
-{
-    return s < RETSIM_STATE_COUNT ? state_names[s] : "?";
-}
-
-int retsim_op_parse(const char *text, retsim_op *out)
-{
-    for (int i = 0; i < RETSIM_OP_AUTO_PURGE; i++) {
-        if (strcmp(text, op_names[i]) == 0) {
-            *out = (retsim_op)i;
-            return 0;
-        }
-    }
-    return RETSIM_EINPUT;
-}
-
-retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot_id)
-{
-    retsim_request rq;
-    memset(&rq, 0, sizeof rq);
-    rq.op = op;
-    rq.kind = kind;
-    rq.sub = sub;
-    rq.slot = slot_id;
-    rq.named = op != RETSIM_OP_LIST_DELETED;
-    rq.region = NONE;
-    rq.api_version = RETSIM_APIVER_CURRENT;
-    rq.purge_permission = true;
-    rq.soft_delete_switch = -1;
-    return rq;
-}
 
 /* ---- life cycle of the registry ---- */
 

@@ -1,4 +1,4 @@
-/* Headline metrics from the counters, the registry's inventory and the generator. */
+/* Headline metrics from the counters, the inventory and the generator. */
 #include "retsim/summary.h"
 
 #include "retsim/error.h"
