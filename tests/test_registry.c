@@ -155,15 +155,15 @@ static void test_registry_counts_follow_every_transition(void **state)
     /* restore and purge cancelled their automatic purges; b's name stays reserved for 7 days
      * (half-open: 1 ms before the end it still is, at the end it is not) */
     assert_int_equal(retsim_kernel_pending(f->k), 0);
-    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 1);
+    assert_int_equal(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).now, 1);
     assert_int_equal(retsim_kernel_run_until(f->k, 7 * RETSIM_MS_PER_DAY - 1), 0);
-    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 1);
+    assert_int_equal(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).now, 1);
     assert_int_equal(retsim_kernel_run_until(f->k, 7 * RETSIM_MS_PER_DAY), 0);
-    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 0);
+    assert_int_equal(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).now, 0);
     /* counted out at the time the window ended, not when it was looked at */
     assert_int_equal(retsim_kernel_run_until(f->k, 9 * RETSIM_MS_PER_DAY), 0);
-    assert_true(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).area_ms == 7.0 * RETSIM_MS_PER_DAY);
-    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).peak, 1);
+    assert_true(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).area_ms == 7.0 * RETSIM_MS_PER_DAY);
+    assert_int_equal(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).peak, 1);
     uint64_t outcomes = 0;
     for (int o = 0; o < RETSIM_OUT_COUNT; o++) {
         outcomes += retsim_metrics_total(retsim_sim_metrics(f->sim), 0, RETSIM_OP_DELETE, (retsim_outcome)o);
@@ -183,9 +183,9 @@ static void test_registry_reservation_cut_short(void **state)
     assert_int_equal(op(f, RETSIM_OP_PURGE, s1, a), RETSIM_OUT_OK); /* reserved 0 .. 7d for others */
     assert_int_equal(retsim_kernel_run_until(f->k, 2 * RETSIM_MS_PER_DAY), 0);
     assert_int_equal(op(f, RETSIM_OP_CREATE, s1, a), RETSIM_OUT_OK); /* the owner takes it back at 2d */
-    assert_int_equal(retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED).now, 0);
+    assert_int_equal(retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED).now, 0);
     assert_int_equal(retsim_kernel_run_until(f->k, 10 * RETSIM_MS_PER_DAY), 0);
-    retsim_inventory inv = retsim_registry_inventory(f->reg, 0, RETSIM_INV_RESERVED);
+    retsim_inventory inv = retsim_sim_inventory_now(f->sim, 0, RETSIM_INV_RESERVED);
     assert_int_equal(inv.now, 0);
     assert_int_equal(inv.peak, 1);
     assert_true(inv.area_ms == 2.0 * RETSIM_MS_PER_DAY);

@@ -97,7 +97,7 @@ static void test_run_littles_law(void **state)
     assert_int_equal(retsim_workload_start(g), 0);
     assert_int_equal(retsim_kernel_run_until(retsim_sim_kernel(sim), sc->settings.horizon), 0);
     double T = (double)sc->settings.horizon;
-    retsim_inventory inv = retsim_registry_inventory(retsim_sim_registry(sim), 0, RETSIM_INV_SOFT_DELETED);
+    retsim_inventory inv = retsim_sim_inventory_now(sim, 0, RETSIM_INV_SOFT_DELETED);
     retsim_sojourn so = retsim_metrics_soft_deleted_time(retsim_sim_metrics(sim), 0);
     double L = inv.area_ms / T;
     double lambda = (double)so.n / T;
@@ -142,15 +142,14 @@ static void test_run_replica_hours_of_a_hand_worked_trace(void **state)
     retsim_sim *sim = retsim_sim_create(sc);
     retsim_error err;
     assert_int_equal(retsim_replay_run(sim, path, 20 * RETSIM_MS_PER_HOUR, NULL, &err), 0);
-    retsim_registry *reg = retsim_sim_registry(sim);
     /* ACTIVE: a [0, 3h+1ms) + [5h, 20h), b [1h, 7h) */
     double active_ms = (3 * 3600000.0 + 1) + 15 * 3600000.0 + 6 * 3600000.0;
     /* SOFT_DELETED: a [3h+1ms, 5h), b [7h, 9h) */
     double soft_ms = (2 * 3600000.0 - 1) + 2 * 3600000.0;
-    assert_true(retsim_registry_inventory(reg, 0, RETSIM_INV_ACTIVE).area_ms == active_ms);
-    assert_true(retsim_registry_inventory(reg, 0, RETSIM_INV_SOFT_DELETED).area_ms == soft_ms);
-    assert_true(retsim_registry_inventory(reg, 0, RETSIM_INV_RESERVED).area_ms == 3600000.0);
-    assert_int_equal(retsim_registry_inventory(reg, 0, RETSIM_INV_ACTIVE).peak, 2);
+    assert_true(retsim_sim_inventory_now(sim, 0, RETSIM_INV_ACTIVE).area_ms == active_ms);
+    assert_true(retsim_sim_inventory_now(sim, 0, RETSIM_INV_SOFT_DELETED).area_ms == soft_ms);
+    assert_true(retsim_sim_inventory_now(sim, 0, RETSIM_INV_RESERVED).area_ms == 3600000.0);
+    assert_int_equal(retsim_sim_inventory_now(sim, 0, RETSIM_INV_ACTIVE).peak, 2);
     retsim_summary s;
     retsim_summary_compute(&s, sim, NULL, 20 * 3600000.0);
     double live_h = active_ms * 2 * 3 / 3600000.0; /* 144 h + 6 ms */

@@ -10,6 +10,7 @@
 
 #include "retsim/registry.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -37,12 +38,15 @@ retsim_sojourn retsim_metrics_soft_deleted_time(const retsim_metrics *m, int kin
 /* Zero every count (the end of a warm-up period). */
 void retsim_metrics_reset(retsim_metrics *m);
 
-/* outcomes.csv: kind,op,outcome,sub_type,count — non-zero rows, in kind
- * (scenario order), op, outcome (SEMANTICS order), type (by name) order. */
-int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
-/* The same rows without the header, each preceded by "replication," (for
- * experiments, whose outcomes.csv has a leading replication column). */
+/* outcomes.csv, written only here: [replication,]kind,op,outcome,sub_type,count
+ * — non-zero rows, in kind (scenario order), op, outcome (SEMANTICS order),
+ * type (by name) order. Experiments add the leading replication column. */
+void retsim_metrics_write_outcomes_header(FILE *out, bool replication_column);
+/* The rows; replication: the leading column's value, or -1 for none.
+ * 0, RETSIM_ENOMEM or RETSIM_EIO. */
 int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_registry *r, FILE *out,
                                       long replication);
+/* Header (no replication column) and rows. */
+int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
 
 #endif

@@ -19,16 +19,19 @@
  * _name/_parent, O(length)), except a kind-wide retention change applied to
  * all soft-deleted instances, which is O(slots). Memory: one 64-byte record
  * per interned name. Thread safety: one registry per simulation.
- * Ownership: the caller keeps the scenario and the kernel alive while the
+ * Every state change is counted in the inventory it is given (the time
+ * integrals, peaks and reservation windows live there, not here).
+ *
+ * Ownership: the caller keeps the kernel and the inventory alive while the
  * registry lives; the registry copies the policies (set_policy changes the
- * copy, never the scenario). */
+ * copy, never the caller's). */
 #ifndef RETSIM_REGISTRY_H
 #define RETSIM_REGISTRY_H
 
+#include "retsim/inventory.h"
 #include "retsim/kernel.h"
 #include "retsim/names.h"
 #include "retsim/policy.h"
-#include "retsim/scenario.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -130,8 +133,12 @@ typedef struct retsim_registry retsim_registry;
 /* Return 0, or a negative code that aborts the operation's caller. */
 typedef int (*retsim_observer)(void *ctx, const retsim_registry *r, const retsim_result *res);
 
-/* NULL when out of memory. */
-retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k);
+/* A registry of n kinds (1 .. RETSIM_MAX_KINDS) with these policies, in
+ * this order (a kind's index is its place here, and policies[i].parent an
+ * index), automatic purges on k, every state change counted in inv (made
+ * with n kinds; not NULL). NULL when out of memory. */
+retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, retsim_kernel *k,
+                                        retsim_inventories *inv);
 void retsim_registry_destroy(retsim_registry *r); /* NULL-safe */
 void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *ctx);
 
@@ -180,21 +187,5 @@ uint32_t retsim_registry_sub_type_count(const retsim_registry *r);
 const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t type);
 /* Instances of `kind` in `state` right now (ABSENT is not counted). O(1). */
 uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state);
-
-/* Inventory, integrated exactly over time: how many now, the most at once,
- * and the time integral (instance-milliseconds) since the start. RESERVED
- * counts purged names inside their reservation window. */
-typedef enum { RETSIM_INV_ACTIVE, RETSIM_INV_SOFT_DELETED, RETSIM_INV_RESERVED, RETSIM_INV_COUNT } retsim_inv;
-typedef struct retsim_inventory {
-    uint64_t now;
-    uint64_t peak;
-    double area_ms; /* exact while below 2^53 instance-ms (about 285 instance-years) */
-} retsim_inventory;
-/* As of the kernel's current time; kind -1 for all kinds together. Amortised
- * O(1): reservation windows that ended since the last call are counted out
- * first, at the times they ended (hence not const). */
-retsim_inventory retsim_registry_inventory(retsim_registry *r, int kind, retsim_inv which);
-/* Forget peaks and integrals so far (the end of a warm-up period). O(kinds). */
-void retsim_registry_inventory_restart(retsim_registry *r);
 
 #endif

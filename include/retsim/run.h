@@ -96,8 +96,7 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
 void retsim_run_by_period_header(FILE *out);
 void retsim_run_by_type_header(FILE *out);
 
-/* The header row of timeseries.csv (with a leading replication column or not). */
-void retsim_run_timeseries_header(FILE *out, bool replication_column);
+/* timeseries.csv's header: retsim_timeseries_write_header (retsim/timeseries.h). */
 
 /* One run into opt->out_dir; *summary (may be NULL) receives the headline metrics.
  * Unless opt->force, a run beyond the limits of retsim/estimate.h is refused

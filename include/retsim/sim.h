@@ -1,13 +1,15 @@
 /* retsim/sim.h — one simulation: everything hangs off one retsim_sim.
  *
- * A sim owns its kernel, registry and metrics; any number of sims can live
+ * A sim owns its kernel, inventory, registry and metrics; any number of sims can live
  * side by side (tests run two in step, experiments one per thread). Every
+ * state change is counted in the inventory (by the registry), every
  * registry result is counted in the metrics and then handed to the optional
  * event sink (events.csv). Ownership: _create allocates, _destroy frees all;
  * the scenario must outlive the sim. Thread safety: one sim per thread. */
 #ifndef RETSIM_SIM_H
 #define RETSIM_SIM_H
 
+#include "retsim/inventory.h"
 #include "retsim/kernel.h"
 #include "retsim/metrics.h"
 #include "retsim/registry.h"
@@ -25,5 +27,10 @@ const retsim_scenario *retsim_sim_scenario(const retsim_sim *sim);
 retsim_kernel *retsim_sim_kernel(retsim_sim *sim);
 retsim_registry *retsim_sim_registry(retsim_sim *sim);
 retsim_metrics *retsim_sim_metrics(retsim_sim *sim);
+retsim_inventories *retsim_sim_inventory(retsim_sim *sim);
+/* The inventory as of the kernel's current time (kind -1: all kinds). */
+retsim_inventory retsim_sim_inventory_now(retsim_sim *sim, int kind, retsim_inv which);
+/* Restart the inventory's integrals and peaks now (the end of a warm-up or a period). */
+void retsim_sim_inventory_restart(retsim_sim *sim);
 
 #endif

@@ -121,10 +121,10 @@ typedef struct retsim_tally {
 
 /* Take a tally of the simulation now. sub_type: -1 for every subscription,
  * or an index into the scenario's [population] subscription_types (then
- * without inventory). The inventory is the registry's, since its last restart. */
+ * without inventory). The inventory is the sim's, since its last restart. */
 void retsim_tally_take(retsim_tally *t, retsim_sim *sim, const retsim_generator *g, int sub_type);
 /* t -= earlier, for every count and the generator's delays; the inventory is
- * left as it is (take it from a registry restarted at the earlier instant:
+ * left as it is (take it from an inventory restarted at the earlier instant:
  * peaks do not subtract). */
 void retsim_tally_subtract(retsim_tally *t, const retsim_tally *earlier);
 /* The summary of a tally over measured_ms. */

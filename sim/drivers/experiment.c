@@ -7,6 +7,7 @@
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
 #include "retsim/run.h"
+#include "retsim/timeseries.h"
 
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
@@ -391,8 +392,8 @@ static void write_replications(const retsim_scenario *sc, const retsim_experimen
                                retsim_outfile *outcomes, retsim_outfile *timeseries)
 {
     retsim_summary_write_header(summary->fp);
-    fputs("replication,kind,op,outcome,sub_type,count\n", outcomes->fp);
-    retsim_run_timeseries_header(timeseries->fp, true);
+    retsim_metrics_write_outcomes_header(outcomes->fp, true);
+    retsim_timeseries_write_header(timeseries->fp, true);
     for (uint32_t r = 0; r < e->n; r++) {
         const retsim_replication *rep = &e->reps[r];
         if (!rep->done) {

@@ -6,6 +6,7 @@
 #include "retsim/csv.h"
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
+#include "retsim/timeseries.h"
 #include "retsim/trace.h"
 #include "retsim/warmup.h"
 #include "retsim/format.h"
@@ -26,7 +27,7 @@ static const char *const file_names[N_FILES] = {
 
 /* The measured time is cut at every [change.*] instant into periods. Each
  * period's counts are the difference of the tallies at its ends; its
- * inventory (integrals and peaks) is the registry's, restarted at its start;
+ * inventory (integrals and peaks) is the sim's, restarted at its start;
  * the whole run's inventory adds the periods' integrals and takes the largest
  * peak, so summary.csv is what it would be without the cuts. */
 typedef struct periods {
@@ -72,7 +73,7 @@ static void period_close(run_ctx *ctx, retsim_time now)
     p->prev = p->now;
     p->now = t;
     p->start = now;
-    retsim_registry_inventory_restart(retsim_sim_registry(ctx->sim));
+    retsim_sim_inventory_restart(ctx->sim);
 }
 
 static void on_period_end(void *vctx, retsim_kernel *k, uint64_t data)
@@ -234,41 +235,12 @@ void retsim_run_by_type_header(FILE *out)
     fputc('\n', out);
 }
 
-static void write_sample_row(FILE *out, long replication, retsim_time t, const char *kind,
-                             retsim_registry *reg, int k, int nk)
-{
-    uint64_t act = retsim_registry_inventory(reg, k, RETSIM_INV_ACTIVE).now;
-    uint64_t soft = retsim_registry_inventory(reg, k, RETSIM_INV_SOFT_DELETED).now;
-    uint64_t res = retsim_registry_inventory(reg, k, RETSIM_INV_RESERVED).now;
-    double live = 0, kept = 0, cost_live = 0, cost_kept = 0;
-    for (int i = k >= 0 ? k : 0; i < (k >= 0 ? k + 1 : nk); i++) {
-        const retsim_policy *p = retsim_registry_policy(reg, i);
-        double a = (double)retsim_registry_inventory(reg, i, RETSIM_INV_ACTIVE).now * p->regions *
-                   p->replicas_active;
-        double s = (double)retsim_registry_inventory(reg, i, RETSIM_INV_SOFT_DELETED).now * p->regions *
-                   p->replicas_soft_deleted;
-        live += a;
-        kept += s;
-        cost_live += a * p->price_per_replica_hour;
-        cost_kept += s * p->price_per_replica_hour;
-    }
-    char time[64], c1[64], c2[64];
-    retsim_time_format(t, time, sizeof time);
-    if (replication >= 0) {
-        fprintf(out, "%ld,", replication);
-    }
-    fprintf(out, "%" PRId64 ",%s,", t, time);
-    retsim_csv_field(out, kind);
-    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s\n", act, soft, res, live, kept,
-            retsim_summary_format(cost_live, c1, sizeof c1), retsim_summary_format(cost_kept, c2, sizeof c2));
-}
-
 /* One ACTIVE count per summary row: each kind, then all of them when there are several. */
-static int sample_active(run_ctx *ctx, retsim_registry *reg, int nk)
+static int sample_active(run_ctx *ctx, int nk)
 {
     double v[RETSIM_MAX_KINDS + 1], all = 0;
     for (int i = 0; i < nk; i++) {
-        v[i] = (double)retsim_registry_inventory(reg, i, RETSIM_INV_ACTIVE).now;
+        v[i] = (double)retsim_sim_inventory_now(ctx->sim, i, RETSIM_INV_ACTIVE).now;
         all += v[i];
     }
     v[nk] = all;
@@ -316,16 +288,12 @@ static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
     (void)data;
     run_ctx *ctx = vctx;
     const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
-    retsim_registry *reg = retsim_sim_registry(ctx->sim);
     retsim_time now = retsim_kernel_now(k);
-    for (int i = 0; ctx->timeseries != NULL && i < sc->n_policies; i++) {
-        write_sample_row(ctx->timeseries, ctx->replication, now, sc->policies[i].kind, reg, i,
-                         sc->n_policies);
+    if (ctx->timeseries != NULL) {
+        retsim_timeseries_write_sample(ctx->timeseries, ctx->replication, now, retsim_sim_registry(ctx->sim),
+                                       retsim_sim_inventory(ctx->sim));
     }
-    if (ctx->timeseries != NULL && sc->n_policies > 1) {
-        write_sample_row(ctx->timeseries, ctx->replication, now, "all", reg, -1, sc->n_policies);
-    }
-    if (sample_active(ctx, reg, sc->n_policies) != 0) {
+    if (sample_active(ctx, sc->n_policies) != 0) {
         retsim_kernel_stop(k, RETSIM_ENOMEM);
     }
     retsim_time next = now + sc->settings.sample_every;
@@ -340,7 +308,7 @@ static void on_warmup_end(void *vctx, retsim_kernel *k, uint64_t data)
     (void)data;
     run_ctx *ctx = vctx;
     retsim_metrics_reset(retsim_sim_metrics(ctx->sim));
-    retsim_registry_inventory_restart(retsim_sim_registry(ctx->sim));
+    retsim_sim_inventory_restart(ctx->sim);
     retsim_workload_reset_stats(ctx->gen);
     memset(ctx->per.prev, 0, sizeof *ctx->per.prev); /* counts start again from 0 */
 }
@@ -473,14 +441,6 @@ static int write_manifest(FILE *out, const retsim_scenario *sc, const retsim_run
     return retsim_manifest_write(out, keys, values, 6, opt->provenance, sc);
 }
 
-void retsim_run_timeseries_header(FILE *out, bool replication_column)
-{
-    fprintf(out,
-            "%stime_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,"
-            "cost_live_per_hour,cost_retained_per_hour\n",
-            replication_column ? "replication," : "");
-}
-
 static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks *sinks, uint32_t replication)
 {
     retsim_kernel *k = retsim_sim_kernel(ctx->sim);
@@ -518,6 +478,49 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
     return rc;
 }
 
+/* The periods to sinks->periods and summary_by_period.csv, as asked. */
+static int write_periods(const run_ctx *ctx, const retsim_run_sinks *sinks, const char *name,
+                         uint32_t replication, uint64_t seed)
+{
+    if (sinks->by_period == NULL && sinks->periods == NULL) {
+        return 0;
+    }
+    retsim_run_periods *copy = sinks->periods != NULL ? sinks->periods : malloc(sizeof *copy);
+    if (copy == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    periods_copy(&ctx->per, copy);
+    if (sinks->by_period != NULL) {
+        write_by_period(sinks->by_period, copy, name, replication, seed);
+    }
+    if (copy != sinks->periods) {
+        free(copy);
+    }
+    return 0;
+}
+
+/* After the horizon: the summaries, the suggested warm-up and the rows of
+ * this replication in every file that has them. */
+static int finish_replication(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks *sinks,
+                              uint32_t replication, uint64_t seed, retsim_summary *summary,
+                              retsim_run_stats *stats)
+{
+    const char *name = sc->name[0] ? sc->name : sc->path;
+    retsim_summary *whole = summary != NULL ? summary : &ctx->per.summary[RETSIM_MAX_CHANGES + 1];
+    periods_finish(ctx, whole);
+    suggest_warmup(ctx, sc, whole, stats);
+    int rc = write_periods(ctx, sinks, name, replication, seed);
+    if (rc == 0 && sinks->by_type != NULL) {
+        rc = write_by_type(sinks->by_type, ctx, name, replication, seed);
+    }
+    if (rc == 0 && sinks->outcomes != NULL) {
+        rc = retsim_metrics_write_outcome_rows(retsim_sim_metrics(ctx->sim), retsim_sim_registry(ctx->sim),
+                                               sinks->outcomes,
+                                               sinks->replication_column ? (long)replication : -1);
+    }
+    return rc;
+}
+
 int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
                            const retsim_run_sinks *sinks, const retsim_run_options *opt,
                            retsim_summary *summary, retsim_run_stats *stats, retsim_error *err)
@@ -548,33 +551,8 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
             retsim_error_set(err, rc, "", 0, "", "interrupted");
         }
     }
-    const char *name = sc->name[0] ? sc->name : sc->path;
     if (rc == 0) {
-        retsim_summary *whole = summary != NULL ? summary : &ctx.per.summary[RETSIM_MAX_CHANGES + 1];
-        periods_finish(&ctx, whole);
-        suggest_warmup(&ctx, sc, whole, stats);
-        if (sinks->by_period != NULL || sinks->periods != NULL) {
-            retsim_run_periods *copy = sinks->periods != NULL ? sinks->periods : malloc(sizeof *copy);
-            if (copy == NULL) {
-                rc = RETSIM_ENOMEM;
-            } else {
-                periods_copy(&ctx.per, copy);
-                if (sinks->by_period != NULL) {
-                    write_by_period(sinks->by_period, copy, name, replication, seed);
-                }
-                if (copy != sinks->periods) {
-                    free(copy);
-                }
-            }
-        }
-    }
-    if (rc == 0 && sinks->by_type != NULL) {
-        rc = write_by_type(sinks->by_type, &ctx, name, replication, seed);
-    }
-    if (rc == 0 && sinks->outcomes != NULL) {
-        rc = retsim_metrics_write_outcome_rows(retsim_sim_metrics(ctx.sim), retsim_sim_registry(ctx.sim),
-                                               sinks->outcomes,
-                                               sinks->replication_column ? (long)replication : -1);
+        rc = finish_replication(&ctx, sc, sinks, replication, seed, summary, stats);
     }
     if (stats != NULL) {
         stats->events = k != NULL ? retsim_kernel_events_run(k) : 0;
@@ -617,6 +595,24 @@ static int commit_outputs(int rc, const retsim_run_options *opt, retsim_outdir *
     return rc;
 }
 
+/* The header rows of a single run's files (an experiment writes its own,
+ * with the replication column). */
+static void write_headers(const retsim_run_sinks *sinks)
+{
+    if (sinks->by_period != NULL) {
+        retsim_run_by_period_header(sinks->by_period);
+    }
+    if (sinks->by_type != NULL) {
+        retsim_run_by_type_header(sinks->by_type);
+    }
+    if (sinks->timeseries != NULL) {
+        retsim_timeseries_write_header(sinks->timeseries, false);
+    }
+    if (sinks->outcomes != NULL) {
+        retsim_metrics_write_outcomes_header(sinks->outcomes, false);
+    }
+}
+
 int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_summary *summary,
                retsim_run_stats *stats, retsim_error *err)
 {
@@ -652,18 +648,7 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
         retsim_run_sinks sinks = {
             files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp, false,
             files[F_BY_PERIOD].fp,  files[F_BY_TYPE].fp,  opt->periods};
-        if (sinks.by_period != NULL) {
-            retsim_run_by_period_header(sinks.by_period);
-        }
-        if (sinks.by_type != NULL) {
-            retsim_run_by_type_header(sinks.by_type);
-        }
-        if (sinks.timeseries != NULL) {
-            retsim_run_timeseries_header(sinks.timeseries, false);
-        }
-        if (sinks.outcomes != NULL) {
-            fputs("kind,op,outcome,sub_type,count\n", sinks.outcomes);
-        }
+        write_headers(&sinks);
         rc = retsim_run_replication(sc, opt->seed, opt->replication, &sinks, opt, sum, stats, err);
     }
     if (rc == 0 && files[F_SUMMARY].fp != NULL) {

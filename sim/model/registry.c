@@ -1,5 +1,8 @@
 /* The registry: interned names, one instance record per name, the lifecycle
- * state machine and every outcome of docs/semantics.md. */
+ * state machine and every outcome of docs/semantics.md. How many instances
+ * there are over time is the inventory's (model/inventory.c), fed from
+ * set_state and purge_at; the names of operations and outcomes are in
+ * requests.c. */
 #include "retsim/registry.h"
 
 #include "base/chunks.h"
@@ -19,12 +22,6 @@ enum {
     F_RESERVED = 16,           /* PURGED and counted as reserved until reserved_until */
 };
 
-typedef struct inventory {
-    uint64_t count, peak;
-    double area_ms;
-    retsim_time since; /* area is integrated up to here */
-} inventory;
-
 typedef struct slot {
     retsim_time deletion_time;
     retsim_time scheduled_purge;
@@ -38,29 +35,12 @@ typedef struct slot {
     uint16_t kind;
     uint8_t state;
     uint8_t flags;
-    uint32_t reservation; /* token of its reservation window (see res_fifo) */
+    uint32_t reservation; /* token of its reservation window in the inventory */
     /* The owner of the last soft-deleted instance under this name that was
      * purged and whose name another subscription has since taken: their
      * restore is `expired` (data lost), not `not_found`. NONE otherwise. */
     uint32_t lost_owner;
 } slot;
-
-/* Reservation windows of one length end in the order they began (purges come
- * in time order), so a FIFO per length finds the ends without an event each.
- * A window cut short by a re-create sets its token's bit in `res_cut`. */
-typedef struct res_entry {
-    retsim_time until;
-    uint32_t token;
-    uint16_t kind;
-} res_entry;
-
-typedef struct res_fifo {
-    retsim_time length;
-    res_entry *v;
-    size_t head, n, cap;
-} res_fifo;
-
-#define MAX_RES_FIFOS (RETSIM_MAX_KINDS * (RETSIM_MAX_RESERVATIONS + 1))
 
 typedef struct subscription {
     uint32_t tenant;
@@ -69,11 +49,8 @@ typedef struct subscription {
 
 struct retsim_registry {
     retsim_kernel *kernel;
-    uint32_t purge_type; /* kernel handler id of the automatic purge */
-    res_fifo res[MAX_RES_FIFOS];
-    int n_res;
-    uint64_t *res_cut; /* bit per reservation token */
-    uint32_t res_cut_words, next_token;
+    retsim_inventories *inv; /* fed on every state change; the caller's */
+    uint32_t purge_type;     /* kernel handler id of the automatic purge */
     retsim_policy policies[RETSIM_MAX_KINDS];
     int n_kinds;
     retsim_names *names; /* resource names; id == slot index */
@@ -83,85 +60,26 @@ struct retsim_registry {
     uint32_t sub_cap;
     uint32_t *soft_by_sub; /* [sub * n_kinds + kind]: soft-deleted instances, for list_deleted */
     uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
-    inventory inv[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT]; /* the last row: all kinds */
     retsim_observer observer;
     void *observer_ctx;
 };
-
-/* ---- names of things ---- */
-
-static const char *const op_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_OPS(RETSIM_X_)
-#undef RETSIM_X_
-};
-static const char *const outcome_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_OUTCOMES(RETSIM_X_)
-#undef RETSIM_X_
-};
-static const char *const state_names[] = {
-#define RETSIM_X_(id, text) text,
-    RETSIM_STATES(RETSIM_X_)
-#undef RETSIM_X_
-};
-
-const char *retsim_op_name(retsim_op op)
-{
-    return op < RETSIM_OP_COUNT ? op_names[op] : "?";
-}
-
-const char *retsim_outcome_name(retsim_outcome o)
-{
-    return o < RETSIM_OUT_COUNT ? outcome_names[o] : "?";
-}
-
-const char *retsim_state_name(retsim_state s)
-{
-    return s < RETSIM_STATE_COUNT ? state_names[s] : "?";
-}
-
-int retsim_op_parse(const char *text, retsim_op *out)
-{
-    for (int i = 0; i < RETSIM_OP_AUTO_PURGE; i++) {
-        if (strcmp(text, op_names[i]) == 0) {
-            *out = (retsim_op)i;
-            return 0;
-        }
-    }
-    return RETSIM_EINPUT;
-}
-
-retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot_id)
-{
-    retsim_request rq;
-    memset(&rq, 0, sizeof rq);
-    rq.op = op;
-    rq.kind = kind;
-    rq.sub = sub;
-    rq.slot = slot_id;
-    rq.named = op != RETSIM_OP_LIST_DELETED;
-    rq.region = NONE;
-    rq.api_version = RETSIM_APIVER_CURRENT;
-    rq.purge_permission = true;
-    rq.soft_delete_switch = -1;
-    return rq;
-}
 
 /* ---- life cycle of the registry ---- */
 
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data);
 
-retsim_registry *retsim_registry_create(const retsim_scenario *sc, retsim_kernel *k)
+retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, retsim_kernel *k,
+                                        retsim_inventories *inv)
 {
     retsim_registry *r = calloc(1, sizeof *r);
     if (r == NULL) {
         return NULL;
     }
     r->kernel = k;
-    r->n_kinds = sc->n_policies;
+    r->inv = inv;
+    r->n_kinds = n;
     chunks_init(&r->slots, sizeof(slot), 15); /* 2 MiB chunks: one huge page each */
-    memcpy(r->policies, sc->policies, sizeof r->policies);
+    memcpy(r->policies, policies, (size_t)n * sizeof *policies);
     r->names = retsim_names_create();
     r->subs = retsim_names_create();
     r->tenants = retsim_names_create();
@@ -187,10 +105,6 @@ void retsim_registry_destroy(retsim_registry *r)
     retsim_names_destroy(r->tenants);
     retsim_names_destroy(r->types);
     retsim_names_destroy(r->regions);
-    for (int i = 0; i < r->n_res; i++) {
-        free(r->res[i].v);
-    }
-    free(r->res_cut);
     chunks_free(&r->slots);
     free(r->sub_info);
     free(r->soft_by_sub);
@@ -365,111 +279,15 @@ static const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
     return &r->policies[s->kind];
 }
 
-/* Integrate an inventory up to now, then move it by delta (+1 / -1). */
-static void inventory_move(inventory *v, retsim_time now, int delta)
+/* Start counting a reservation window of slot s that began at `at`. */
+static int reservation_start(retsim_registry *r, slot *s, retsim_time at)
 {
-    v->area_ms += (double)v->count * (double)(now - v->since);
-    v->since = now;
-    v->count = delta > 0 ? v->count + 1 : v->count - 1;
-    if (v->count > v->peak) {
-        v->peak = v->count;
+    int rc = retsim_inventory_reserve(r->inv, s->kind, s->reserved_until - at, s->reserved_until,
+                                      retsim_kernel_now(r->kernel), &s->reservation);
+    if (rc == 0) {
+        s->flags |= F_RESERVED;
     }
-}
-
-static void inventory_add_at(retsim_registry *r, int kind, retsim_inv which, int delta, retsim_time now)
-{
-    inventory_move(&r->inv[kind][which], now, delta);
-    if (r->n_kinds > 1) { /* with one kind, "all" is that kind: read from it */
-        inventory_move(&r->inv[RETSIM_MAX_KINDS][which], now, delta);
-    }
-}
-
-static void inventory_add(retsim_registry *r, int kind, retsim_inv which, int delta)
-{
-    inventory_add_at(r, kind, which, delta, retsim_kernel_now(r->kernel));
-}
-
-/* Count every reservation window that ended at or before now, at the time it
- * ended, earliest first, so integrals and peaks are exact. Amortised O(1). */
-static void reservations_catch_up(retsim_registry *r)
-{
-    retsim_time now = retsim_kernel_now(r->kernel);
-    for (;;) {
-        res_fifo *first = NULL;
-        for (int i = 0; i < r->n_res; i++) {
-            res_fifo *f = &r->res[i];
-            if (f->head < f->n && f->v[f->head].until <= now &&
-                (first == NULL || f->v[f->head].until < first->v[first->head].until)) {
-                first = f;
-            }
-        }
-        if (first == NULL) {
-            return;
-        }
-        const res_entry *e = &first->v[first->head++];
-        if (!((r->res_cut[e->token >> 6] >> (e->token & 63)) & 1)) {
-            inventory_add_at(r, e->kind, RETSIM_INV_RESERVED, -1, e->until);
-        }
-        if (first->head == first->n) {
-            first->head = first->n = 0;
-        }
-    }
-}
-
-/* Start counting a reservation window of slot s. */
-static int reservation_start(retsim_registry *r, slot *s, retsim_time length)
-{
-    res_fifo *f = NULL;
-    for (int i = 0; i < r->n_res && f == NULL; i++) {
-        f = r->res[i].length == length ? &r->res[i] : NULL;
-    }
-    if (f == NULL) {
-        if (r->n_res == MAX_RES_FIFOS) {
-            return RETSIM_ENOMEM;
-        }
-        f = &r->res[r->n_res++];
-        f->length = length;
-    }
-    if (f->n == f->cap) {
-        if (f->head > 0) { /* reclaim what was read */
-            memmove(f->v, f->v + f->head, (f->n - f->head) * sizeof *f->v);
-            f->n -= f->head;
-            f->head = 0;
-        }
-        if (f->n == f->cap) {
-            size_t cap = f->cap ? f->cap * 2 : 256;
-            res_entry *v = realloc(f->v, cap * sizeof *v);
-            if (v == NULL) {
-                return RETSIM_ENOMEM;
-            }
-            f->v = v;
-            f->cap = cap;
-        }
-    }
-    uint32_t token = r->next_token++;
-    if ((token >> 6) >= r->res_cut_words) {
-        uint32_t words = r->res_cut_words ? r->res_cut_words * 2 : 1024;
-        uint64_t *c = realloc(r->res_cut, (size_t)words * sizeof *c);
-        if (c == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        memset(c + r->res_cut_words, 0, (size_t)(words - r->res_cut_words) * sizeof *c);
-        r->res_cut = c;
-        r->res_cut_words = words;
-    }
-    /* purges come in time order, so this appends; were one ever earlier, it is
-     * inserted in order rather than counted out late */
-    size_t at = f->n++;
-    while (at > f->head && f->v[at - 1].until > s->reserved_until) {
-        f->v[at] = f->v[at - 1];
-        at--;
-    }
-    f->v[at] = (res_entry){s->reserved_until, token, s->kind};
-    s->reservation = token;
-    s->flags |= F_RESERVED;
-    reservations_catch_up(r);
-    inventory_add(r, s->kind, RETSIM_INV_RESERVED, +1);
-    return 0;
+    return rc;
 }
 
 static int inv_of(retsim_state s)
@@ -486,18 +304,11 @@ static void set_state(retsim_registry *r, slot *s, retsim_state to)
         r->count[s->kind][from]--;
     }
     r->count[s->kind][to]++;
-    if (inv_of(from) >= 0) {
-        inventory_add(r, s->kind, (retsim_inv)inv_of(from), -1);
-    }
-    if (inv_of(to) >= 0) {
-        inventory_add(r, s->kind, (retsim_inv)inv_of(to), +1);
-    }
+    retsim_inventory_move(r->inv, s->kind, inv_of(from), inv_of(to), retsim_kernel_now(r->kernel));
     if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) {
         s->flags &= (uint8_t)~F_RESERVED;
         if (retsim_kernel_now(r->kernel) < s->reserved_until) { /* reused inside the window: cut it short */
-            r->res_cut[s->reservation >> 6] |= UINT64_C(1) << (s->reservation & 63);
-            reservations_catch_up(r);
-            inventory_add(r, s->kind, RETSIM_INV_RESERVED, -1);
+            retsim_inventory_unreserve(r->inv, s->kind, s->reservation, retsim_kernel_now(r->kernel));
         }
     }
     if (s->parent != NONE) {
@@ -545,7 +356,7 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
     s->reserved_until = retsim_time_add(at, retsim_policy_reservation(policy_of(r, s), type));
     set_state(r, s, RETSIM_STATE_PURGED);
     if (s->reserved_until > retsim_kernel_now(r->kernel)) {
-        return reservation_start(r, s, s->reserved_until - at);
+        return reservation_start(r, s, at);
     }
     return 0;
 }
@@ -1103,27 +914,4 @@ const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t typ
 uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state)
 {
     return state == RETSIM_STATE_ABSENT ? 0 : r->count[kind][state];
-}
-
-retsim_inventory retsim_registry_inventory(retsim_registry *r, int kind, retsim_inv which)
-{
-    reservations_catch_up(r);
-    const inventory *v = &r->inv[kind >= 0 ? kind : r->n_kinds > 1 ? RETSIM_MAX_KINDS : 0][which];
-    retsim_time now = retsim_kernel_now(r->kernel);
-    retsim_inventory out = {v->count, v->peak, v->area_ms + (double)v->count * (double)(now - v->since)};
-    return out;
-}
-
-void retsim_registry_inventory_restart(retsim_registry *r)
-{
-    reservations_catch_up(r);
-    retsim_time now = retsim_kernel_now(r->kernel);
-    for (int k = 0; k <= RETSIM_MAX_KINDS; k++) {
-        for (int i = 0; i < RETSIM_INV_COUNT; i++) {
-            inventory *v = &r->inv[k][i];
-            v->area_ms = 0;
-            v->since = now;
-            v->peak = v->count;
-        }
-    }
 }

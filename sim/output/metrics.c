@@ -103,10 +103,15 @@ uint64_t retsim_metrics_total(const retsim_metrics *m, int kind, retsim_op op, r
     return sum;
 }
 
+void retsim_metrics_write_outcomes_header(FILE *out, bool replication_column)
+{
+    static const char *const header[] = {"replication", "kind", "op", "outcome", "sub_type", "count"};
+    retsim_csv_row(out, header + !replication_column, replication_column ? 6 : 5);
+}
+
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out)
 {
-    static const char *const header[] = {"kind", "op", "outcome", "sub_type", "count"};
-    retsim_csv_row(out, header, 5);
+    retsim_metrics_write_outcomes_header(out, false);
     return retsim_metrics_write_outcome_rows(m, r, out, -1);
 }
 

@@ -1,4 +1,4 @@
-/* Headline metrics from the counters, the registry's inventory and the generator. */
+/* Headline metrics from the counters, the inventory and the generator. */
 #include "retsim/summary.h"
 
 #include "retsim/error.h"
@@ -77,7 +77,7 @@ void retsim_tally_take(retsim_tally *t, retsim_sim *sim, const retsim_generator 
     for (int k = 0; t->has_inventory && k <= sc->n_policies; k++) {
         int idx = k < sc->n_policies ? k : RETSIM_MAX_KINDS;
         for (int i = 0; i < RETSIM_INV_COUNT; i++) {
-            t->inv[idx][i] = retsim_registry_inventory(reg, k < sc->n_policies ? k : -1, (retsim_inv)i);
+            t->inv[idx][i] = retsim_sim_inventory_now(sim, k < sc->n_policies ? k : -1, (retsim_inv)i);
         }
     }
 }
@@ -275,15 +275,13 @@ static void from_inventory(double *v, const retsim_scenario *sc, const retsim_ta
         so.sum_ms += t->sojourn[k].sum_ms;
         /* a kind holds replicas only if it declares them (the defaults are 0), so
          * "all" adds the replicas of the kinds that have any: a gallery is none */
-        const retsim_policy *p = &sc->policies[k];
-        double a = t->inv[k][RETSIM_INV_ACTIVE].area_ms / (double)RETSIM_MS_PER_HOUR * p->regions *
-                   p->replicas_active;
-        double r = t->inv[k][RETSIM_INV_SOFT_DELETED].area_ms / (double)RETSIM_MS_PER_HOUR * p->regions *
-                   p->replicas_soft_deleted;
-        live_h += a;
-        kept_h += r;
-        cost_live += a * p->price_per_replica_hour;
-        cost_kept += r * p->price_per_replica_hour;
+        retsim_cost c = retsim_inventory_cost(
+            &sc->policies[k], t->inv[k][RETSIM_INV_ACTIVE].area_ms / (double)RETSIM_MS_PER_HOUR,
+            t->inv[k][RETSIM_INV_SOFT_DELETED].area_ms / (double)RETSIM_MS_PER_HOUR);
+        live_h += c.replicas_live;
+        kept_h += c.replicas_retained;
+        cost_live += c.cost_live;
+        cost_kept += c.cost_retained;
     }
     v[RETSIM_M_SOFT_DELETED_TIME_MEAN_H] = ratio(so.sum_ms, (double)so.n * (double)RETSIM_MS_PER_HOUR);
     v[RETSIM_M_REPLICA_HOURS_LIVE] = live_h;
