@@ -93,8 +93,9 @@ static void test_run_littles_law(void **state)
                                "restore_delay = exp(mean=20h)\npurge_probability = 0.3\n"
                                "purge_delay = exp(mean=5h)\n");
     retsim_sim *sim = retsim_sim_create(sc);
-    retsim_generator *g = retsim_workload_create(sim, 5, 0);
-    assert_int_equal(retsim_workload_start(g), 0);
+    retsim_generator *g = NULL;
+    assert_int_equal(retsim_generator_create(sim, 5, 0, &g), 0);
+    assert_int_equal(retsim_generator_start(g), 0);
     assert_int_equal(retsim_kernel_run_until(retsim_sim_kernel(sim), sc->settings.horizon), 0);
     double T = (double)sc->settings.horizon;
     retsim_inventory inv = retsim_registry_inventory(retsim_sim_registry(sim), 0, RETSIM_INV_SOFT_DELETED);
@@ -114,7 +115,7 @@ static void test_run_littles_law(void **state)
     retsim_summary_compute(&s, sim, g, T);
     double lambda_all = s.value[0][RETSIM_M_DELETES_SOFT] / T;
     assert_true(fabs(L - lambda_all * W) <= 4 * lambda_all * sd / sqrt((double)so.n) + bound);
-    retsim_workload_destroy(g);
+    retsim_generator_destroy(g);
     retsim_sim_destroy(sim);
     retsim_scenario_destroy(sc);
 }

@@ -133,7 +133,7 @@ static void run_once(const retsim_scenario *sc)
     if (summary == NULL) {
         fuzz_fail("out of memory", "summary");
     }
-    int rc = retsim_run_replication(sc, opt.seed, 0, &sinks, &opt, summary, &stats, &err);
+    int rc = retsim_run_replication(sc, &sinks, &opt, summary, &stats, &err);
     if (fclose(trace) != 0) {
         fuzz_fail("cannot write", trace_path);
     }
