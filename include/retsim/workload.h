@@ -67,10 +67,10 @@ typedef struct retsim_workload_stats {
 
 /* A generator for replication `replication` of master seed `seed` (its
  * streams, retsim/rng.h): builds the population (subscriptions, tenants,
- * types, regions) in the sim's registry, which must be empty, and registers
- * its handlers with the sim's kernel. 0 and *out set, or *out NULL and
- *   RETSIM_EUSAGE  sim or out is NULL, or the registry already holds subscriptions
- *                  or regions (a second generator on one sim)
+ * types, regions) in the sim's registry and registers its handlers with the
+ * sim's kernel. One generator per sim. 0 and *out set, or *out NULL and
+ *   RETSIM_EUSAGE  sim or out is NULL, or the registry already held another
+ *                  subscription or region (ids must follow population order)
  *   RETSIM_ENOMEM  out of memory
  *   RETSIM_EINTR   the kernel's interrupt flag was set while the population was
  *                  made (millions of subscriptions take seconds)
