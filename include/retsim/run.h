@@ -115,8 +115,9 @@ typedef struct retsim_run_sinks {
 } retsim_run_sinks;
 
 /* Simulate replication opt->replication of the scenario with master seed
- * opt->seed into the sinks (opt->out_dir, events and trace_out are not used
- * here: the sinks say where rows go). *summary and *stats may be NULL. */
+ * opt->seed into the sinks. Of opt only seed, replication, progress and stop
+ * are used: the sinks say where rows go, and no size limit is checked.
+ * *summary and *stats may be NULL. */
 int retsim_run_replication(const retsim_scenario *sc, const retsim_run_sinks *sinks,
                            const retsim_run_options *opt, retsim_summary *summary, retsim_run_stats *stats,
                            retsim_error *err);
