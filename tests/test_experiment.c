@@ -196,6 +196,65 @@ static void test_experiment_stop_keeps_what_finished(void **state)
     retsim_scenario_destroy(sc);
 }
 
+/* What the progress callback saw of an experiment. */
+typedef struct tally {
+    int calls, finished_calls;
+    bool in_order; /* done went 1, 2, ..., n, then the finished call repeated n */
+    retsim_progress last;
+} tally;
+
+static void on_progress(void *ctx, const retsim_progress *p)
+{
+    tally *t = ctx; /* no lock here: the experiment calls one at a time */
+    uint32_t want = p->finished ? (uint32_t)t->calls : (uint32_t)t->calls + 1;
+    if (t->finished_calls > 0 || p->done != want || p->wall_seconds < t->last.wall_seconds) {
+        t->in_order = false;
+    }
+    t->calls++;
+    t->finished_calls += p->finished;
+    t->last = *p;
+}
+
+/* One call per finished replication, counting up to n of n, and a last one;
+ * the events are the replications' own; the results are those without progress. */
+static void test_experiment_progress_counts_to_n_of_n(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(apim);
+    tally t = {.in_order = true};
+    retsim_experiment_options o = {.seed = 7,
+                                   .replications = 5,
+                                   .jobs = 2,
+                                   .keep_rows = true,
+                                   .progress = on_progress,
+                                   .progress_ctx = &t};
+    retsim_experiment *e = NULL;
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_experiment_run(sc, &o, &e, &err), 0);
+    assert_int_equal(t.calls, 5 + 1);
+    assert_int_equal(t.finished_calls, 1);
+    assert_true(t.in_order);
+    assert_true(t.last.finished);
+    assert_int_equal(t.last.done, 5);
+    assert_int_equal(t.last.total, 5);
+    assert_true(t.last.fraction == 1.0);
+    uint64_t events = 0;
+    for (uint32_t r = 0; r < 5; r++) {
+        events += e->reps[r].events;
+    }
+    assert_int_equal(t.last.events, events);
+    retsim_experiment *plain = run(sc, 7, 5, 2, true);
+    for (uint32_t r = 0; r < 5; r++) {
+        assert_memory_equal(&e->reps[r].summary, &plain->reps[r].summary, sizeof(retsim_summary));
+        assert_string_equal(e->reps[r].timeseries, plain->reps[r].timeseries);
+        assert_string_equal(e->reps[r].outcomes, plain->reps[r].outcomes);
+    }
+    retsim_experiment_destroy(plain);
+    retsim_experiment_destroy(e);
+    retsim_scenario_destroy(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_experiment_pairing_narrows_the_interval),
         cmocka_unit_test(test_experiment_sweep_points_share_the_workload),
         cmocka_unit_test(test_experiment_stop_keeps_what_finished),
+        cmocka_unit_test(test_experiment_progress_counts_to_n_of_n),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -93,8 +93,9 @@ static void test_run_littles_law(void **state)
                                "restore_delay = exp(mean=20h)\npurge_probability = 0.3\n"
                                "purge_delay = exp(mean=5h)\n");
     retsim_sim *sim = retsim_sim_create(sc);
-    retsim_generator *g = retsim_workload_create(sim, 5, 0);
-    assert_int_equal(retsim_workload_start(g), 0);
+    retsim_generator *g = NULL;
+    assert_int_equal(retsim_generator_create(sim, 5, 0, &g), 0);
+    assert_int_equal(retsim_generator_start(g), 0);
     assert_int_equal(retsim_kernel_run_until(retsim_sim_kernel(sim), sc->settings.horizon), 0);
     double T = (double)sc->settings.horizon;
     retsim_inventory inv = retsim_sim_inventory_now(sim, 0, RETSIM_INV_SOFT_DELETED);
@@ -114,7 +115,7 @@ static void test_run_littles_law(void **state)
     retsim_summary_compute(&s, sim, g, T);
     double lambda_all = s.value[0][RETSIM_M_DELETES_SOFT] / T;
     assert_true(fabs(L - lambda_all * W) <= 4 * lambda_all * sd / sqrt((double)so.n) + bound);
-    retsim_workload_destroy(g);
+    retsim_generator_destroy(g);
     retsim_sim_destroy(sim);
     retsim_scenario_destroy(sc);
 }
@@ -292,6 +293,106 @@ static void test_run_bad_knobs_name_their_line(void **state)
     }
 }
 
+/* What a progress callback saw. */
+typedef struct seen {
+    int calls, finished_calls;
+    retsim_progress last;
+    bool monotonic;      /* done, clock, events and wall time never went back */
+    uint32_t stop_after; /* set *stop once `done` reaches it (0: never) */
+    volatile int *stop;
+} seen;
+
+static void on_progress(void *ctx, const retsim_progress *p)
+{
+    seen *s = ctx;
+    if (s->finished_calls > 0) {
+        s->monotonic = false; /* nothing may follow the finished call */
+    }
+    if (s->calls > 0 && (p->done < s->last.done || p->simulated_ms < s->last.simulated_ms ||
+                         p->events < s->last.events || p->wall_seconds < s->last.wall_seconds)) {
+        s->monotonic = false;
+    }
+    s->calls++;
+    s->finished_calls += p->finished;
+    s->last = *p;
+    if (s->stop_after > 0 && p->done == s->stop_after) {
+        *s->stop = 1;
+    }
+}
+
+/* retsim_run into tmpdir/name with stats, and progress when given. */
+static void run_with(const retsim_scenario *sc, const char *name, retsim_progress_fn fn, void *ctx,
+                     retsim_run_stats *stats)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s/%s", tmpdir, name);
+    retsim_run_options opt = {
+        .seed = 42, .out_dir = out, .events = true, .progress = fn, .progress_ctx = ctx};
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_run(sc, &opt, NULL, stats, &err) != 0) {
+        fail_msg("run: %s", err.msg);
+    }
+}
+
+/* The callback is called after each of 200 slices and once more at the end;
+ * it ends at 100% of the horizon with every event the run counted; and the
+ * run's files are the bytes of a run without progress (slicing the kernel's
+ * run_until changes nothing). */
+static void test_run_progress_reports_every_slice_and_changes_nothing(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(small);
+    seen s = {.monotonic = true};
+    retsim_run_stats stats = {0}, plain_stats = {0};
+    run_with(sc, "progress", on_progress, &s, &stats);
+    assert_int_equal(s.calls, 200 + 1);
+    assert_int_equal(s.finished_calls, 1);
+    assert_true(s.monotonic);
+    assert_true(s.last.finished);
+    assert_int_equal(s.last.done, 200);
+    assert_int_equal(s.last.total, 200);
+    assert_true(s.last.fraction == 1.0);
+    assert_int_equal(s.last.simulated_ms, sc->settings.horizon);
+    assert_int_equal(s.last.horizon_ms, sc->settings.horizon);
+    assert_int_equal(s.last.events, stats.events);
+
+    run_with(sc, "no-progress", NULL, NULL, &plain_stats);
+    assert_int_equal(plain_stats.events, stats.events);
+    static const char *files[] = {"summary.csv", "outcomes.csv",        "timeseries.csv",       "manifest",
+                                  "events.csv",  "summary_by_type.csv", "summary_by_period.csv"};
+    char a[300], b[300];
+    snprintf(a, sizeof a, "%s/progress", tmpdir);
+    snprintf(b, sizeof b, "%s/no-progress", tmpdir);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char *x = slurp(a, files[i]), *y = slurp(b, files[i]);
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+    }
+    retsim_scenario_destroy(sc);
+}
+
+/* A run stopped from the callback after 50 slices: RETSIM_EINTR within the
+ * next slice, no report past 50, and one finished call repeating slice 50. */
+static void test_run_progress_of_a_stopped_run(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(small);
+    volatile int stop = 0;
+    seen s = {.monotonic = true, .stop_after = 50, .stop = &stop};
+    retsim_run_options opt = {.seed = 1, .progress = on_progress, .progress_ctx = &s, .stop = &stop};
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_run(sc, &opt, NULL, NULL, &err), RETSIM_EINTR);
+    assert_int_equal(s.calls, 50 + 1);
+    assert_int_equal(s.finished_calls, 1);
+    assert_true(s.monotonic);
+    assert_int_equal(s.last.done, 50);
+    assert_int_equal(s.last.simulated_ms, sc->settings.horizon / 200 * 50);
+    retsim_scenario_destroy(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +404,8 @@ int main(void)
         cmocka_unit_test(test_run_trace_out_replays_to_the_same_outcomes),
         cmocka_unit_test(test_run_policies_see_the_same_workload),
         cmocka_unit_test(test_run_bad_knobs_name_their_line),
+        cmocka_unit_test(test_run_progress_reports_every_slice_and_changes_nothing),
+        cmocka_unit_test(test_run_progress_of_a_stopped_run),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -26,9 +26,14 @@
 typedef struct retsim_experiment_options {
     uint64_t seed;
     uint32_t replications;
-    int jobs;                 /* threads; <= 0: the number of online cores */
-    bool keep_rows;           /* keep each replication's timeseries and outcome rows */
-    bool progress;            /* a progress line on stderr */
+    int jobs;       /* threads; <= 0: the number of online cores */
+    bool keep_rows; /* keep each replication's timeseries and outcome rows */
+    /* NULL: no progress. Else called after each replication finishes (done
+     * of total replications), from the worker threads but one call at a time
+     * (under the experiment's lock: keep it short), then once with finished
+     * set on the calling thread when all have stopped. */
+    retsim_progress_fn progress;
+    void *progress_ctx;       /* handed to progress */
     const volatile int *stop; /* set non-zero to stop: replications not finished are dropped */
     bool force;               /* run even beyond the limits of retsim/estimate.h */
 } retsim_experiment_options;

@@ -17,7 +17,8 @@
  *   events.csv       with events: every operation (as replay writes it)
  * and, with trace_out, the generated operations as a replayable trace (one of
  * the folder's files when it is in out_dir, else renamed into place after it).
- * Same scenario and seed: byte-identical files.
+ * Same scenario and seed: byte-identical files, with or without progress.
+ * The library prints nothing: progress comes back through a callback.
  * Thread safety: runs of one scenario may go on in parallel threads, each
  * with its own sinks (the scenario is only read). */
 #ifndef RETSIM_RUN_H
@@ -26,6 +27,7 @@
 #include "retsim/error.h"
 #include "retsim/scenario.h"
 #include "retsim/summary.h"
+#include "retsim/time.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,13 +50,38 @@ const char *retsim_run_period_label(const retsim_run_periods *p, int i, char *bu
  * per kind (nothing when there is only one period). */
 void retsim_run_print_periods(FILE *out, const retsim_run_periods *p);
 
+/* Where a long computation stands, for a progress display: the library
+ * reports it through a callback and never prints it. */
+typedef struct retsim_progress {
+    /* Units of work done of total: a run's slices of the horizon (of 200),
+     * an experiment's replications finished (of those asked for). */
+    uint32_t done, total;
+    double fraction;          /* done / total, 0 to 1 */
+    retsim_time simulated_ms; /* a run: the simulated clock, end of the slice; an experiment: 0 */
+    retsim_time horizon_ms;   /* a run: [simulation] horizon; an experiment: 0 */
+    uint64_t events;          /* kernel events run (an experiment: by the finished replications) */
+    double wall_seconds;      /* since the run or experiment began; not deterministic */
+    /* The last call, made once when the work is over, completed or not
+     * (failed, stopped): the other fields repeat the last report. */
+    bool finished;
+} retsim_progress;
+
+/* ctx is the caller's, passed through untouched. */
+typedef void (*retsim_progress_fn)(void *ctx, const retsim_progress *p);
+
+/* How one run goes. The seed and the replication travel here only: every
+ * function of this header that simulates takes them from its options. */
 typedef struct retsim_run_options {
-    uint64_t seed;            /* master seed */
-    uint32_t replication;     /* stream family: 0 for a single run */
-    const char *out_dir;      /* NULL: write no files */
-    bool events;              /* write events.csv */
-    const char *trace_out;    /* write the generated operations here (NULL: no) */
-    bool progress;            /* report progress on stderr */
+    uint64_t seed;         /* master seed */
+    uint32_t replication;  /* stream family (retsim/rng.h): 0 for a single run */
+    const char *out_dir;   /* NULL: write no files */
+    bool events;           /* write events.csv */
+    const char *trace_out; /* write the generated operations here (NULL: no) */
+    /* NULL: no progress. Else called on the caller's thread after each 1/200
+     * of the horizon (the kernel runs in 200 slices for it: the results are
+     * the same bytes either way), then once with finished set. */
+    retsim_progress_fn progress;
+    void *progress_ctx;       /* handed to progress */
     const volatile int *stop; /* set non-zero (from a signal handler) to stop early; may be NULL */
     const struct retsim_provenance *provenance; /* the command line, for the manifest; may be NULL */
     retsim_run_periods *periods; /* if set, retsim_run fills it with the summary of each period */
@@ -87,10 +114,13 @@ typedef struct retsim_run_sinks {
     retsim_run_periods *periods; /* the period summaries, copied here when set */
 } retsim_run_sinks;
 
-/* Simulate replication `replication` of the scenario with master seed `seed`. */
-int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
-                           const retsim_run_sinks *sinks, const retsim_run_options *opt,
-                           retsim_summary *summary, retsim_run_stats *stats, retsim_error *err);
+/* Simulate replication opt->replication of the scenario with master seed
+ * opt->seed into the sinks. Of opt only seed, replication, progress and stop
+ * are used: the sinks say where rows go, and no size limit is checked.
+ * *summary and *stats may be NULL. */
+int retsim_run_replication(const retsim_scenario *sc, const retsim_run_sinks *sinks,
+                           const retsim_run_options *opt, retsim_summary *summary, retsim_run_stats *stats,
+                           retsim_error *err);
 
 /* The header rows of summary_by_period.csv and summary_by_type.csv. */
 void retsim_run_by_period_header(FILE *out);

@@ -28,6 +28,9 @@
  *
  * Costs: O(1) work and O(1) kernel events per operation; memory: one 64-byte
  * lifecycle record per instance the generator still acts on.
+ * Names: a [workload.<kind>] section is a retsim_workload (retsim/scenario.h),
+ * configuration only; the retsim_generator plays those sections and has the
+ * retsim_generator_* functions; what it counted is a retsim_workload_stats.
  * Ownership: the generator borrows the sim and scenario, which must outlive it. */
 #ifndef RETSIM_WORKLOAD_H
 #define RETSIM_WORKLOAD_H
@@ -62,26 +65,36 @@ typedef struct retsim_workload_stats {
     size_t n_recreate_delay, cap_recreate_delay;
 } retsim_workload_stats;
 
-/* Build the population (subscriptions, tenants, types) in the sim's registry. */
-retsim_generator *retsim_workload_create(retsim_sim *sim, uint64_t seed, uint32_t replication);
-void retsim_workload_destroy(retsim_generator *g); /* NULL-safe */
+/* A generator for replication `replication` of master seed `seed` (its
+ * streams, retsim/rng.h): builds the population (subscriptions, tenants,
+ * types, regions) in the sim's registry and registers its handlers with the
+ * sim's kernel. One generator per sim. 0 and *out set, or *out NULL and
+ *   RETSIM_EUSAGE  sim or out is NULL, or the registry already held another
+ *                  subscription or region (ids must follow population order)
+ *   RETSIM_ENOMEM  out of memory
+ *   RETSIM_EINTR   the kernel's interrupt flag was set while the population was
+ *                  made (millions of subscriptions take seconds)
+ *   or the registry's code for a subscription it refused.
+ * Cost: O(subscriptions). The caller frees with retsim_generator_destroy. */
+int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication, retsim_generator **out);
+void retsim_generator_destroy(retsim_generator *g); /* NULL-safe */
 
 /* Write every request issued, as a trace `retsim replay` reproduces (NULL: none). */
-void retsim_workload_set_trace(retsim_generator *g, FILE *trace);
+void retsim_generator_set_trace(retsim_generator *g, FILE *trace);
 
 /* Schedule the first arrivals and the policy changes. 0 or RETSIM_ENOMEM. */
-int retsim_workload_start(retsim_generator *g);
+int retsim_generator_start(retsim_generator *g);
 
 /* Zero the counters (the end of a warm-up period). */
-void retsim_workload_reset_stats(retsim_generator *g);
+void retsim_generator_reset_stats(retsim_generator *g);
 
 /* Per kind; kind -1 sums over kinds (and has no delays). Counts are taken
  * when the request is issued, so a re-create whose first attempt came in the
  * warm-up counts its later outcome but not its intent. */
-retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind);
+retsim_workload_stats retsim_generator_stats_of(const retsim_generator *g, int kind);
 /* The same for what subscriptions of one type (index into [population]
  * subscription_types) did: the caller of each request, so a re-create from
  * another subscription counts under the re-creator's type. No delays. */
-retsim_workload_stats retsim_workload_stats_of_type(const retsim_generator *g, int kind, int type);
+retsim_workload_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type);
 
 #endif

@@ -79,7 +79,13 @@ int cli_compare(int argc, char **argv);
 /* Parse a whole number option (--seed, --replications, --jobs) within [lo, hi]. */
 int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
                uint64_t *out);
-/* Experiment options from --seed, --replications, --jobs (defaults: scenario seed, 1 or 10, all cores). */
+/* The progress lines on stderr (retsim_progress_fn, retsim/run.h): a run's
+ * percent simulated, and replications finished. */
+struct retsim_progress;
+void cli_progress_run(void *ctx, const struct retsim_progress *p);
+void cli_progress_replications(void *ctx, const struct retsim_progress *p);
+/* Experiment options from --seed, --replications, --jobs (defaults: scenario seed,
+ * 1 or 10, all cores; replications' progress when stderr is a terminal). */
 struct retsim_experiment_options;
 int cli_experiment_options(const char *command, const cli_args *a, const retsim_scenario *sc,
                            uint32_t default_replications, struct retsim_experiment_options *o);

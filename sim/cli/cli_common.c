@@ -6,6 +6,7 @@
 #include "retsim/outdir.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,7 +43,32 @@ static int append(const char *command, const char *option, const char **list, in
     return 0;
 }
 
-int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a)
+/* The list a repeatable option (--set, --vary, --set-a, --set-b) fills, or
+ * NULL when arg is none of them (or one `allowed` does not take). */
+static const char **list_of(const char *arg, unsigned allowed, cli_args *a, int **count)
+{
+    const struct {
+        const char *name;
+        unsigned flag; /* 0: every command takes it */
+        const char **list;
+        int *count;
+    } lists[] = {{"--set", 0, a->sets, &a->n_sets},
+                 {"--vary", OPT_VARY, a->vary, &a->n_vary},
+                 {"--set-a", OPT_SIDES, a->set_a, &a->n_set_a},
+                 {"--set-b", OPT_SIDES, a->set_b, &a->n_set_b}};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        if (strcmp(arg, lists[i].name) == 0 && (lists[i].flag == 0 || (allowed & lists[i].flag))) {
+            *count = lists[i].count;
+            return lists[i].list;
+        }
+    }
+    return NULL;
+}
+
+/* An option with one value (or the --events switch) at argv[*i]: *known says
+ * whether it was one; its value is argv[*i + 1], and *i moves past it. */
+static int parse_valued(const char *command, int argc, char **argv, int *i, unsigned allowed, cli_args *a,
+                        bool *known)
 {
     static const struct {
         const char *name;
@@ -55,61 +81,104 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
                    {"--replications", OPT_REPLICATIONS, offsetof(cli_args, replications)},
                    {"--jobs", OPT_JOBS, offsetof(cli_args, jobs)},
                    {"--events", OPT_EVENTS, 0}};
+    const char *arg = argv[*i];
+    *known = false;
+    for (size_t o = 0; o < sizeof options / sizeof options[0]; o++) {
+        if (strcmp(arg, options[o].name) != 0 || !(allowed & options[o].flag)) {
+            continue;
+        }
+        *known = true;
+        if (options[o].offset == 0) {
+            a->events = true;
+            return 0;
+        }
+        if (*i + 1 >= argc) {
+            return cli_usage_error(command, "%s needs a value", arg);
+        }
+        *i += 1;
+        memcpy((char *)a + options[o].offset, &argv[*i], sizeof(char *));
+        return 0;
+    }
+    return 0;
+}
+
+/* One argument (with its value, if it takes one) at argv[*i]. */
+static int parse_arg(const char *command, int argc, char **argv, int *i, unsigned allowed, cli_args *a)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+        a->help = true;
+        return 0;
+    }
+    if (strcmp(arg, "--force") == 0 && (allowed & OPT_FORCE)) {
+        a->force = true;
+        return 0;
+    }
+    int *count = NULL;
+    const char **list = list_of(arg, allowed, a, &count);
+    if (list != NULL) {
+        if (*i + 1 >= argc) {
+            return cli_usage_error(command, "%s needs a value", arg);
+        }
+        *i += 1;
+        return append(command, arg, list, count, argv[*i]);
+    }
+    bool known = false;
+    int rc = parse_valued(command, argc, argv, i, allowed, a, &known);
+    if (rc != 0 || known) {
+        return rc;
+    }
+    if (arg[0] == '-' && arg[1] != '\0') {
+        return cli_usage_error(command, "unknown option '%s'", arg);
+    }
+    if (a->n_positional == 4) {
+        return cli_usage_error(command, "too many arguments");
+    }
+    a->positional[a->n_positional++] = arg;
+    return 0;
+}
+
+int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a)
+{
     memset(a, 0, sizeof *a);
     a->argc = argc;
     a->argv = argv;
     for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        bool known = false;
-        const char **list = NULL;
-        int *count = NULL;
-        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            a->help = known = true;
-        } else if (strcmp(arg, "--force") == 0 && (allowed & OPT_FORCE)) {
-            a->force = known = true;
-        } else if (strcmp(arg, "--set") == 0) {
-            list = a->sets, count = &a->n_sets;
-        } else if (strcmp(arg, "--vary") == 0 && (allowed & OPT_VARY)) {
-            list = a->vary, count = &a->n_vary;
-        } else if (strcmp(arg, "--set-a") == 0 && (allowed & OPT_SIDES)) {
-            list = a->set_a, count = &a->n_set_a;
-        } else if (strcmp(arg, "--set-b") == 0 && (allowed & OPT_SIDES)) {
-            list = a->set_b, count = &a->n_set_b;
+        int rc = parse_arg(command, argc, argv, &i, allowed, a);
+        if (rc != 0) {
+            return rc;
         }
-        if (list != NULL) {
-            if (i + 1 >= argc) {
-                return cli_usage_error(command, "%s needs a value", arg);
-            }
-            if (append(command, arg, list, count, argv[++i]) != 0) {
-                return CLI_BAD_INPUT;
-            }
-            continue;
-        }
-        for (size_t o = 0; !known && o < sizeof options / sizeof options[0]; o++) {
-            if (strcmp(arg, options[o].name) != 0 || !(allowed & options[o].flag)) {
-                continue;
-            }
-            known = true;
-            if (options[o].offset == 0) {
-                a->events = true;
-            } else if (i + 1 >= argc) {
-                return cli_usage_error(command, "%s needs a value", arg);
-            } else {
-                memcpy((char *)a + options[o].offset, &argv[++i], sizeof(char *));
-            }
-        }
-        if (known) {
-            continue;
-        }
-        if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error(command, "unknown option '%s'", arg);
-        }
-        if (a->n_positional == 4) {
-            return cli_usage_error(command, "too many arguments");
-        }
-        a->positional[a->n_positional++] = arg;
     }
     return 0;
+}
+
+/* The progress line of a single run: rewritten in place on the terminal,
+ * ended when the whole horizon was simulated (a stopped run leaves it open,
+ * as the tool always has). */
+void cli_progress_run(void *ctx, const retsim_progress *p)
+{
+    (void)ctx;
+    if (p->finished) {
+        if (p->done == p->total) {
+            fputc('\n', stderr);
+        }
+        return;
+    }
+    fprintf(stderr, "\rretsim: %3d%% simulated (day %.0f of %.0f), %" PRIu64 " events, %.1f s",
+            (int)(p->done * 100 / p->total), (double)p->simulated_ms / RETSIM_MS_PER_DAY,
+            (double)p->horizon_ms / RETSIM_MS_PER_DAY, p->events, p->wall_seconds);
+}
+
+/* The progress line of replications: how many finished; ended at the end. */
+void cli_progress_replications(void *ctx, const retsim_progress *p)
+{
+    (void)ctx;
+    if (p->finished) {
+        fputc('\n', stderr);
+        return;
+    }
+    fprintf(stderr, "\rretsim: %" PRIu32 " of %" PRIu32 " replications, %.1f s", p->done, p->total,
+            p->wall_seconds);
 }
 
 int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
@@ -136,7 +205,7 @@ int cli_experiment_options(const char *command, const cli_args *a, const retsim_
     memset(o, 0, sizeof *o);
     o->seed = sc->settings.seed;
     o->replications = default_replications;
-    o->progress = isatty(STDERR_FILENO) != 0;
+    o->progress = isatty(STDERR_FILENO) != 0 ? cli_progress_replications : NULL; /* a terminal only */
     o->force = a->force;
     if (a->seed != NULL) {
         if (cli_number(command, "--seed", a->seed, 0, UINT64_MAX, &v) != 0) {

@@ -70,10 +70,12 @@ static int start(const char *command, int argc, char **argv, unsigned allowed, c
     if (a->n_positional != 1) {
         return cli_usage_error(command, "expected one SCENARIO");
     }
-    if ((rc = cli_load_scenario(a->positional[0], a, sc)) != 0) {
+    rc = cli_load_scenario(a->positional[0], a, sc);
+    if (rc != 0) {
         return rc;
     }
-    if ((rc = cli_experiment_options(command, a, *sc, 10, o)) != 0) {
+    rc = cli_experiment_options(command, a, *sc, 10, o);
+    if (rc != 0) {
         retsim_scenario_destroy(*sc);
         return rc;
     }
@@ -110,7 +112,7 @@ int cli_sweep(int argc, char **argv)
             return cli_fail(&err);
         }
     }
-    o.progress = false; /* one line per point instead */
+    o.progress = NULL; /* off: every point is an experiment of its own, each would start a line */
     const char *out = a.out_dir != NULL ? a.out_dir : "out";
     if (cli_check_out(out) != 0) {
         retsim_scenario_destroy(sc);

@@ -76,7 +76,8 @@ int cli_replay(int argc, char **argv)
         return cli_usage_error("replay", "expected SCENARIO and TRACE");
     }
     retsim_scenario *sc = NULL;
-    if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
+    rc = cli_load_scenario(a.positional[0], &a, &sc);
+    if (rc != 0) {
         return rc;
     }
     const char *out = a.out_dir != NULL ? a.out_dir : "out";
@@ -122,7 +123,8 @@ int cli_check(int argc, char **argv)
         return cli_usage_error("check", "expected one SCENARIO");
     }
     retsim_scenario *sc = NULL;
-    if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
+    rc = cli_load_scenario(a.positional[0], &a, &sc);
+    if (rc != 0) {
         return rc;
     }
     retsim_error err;

@@ -67,8 +67,37 @@ static void warn_warmup(const retsim_scenario *sc, double days, const char *row,
     }
 }
 
+/* What replications print: means and CIs, period means, the warm-up warning, the files. */
+static void print_replications(const retsim_scenario *sc, const retsim_experiment *e, int jobs,
+                               const char *out)
+{
+    retsim_experiment_print(stdout, e);
+    retsim_run_periods *means = sc->n_changes > 0 ? malloc(sizeof *means) : NULL;
+    if (means != NULL && retsim_experiment_period_means(e, means) == 0) {
+        printf("means of %" PRIu32 " replications; CIs in summary_by_period_ci.csv\n", e->completed);
+        retsim_run_print_periods(stdout, means);
+    }
+    free(means);
+    int row;
+    bool at_limit;
+    double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
+    warn_warmup(sc, w, row >= 0 ? retsim_experiment_first(e)->kind[row] : "", at_limit);
+    printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, "
+           "summary_by_type.csv, "
+           "%soutcomes.csv, timeseries.csv, manifest\n",
+           e->completed, jobs, e->wall_seconds, out,
+           sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
+}
+
 static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
 {
+    if (a->events || a->trace_out != NULL) {
+        return cli_usage_error("run", "--events and --trace-out are for a single run, not --replications");
+    }
+    if (o->jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o->jobs = cores > 0 ? (int)cores : 1;
+    }
     const char *out = a->out_dir != NULL ? a->out_dir : "out";
     if (cli_check_out(out) != 0) {
         return CLI_BAD_INPUT;
@@ -88,25 +117,73 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
             retsim_experiment_destroy(e);
             return cli_fail(&werr);
         }
-        retsim_experiment_print(stdout, e);
-        retsim_run_periods *means = sc->n_changes > 0 ? malloc(sizeof *means) : NULL;
-        if (means != NULL && retsim_experiment_period_means(e, means) == 0) {
-            printf("means of %" PRIu32 " replications; CIs in summary_by_period_ci.csv\n", e->completed);
-            retsim_run_print_periods(stdout, means);
-        }
-        free(means);
-        int row;
-        bool at_limit;
-        double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
-        warn_warmup(sc, w, row >= 0 ? retsim_experiment_first(e)->kind[row] : "", at_limit);
-        printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, "
-               "summary_by_type.csv, "
-               "%soutcomes.csv, timeseries.csv, manifest\n",
-               e->completed, o->jobs, e->wall_seconds, out,
-               sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
+        print_replications(sc, e, o->jobs, out);
     }
     retsim_experiment_destroy(e);
     return rc != 0 ? cli_fail(&err) : CLI_OK;
+}
+
+/* What a single run prints on success: the summary, the periods, the warm-up
+ * warning and the files written. */
+static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, const retsim_summary *summary,
+                      const retsim_run_stats *stats)
+{
+    retsim_summary_print(stdout, summary);
+    if (opt->periods != NULL) {
+        retsim_run_print_periods(stdout, opt->periods);
+    }
+    warn_warmup(sc, stats->warmup_mser5_d,
+                stats->warmup_mser5_row >= 0 ? summary->kind[stats->warmup_mser5_row] : "",
+                stats->warmup_mser5_at_limit);
+    printf("%llu events in %.2f s; wrote %s/summary.csv, summary_by_type.csv, %soutcomes.csv, "
+           "timeseries.csv, "
+           "manifest%s%s%s\n",
+           (unsigned long long)stats->events, stats->wall_seconds, opt->out_dir,
+           sc->n_changes > 0 ? "summary_by_period.csv, " : "", opt->events ? ", events.csv" : "",
+           opt->trace_out != NULL ? " and " : "", opt->trace_out != NULL ? opt->trace_out : "");
+}
+
+static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim_experiment_options *xo)
+{
+    retsim_provenance prov;
+    cli_provenance("run", a, &prov);
+    retsim_run_options opt = {.seed = xo->seed,
+                              .out_dir = a->out_dir != NULL ? a->out_dir : "out",
+                              .events = a->events,
+                              .trace_out = a->trace_out,
+                              .progress = xo->progress != NULL ? cli_progress_run : NULL,
+                              .stop = cli_stop_flag(),
+                              .provenance = &prov,
+                              .force = a->force};
+    retsim_error err;
+    retsim_error_clear(&err);
+    retsim_summary summary;
+    retsim_run_stats stats = {0};
+    opt.periods = sc->n_changes > 0 ? malloc(sizeof *opt.periods) : NULL; /* NULL: no table, no harm */
+    int rc = CLI_OK;
+    if (retsim_run(sc, &opt, &summary, &stats, &err) != 0) {
+        rc = cli_fail(&err);
+    } else {
+        print_run(sc, &opt, &summary, &stats);
+    }
+    free(opt.periods);
+    return rc;
+}
+
+/* The scenario with every --set, checked for what a generated run needs, and
+ * the options from the command line. 0 or an exit code (printed). */
+static int prepare(const cli_args *a, retsim_scenario **sc, retsim_experiment_options *xo)
+{
+    int rc = cli_load_scenario(a->positional[0], a, sc);
+    if (rc != 0) {
+        return rc;
+    }
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_scenario_check_generated(*sc, &err) != 0) { /* a reservation no generated user can meet */
+        return cli_fail(&err);
+    }
+    return cli_experiment_options("run", a, *sc, 1, xo);
 }
 
 int cli_run(int argc, char **argv)
@@ -123,67 +200,11 @@ int cli_run(int argc, char **argv)
         return cli_usage_error("run", "expected one SCENARIO");
     }
     retsim_scenario *sc = NULL;
-    if ((rc = cli_load_scenario(a.positional[0], &a, &sc)) != 0) {
-        return rc;
-    }
-    retsim_error cerr;
-    retsim_error_clear(&cerr);
-    if (retsim_scenario_check_generated(sc, &cerr) != 0) { /* a reservation no generated user can meet */
-        retsim_scenario_destroy(sc);
-        return cli_fail(&cerr);
-    }
     retsim_experiment_options xo;
-    if ((rc = cli_experiment_options("run", &a, sc, 1, &xo)) != 0) {
-        retsim_scenario_destroy(sc);
-        return rc;
+    rc = prepare(&a, &sc, &xo);
+    if (rc == 0) {
+        rc = xo.replications > 1 ? run_replications(sc, &a, &xo) : run_single(sc, &a, &xo);
     }
-    if (xo.replications > 1) {
-        if (a.events || a.trace_out != NULL) {
-            retsim_scenario_destroy(sc);
-            return cli_usage_error("run",
-                                   "--events and --trace-out are for a single run, not --replications");
-        }
-        if (xo.jobs == 0) {
-            long cores = sysconf(_SC_NPROCESSORS_ONLN);
-            xo.jobs = cores > 0 ? (int)cores : 1;
-        }
-        rc = run_replications(sc, &a, &xo);
-        retsim_scenario_destroy(sc);
-        return rc;
-    }
-    retsim_provenance prov;
-    cli_provenance("run", &a, &prov);
-    retsim_run_options opt = {.seed = xo.seed,
-                              .out_dir = a.out_dir != NULL ? a.out_dir : "out",
-                              .events = a.events,
-                              .trace_out = a.trace_out,
-                              .progress = xo.progress,
-                              .stop = cli_stop_flag(),
-                              .provenance = &prov,
-                              .force = a.force};
-    retsim_error err;
-    retsim_error_clear(&err);
-    retsim_summary summary;
-    retsim_run_stats stats = {0};
-    opt.periods = sc->n_changes > 0 ? malloc(sizeof *opt.periods) : NULL; /* NULL: no table, no harm */
-    if (retsim_run(sc, &opt, &summary, &stats, &err) != 0) {
-        rc = cli_fail(&err);
-    } else {
-        retsim_summary_print(stdout, &summary);
-        if (opt.periods != NULL) {
-            retsim_run_print_periods(stdout, opt.periods);
-        }
-        warn_warmup(sc, stats.warmup_mser5_d,
-                    stats.warmup_mser5_row >= 0 ? summary.kind[stats.warmup_mser5_row] : "",
-                    stats.warmup_mser5_at_limit);
-        printf("%llu events in %.2f s; wrote %s/summary.csv, summary_by_type.csv, %soutcomes.csv, "
-               "timeseries.csv, "
-               "manifest%s%s%s\n",
-               (unsigned long long)stats.events, stats.wall_seconds, opt.out_dir,
-               sc->n_changes > 0 ? "summary_by_period.csv, " : "", opt.events ? ", events.csv" : "",
-               opt.trace_out != NULL ? " and " : "", opt.trace_out != NULL ? opt.trace_out : "");
-    }
-    free(opt.periods);
     retsim_scenario_destroy(sc);
     return rc;
 }

@@ -9,6 +9,8 @@
 #include "retsim/run.h"
 #include "retsim/timeseries.h"
 
+#include "base/stopwatch.h"
+
 #include <csv.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
@@ -19,7 +21,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct pool {
@@ -27,19 +28,12 @@ typedef struct pool {
     const retsim_experiment_options *opt;
     retsim_experiment *e;
     pthread_mutex_t lock;
-    uint32_t next;     /* the next replication to start */
-    uint32_t finished; /* for progress */
-    int rc;            /* the first error */
+    uint32_t next;   /* the next replication to start */
+    uint64_t events; /* run by the finished replications: for progress */
+    int rc;          /* the first error */
     retsim_error err;
-    struct timespec t0;
+    retsim_stopwatch watch;
 } pool;
-
-static double seconds_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
 
 /* Close the memory streams of a replication's rows; NULL-safe. */
 static void close_rows(retsim_run_sinks *s)
@@ -87,12 +81,27 @@ static int run_one(pool *p, uint32_t r, retsim_error *err)
     }
     retsim_run_options ro = {.seed = p->opt->seed, .replication = r, .stop = p->opt->stop};
     retsim_run_stats stats = {0};
-    int rc = retsim_run_replication(p->sc, p->opt->seed, r, &sinks, &ro, &rep->summary, &stats, err);
+    int rc = retsim_run_replication(p->sc, &sinks, &ro, &rep->summary, &stats, err);
     close_rows(&sinks);
     rep->events = stats.events;
     rep->wall_seconds = stats.wall_seconds;
     rep->warmup_mser5_at_limit = stats.warmup_mser5_at_limit;
     return rc;
+}
+
+/* Where the experiment stands: replications finished of those asked for. */
+static void report(const pool *p, bool finished)
+{
+    if (p->opt->progress == NULL) {
+        return;
+    }
+    retsim_progress pr = {.done = p->e->completed,
+                          .total = p->e->n,
+                          .fraction = (double)p->e->completed / (double)p->e->n,
+                          .events = p->events,
+                          .wall_seconds = retsim_stopwatch_seconds(&p->watch),
+                          .finished = finished};
+    p->opt->progress(p->opt->progress_ctx, &pr);
 }
 
 static void *worker(void *arg)
@@ -116,10 +125,8 @@ static void *worker(void *arg)
         if (rc == 0) {
             p->e->reps[r].done = true;
             p->e->completed++;
-            if (p->opt->progress) {
-                fprintf(stderr, "\rretsim: %" PRIu32 " of %" PRIu32 " replications, %.1f s", p->e->completed,
-                        p->e->n, seconds_since(&p->t0));
-            }
+            p->events += p->e->reps[r].events;
+            report(p, false); /* under the lock: one call at a time, counts in order */
         } else if (p->rc == 0) {
             p->rc = rc;
             p->err = err;
@@ -128,18 +135,20 @@ static void *worker(void *arg)
     }
 }
 
-int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
-                          retsim_experiment **out, retsim_error *err)
+/* Refuse replications beyond the limits of retsim/estimate.h before any is allocated. */
+static int check_size(const retsim_scenario *sc, const retsim_experiment_options *opt, retsim_error *err)
 {
-    if (!opt->force && opt->replications > 0) { /* before the replications are allocated */
-        retsim_estimate size;
-        retsim_estimate_options eo = {.replications = opt->replications};
-        retsim_estimate_of(sc, &eo, &size);
-        int rc = retsim_estimate_check(sc, &size, err);
-        if (rc != 0) {
-            return rc;
-        }
+    if (opt->force || opt->replications == 0) {
+        return 0;
     }
+    retsim_estimate size;
+    retsim_estimate_options eo = {.replications = opt->replications};
+    retsim_estimate_of(sc, &eo, &size);
+    return retsim_estimate_check(sc, &size, err);
+}
+
+static int experiment_alloc(const retsim_experiment_options *opt, retsim_experiment **out, retsim_error *err)
+{
     retsim_experiment *e = calloc(1, sizeof *e);
     if (e == NULL || opt->replications == 0) {
         free(e);
@@ -153,34 +162,53 @@ int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_opt
         free(e);
         return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
     }
-    pool p = {.sc = sc, .opt = opt, .e = e};
-    pthread_mutex_init(&p.lock, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &p.t0);
+    *out = e;
+    return 0;
+}
+
+/* Run every replication on up to opt->jobs threads (on this one when none can be had). */
+static void run_pool(pool *p)
+{
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int jobs = opt->jobs > 0 ? opt->jobs : (int)(cores > 0 ? cores : 1);
-    if ((uint32_t)jobs > e->n) {
-        jobs = (int)e->n;
+    int jobs = p->opt->jobs > 0 ? p->opt->jobs : (int)(cores > 0 ? cores : 1);
+    if ((uint32_t)jobs > p->e->n) {
+        jobs = (int)p->e->n;
     }
     pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
     int started = 0;
     for (; threads != NULL && started < jobs; started++) {
-        if (pthread_create(&threads[started], NULL, worker, &p) != 0) {
+        if (pthread_create(&threads[started], NULL, worker, p) != 0) {
             break;
         }
     }
     if (started == 0) {
-        worker(&p); /* no threads to be had: do the work here */
+        worker(p); /* no threads to be had: do the work here */
     }
     for (int i = 0; i < started; i++) {
         pthread_join(threads[i], NULL);
     }
     free(threads);
-    pthread_mutex_destroy(&p.lock);
-    if (opt->progress) {
-        fputc('\n', stderr);
+}
+
+int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                          retsim_experiment **out, retsim_error *err)
+{
+    retsim_experiment *e = NULL;
+    int rc = check_size(sc, opt, err);
+    if (rc == 0) {
+        rc = experiment_alloc(opt, &e, err);
     }
-    e->wall_seconds = seconds_since(&p.t0);
-    int rc = p.rc;
+    if (rc != 0) {
+        return rc;
+    }
+    pool p = {.sc = sc, .opt = opt, .e = e};
+    pthread_mutex_init(&p.lock, NULL);
+    retsim_stopwatch_start(&p.watch);
+    run_pool(&p);
+    pthread_mutex_destroy(&p.lock);
+    report(&p, true);
+    e->wall_seconds = retsim_stopwatch_seconds(&p.watch);
+    rc = p.rc;
     if (rc == 0 && e->completed < e->n) {
         rc = RETSIM_EINTR;
     }
@@ -621,9 +649,10 @@ int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_erro
     struct csv_parser p;
     csv_init(&p, CSV_STRICT | CSV_APPEND_NULL);
     char buf[65536];
-    size_t n;
-    while (rd.e != NULL && rd.rc == 0 && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        if (csv_parse(&p, buf, n, read_field, read_row, &rd) != n && rd.rc == 0) {
+    size_t n = 1;
+    while (rd.e != NULL && rd.rc == 0 && n > 0) {
+        n = fread(buf, 1, sizeof buf, f);
+        if (n > 0 && csv_parse(&p, buf, n, read_field, read_row, &rd) != n && rd.rc == 0) {
             rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.line + 1, "", "malformed CSV");
         }
     }

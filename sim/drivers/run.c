@@ -12,13 +12,14 @@
 #include "retsim/format.h"
 #include "retsim/workload.h"
 
+#include "base/stopwatch.h"
+
 #include <math.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 enum { F_SUMMARY, F_OUTCOMES, F_TIMESERIES, F_MANIFEST, F_EVENTS, F_BY_TYPE, F_BY_PERIOD, N_FILES };
 static const char *const file_names[N_FILES] = {
@@ -309,43 +310,47 @@ static void on_warmup_end(void *vctx, retsim_kernel *k, uint64_t data)
     run_ctx *ctx = vctx;
     retsim_metrics_reset(retsim_sim_metrics(ctx->sim));
     retsim_sim_inventory_restart(ctx->sim);
-    retsim_workload_reset_stats(ctx->gen);
+    retsim_generator_reset_stats(ctx->gen);
     memset(ctx->per.prev, 0, sizeof *ctx->per.prev); /* counts start again from 0 */
 }
 
-static double seconds_since(const struct timespec *t0)
+/* Where the run stands after `done` slices (the library itself prints nothing). */
+static void progress_at(retsim_progress *p, uint32_t done, retsim_time now, retsim_kernel *k,
+                        const retsim_stopwatch *w)
 {
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    p->done = done;
+    p->fraction = (double)done / (double)p->total;
+    p->simulated_ms = now;
+    p->events = retsim_kernel_events_run(k);
+    p->wall_seconds = retsim_stopwatch_seconds(w);
 }
 
-/* Run to the horizon in slices, reporting progress and watching for a stop request. */
+/* Run to the horizon in slices, reporting progress and watching for a stop
+ * request. Slices only cut the kernel's run_until: the events, their order
+ * and so every output are the same with 1 slice or 200. */
 static int advance(retsim_kernel *k, const retsim_scenario *sc, const retsim_run_options *opt,
-                   const struct timespec *t0)
+                   const retsim_stopwatch *w)
 {
     retsim_time horizon = sc->settings.horizon;
-    int slices = opt->progress ? 200 : 1;
-    for (int i = 1; i <= slices; i++) {
+    uint32_t slices = opt->progress != NULL ? 200 : 1;
+    retsim_progress p = {.total = slices, .horizon_ms = horizon};
+    int rc = 0;
+    for (uint32_t i = 1; rc == 0 && i <= slices; i++) {
         retsim_time until = i == slices ? horizon : horizon / slices * i;
-        int rc = retsim_kernel_run_until(k, until);
-        if (rc != 0) {
-            return rc;
+        rc = retsim_kernel_run_until(k, until);
+        if (rc == 0 && opt->stop != NULL && *opt->stop) {
+            rc = RETSIM_EINTR;
         }
-        if (opt->stop != NULL && *opt->stop) {
-            return RETSIM_EINTR;
-        }
-        if (opt->progress) {
-            double s = seconds_since(t0);
-            fprintf(stderr, "\rretsim: %3d%% simulated (day %.0f of %.0f), %" PRIu64 " events, %.1f s",
-                    i * 100 / slices, (double)until / RETSIM_MS_PER_DAY, (double)horizon / RETSIM_MS_PER_DAY,
-                    retsim_kernel_events_run(k), s);
+        if (rc == 0 && opt->progress != NULL) {
+            progress_at(&p, i, until, k, w);
+            opt->progress(opt->progress_ctx, &p);
         }
     }
-    if (opt->progress) {
-        fputc('\n', stderr);
+    if (opt->progress != NULL) { /* once, however the run ended */
+        p.finished = true;
+        opt->progress(opt->progress_ctx, &p);
     }
-    return 0;
+    return rc;
 }
 
 /* path spelled one way: no empty or "." components, no trailing slash
@@ -451,7 +456,7 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
     }
     if (sinks->trace != NULL) {
         retsim_trace_write_header(sinks->trace);
-        retsim_workload_set_trace(ctx->gen, sinks->trace);
+        retsim_generator_set_trace(ctx->gen, sinks->trace);
     }
     rc = retsim_kernel_register(k, on_warmup_end, ctx, &ctx->warmup_type);
     if (rc == 0 && sc->settings.warmup > 0) {
@@ -521,12 +526,14 @@ static int finish_replication(run_ctx *ctx, const retsim_scenario *sc, const ret
     return rc;
 }
 
-int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t replication,
-                           const retsim_run_sinks *sinks, const retsim_run_options *opt,
-                           retsim_summary *summary, retsim_run_stats *stats, retsim_error *err)
+int retsim_run_replication(const retsim_scenario *sc, const retsim_run_sinks *sinks,
+                           const retsim_run_options *opt, retsim_summary *summary, retsim_run_stats *stats,
+                           retsim_error *err)
 {
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t seed = opt->seed;
+    uint32_t replication = opt->replication;
+    retsim_stopwatch watch;
+    retsim_stopwatch_start(&watch);
     run_ctx ctx = {0};
     if (stats != NULL) {
         stats->warmup_mser5_d = NAN;
@@ -539,14 +546,17 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     if (k != NULL) { /* before the population is made: that can take seconds too */
         retsim_kernel_set_interrupt(k, opt->stop);
     }
-    ctx.gen = ctx.sim != NULL ? retsim_workload_create(ctx.sim, seed, replication) : NULL;
-    rc = ctx.gen == NULL ? (k != NULL && retsim_kernel_interrupted(k) ? RETSIM_EINTR : RETSIM_ENOMEM)
-                         : wire(&ctx, sc, sinks, replication);
     if (rc == 0) {
-        rc = retsim_workload_start(ctx.gen);
+        rc = ctx.sim != NULL ? retsim_generator_create(ctx.sim, seed, replication, &ctx.gen) : RETSIM_ENOMEM;
     }
     if (rc == 0) {
-        rc = advance(k, sc, opt, &t0);
+        rc = wire(&ctx, sc, sinks, replication);
+    }
+    if (rc == 0) {
+        rc = retsim_generator_start(ctx.gen);
+    }
+    if (rc == 0) {
+        rc = advance(k, sc, opt, &watch);
         if (rc == RETSIM_EINTR) {
             retsim_error_set(err, rc, "", 0, "", "interrupted");
         }
@@ -556,13 +566,13 @@ int retsim_run_replication(const retsim_scenario *sc, uint64_t seed, uint32_t re
     }
     if (stats != NULL) {
         stats->events = k != NULL ? retsim_kernel_events_run(k) : 0;
-        stats->wall_seconds = seconds_since(&t0);
+        stats->wall_seconds = retsim_stopwatch_seconds(&watch);
     }
     if (rc != 0 && err != NULL && err->code == 0) {
         retsim_error_set(err, rc, "", 0, "", "%s", retsim_strerror(rc));
     }
     retsim_warmup_series_free(&ctx.active);
-    retsim_workload_destroy(ctx.gen);
+    retsim_generator_destroy(ctx.gen);
     retsim_sim_destroy(ctx.sim);
     periods_free(&ctx.per);
     return rc;
@@ -649,7 +659,7 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
             files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp, false,
             files[F_BY_PERIOD].fp,  files[F_BY_TYPE].fp,  opt->periods};
         write_headers(&sinks);
-        rc = retsim_run_replication(sc, opt->seed, opt->replication, &sinks, opt, sum, stats, err);
+        rc = retsim_run_replication(sc, &sinks, opt, sum, stats, err);
     }
     if (rc == 0 && files[F_SUMMARY].fp != NULL) {
         retsim_summary_write_header(files[F_SUMMARY].fp);

@@ -68,8 +68,8 @@ void retsim_tally_take(retsim_tally *t, retsim_sim *sim, const retsim_generator 
         }
         t->sojourn[k] = retsim_metrics_soft_deleted_time(m, k);
         if (g != NULL) {
-            t->gen[k] =
-                sub_type < 0 ? retsim_workload_stats_of(g, k) : retsim_workload_stats_of_type(g, k, sub_type);
+            t->gen[k] = sub_type < 0 ? retsim_generator_stats_of(g, k)
+                                     : retsim_generator_stats_of_type(g, k, sub_type);
         }
     }
     t->has_generator = g != NULL;

@@ -721,11 +721,18 @@ static int make_population(retsim_generator *g)
     return 0;
 }
 
-retsim_generator *retsim_workload_create(retsim_sim *sim, uint64_t seed, uint32_t replication)
+int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication, retsim_generator **out)
 {
+    if (out == NULL) {
+        return RETSIM_EUSAGE;
+    }
+    *out = NULL;
+    if (sim == NULL) {
+        return RETSIM_EUSAGE;
+    }
     retsim_generator *g = calloc(1, sizeof *g);
     if (g == NULL) {
-        return NULL;
+        return RETSIM_ENOMEM;
     }
     g->sim = sim;
     g->sc = retsim_sim_scenario(sim);
@@ -748,13 +755,14 @@ retsim_generator *retsim_workload_create(retsim_sim *sim, uint64_t seed, uint32_
         rc = make_population(g);
     }
     if (rc != 0) {
-        retsim_workload_destroy(g);
-        return NULL;
+        retsim_generator_destroy(g);
+        return rc;
     }
-    return g;
+    *out = g;
+    return 0;
 }
 
-void retsim_workload_destroy(retsim_generator *g)
+void retsim_generator_destroy(retsim_generator *g)
 {
     if (g == NULL) {
         return;
@@ -773,12 +781,12 @@ void retsim_workload_destroy(retsim_generator *g)
     free(g);
 }
 
-void retsim_workload_set_trace(retsim_generator *g, FILE *trace)
+void retsim_generator_set_trace(retsim_generator *g, FILE *trace)
 {
     g->trace = trace;
 }
 
-int retsim_workload_start(retsim_generator *g)
+int retsim_generator_start(retsim_generator *g)
 {
     double expect = 0; /* names the run will create: arrivals, and children of arrivals */
     for (int kind = 0; kind < g->sc->n_policies; kind++) {
@@ -827,7 +835,7 @@ int retsim_workload_start(retsim_generator *g)
     return 0;
 }
 
-void retsim_workload_reset_stats(retsim_generator *g)
+void retsim_generator_reset_stats(retsim_generator *g)
 {
     for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
         retsim_workload_stats *st = &g->kinds[k].by_type[0];
@@ -856,7 +864,7 @@ static void add_counts(retsim_workload_stats *sum, const retsim_workload_stats *
     sum->no_parent += s->no_parent;
 }
 
-retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int kind)
+retsim_workload_stats retsim_generator_stats_of(const retsim_generator *g, int kind)
 {
     retsim_workload_stats sum;
     memset(&sum, 0, sizeof sum);
@@ -872,7 +880,7 @@ retsim_workload_stats retsim_workload_stats_of(const retsim_generator *g, int ki
     return sum;
 }
 
-retsim_workload_stats retsim_workload_stats_of_type(const retsim_generator *g, int kind, int type)
+retsim_workload_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type)
 {
     retsim_workload_stats sum;
     memset(&sum, 0, sizeof sum);

@@ -60,7 +60,7 @@ static bool clamp_horizon(retsim_scenario *sc)
     return retsim_scenario_set_all(sc, sets, 2, &err) == 0;
 }
 
-/* Is the run small enough for a fuzzing iteration? Mirrors retsim_workload_start's estimate. */
+/* Is the run small enough for a fuzzing iteration? Mirrors retsim_generator_start's estimate. */
 static bool small_enough(const retsim_scenario *sc)
 {
     const retsim_settings *st = &sc->settings;
@@ -133,7 +133,7 @@ static void run_once(const retsim_scenario *sc)
     if (summary == NULL) {
         fuzz_fail("out of memory", "summary");
     }
-    int rc = retsim_run_replication(sc, opt.seed, 0, &sinks, &opt, summary, &stats, &err);
+    int rc = retsim_run_replication(sc, &sinks, &opt, summary, &stats, &err);
     if (fclose(trace) != 0) {
         fuzz_fail("cannot write", trace_path);
     }
