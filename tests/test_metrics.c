@@ -157,8 +157,10 @@ static char *written(fixture *f, int how, long replication)
     if (how == 0) {
         assert_int_equal(retsim_metrics_write_outcomes(f->m, f->reg, out), 0);
     } else {
+        uint32_t rep = (uint32_t)replication;
         retsim_metrics_write_outcomes_header(out, replication >= 0);
-        assert_int_equal(retsim_metrics_write_outcome_rows(f->m, f->reg, out, replication), 0);
+        assert_int_equal(retsim_metrics_write_outcome_rows(f->m, f->reg, out, replication >= 0 ? &rep : NULL),
+                         0);
     }
     fclose(out);
     return buf;

@@ -42,10 +42,10 @@ void retsim_metrics_reset(retsim_metrics *m);
  * — non-zero rows, in kind (scenario order), op, outcome (SEMANTICS order),
  * type (by name) order. Experiments add the leading replication column. */
 void retsim_metrics_write_outcomes_header(FILE *out, bool replication_column);
-/* The rows; replication: the leading column's value, or -1 for none.
+/* The rows; replication: the leading column's value, or NULL for none.
  * 0, RETSIM_ENOMEM or RETSIM_EIO. */
 int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_registry *r, FILE *out,
-                                      long replication);
+                                      const uint32_t *replication);
 /* Header (no replication column) and rows. */
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out);
 

@@ -21,8 +21,8 @@ void retsim_timeseries_write_header(FILE *out, bool replication_column);
 
 /* The rows of the sample at time t (the inventory's current time): the
  * counts from inv, names and prices from the registry's policies.
- * replication: the leading column's value, or -1 for none. */
-void retsim_timeseries_write_sample(FILE *out, long replication, retsim_time t, const retsim_registry *reg,
-                                    retsim_inventories *inv);
+ * replication: the leading column's value, or NULL for none. */
+void retsim_timeseries_write_sample(FILE *out, const uint32_t *replication, retsim_time t,
+                                    const retsim_registry *reg, retsim_inventories *inv);
 
 #endif

@@ -44,7 +44,8 @@ typedef struct run_ctx {
     retsim_sim *sim;
     retsim_generator *gen;
     FILE *timeseries;
-    long replication; /* -1: no replication column */
+    uint32_t replication;
+    bool replication_column;
     uint32_t sample_type, warmup_type, period_type;
     periods per;
     retsim_warmup_series active; /* ACTIVE per kind (and all) at every sample: for MSER-5 */
@@ -291,8 +292,8 @@ static void on_sample(void *vctx, retsim_kernel *k, uint64_t data)
     const retsim_scenario *sc = retsim_sim_scenario(ctx->sim);
     retsim_time now = retsim_kernel_now(k);
     if (ctx->timeseries != NULL) {
-        retsim_timeseries_write_sample(ctx->timeseries, ctx->replication, now, retsim_sim_registry(ctx->sim),
-                                       retsim_sim_inventory(ctx->sim));
+        retsim_timeseries_write_sample(ctx->timeseries, ctx->replication_column ? &ctx->replication : NULL,
+                                       now, retsim_sim_registry(ctx->sim), retsim_sim_inventory(ctx->sim));
     }
     if (sample_active(ctx, sc->n_policies) != 0) {
         retsim_kernel_stop(k, RETSIM_ENOMEM);
@@ -473,7 +474,8 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
         }
     }
     ctx->timeseries = sinks->timeseries;
-    ctx->replication = sinks->replication_column ? (long)replication : -1;
+    ctx->replication = replication;
+    ctx->replication_column = sinks->replication_column;
     if (rc == 0) { /* samples feed timeseries.csv (when asked for) and MSER-5 (always) */
         rc = retsim_kernel_register(k, on_sample, ctx, &ctx->sample_type);
         if (rc == 0) {
@@ -521,7 +523,7 @@ static int finish_replication(run_ctx *ctx, const retsim_scenario *sc, const ret
     if (rc == 0 && sinks->outcomes != NULL) {
         rc = retsim_metrics_write_outcome_rows(retsim_sim_metrics(ctx->sim), retsim_sim_registry(ctx->sim),
                                                sinks->outcomes,
-                                               sinks->replication_column ? (long)replication : -1);
+                                               sinks->replication_column ? &replication : NULL);
     }
     return rc;
 }

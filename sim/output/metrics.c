@@ -112,11 +112,11 @@ void retsim_metrics_write_outcomes_header(FILE *out, bool replication_column)
 int retsim_metrics_write_outcomes(const retsim_metrics *m, const retsim_registry *r, FILE *out)
 {
     retsim_metrics_write_outcomes_header(out, false);
-    return retsim_metrics_write_outcome_rows(m, r, out, -1);
+    return retsim_metrics_write_outcome_rows(m, r, out, NULL);
 }
 
 int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_registry *r, FILE *out,
-                                      long replication)
+                                      const uint32_t *replication)
 {
     /* types by name, so the file does not depend on the order they were first met in */
     uint32_t *order = malloc((m->n_types ? m->n_types : 1) * sizeof *order);
@@ -146,8 +146,8 @@ int retsim_metrics_write_outcome_rows(const retsim_metrics *m, const retsim_regi
                     const char *row[] = {retsim_registry_policy(r, k)->kind, retsim_op_name((retsim_op)op),
                                          retsim_outcome_name((retsim_outcome)o),
                                          retsim_registry_sub_type_name(r, t), count};
-                    if (replication >= 0) {
-                        fprintf(out, "%ld,", replication);
+                    if (replication != NULL) {
+                        fprintf(out, "%" PRIu32 ",", *replication);
                     }
                     retsim_csv_row(out, row, 5);
                 }

@@ -15,7 +15,7 @@ void retsim_timeseries_write_header(FILE *out, bool replication_column)
 }
 
 /* One row: kind k, or every kind together (k -1) of nk. */
-static void write_row(FILE *out, long replication, retsim_time t, const char *kind,
+static void write_row(FILE *out, const uint32_t *replication, retsim_time t, const char *kind,
                       const retsim_registry *reg, retsim_inventories *inv, int k, int nk)
 {
     uint64_t act = retsim_inventory_get(inv, k, RETSIM_INV_ACTIVE, t).now;
@@ -33,8 +33,8 @@ static void write_row(FILE *out, long replication, retsim_time t, const char *ki
     }
     char time[64], c1[64], c2[64];
     retsim_time_format(t, time, sizeof time);
-    if (replication >= 0) {
-        fprintf(out, "%ld,", replication);
+    if (replication != NULL) {
+        fprintf(out, "%" PRIu32 ",", *replication);
     }
     fprintf(out, "%" PRId64 ",%s,", t, time);
     retsim_csv_field(out, kind);
@@ -42,8 +42,8 @@ static void write_row(FILE *out, long replication, retsim_time t, const char *ki
             retsim_summary_format(cost_live, c1, sizeof c1), retsim_summary_format(cost_kept, c2, sizeof c2));
 }
 
-void retsim_timeseries_write_sample(FILE *out, long replication, retsim_time t, const retsim_registry *reg,
-                                    retsim_inventories *inv)
+void retsim_timeseries_write_sample(FILE *out, const uint32_t *replication, retsim_time t,
+                                    const retsim_registry *reg, retsim_inventories *inv)
 {
     int nk = retsim_registry_kinds(reg);
     for (int i = 0; i < nk; i++) {
