@@ -4,7 +4,7 @@
  * or begins or ends with a space or tab; then it is quoted by libcsv (the
  * quotes doubled), so that any CSV reader, libcsv included, reads back the
  * same text. (This is retsim's writer; libcsv's own header is <csv.h>.)
- * Numbers are not formatted here: retsim_summary_format gives the one
+ * Numbers are not formatted here: retsim_format_csv (format.h) gives the one
  * printed form of a double. Cost: O(length of the text); no allocation.
  * Thread safety: as safe as the FILE written to. */
 #ifndef RETSIM_CSV_H

@@ -1,7 +1,8 @@
-/* retsim/format.h — numbers as a person reads them on a terminal.
+/* retsim/format.h — numbers as CSV files write them and as a person reads
+ * them on a terminal.
  *
- * CSV files keep the exact, machine-readable form (retsim_summary_format);
- * terminal tables use these: fixed decimals, thousands separators, never
+ * CSV files keep the exact, machine-readable form (retsim_format_csv);
+ * terminal tables use the others: fixed decimals, thousands separators, never
  * e-notation, so that 7284110.69 reads "7,284,110.69" and 1.2e+07
  * replica-hours read "12,000,000". All functions are pure and thread-safe;
  * cost O(digits). */
@@ -32,5 +33,9 @@ const char *retsim_format_metric(const char *column, double v, char *buf, size_t
 /* A relative change in percent with its sign and one decimal ("+20.0%",
  * "-3.5%", "0.0%"), or "n/a" for NaN (a change relative to 0). */
 const char *retsim_format_change(double pct, char *buf, size_t size);
+
+/* A value as CSV files write it: an integer without decimals, else 9
+ * significant digits (%.9g); "" for NaN. */
+const char *retsim_format_csv(double v, char *buf, size_t size);
 
 #endif

@@ -141,8 +141,6 @@ void retsim_summary_write_row(FILE *out, const retsim_summary *s, int row, const
 /* ",v1,v2,...": every metric of one row, without a newline (for files with
  * other leading columns). */
 void retsim_summary_write_values(FILE *out, const retsim_summary *s, int row);
-/* Format one value as it is written in CSV ("" for NaN). */
-const char *retsim_summary_format(double v, char *buf, size_t size);
 
 /* A few lines a person reads first: numbers with thousands separators,
  * costs with the currency and per 30 days. */

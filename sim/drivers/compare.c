@@ -124,15 +124,13 @@ static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsi
             retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
             char x[64], y[64], z[64], lo[64], hi[64], r[64], rl[64], rh[64];
             retsim_csv_field(out, s->kind[row]);
-            fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
-                    p.diff.n, retsim_summary_format(p.a.mean, x, sizeof x),
-                    retsim_summary_format(p.b.mean, y, sizeof y),
-                    retsim_summary_format(p.diff.mean, z, sizeof z),
-                    retsim_summary_format(p.diff.low, lo, sizeof lo),
-                    retsim_summary_format(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no",
-                    retsim_summary_format(p.rel_pct, r, sizeof r),
-                    retsim_summary_format(p.rel_low_pct, rl, sizeof rl),
-                    retsim_summary_format(p.rel_high_pct, rh, sizeof rh));
+            fprintf(
+                out, ",%s,%" PRIu32 ",%s,%s,%s,%s,%s,%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m),
+                p.diff.n, retsim_format_csv(p.a.mean, x, sizeof x), retsim_format_csv(p.b.mean, y, sizeof y),
+                retsim_format_csv(p.diff.mean, z, sizeof z), retsim_format_csv(p.diff.low, lo, sizeof lo),
+                retsim_format_csv(p.diff.high, hi, sizeof hi), p.significant ? "yes" : "no",
+                retsim_format_csv(p.rel_pct, r, sizeof r), retsim_format_csv(p.rel_low_pct, rl, sizeof rl),
+                retsim_format_csv(p.rel_high_pct, rh, sizeof rh));
         }
     }
 }

@@ -322,8 +322,8 @@ static void write_ci(FILE *out, const retsim_experiment *e)
             char a[64], b[64], c[64], d[64];
             retsim_csv_field(out, s->kind[row]);
             fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m), ci.n,
-                    retsim_summary_format(ci.mean, a, sizeof a), retsim_summary_format(ci.sd, b, sizeof b),
-                    retsim_summary_format(ci.low, c, sizeof c), retsim_summary_format(ci.high, d, sizeof d));
+                    retsim_format_csv(ci.mean, a, sizeof a), retsim_format_csv(ci.sd, b, sizeof b),
+                    retsim_format_csv(ci.low, c, sizeof c), retsim_format_csv(ci.high, d, sizeof d));
         }
     }
     free(v);
@@ -388,9 +388,8 @@ static void write_period_ci(FILE *out, const retsim_experiment *e)
                 fprintf(out, "%s,%" PRId64 ",%" PRId64 ",", label, first->from_ms[i], first->to_ms[i]);
                 retsim_csv_field(out, first->summary[i].kind[row]);
                 fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", retsim_metric_name((retsim_metric)m), ci.n,
-                        retsim_summary_format(ci.mean, a, sizeof a),
-                        retsim_summary_format(ci.sd, b, sizeof b), retsim_summary_format(ci.low, c, sizeof c),
-                        retsim_summary_format(ci.high, d, sizeof d));
+                        retsim_format_csv(ci.mean, a, sizeof a), retsim_format_csv(ci.sd, b, sizeof b),
+                        retsim_format_csv(ci.low, c, sizeof c), retsim_format_csv(ci.high, d, sizeof d));
             }
         }
     }

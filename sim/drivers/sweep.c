@@ -3,6 +3,7 @@
 
 #include "retsim/csv.h"
 #include "retsim/estimate.h"
+#include "retsim/format.h"
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
 
@@ -230,9 +231,9 @@ static void write_ci_row(FILE *out, const char *kind, const char *metric, retsim
 {
     char a[64], b[64], c[64], d[64];
     retsim_csv_field(out, kind);
-    fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", metric, ci.n, retsim_summary_format(ci.mean, a, sizeof a),
-            retsim_summary_format(ci.sd, b, sizeof b), retsim_summary_format(ci.low, c, sizeof c),
-            retsim_summary_format(ci.high, d, sizeof d));
+    fprintf(out, ",%s,%" PRIu32 ",%s,%s,%s,%s\n", metric, ci.n, retsim_format_csv(ci.mean, a, sizeof a),
+            retsim_format_csv(ci.sd, b, sizeof b), retsim_format_csv(ci.low, c, sizeof c),
+            retsim_format_csv(ci.high, d, sizeof d));
 }
 
 static void write_point(FILE *long_out, FILE *ci_out, const retsim_sweep *s, int p, const char *name,

@@ -1,4 +1,4 @@
-/* Terminal number formatting: fixed decimals, thousands separators. */
+/* Number formatting: fixed decimals and thousands separators for the terminal, the exact form for CSV. */
 #include "retsim/format.h"
 
 #include <math.h>
@@ -91,5 +91,17 @@ const char *retsim_format_change(double pct, char *buf, size_t size)
     retsim_format_number(pct, 1, num, sizeof num);
     bool positive = isfinite(pct) && strcmp(num, "0.0") != 0 && num[0] != '-';
     snprintf(buf, size, "%s%s%s", positive ? "+" : "", num, isnan(pct) ? "" : "%");
+    return buf;
+}
+
+const char *retsim_format_csv(double v, char *buf, size_t size)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+    } else if (v == floor(v) && fabs(v) < 9e15) {
+        snprintf(buf, size, "%.0f", v);
+    } else {
+        snprintf(buf, size, "%.9g", v);
+    }
     return buf;
 }

@@ -2,7 +2,7 @@
 #include "retsim/timeseries.h"
 
 #include "retsim/csv.h"
-#include "retsim/summary.h"
+#include "retsim/format.h"
 
 #include <inttypes.h>
 
@@ -39,7 +39,7 @@ static void write_row(FILE *out, const uint32_t *replication, retsim_time t, con
     fprintf(out, "%" PRId64 ",%s,", t, time);
     retsim_csv_field(out, kind);
     fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s\n", act, soft, res, live, kept,
-            retsim_summary_format(cost_live, c1, sizeof c1), retsim_summary_format(cost_kept, c2, sizeof c2));
+            retsim_format_csv(cost_live, c1, sizeof c1), retsim_format_csv(cost_kept, c2, sizeof c2));
 }
 
 void retsim_timeseries_write_sample(FILE *out, const uint32_t *replication, retsim_time t,

@@ -2,7 +2,6 @@
  * re-creates and policy changes, as kernel events that issue registry requests. */
 #include "retsim/workload.h"
 
-#include "retsim/csv.h"
 #include "base/chunks.h"
 #include "retsim/rng.h"
 #include "retsim/trace.h"

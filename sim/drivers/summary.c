@@ -357,18 +357,6 @@ int retsim_summary_compute(retsim_summary *out, retsim_sim *sim, const retsim_ge
     return 0;
 }
 
-const char *retsim_summary_format(double v, char *buf, size_t size)
-{
-    if (isnan(v)) {
-        buf[0] = '\0';
-    } else if (v == floor(v) && fabs(v) < 9e15) {
-        snprintf(buf, size, "%.0f", v);
-    } else {
-        snprintf(buf, size, "%.9g", v);
-    }
-    return buf;
-}
-
 void retsim_summary_write_header(FILE *out)
 {
     fputs("scenario,replication,seed,kind", out);
@@ -382,7 +370,7 @@ void retsim_summary_write_values(FILE *out, const retsim_summary *s, int row)
 {
     for (int m = 0; m < RETSIM_M_COUNT; m++) {
         char buf[64];
-        fprintf(out, ",%s", retsim_summary_format(s->value[row][m], buf, sizeof buf));
+        fprintf(out, ",%s", retsim_format_csv(s->value[row][m], buf, sizeof buf));
     }
 }
 
