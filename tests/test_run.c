@@ -17,7 +17,7 @@
 #include "helpers.h"
 #include "retsim/replay.h"
 #include "retsim/run.h"
-#include "retsim/workload.h"
+#include "retsim/generator.h"
 
 static retsim_summary run_summary(const retsim_scenario *sc, uint64_t seed)
 {

@@ -18,7 +18,7 @@
 #define RETSIM_SUMMARY_H
 
 #include "retsim/sim.h"
-#include "retsim/workload.h"
+#include "retsim/generator.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -114,7 +114,7 @@ typedef struct retsim_tally {
     bool has_inventory; /* false (a per-type tally): inventory, sojourn and cost metrics are NaN */
     retsim_inventory inv[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT]; /* [RETSIM_MAX_KINDS]: all kinds */
     bool has_generator; /* false (a replay): generator metrics NaN */
-    retsim_workload_stats
+    retsim_generator_stats
         gen[RETSIM_MAX_KINDS]; /* delays: recreate_delay_h[delay_from .. n_recreate_delay) */
     size_t delay_from[RETSIM_MAX_KINDS];
 } retsim_tally;

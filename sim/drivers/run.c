@@ -10,7 +10,7 @@
 #include "retsim/trace.h"
 #include "retsim/warmup.h"
 #include "retsim/format.h"
-#include "retsim/workload.h"
+#include "retsim/generator.h"
 
 #include "base/stopwatch.h"
 

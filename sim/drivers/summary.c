@@ -82,7 +82,7 @@ void retsim_tally_take(retsim_tally *t, retsim_sim *sim, const retsim_generator 
     }
 }
 
-static void subtract_gen(retsim_workload_stats *a, const retsim_workload_stats *b)
+static void subtract_gen(retsim_generator_stats *a, const retsim_generator_stats *b)
 {
     a->arrivals -= b->arrivals;
     a->create_intents -= b->create_intents;
@@ -159,7 +159,7 @@ static void delays(double *v, const retsim_tally *t, span s)
     }
     size_t at = 0;
     for (int k = s.from; k < s.to; k++) {
-        const retsim_workload_stats *st = &t->gen[k];
+        const retsim_generator_stats *st = &t->gen[k];
         size_t len = st->n_recreate_delay - t->delay_from[k];
         if (len > 0) { /* a kind with no re-creates has no array at all */
             memcpy(all + at, st->recreate_delay_h + t->delay_from[k], len * sizeof *all);
@@ -200,10 +200,10 @@ static void from_generator(double *v, const retsim_tally *t, span s)
         }
         return;
     }
-    retsim_workload_stats st;
+    retsim_generator_stats st;
     memset(&st, 0, sizeof st);
     for (int k = s.from; k < s.to; k++) {
-        const retsim_workload_stats *g = &t->gen[k];
+        const retsim_generator_stats *g = &t->gen[k];
         st.create_intents += g->create_intents;
         st.intents_refused += g->intents_refused;
         st.accidental_deletes += g->accidental_deletes;

@@ -1,6 +1,6 @@
 /* The workload generator: arrivals, lifecycles, accidents, restores, purges,
  * re-creates and policy changes, as kernel events that issue registry requests. */
-#include "retsim/workload.h"
+#include "retsim/generator.h"
 
 #include "base/chunks.h"
 #include "retsim/rng.h"
@@ -65,7 +65,7 @@ typedef struct kind_state {
     active_list active; /* lives whose instance is ACTIVE: parents to pick from */
     /* counts by the acting subscription's type (population order); the
      * re-create delays live in by_type[0] only (they are not split by type) */
-    retsim_workload_stats by_type[RETSIM_MAX_CHOICES];
+    retsim_generator_stats by_type[RETSIM_MAX_CHOICES];
 } kind_state;
 
 struct retsim_generator {
@@ -137,7 +137,7 @@ static const retsim_workload *spec_of(const retsim_generator *g, int kind)
 }
 
 /* The counters of `kind` for what subscription `sub` (a registry id) does. */
-static retsim_workload_stats *stats_of(retsim_generator *g, int kind, uint32_t sub)
+static retsim_generator_stats *stats_of(retsim_generator *g, int kind, uint32_t sub)
 {
     return &g->kinds[kind].by_type[g->sub_type[g->sub_index[sub]]];
 }
@@ -367,7 +367,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     if (issue(g, &rq, &res, "") != 0) {
         return;
     }
-    retsim_workload_stats *st = stats_of(g, kind, sub);
+    retsim_generator_stats *st = stats_of(g, kind, sub);
     st->create_intents++; /* a new name: an intent at its first (and only) attempt */
     if (is_conflict(res.outcome)) {
         st->intents_refused++;
@@ -524,7 +524,7 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
     uint32_t id = (uint32_t)data;
     life *l = &g->lives[id];
     const retsim_workload *w = spec_of(g, l->kind);
-    retsim_workload_stats *st = stats_of(g, l->kind, l->sub);
+    retsim_generator_stats *st = stats_of(g, l->kind, l->sub);
     l->acc_event = RETSIM_EVENT_NONE;
     uint16_t draw = l->draws;
     retsim_outcome o = delete_now(g, id);
@@ -591,10 +591,10 @@ static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
 }
 
 /* A successful re-create: its delay, and a fresh lifecycle. */
-static void recreated(retsim_generator *g, uint32_t id, retsim_workload_stats *st)
+static void recreated(retsim_generator *g, uint32_t id, retsim_generator_stats *st)
 {
     life *l = &g->lives[id];
-    retsim_workload_stats *d = &g->kinds[l->kind].by_type[0];
+    retsim_generator_stats *d = &g->kinds[l->kind].by_type[0];
     st->recreates_ok++;
     if (d->n_recreate_delay == d->cap_recreate_delay) {
         size_t cap = d->cap_recreate_delay ? d->cap_recreate_delay * 2 : 256;
@@ -626,7 +626,7 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     if (issue(g, &rq, &res, "") != 0) {
         return;
     }
-    retsim_workload_stats *st = stats_of(g, l->kind, l->sub);
+    retsim_generator_stats *st = stats_of(g, l->kind, l->sub);
     bool conflict = is_conflict(res.outcome);
     if (l->retries == 0) { /* the first attempt is the intent; retries are not new ones */
         st->create_intents++;
@@ -837,7 +837,7 @@ int retsim_generator_start(retsim_generator *g)
 void retsim_generator_reset_stats(retsim_generator *g)
 {
     for (int k = 0; k < RETSIM_MAX_KINDS; k++) {
-        retsim_workload_stats *st = &g->kinds[k].by_type[0];
+        retsim_generator_stats *st = &g->kinds[k].by_type[0];
         double *keep = st->recreate_delay_h;
         size_t cap = st->cap_recreate_delay;
         memset(g->kinds[k].by_type, 0, sizeof g->kinds[k].by_type);
@@ -846,7 +846,7 @@ void retsim_generator_reset_stats(retsim_generator *g)
     }
 }
 
-static void add_counts(retsim_workload_stats *sum, const retsim_workload_stats *s)
+static void add_counts(retsim_generator_stats *sum, const retsim_generator_stats *s)
 {
     sum->arrivals += s->arrivals;
     sum->create_intents += s->create_intents;
@@ -863,9 +863,9 @@ static void add_counts(retsim_workload_stats *sum, const retsim_workload_stats *
     sum->no_parent += s->no_parent;
 }
 
-retsim_workload_stats retsim_generator_stats_of(const retsim_generator *g, int kind)
+retsim_generator_stats retsim_generator_stats_of(const retsim_generator *g, int kind)
 {
-    retsim_workload_stats sum;
+    retsim_generator_stats sum;
     memset(&sum, 0, sizeof sum);
     for (int k = kind >= 0 ? kind : 0; k < (kind >= 0 ? kind + 1 : g->sc->n_policies); k++) {
         for (int t = 0; t < RETSIM_MAX_CHOICES; t++) {
@@ -879,9 +879,9 @@ retsim_workload_stats retsim_generator_stats_of(const retsim_generator *g, int k
     return sum;
 }
 
-retsim_workload_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type)
+retsim_generator_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type)
 {
-    retsim_workload_stats sum;
+    retsim_generator_stats sum;
     memset(&sum, 0, sizeof sum);
     for (int k = kind >= 0 ? kind : 0; k < (kind >= 0 ? kind + 1 : g->sc->n_policies); k++) {
         add_counts(&sum, &g->kinds[k].by_type[type]);

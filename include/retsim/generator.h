@@ -1,4 +1,4 @@
-/* retsim/workload.h — generated users, driven by the kernel, reacting to outcomes.
+/* retsim/generator.h — the workload generator: generated users, driven by the kernel, reacting to outcomes.
  *
  * For each kind with a [workload.<kind>] section:
  *   - new names arrive as a Poisson process (optionally shaped by a daily and
@@ -30,10 +30,10 @@
  * lifecycle record per instance the generator still acts on.
  * Names: a [workload.<kind>] section is a retsim_workload (retsim/scenario.h),
  * configuration only; the retsim_generator plays those sections and has the
- * retsim_generator_* functions; what it counted is a retsim_workload_stats.
+ * retsim_generator_* functions; what it counted is a retsim_generator_stats.
  * Ownership: the generator borrows the sim and scenario, which must outlive it. */
-#ifndef RETSIM_WORKLOAD_H
-#define RETSIM_WORKLOAD_H
+#ifndef RETSIM_GENERATOR_H
+#define RETSIM_GENERATOR_H
 
 #include "retsim/scenario.h"
 #include "retsim/sim.h"
@@ -44,7 +44,7 @@
 typedef struct retsim_generator retsim_generator;
 
 /* Counts the registry does not see: what users intended and gave up on. */
-typedef struct retsim_workload_stats {
+typedef struct retsim_generator_stats {
     uint64_t arrivals; /* new names created by arrivals or with a parent */
     /* Create intents: every new name's create, and the first attempt of every
      * re-create; retries of a refused re-create are attempts, not intents. */
@@ -63,7 +63,7 @@ typedef struct retsim_workload_stats {
     /* delays from an intentional delete to the successful re-create, hours */
     double *recreate_delay_h;
     size_t n_recreate_delay, cap_recreate_delay;
-} retsim_workload_stats;
+} retsim_generator_stats;
 
 /* A generator for replication `replication` of master seed `seed` (its
  * streams, retsim/rng.h): builds the population (subscriptions, tenants,
@@ -91,10 +91,10 @@ void retsim_generator_reset_stats(retsim_generator *g);
 /* Per kind; kind -1 sums over kinds (and has no delays). Counts are taken
  * when the request is issued, so a re-create whose first attempt came in the
  * warm-up counts its later outcome but not its intent. */
-retsim_workload_stats retsim_generator_stats_of(const retsim_generator *g, int kind);
+retsim_generator_stats retsim_generator_stats_of(const retsim_generator *g, int kind);
 /* The same for what subscriptions of one type (index into [population]
  * subscription_types) did: the caller of each request, so a re-create from
  * another subscription counts under the re-creator's type. No delays. */
-retsim_workload_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type);
+retsim_generator_stats retsim_generator_stats_of_type(const retsim_generator *g, int kind, int type);
 
 #endif

@@ -17,7 +17,7 @@
 #include "helpers.h"
 #include "retsim/sim.h"
 #include "retsim/trace.h"
-#include "retsim/workload.h"
+#include "retsim/generator.h"
 
 #define DAY RETSIM_MS_PER_DAY
 
@@ -91,7 +91,7 @@ static char *generate(const retsim_scenario *sc, uint64_t seed, uint32_t replica
     return text;
 }
 
-static void test_workload_create_error_codes(void **state)
+static void test_generator_create_error_codes(void **state)
 {
     (void)state;
     retsim_scenario *sc = load(tiny);
@@ -175,7 +175,7 @@ static uint64_t total(const retsim_metrics *m, retsim_op op)
     return n;
 }
 
-static void test_workload_constant_lifetime_is_exact_and_counted(void **state)
+static void test_generator_constant_lifetime_is_exact_and_counted(void **state)
 {
     (void)state;
     retsim_scenario *sc = load(tiny);
@@ -193,7 +193,7 @@ static void test_workload_constant_lifetime_is_exact_and_counted(void **state)
     assert_int_equal(total(m, RETSIM_OP_CREATE), creates);
     assert_int_equal(retsim_metrics_total(m, 0, RETSIM_OP_CREATE, RETSIM_OUT_OK), creates);
     assert_int_equal(total(m, RETSIM_OP_DELETE), deletes);
-    retsim_workload_stats st = retsim_generator_stats_of(g, 0);
+    retsim_generator_stats st = retsim_generator_stats_of(g, 0);
     assert_int_equal(st.arrivals, creates);
     assert_int_equal(st.create_intents, creates);
     assert_int_equal(st.accidental_deletes, 0);
@@ -221,7 +221,7 @@ static void test_workload_constant_lifetime_is_exact_and_counted(void **state)
 
 /* Same seed and replication: the same trace, byte for byte, from a fresh sim.
  * Another replication or another seed: other streams, another trace. */
-static void test_workload_seed_and_replication_key_the_streams(void **state)
+static void test_generator_seed_and_replication_key_the_streams(void **state)
 {
     (void)state;
     retsim_scenario *sc = load(tiny);
@@ -243,9 +243,9 @@ static void test_workload_seed_and_replication_key_the_streams(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_workload_create_error_codes),
-        cmocka_unit_test(test_workload_constant_lifetime_is_exact_and_counted),
-        cmocka_unit_test(test_workload_seed_and_replication_key_the_streams),
+        cmocka_unit_test(test_generator_create_error_codes),
+        cmocka_unit_test(test_generator_constant_lifetime_is_exact_and_counted),
+        cmocka_unit_test(test_generator_seed_and_replication_key_the_streams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
