@@ -152,14 +152,14 @@ int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_
     return 0;
 }
 
-/* The progress line of a single run: rewritten in place on the terminal,
- * ended when the whole horizon was simulated (a stopped run leaves it open,
- * as the tool always has). */
+/* The progress line of a single run: rewritten in place on the terminal and
+ * ended however the run ended, so that a stopped run's message starts a line
+ * of its own. */
 void cli_progress_run(void *ctx, const retsim_progress *p)
 {
     (void)ctx;
     if (p->finished) {
-        if (p->done == p->total) {
+        if (p->done > 0) {
             fputc('\n', stderr);
         }
         return;
