@@ -656,6 +656,8 @@ int retsim_run(const retsim_scenario *sc, const retsim_run_options *opt, retsim_
     }
     retsim_summary local;
     retsim_summary *sum = summary != NULL ? summary : &local;
+    retsim_run_stats own; /* the manifest's warm-up suggestion needs them even when the caller does not */
+    stats = stats != NULL ? stats : &own;
     if (rc == 0) {
         retsim_run_sinks sinks = {
             files[F_TIMESERIES].fp, files[F_OUTCOMES].fp, files[F_EVENTS].fp, trace.fp, false,
