@@ -512,7 +512,8 @@ static int validate_retention_range(const retsim_scenario *s, int i, const char 
     retsim_time_format(p->retention_max, hi, sizeof hi);
     if (p->retention_min > p->retention_max) {
         return invalid(err, file, lines, SEC_POLICY, i, "retention_max",
-                       "[policy.%s]: expected retention_max (%s) at least retention_min (%s)", p->kind, hi, lo);
+                       "[policy.%s]: expected retention_max (%s) at least retention_min (%s)", p->kind, hi,
+                       lo);
     }
     if (p->soft_delete_supported && !retsim_policy_retention_ok(p, p->retention_ms)) {
         char ret[64];

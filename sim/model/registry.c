@@ -303,10 +303,15 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
         retsim_kernel_cancel(r->kernel, s->purge_event);
         s->purge_event = RETSIM_EVENT_NONE;
     }
+    const retsim_policy *p = policy_of(r, s);
     retsim_time window;
-    int rc = registry_release_window(r, id, &window);
-    if (rc != 0) {
-        return rc;
+    if (__builtin_expect(p->reservation_drawn && r->draw != NULL, 0)) {
+        int rc = registry_drawn_window(r, id, &window);
+        if (rc != 0) {
+            return rc;
+        }
+    } else {
+        window = retsim_policy_reservation(p, retsim_names_str(r->types, r->sub_info[s->owner_sub].type));
     }
     s->reserved_until = retsim_time_add(at, window);
     set_state(r, s, RETSIM_STATE_PURGED);
@@ -440,8 +445,9 @@ static retsim_outcome switch_change(retsim_registry *r, uint32_t id, bool on, in
     return RETSIM_OUT_OK;
 }
 
-/* A named set_policy: one instance's soft-delete switch (a gallery). */
-static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_request *rq)
+/* A named set_policy: one instance's soft-delete switch (a gallery), its
+ * purge protection, its retention (where the create sets it). */
+static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *rq)
 {
     const retsim_policy_change *c = &rq->change;
     if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
@@ -465,10 +471,20 @@ static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_reque
     if (protect) {
         registry_protect_set(s, c->purge_protection);
     }
-    if (retention) {
-        registry_set_retention(r, rq->slot, c->retention_ms);
-    }
     return RETSIM_OUT_OK;
+}
+
+static int set_instance_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
+{
+    /* room for the retention first, so that out of memory changes nothing */
+    if ((rq->change.set & RETSIM_CHANGE_RETENTION) && rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    *out = instance_policy(r, rq);
+    if (*out == RETSIM_OUT_OK && (rq->change.set & RETSIM_CHANGE_RETENTION)) {
+        return registry_set_retention(r, rq->slot, rq->change.retention_ms);
+    }
+    return 0;
 }
 
 /* A create on the caller's own ACTIVE instance: an update, under the rules
@@ -490,13 +506,10 @@ static retsim_outcome update(retsim_registry *r, const retsim_request *rq)
     if (protect) {
         registry_protect_set(s, rq->change.purge_protection);
     }
-    if (rq->retention_ms != RETSIM_TIME_NEVER) {
-        registry_set_retention(r, rq->slot, rq->retention_ms);
-    }
-    return RETSIM_OUT_UPDATED;
+    return RETSIM_OUT_UPDATED; /* a retention= is set by do_create */
 }
 
-static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
 {
     if (rq->slot == NONE) {
         return RETSIM_OUT_NOT_FOUND; /* the parent does not exist */
@@ -526,7 +539,7 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     }
     if ((rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) ||
         (rq->soft_delete_switch == 0 && !policy_of(r, s)->soft_delete_can_disable) ||
-        registry_retention_refused(policy_of(r, s), rq)) {
+        (rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(policy_of(r, s), rq))) {
         return RETSIM_OUT_REJECTED; /* what it asks for cannot be set: nothing is made */
     }
     if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED) && s->owner_sub != rq->sub) {
@@ -541,9 +554,6 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     if (rq->provisioning_failed) {
         s->flags |= F_FAILED_PROVISIONING;
     }
-    if (rq->retention_ms != RETSIM_TIME_NEVER) {
-        registry_set_retention(r, rq->slot, rq->retention_ms);
-    }
     if (rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION) {
         registry_protect_set(s, rq->change.purge_protection);
     }
@@ -552,6 +562,21 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     }
     set_state(r, s, RETSIM_STATE_ACTIVE);
     return RETSIM_OUT_OK;
+}
+
+/* A create, and the retention= it gives its instance (created or updated):
+ * room for it is made first, so that out of memory changes nothing. */
+__attribute__((noinline)) static int create_with_retention(retsim_registry *r, const retsim_request *rq,
+                                                           retsim_result *res, retsim_outcome *out)
+{
+    if (rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    *out = create(r, rq, res);
+    if (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED) {
+        return registry_set_retention(r, rq->slot, rq->retention_ms);
+    }
+    return 0;
 }
 
 /* Whether soft delete is in force for the children of instance id: its own
@@ -629,7 +654,8 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     }
     slot *s = slot_at(r, rq->slot);
     const retsim_policy *p = policy_of(r, s);
-    if (registry_retention_refused(p, rq) || (rq->force && !p->force_delete)) {
+    if ((rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(p, rq)) ||
+        (rq->force && !p->force_delete)) {
         *out = RETSIM_OUT_REJECTED;
         return 0;
     }
@@ -645,7 +671,11 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     retsim_time now = retsim_kernel_now(r->kernel);
     if (on && rq->api_version >= p->min_api_version) {
         s->deletion_time = now;
-        s->scheduled_purge = retsim_time_add(now, registry_retention_for(r, rq, rq->slot));
+        retsim_time retention =
+            __builtin_expect(rq->retention_ms != RETSIM_TIME_NEVER || r->instance_retentions, 0)
+                ? registry_retention_for(r, rq, rq->slot)
+                : p->retention_ms;
+        s->scheduled_purge = retsim_time_add(now, retention);
         s->flags |= F_WAS_SOFT_DELETED;
         set_state(r, s, RETSIM_STATE_SOFT_DELETED);
         res->deletion_time = s->deletion_time;
@@ -755,8 +785,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
 {
     const retsim_policy_change *c = &rq->change;
     if (rq->named) {
-        *out = set_instance_switch(r, rq);
-        return 0;
+        return set_instance_policy(r, rq, out);
     }
     retsim_policy *p = &r->policies[rq->kind];
     bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
@@ -801,16 +830,16 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
     if (rc != 0) {
         return rc;
     }
-    bool sets_retention = rq->retention_ms != RETSIM_TIME_NEVER || (rq->change.set & RETSIM_CHANGE_RETENTION);
-    if (sets_retention && rq->named && rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
-        return RETSIM_ENOMEM; /* room for an instance retention, before anything changes */
-    }
     fill(r, res, rq->op, rq->kind, rq->sub, rq->named ? rq->slot : NONE);
     res->named = rq->named;
     retsim_outcome out = RETSIM_OUT_OK;
     switch (rq->op) {
     case RETSIM_OP_CREATE:
-        out = do_create(r, rq, res);
+        if (rq->retention_ms != RETSIM_TIME_NEVER) {
+            rc = create_with_retention(r, rq, res, &out);
+        } else {
+            out = create(r, rq, res);
+        }
         break;
     case RETSIM_OP_DELETE:
         rc = do_delete(r, rq, res, &out);

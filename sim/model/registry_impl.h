@@ -71,7 +71,8 @@ struct retsim_registry {
     uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
     retsim_observer observer;
     void *observer_ctx;
-    chunks ext; /* slot_ext per slot, ensured up to a slot when it is first written */
+    chunks ext;               /* slot_ext per slot, ensured up to a slot when it is first written */
+    bool instance_retentions; /* some instance has had a retention of its own: deletes look */
     retsim_release_draw draw;
     void *draw_ctx;
 };
@@ -96,22 +97,23 @@ slot_ext *registry_ext(retsim_registry *r, uint32_t id);
  * take it on that operation (retention_set_at) or it lies outside the
  * kind's [retention_min, retention_max]. */
 bool registry_retention_refused(const retsim_policy *p, const retsim_request *rq);
-/* Give instance id a retention of its own (its slot_ext is made by
- * retsim_registry_apply before any request that may set one). */
-void registry_set_retention(retsim_registry *r, uint32_t id, retsim_time t);
+/* Give instance id a retention of its own. 0 or RETSIM_ENOMEM. */
+int registry_set_retention(retsim_registry *r, uint32_t id, retsim_time t);
 /* The retention of a soft delete of instance id by request rq: the delete's
  * own retention=, else that of the instance or of its nearest ancestor that
  * set one, else the kind's. O(depth). */
 retsim_time registry_retention_for(const retsim_registry *r, const retsim_request *rq, uint32_t id);
 /* Purge protection in force for an instance: its own setting, else its kind's. */
-bool registry_protected(const retsim_registry *r, const slot *s);
+static inline bool registry_protected(const retsim_registry *r, const slot *s)
+{
+    return (s->flags & F_PROTECT_SET) ? (s->flags & F_PROTECT_ON) != 0 : policy_of(r, s)->purge_protection;
+}
 /* Whether an instance may set its purge protection to `on`: turning it off
  * where it is on needs purge_protection_can_disable. */
 bool registry_protect_allowed(const retsim_registry *r, const slot *s, bool on);
 void registry_protect_set(slot *s, bool on);
-/* The reservation window of slot id released now: drawn through the hook
- * where the kind says so, else by the owner's subscription type. 0 or
- * RETSIM_ENOMEM. */
-int registry_release_window(retsim_registry *r, uint32_t id, retsim_time *window);
+/* The drawn reservation window of slot id released now (its kind says
+ * reservation_drawn and the hook is set). 0 or RETSIM_ENOMEM. */
+int registry_drawn_window(retsim_registry *r, uint32_t id, retsim_time *window);
 
 #endif

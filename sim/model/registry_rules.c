@@ -32,10 +32,16 @@ bool registry_retention_refused(const retsim_policy *p, const retsim_request *rq
     return p->retention_set_at != here || !retsim_policy_retention_ok(p, rq->retention_ms);
 }
 
-void registry_set_retention(retsim_registry *r, uint32_t id, retsim_time t)
+int registry_set_retention(retsim_registry *r, uint32_t id, retsim_time t)
 {
-    ((slot_ext *)chunks_at(&r->ext, id))->retention = t;
+    slot_ext *x = registry_ext(r, id);
+    if (x == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    x->retention = t;
     slot_at(r, id)->flags |= F_RETENTION_SET;
+    r->instance_retentions = true;
+    return 0;
 }
 
 retsim_time registry_retention_for(const retsim_registry *r, const retsim_request *rq, uint32_t id)
@@ -51,11 +57,6 @@ retsim_time registry_retention_for(const retsim_registry *r, const retsim_reques
     return r->policies[slot_at(r, id)->kind].retention_ms;
 }
 
-bool registry_protected(const retsim_registry *r, const slot *s)
-{
-    return (s->flags & F_PROTECT_SET) ? (s->flags & F_PROTECT_ON) != 0 : policy_of(r, s)->purge_protection;
-}
-
 bool registry_protect_allowed(const retsim_registry *r, const slot *s, bool on)
 {
     return on || !registry_protected(r, s) || policy_of(r, s)->purge_protection_can_disable;
@@ -66,18 +67,12 @@ void registry_protect_set(slot *s, bool on)
     s->flags = (uint8_t)((s->flags & ~F_PROTECT_ON) | F_PROTECT_SET | (on ? F_PROTECT_ON : 0));
 }
 
-int registry_release_window(retsim_registry *r, uint32_t id, retsim_time *window)
+int registry_drawn_window(retsim_registry *r, uint32_t id, retsim_time *window)
 {
-    const slot *s = slot_at(r, id);
-    const retsim_policy *p = policy_of(r, s);
-    if (p->reservation_drawn && r->draw != NULL) { /* the release's number: 1, 2, ... per name */
-        slot_ext *x = registry_ext(r, id);
-        if (x == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        *window = r->draw(r->draw_ctx, s->kind, id, ++x->releases);
-        return 0;
+    slot_ext *x = registry_ext(r, id);
+    if (x == NULL) {
+        return RETSIM_ENOMEM;
     }
-    *window = retsim_policy_reservation(p, retsim_names_str(r->types, r->sub_info[s->owner_sub].type));
+    *window = r->draw(r->draw_ctx, slot_at(r, id)->kind, id, ++x->releases); /* releases 1, 2, ... per name */
     return 0;
 }
