@@ -27,7 +27,7 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
     r->kernel = k;
     r->inv = inv;
     r->n_kinds = n;
-    chunks_init(&r->slots, sizeof(slot), 15); /* 2 MiB chunks: one huge page each */
+    chunks_init(&r->slots, sizeof(slot), SLOT_BITS); /* 2 MiB chunks: one huge page each */
     chunks_init(&r->ext, sizeof(slot_ext), 12);
     memcpy(r->policies, policies, (size_t)n * sizeof *policies);
     r->names = retsim_names_create();

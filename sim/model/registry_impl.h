@@ -80,9 +80,14 @@ struct retsim_registry {
 /* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
 _Static_assert(sizeof(slot) == 64, "a slot is one cache line");
 
+/* Slots come 2^SLOT_BITS to a chunk. The shift, mask and size are
+ * constants here rather than read from the chunks header on every access:
+ * a slot is looked up several times per operation. */
+#define SLOT_BITS 15
+
 static inline slot *slot_at(const retsim_registry *r, uint32_t id)
 {
-    return chunks_at(&r->slots, id);
+    return (slot *)r->slots.chunk[id >> SLOT_BITS] + (id & ((UINT32_C(1) << SLOT_BITS) - 1));
 }
 
 static inline const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
