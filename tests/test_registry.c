@@ -191,6 +191,87 @@ static void test_registry_reservation_cut_short(void **state)
     assert_true(inv.area_ms == 2.0 * RETSIM_MS_PER_DAY);
 }
 
+/* The release-draw hook: asked at each release of a drawn kind (here a hard
+ * delete), with the name's release number counting 1, 2, ...; its window
+ * is the reservation. A forever window stays counted as reserved. */
+typedef struct draws {
+    int n;
+    uint32_t slot[4], release[4];
+} draws;
+
+static retsim_time hour_per_release(void *ctx, int kind, uint32_t slot, uint32_t release)
+{
+    draws *d = ctx;
+    assert_int_equal(kind, 0);
+    if (d->n < 4) {
+        d->slot[d->n] = slot;
+        d->release[d->n++] = release;
+    }
+    return (retsim_time)release * RETSIM_MS_PER_HOUR;
+}
+
+static retsim_outcome at(retsim_registry *reg, retsim_kernel *k, retsim_time t, retsim_op o, int kind,
+                         uint32_t sub, uint32_t slot)
+{
+    assert_int_equal(retsim_kernel_run_until(k, t), 0);
+    retsim_request rq = retsim_request_make(o, kind, sub, slot);
+    retsim_result res;
+    assert_int_equal(retsim_registry_apply(reg, &rq, &res), 0);
+    return res.outcome;
+}
+
+static void test_registry_release_draw_and_forever(void **state)
+{
+    (void)state;
+    retsim_policy p[2];
+    retsim_policy_init(&p[0], "bucket");
+    p[0].soft_delete_supported = false;
+    p[0].reuse_after_purge = RETSIM_REUSE_NOBODY;
+    p[0].reservation_drawn = true;
+    retsim_policy_init(&p[1], "project");
+    p[1].soft_delete_supported = false;
+    p[1].reuse_after_purge = RETSIM_REUSE_NOBODY;
+    p[1].reservation_ms = RETSIM_RESERVATION_FOREVER;
+    retsim_kernel *k = retsim_kernel_create();
+    retsim_inventories *inv = retsim_inventory_create(2);
+    retsim_registry *reg = retsim_registry_create(p, 2, k, inv);
+    assert_non_null(reg);
+    draws d = {0};
+    retsim_registry_set_release_draw(reg, hour_per_release, &d);
+    uint32_t s1, s2, b, pr;
+    const char *why;
+    assert_int_equal(retsim_registry_subscription(reg, "s1", "", "", &s1, &why), 0);
+    assert_int_equal(retsim_registry_subscription(reg, "s2", "", "", &s2, &why), 0);
+    assert_int_equal(retsim_registry_name(reg, 0, s1, RETSIM_NAME_NONE, "b", true, &b), 0);
+    assert_int_equal(retsim_registry_name(reg, 1, s1, RETSIM_NAME_NONE, "p", true, &pr), 0);
+    const retsim_time h = RETSIM_MS_PER_HOUR;
+    assert_int_equal(at(reg, k, 0, RETSIM_OP_CREATE, 0, s1, b), RETSIM_OUT_OK);
+    assert_int_equal(at(reg, k, 0, RETSIM_OP_CREATE, 1, s1, pr), RETSIM_OUT_OK);
+    /* release 1 at 1h: a window of 1h */
+    assert_int_equal(at(reg, k, h, RETSIM_OP_DELETE, 0, s1, b), RETSIM_OUT_HARD_DELETED);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.slot[0], b);
+    assert_int_equal(d.release[0], 1);
+    assert_int_equal(at(reg, k, 2 * h - 1, RETSIM_OP_CREATE, 0, s1, b), RETSIM_OUT_CONFLICT_RESERVED);
+    assert_int_equal(at(reg, k, 2 * h, RETSIM_OP_CREATE, 0, s2, b), RETSIM_OUT_OK);
+    /* release 2 at 3h: a window of 2h, to 5h */
+    assert_int_equal(at(reg, k, 3 * h, RETSIM_OP_DELETE, 0, s2, b), RETSIM_OUT_HARD_DELETED);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.release[1], 2);
+    assert_int_equal(at(reg, k, 5 * h - 1, RETSIM_OP_CREATE, 0, s1, b), RETSIM_OUT_CONFLICT_RESERVED);
+    assert_int_equal(at(reg, k, 5 * h, RETSIM_OP_CREATE, 0, s1, b), RETSIM_OUT_OK);
+    /* the forever kind does not draw; its name stays reserved, counted as such */
+    assert_int_equal(at(reg, k, 6 * h, RETSIM_OP_DELETE, 1, s1, pr), RETSIM_OUT_HARD_DELETED);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(at(reg, k, 1000 * RETSIM_MS_PER_DAY, RETSIM_OP_CREATE, 1, s1, pr),
+                     RETSIM_OUT_CONFLICT_RESERVED);
+    assert_int_equal(retsim_inventory_get(inv, 1, RETSIM_INV_RESERVED, 1000 * RETSIM_MS_PER_DAY).now, 1);
+    assert_int_equal(retsim_inventory_get(inv, 0, RETSIM_INV_RESERVED, 1000 * RETSIM_MS_PER_DAY).now, 0);
+    retsim_registry_destroy(reg);
+    retsim_inventory_destroy(inv);
+    retsim_kernel_destroy(k);
+}
+
 static void test_registry_subscription_attributes_are_fixed(void **state)
 {
     fixture *f = *state;
@@ -276,6 +357,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_registry_counts_follow_every_transition, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registry_subscription_attributes_are_fixed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_registry_reservation_cut_short, setup, teardown),
+        cmocka_unit_test(test_registry_release_draw_and_forever),
         cmocka_unit_test_setup_teardown(test_registry_parent_paths, setup, teardown),
         cmocka_unit_test(test_registry_two_sims_side_by_side),
     };

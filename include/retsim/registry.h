@@ -100,16 +100,23 @@ int retsim_op_parse(const char *text, retsim_op *out);
 typedef struct retsim_request {
     retsim_op op;
     int kind;
-    uint32_t sub;             /* from _subscription; RETSIM_NAME_NONE for a kind-wide set_policy */
-    uint32_t slot;            /* from _name; RETSIM_NAME_NONE when it could not be resolved */
-    bool named;               /* the request names an instance (false: list_deleted, kind-wide set_policy) */
-    uint32_t region;          /* from _region; RETSIM_NAME_NONE when the request names none */
-    int32_t api_version;      /* RETSIM_APIVER_CURRENT unless the caller uses an older one */
-    bool purge_permission;    /* the caller holds the purge permission */
-    bool provisioning_failed; /* create: the instance ends in failed provisioning */
-    int soft_delete_switch;   /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on) */
-    retsim_policy_change change; /* set_policy */
+    uint32_t sub;              /* from _subscription; RETSIM_NAME_NONE for a kind-wide set_policy */
+    uint32_t slot;             /* from _name; RETSIM_NAME_NONE when it could not be resolved */
+    uint32_t region;           /* from _region; RETSIM_NAME_NONE when the request names none */
+    int32_t api_version;       /* RETSIM_APIVER_CURRENT unless the caller uses an older one */
+    bool named;                /* the request names an instance (false: list_deleted, kind-wide set_policy) */
+    bool purge_permission;     /* the caller holds the purge permission */
+    bool provisioning_failed;  /* create: the instance ends in failed provisioning */
+    int8_t soft_delete_switch; /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on) */
+    bool force;                /* delete: force=true, bypass soft delete where force_delete allows */
+    bool restore_permission;   /* restore: the caller holds the restore permission (default true) */
+    retsim_time retention_ms;  /* create or delete: the retention= it asks for; RETSIM_TIME_NEVER: none */
+    /* set_policy; a create's purge_protection=on|off sets its PURGE_PROTECTION bit */
+    retsim_policy_change change;
 } retsim_request;
+
+/* 64 bytes, one cache line: a request is made and copied on every operation. */
+_Static_assert(sizeof(retsim_request) == 64, "a request is one cache line");
 
 /* A request with the defaults above for op, kind, sub and slot. */
 retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot);
@@ -141,6 +148,14 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
                                         retsim_inventories *inv);
 void retsim_registry_destroy(retsim_registry *r); /* NULL-safe */
 void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *ctx);
+
+/* The reservation window of a name of `kind` released for the
+ * `release`-th time (1, 2, ... per name), in ms, for kinds whose policy says
+ * reservation_drawn: the registry knows no distributions, the simulation
+ * samples them. Called at each release (a purge, automatic or not, and a hard
+ * delete). Without a hook a drawn kind uses reservation_ms. */
+typedef retsim_time (*retsim_release_draw)(void *ctx, int kind, uint32_t slot, uint32_t release);
+void retsim_registry_set_release_draw(retsim_registry *r, retsim_release_draw fn, void *ctx);
 
 /* Intern a subscription. tenant "" means its own tenant; sub_type "" means
  * none. A subscription's tenant and type are fixed by the first call that

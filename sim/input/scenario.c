@@ -500,6 +500,33 @@ static int invalid(retsim_error *err, const char *file, const key_lines *lines, 
     return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, sec, index, key), key, "%s", msg);
 }
 
+/* The kind's retention range is a range, and its own retention lies in it
+ * (a create, delete or set_policy outside it is refused at run time; a
+ * scenario outside it is a mistake in the file). */
+static int validate_retention_range(const retsim_scenario *s, int i, const char *file, const key_lines *lines,
+                                    retsim_error *err)
+{
+    const retsim_policy *p = &s->policies[i];
+    char lo[64], hi[64];
+    retsim_time_format(p->retention_min, lo, sizeof lo);
+    retsim_time_format(p->retention_max, hi, sizeof hi);
+    if (p->retention_min > p->retention_max) {
+        return invalid(err, file, lines, SEC_POLICY, i, "retention_max",
+                       "[policy.%s]: expected retention_max (%s) at least retention_min (%s)", p->kind, hi,
+                       lo);
+    }
+    if (p->soft_delete_supported && !retsim_policy_retention_ok(p, p->retention_ms)) {
+        char ret[64];
+        retsim_time_format(p->retention_ms, ret, sizeof ret);
+        const char *no_max = p->retention_max == RETSIM_TIME_NEVER ? "no bound" : hi;
+        return invalid(err, file, lines, SEC_POLICY, i, "retention",
+                       "[policy.%s]: expected retention between retention_min (%s) and retention_max (%s), "
+                       "got %s",
+                       p->kind, lo, no_max, ret);
+    }
+    return 0;
+}
+
 static int validate_policies(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
 {
     for (int i = 0; i < s->n_policies; i++) {
@@ -530,6 +557,10 @@ static int validate_policies(retsim_scenario *s, const char *file, const key_lin
                            "[policy.%s]: retention must be positive when soft delete is supported (set "
                            "soft_delete_supported = false instead)",
                            p->kind);
+        }
+        int rc = validate_retention_range(s, i, file, lines, err);
+        if (rc != 0) {
+            return rc;
         }
     }
     return 0;
@@ -894,20 +925,43 @@ int retsim_scenario_check_generated(const retsim_scenario *s, retsim_error *err)
     return 0;
 }
 
+static void print_key(const void *base, const key_def *k, char *value, size_t size)
+{
+    value[0] = '\0';
+    FILE *mem = fmemopen(value, size - 1, "w");
+    if (mem != NULL) {
+        scenario_key_print(base, k, mem);
+        fclose(mem);
+    }
+}
+
+/* A KEY_QUIET policy key at its default value is left out. */
+static bool quiet_default(const key_def *k, const char *value)
+{
+    if (!(k->change_bit & KEY_QUIET)) {
+        return false;
+    }
+    retsim_policy def;
+    retsim_policy_init(&def, "");
+    char dvalue[512];
+    print_key(&def, k, dvalue, sizeof dvalue);
+    return strcmp(value, dvalue) == 0;
+}
+
 static void write_keys(const void *base, section_kind sec, unsigned only_bits, FILE *out)
 {
     int n = 0;
     const key_def *keys = scenario_keys(sec, &n);
     for (int k = 0; k < n; k++) {
+        unsigned bits = keys[k].change_bit & ~KEY_QUIET;
         if ((keys[k].type == K_NAME && ((const char *)base + keys[k].offset)[0] == '\0') ||
-            (keys[k].change_bit != 0 && !(keys[k].change_bit & only_bits))) {
+            (bits != 0 && !(bits & only_bits))) {
             continue;
         }
-        char value[512] = "";
-        FILE *mem = fmemopen(value, sizeof value - 1, "w");
-        if (mem != NULL) {
-            scenario_key_print(base, &keys[k], mem);
-            fclose(mem);
+        char value[512];
+        print_key(base, &keys[k], value, sizeof value);
+        if (quiet_default(&keys[k], value)) {
+            continue;
         }
         int width = fprintf(out, "%s = %s", keys[k].name, value);
         int pad = width < 44 ? 44 - width : 1;

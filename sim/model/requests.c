@@ -52,16 +52,18 @@ int retsim_op_parse(const char *text, retsim_op *out)
 
 retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_t slot_id)
 {
-    retsim_request rq;
-    memset(&rq, 0, sizeof rq);
-    rq.op = op;
-    rq.kind = kind;
-    rq.sub = sub;
-    rq.slot = slot_id;
-    rq.named = op != RETSIM_OP_LIST_DELETED;
-    rq.region = RETSIM_NAME_NONE;
-    rq.api_version = RETSIM_APIVER_CURRENT;
-    rq.purge_permission = true;
-    rq.soft_delete_switch = -1;
-    return rq;
+    /* a compound literal, not memset and stores: made on every operation */
+    return (retsim_request){
+        .op = op,
+        .kind = kind,
+        .sub = sub,
+        .slot = slot_id,
+        .region = RETSIM_NAME_NONE,
+        .api_version = RETSIM_APIVER_CURRENT,
+        .named = op != RETSIM_OP_LIST_DELETED,
+        .purge_permission = true,
+        .soft_delete_switch = -1,
+        .restore_permission = true,
+        .retention_ms = RETSIM_TIME_NEVER,
+    };
 }
