@@ -64,10 +64,11 @@ bool retsim_scenario_has_workload(const retsim_scenario *s)
 }
 
 /* The workload's distributions, i = 0..N_DISTS-1 (they own empirical samples). */
-enum { N_DISTS = 4 };
+enum { N_DISTS = 6 };
 static retsim_dist *dists_of(retsim_workload *w, int i)
 {
-    retsim_dist *d[N_DISTS] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
+    retsim_dist *d[N_DISTS] = {&w->lifetime,       &w->restore_delay,    &w->purge_delay,
+                               &w->recreate_delay, &w->delete_retention, &w->create_retention};
     return d[i];
 }
 
@@ -75,6 +76,7 @@ static void workload_init(retsim_workload *w)
 {
     memset(w, 0, sizeof *w);
     w->purge_permission_probability = 1;
+    w->restore_permission_probability = 1;
     w->soft_delete_on_probability = -1;
     /* defaults carry the text they print as, so a resolved scenario reads back the same */
     for (int i = 0; i < N_DISTS; i++) {
