@@ -59,7 +59,7 @@ static void test_replay_bad_rows_name_line_and_column(void **state)
         {"time,op,kind,subscription,name\n0,create,apim,s1,a,extra\n", 2, "", "at most 5 fields"},
         {"time,op,kind,subscription,name\n0,create,apim,s1,a\xff\xfe\n", 2, "name", "UTF-8"},
         {"time,op,kind,subscription,name\n0,create,apim,s1,\"a\n", 2, "", "never closed"},
-        {"time,op,kind,subscription,name,options\n0,create,apim,s1,a,retention=1d\n", 2, "options",
+        {"time,op,kind,subscription,name,options\n0,restore,apim,s1,a,retention=1d\n", 2, "options",
          "does not apply"},
         {"time,op,kind,subscription,name,options\n0,set_policy,apim,,,retention=forever\n", 2, "options",
          "retention"},

@@ -149,6 +149,22 @@ static void test_trace_options_parse_into_fields(void **state)
     assert_int_equal(rq.change.retention_ms, 36 * 3600 * 1000LL);
     assert_int_equal(rq.change.applies_to, RETSIM_APPLIES_ALL_SOFT_DELETED);
     assert_false(rq.change.purge_protection);
+
+    /* issue 12: retention per create or delete, force delete, restore permission */
+    rq = parsed(RETSIM_OP_CREATE, "retention=7d;purge_protection=on");
+    assert_int_equal(rq.retention_ms, 7 * 86400 * 1000LL);
+    assert_int_equal(rq.change.set, RETSIM_CHANGE_PURGE_PROTECTION);
+    assert_true(rq.change.purge_protection);
+    rq = parsed(RETSIM_OP_DELETE, "retention=30d;force=true");
+    assert_int_equal(rq.retention_ms, 30 * 86400 * 1000LL);
+    assert_true(rq.force);
+    rq = parsed(RETSIM_OP_DELETE, "");
+    assert_int_equal(rq.retention_ms, RETSIM_TIME_NEVER); /* not given */
+    assert_false(rq.force);
+    rq = parsed(RETSIM_OP_RESTORE, "restore_permission=false");
+    assert_false(rq.restore_permission);
+    rq = parsed(RETSIM_OP_RESTORE, "");
+    assert_true(rq.restore_permission); /* the default: permitted */
 }
 
 /* Canonical text (only non-defaults, in the documented order) survives
@@ -173,6 +189,13 @@ static void test_trace_options_text_round_trip(void **state)
         {RETSIM_OP_SET_POLICY,
          "soft_delete=on;retention=90d;applies_to=all_soft_deleted;purge_protection=on"},
         {RETSIM_OP_SET_POLICY, "purge_protection=off"},
+        {RETSIM_OP_CREATE, "purge_protection=on"},
+        {RETSIM_OP_CREATE, "soft_delete=on;purge_protection=off;retention=90d"},
+        {RETSIM_OP_DELETE, "retention=7d"},
+        {RETSIM_OP_DELETE, "force=true"},
+        {RETSIM_OP_DELETE, "retention=1d1ms;force=true"},
+        {RETSIM_OP_RESTORE, "restore_permission=false"},
+        {RETSIM_OP_RESTORE, ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         retsim_request rq = parsed(cases[i].op, cases[i].text);
@@ -208,6 +231,23 @@ static void test_trace_options_format_from_fields(void **state)
     assert_int_equal(retsim_trace_options_format(&rq, buf, sizeof buf), 0);
     assert_string_equal(buf, "");
 
+    /* the defaults of the issue-12 fields write nothing, so today's traces stay as they were */
+    rq = retsim_request_make(RETSIM_OP_DELETE, 0, 0, 0);
+    assert_int_equal(retsim_trace_options_format(&rq, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    rq.force = true;
+    rq.retention_ms = 36 * 3600 * 1000LL;
+    assert_int_equal(retsim_trace_options_format(&rq, buf, sizeof buf), 0);
+    assert_string_equal(buf, "retention=1d12h;force=true");
+    /* "force=false" parses but is the default: written as nothing */
+    rq = parsed(RETSIM_OP_DELETE, "force=false");
+    assert_int_equal(retsim_trace_options_format(&rq, buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    rq = retsim_request_make(RETSIM_OP_RESTORE, 0, 0, 0);
+    rq.restore_permission = false;
+    assert_int_equal(retsim_trace_options_format(&rq, buf, sizeof buf), 0);
+    assert_string_equal(buf, "restore_permission=false");
+
     /* "retention=1h30m" is 15 bytes: 16 with the NUL fit, 15 do not */
     rq = retsim_request_make(RETSIM_OP_SET_POLICY, 0, 0, 0);
     rq.change.set = RETSIM_CHANGE_RETENTION;
@@ -225,8 +265,16 @@ static void test_trace_options_errors_name_line_and_field(void **state)
         const char *text;
         const char *msg; /* the whole message */
     } cases[] = {
-        {RETSIM_OP_CREATE, "retention=1d",
-         "option 'retention' does not apply to create (see retsim replay --help)"},
+        {RETSIM_OP_RESTORE, "retention=1d",
+         "option 'retention' does not apply to restore (see retsim replay --help)"},
+        {RETSIM_OP_CREATE, "force=true",
+         "option 'force' does not apply to create (see retsim replay --help)"},
+        {RETSIM_OP_PURGE, "restore_permission=false",
+         "option 'restore_permission' does not apply to purge (see retsim replay --help)"},
+        {RETSIM_OP_DELETE, "retention=0", "retention: expected a duration (and more than 0)"},
+        {RETSIM_OP_DELETE, "force=maybe", "force: expected true or false"},
+        {RETSIM_OP_RESTORE, "restore_permission=no", "restore_permission: expected true or false"},
+        {RETSIM_OP_CREATE, "purge_protection=2", "purge_protection: expected on or off"},
         {RETSIM_OP_DELETE, "soft_delete=on",
          "option 'soft_delete' does not apply to delete (see retsim replay --help)"},
         {RETSIM_OP_CREATE, "colour=blue",

@@ -48,6 +48,17 @@ typedef enum {
 #define RETSIM_APIVER_ANY     0         /* as a minimum: every version qualifies */
 #define RETSIM_APIVER_CURRENT INT32_MAX /* an empty version in a request */
 
+/* Where the retention of a soft delete comes from. */
+typedef enum {
+    RETSIM_RETENTION_AT_KIND,   /* the kind's retention (set_policy changes it kind-wide) */
+    RETSIM_RETENTION_AT_CREATE, /* a create may give retention=: the instance's own */
+    RETSIM_RETENTION_AT_DELETE, /* a delete may give retention=: this deletion's */
+} retsim_retention_at;
+
+/* reservation_ms of a name never free again (for those the reuse rule excludes). */
+#define RETSIM_RESERVATION_FOREVER RETSIM_TIME_NEVER
+#define RETSIM_DRAW_SPEC_MAX       128
+
 typedef struct retsim_reservation {
     char sub_type[RETSIM_KIND_NAME_MAX];
     retsim_time ms;
@@ -62,6 +73,11 @@ typedef struct retsim_policy {
     bool soft_delete;           /* the kind-wide switch (instances may override) */
     retsim_time retention_ms;
     bool retention_mutable;
+    retsim_retention_at retention_set_at; /* kind, create or delete (docs/semantics.md) */
+    retsim_time retention_min;            /* a retention asked for below this is rejected (0: no bound) */
+    retsim_time retention_max;            /* ... or above this (RETSIM_TIME_NEVER: no bound) */
+    bool force_delete;                    /* a delete with force=true is hard (false: rejected) */
+    bool restore_needs_permission;        /* a restore without restore_permission is forbidden */
     retsim_applies_to retention_change_applies_to; /* default for set_policy */
     int32_t min_api_version;                       /* for a soft delete */
     int32_t recover_min_api_version;  /* restore, purge, get/list deleted: older is not_supported */
@@ -69,7 +85,12 @@ typedef struct retsim_policy {
     int32_t enable_min_api_version;   /* turning soft delete on for an instance: older is rejected */
     bool enable_requires_same_region; /* ... rejected while it holds a descendant in another region */
     retsim_reuse reuse_after_purge;
-    retsim_time reservation_ms; /* default window after purge for everyone else */
+    retsim_time reservation_ms; /* default window after a release for everyone else; FOREVER: never free */
+    /* The window is drawn per release instead (reservation_ms unused): the
+     * registry asks the hook set with retsim_registry_set_release_draw. The
+     * spec is the distribution as written, for the scenario's input layer. */
+    bool reservation_drawn;
+    char reservation_draw[RETSIM_DRAW_SPEC_MAX];
     retsim_reservation reservations[RETSIM_MAX_RESERVATIONS]; /* by owner's subscription type */
     int n_reservations;
     bool purge_supported;
@@ -120,6 +141,9 @@ const char *retsim_scope_name(retsim_name_scope s);
 const char *retsim_reuse_name(retsim_reuse r);
 const char *retsim_applies_to_name(retsim_applies_to a);
 const char *retsim_children_block_name(retsim_children_block c);
+const char *retsim_retention_at_name(retsim_retention_at a);
+/* Whether retention t lies in the kind's [retention_min, retention_max]. */
+bool retsim_policy_retention_ok(const retsim_policy *p, retsim_time t);
 /* Parse the names above; 0 or RETSIM_EINPUT. */
 int retsim_applies_to_parse(const char *text, retsim_applies_to *out);
 

@@ -108,7 +108,11 @@ typedef struct retsim_request {
     bool purge_permission;    /* the caller holds the purge permission */
     bool provisioning_failed; /* create: the instance ends in failed provisioning */
     int soft_delete_switch;   /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on) */
-    retsim_policy_change change; /* set_policy */
+    retsim_policy_change
+        change; /* set_policy; a create's purge_protection=on|off sets its PURGE_PROTECTION bit */
+    retsim_time retention_ms; /* create or delete: the retention= it asks for; RETSIM_TIME_NEVER: none */
+    bool force;               /* delete: force=true, bypass soft delete where force_delete allows */
+    bool restore_permission;  /* restore: the caller holds the restore permission (default true) */
 } retsim_request;
 
 /* A request with the defaults above for op, kind, sub and slot. */

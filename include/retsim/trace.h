@@ -25,7 +25,10 @@
  * The `options` column holds key=value pairs separated by ';' (spaces around
  * a key and before a value are ignored, not after it; an empty item is
  * skipped):
- *   create:     provisioning=succeeded|failed, soft_delete=on|off
+ *   create:     provisioning=succeeded|failed, soft_delete=on|off,
+ *               retention=<duration>, purge_protection=on|off
+ *   delete:     retention=<duration>, force=true|false
+ *   restore:    restore_permission=true|false
  *   purge:      purge_permission=true|false
  *   set_policy: soft_delete=on|off, retention=<duration>,
  *               applies_to=new_deletes|all_soft_deleted, purge_protection=on|off

@@ -896,20 +896,43 @@ int retsim_scenario_check_generated(const retsim_scenario *s, retsim_error *err)
     return 0;
 }
 
+static void print_key(const void *base, const key_def *k, char *value, size_t size)
+{
+    value[0] = '\0';
+    FILE *mem = fmemopen(value, size - 1, "w");
+    if (mem != NULL) {
+        scenario_key_print(base, k, mem);
+        fclose(mem);
+    }
+}
+
+/* A KEY_QUIET policy key at its default value is left out. */
+static bool quiet_default(const key_def *k, const char *value)
+{
+    if (!(k->change_bit & KEY_QUIET)) {
+        return false;
+    }
+    retsim_policy def;
+    retsim_policy_init(&def, "");
+    char dvalue[512];
+    print_key(&def, k, dvalue, sizeof dvalue);
+    return strcmp(value, dvalue) == 0;
+}
+
 static void write_keys(const void *base, section_kind sec, unsigned only_bits, FILE *out)
 {
     int n = 0;
     const key_def *keys = scenario_keys(sec, &n);
     for (int k = 0; k < n; k++) {
+        unsigned bits = keys[k].change_bit & ~KEY_QUIET;
         if ((keys[k].type == K_NAME && ((const char *)base + keys[k].offset)[0] == '\0') ||
-            (keys[k].change_bit != 0 && !(keys[k].change_bit & only_bits))) {
+            (bits != 0 && !(bits & only_bits))) {
             continue;
         }
-        char value[512] = "";
-        FILE *mem = fmemopen(value, sizeof value - 1, "w");
-        if (mem != NULL) {
-            scenario_key_print(base, &keys[k], mem);
-            fclose(mem);
+        char value[512];
+        print_key(base, &keys[k], value, sizeof value);
+        if (quiet_default(&keys[k], value)) {
+            continue;
         }
         int width = fprintf(out, "%s = %s", keys[k].name, value);
         int pad = width < 44 ? 44 - width : 1;

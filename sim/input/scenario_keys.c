@@ -10,11 +10,13 @@ static const char *const scope_choices[] = {"global", "subscription", "parent", 
 static const char *const reuse_choices[] = {"owner_subscription", "owner_tenant", "anyone", "nobody", NULL};
 static const char *const applies_choices[] = {"new_deletes", "all_soft_deleted", NULL};
 static const char *const block_choices[] = {"none", "soft_deleted", "any", NULL};
+static const char *const set_at_choices[] = {"kind", "create", "delete", NULL};
 
 _Static_assert(sizeof(retsim_name_scope) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(retsim_reuse) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(retsim_applies_to) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(retsim_children_block) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_retention_at) == sizeof(int), "enum fields are stored as int");
 
 #define S(field) offsetof(retsim_scenario, field)
 static const key_def scenario_section[] = {
@@ -34,6 +36,14 @@ static const key_def policy_section[] = {
     {"retention_mutable", K_BOOL, P(retention_mutable), NULL, 0, 0, 0, "set_policy may change retention"},
     {"retention_change_applies_to", K_ENUM, P(retention_change_applies_to), applies_choices, 0, 0, 0,
      "what a retention change does to instances already soft-deleted"},
+    {"retention_set_at", K_ENUM, P(retention_set_at), set_at_choices, 0, 0, KEY_QUIET,
+     "where retention comes from: the kind, the create, or the delete (retention=)"},
+    {"retention_min", K_DURATION, P(retention_min), NULL, 0, 0, KEY_QUIET,
+     "shortest retention a create, delete or set_policy may ask for"},
+    {"retention_max", K_DURATION, P(retention_max), NULL, 0, 0, KEY_QUIET,
+     "longest retention a create, delete or set_policy may ask for"},
+    {"force_delete", K_BOOL, P(force_delete), NULL, 0, 0, KEY_QUIET,
+     "a delete with force=true is hard (else rejected)"},
     {"min_api_version", K_APIVER, P(min_api_version), NULL, 0, 0, 0,
      "oldest API version whose delete is soft"},
     {"recover_min_api_version", K_APIVER, P(recover_min_api_version), NULL, 0, 0, 0,
@@ -46,11 +56,13 @@ static const key_def policy_section[] = {
      "turning soft delete on is rejected while a descendant lives in another region"},
     {"reuse_after_purge", K_ENUM, P(reuse_after_purge), reuse_choices, 0, 0, 0,
      "who may take a purged name at once"},
-    {"reservation", K_DURATION, P(reservation_ms), NULL, 0, 0, 0, "how long everyone else waits after purge"},
+    {"reservation", K_RESERVATION, 0, NULL, 0, 0, 0, "how long everyone else waits after purge"},
     {"purge_supported", K_BOOL, P(purge_supported), NULL, 0, 0, 0, "the kind has a purge operation"},
     {"purge_needs_permission", K_BOOL, P(purge_needs_permission), NULL, 0, 0, 0,
      "purge requires an extra permission"},
     {"purge_protection", K_BOOL, P(purge_protection), NULL, 0, 0, 0, "purge refused until retention ends"},
+    {"restore_needs_permission", K_BOOL, P(restore_needs_permission), NULL, 0, 0, KEY_QUIET,
+     "restore requires an extra permission"},
     {"purge_protection_can_disable", K_BOOL, P(purge_protection_can_disable), NULL, 0, 0, 0,
      "set_policy may turn purge protection off"},
     {"restore_requires_home_region", K_BOOL, P(restore_requires_home_region), NULL, 0, 0, 0,
@@ -642,6 +654,57 @@ static void choices_print(const void *at, const key_def *k, FILE *out)
     fputs(((const retsim_choices *)at)->text, out);
 }
 
+/* reservation: a duration, "forever", or a distribution spec drawn per
+ * release (checked here; the simulation parses it again to sample it). */
+static int reservation_parse(void *at, const key_def *k, const char *value, const char *dir,
+                             retsim_error *err)
+{
+    (void)k;
+    retsim_policy *p = at;
+    retsim_time t;
+    const char *why = NULL;
+    if (strcmp(value, "forever") == 0) {
+        p->reservation_ms = RETSIM_RESERVATION_FOREVER;
+        p->reservation_drawn = false;
+        return 0;
+    }
+    if (retsim_time_parse(value, &t, &why) == 0) {
+        p->reservation_ms = t;
+        p->reservation_drawn = false;
+        return 0;
+    }
+    retsim_dist d;
+    if (strlen(value) >= sizeof p->reservation_draw) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL, "distribution spec too long, got '%s'",
+                                value);
+    }
+    if (retsim_dist_parse(value, dir, &d, err) != 0) {
+        if (strchr(value, '(') != NULL) {
+            return RETSIM_EINPUT; /* a distribution with a fault: its parser says which */
+        }
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                "expected a duration, forever, or a distribution such as "
+                                "uniform(min=1h, max=72h), got '%s'",
+                                value);
+    }
+    retsim_dist_free(&d);
+    p->reservation_drawn = true;
+    snprintf(p->reservation_draw, sizeof p->reservation_draw, "%s", value);
+    return 0;
+}
+
+static void reservation_print(const void *at, const key_def *k, FILE *out)
+{
+    const retsim_policy *p = at;
+    if (p->reservation_drawn) {
+        fputs(p->reservation_draw, out);
+    } else if (p->reservation_ms == RETSIM_RESERVATION_FOREVER) {
+        fputs("forever", out);
+    } else {
+        duration_print(&p->reservation_ms, k, out);
+    }
+}
+
 static const struct {
     key_parse_fn parse;
     key_print_fn print;
@@ -660,6 +723,7 @@ static const struct {
     [K_DIST] = {dist_parse, dist_print},
     [K_PROFILE] = {profile_parse, profile_print},
     [K_CHOICES] = {choices_parse, choices_print},
+    [K_RESERVATION] = {reservation_parse, reservation_print},
 };
 _Static_assert(sizeof key_types / sizeof key_types[0] == K_TYPE_COUNT, "a parser and a printer per key type");
 

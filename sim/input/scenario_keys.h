@@ -33,6 +33,7 @@ typedef enum {
     K_DIST,
     K_PROFILE, /* lo: number of weights */
     K_CHOICES,
+    K_RESERVATION, /* offset 0, the whole policy: a duration, forever, or a distribution (drawn) */
     K_TYPE_COUNT
 } key_type;
 
@@ -46,7 +47,12 @@ typedef struct key_def {
     const char *help;
 } key_def;
 
-#define MAX_KEYS 32
+/* change_bit of a [policy.*] key printed only when it differs from
+ * retsim_policy_init's value: keys added after scenarios were first written
+ * out, so that a resolved scenario (a manifest) reads as it did before. */
+#define KEY_QUIET 0x80000000u
+
+#define MAX_KEYS 64 /* a section's keys fit the 64-bit "seen" mask */
 
 /* The keys of a section kind. */
 const key_def *scenario_keys(section_kind sec, int *n);

@@ -260,6 +260,52 @@ static const char *write_purge_protection(const retsim_request *rq, char *tmp, s
     return rq->change.purge_protection ? "on" : "off";
 }
 
+/* create's and delete's retention= (set_policy's is read_retention) */
+static bool read_request_retention(const char *v, retsim_request *rq, const char **why)
+{
+    retsim_time t;
+    if (retsim_time_parse(v, &t, why) != 0 || t <= 0) {
+        return false;
+    }
+    rq->retention_ms = t;
+    return true;
+}
+
+static const char *write_request_retention(const retsim_request *rq, char *tmp, size_t size)
+{
+    if (rq->retention_ms == RETSIM_TIME_NEVER) {
+        return NULL;
+    }
+    retsim_time_format(rq->retention_ms, tmp, size);
+    return tmp;
+}
+
+static bool read_force(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    return on_off(v, &rq->force);
+}
+
+static const char *write_force(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    return rq->force ? "true" : NULL;
+}
+
+static bool read_restore_permission(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    return on_off(v, &rq->restore_permission);
+}
+
+static const char *write_restore_permission(const retsim_request *rq, char *tmp, size_t size)
+{
+    (void)tmp;
+    (void)size;
+    return rq->restore_permission ? NULL : "false";
+}
+
 #define OP_BIT(op) (1u << (op))
 
 typedef struct option {
@@ -283,8 +329,13 @@ static const option options[] = {
      write_retention},
     {"applies_to", OP_BIT(RETSIM_OP_SET_POLICY), "expected new_deletes or all_soft_deleted", "",
      read_applies_to, write_applies_to},
-    {"purge_protection", OP_BIT(RETSIM_OP_SET_POLICY), "expected on or off", "", read_purge_protection,
-     write_purge_protection},
+    {"purge_protection", OP_BIT(RETSIM_OP_CREATE) | OP_BIT(RETSIM_OP_SET_POLICY), "expected on or off", "",
+     read_purge_protection, write_purge_protection},
+    {"retention", OP_BIT(RETSIM_OP_CREATE) | OP_BIT(RETSIM_OP_DELETE), "expected a duration",
+     " (and more than 0)", read_request_retention, write_request_retention},
+    {"force", OP_BIT(RETSIM_OP_DELETE), "expected true or false", "", read_force, write_force},
+    {"restore_permission", OP_BIT(RETSIM_OP_RESTORE), "expected true or false", "", read_restore_permission,
+     write_restore_permission},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -17,6 +17,9 @@ void retsim_policy_init(retsim_policy *p, const char *kind)
     p->retention_ms = 48 * RETSIM_MS_PER_HOUR;
     p->retention_mutable = true;
     p->retention_change_applies_to = RETSIM_APPLIES_NEW_DELETES;
+    p->retention_set_at = RETSIM_RETENTION_AT_KIND;
+    p->retention_min = 0;
+    p->retention_max = RETSIM_TIME_NEVER;
     p->min_api_version = RETSIM_APIVER_ANY;
     p->recover_min_api_version = RETSIM_APIVER_ANY;
     p->soft_delete_can_disable = true;
@@ -120,4 +123,15 @@ const char *retsim_children_block_name(retsim_children_block c)
 {
     static const char *names[] = {"none", "soft_deleted", "any"};
     return names[c];
+}
+
+const char *retsim_retention_at_name(retsim_retention_at a)
+{
+    static const char *names[] = {"kind", "create", "delete"};
+    return names[a];
+}
+
+bool retsim_policy_retention_ok(const retsim_policy *p, retsim_time t)
+{
+    return t >= p->retention_min && t <= p->retention_max;
 }

@@ -63,5 +63,7 @@ retsim_request retsim_request_make(retsim_op op, int kind, uint32_t sub, uint32_
     rq.api_version = RETSIM_APIVER_CURRENT;
     rq.purge_permission = true;
     rq.soft_delete_switch = -1;
+    rq.retention_ms = RETSIM_TIME_NEVER;
+    rq.restore_permission = true;
     return rq;
 }
