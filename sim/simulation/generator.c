@@ -36,6 +36,11 @@ enum {
     SRC_RECREATE_OTHER,
     SRC_PROVISIONING,
     SRC_SWITCH,
+    /* issue 12: new ids go last, so the streams above keep their keys */
+    SRC_DELETE_RETENTION,
+    SRC_CREATE_RETENTION,
+    SRC_FORCE,
+    SRC_RESTORE_PERMISSION,
 };
 
 typedef struct life {          /* 64 bytes: one cache line */
@@ -363,6 +368,9 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     if (w->soft_delete_on_probability >= 0) {
         rq.soft_delete_switch = chance(g, w->soft_delete_on_probability, SRC_SWITCH, entity, 0);
     }
+    if (w->create_retention.kind != RETSIM_DIST_NONE) { /* no draw unless the key is set */
+        rq.retention_ms = sample(g, &w->create_retention, SRC_CREATE_RETENTION, entity, 0);
+    }
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0) {
         return;
@@ -449,11 +457,18 @@ static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
     return strcmp(c->name[i], "current") == 0 ? "" : c->name[i];
 }
 
-static retsim_outcome delete_now(retsim_generator *g, uint32_t id)
+/* A delete of the life's instance: an intentional one may be forced; either
+ * may ask for a retention. Draws are keyed by the delete's index (draws). */
+static retsim_outcome delete_now(retsim_generator *g, uint32_t id, bool intentional)
 {
     life *l = &g->lives[id];
+    const retsim_workload *w = spec_of(g, l->kind);
     retsim_request rq = retsim_request_make(RETSIM_OP_DELETE, l->kind, l->sub, l->slot);
     const char *api = api_version_for(g, l, &rq.api_version);
+    if (w->delete_retention.kind != RETSIM_DIST_NONE) {
+        rq.retention_ms = sample(g, &w->delete_retention, SRC_DELETE_RETENTION, l->entity, l->draws);
+    }
+    rq.force = intentional && chance(g, w->force_delete_probability, SRC_FORCE, l->entity, l->draws);
     l->draws++;
     retsim_result res;
     return issue(g, &rq, &res, api) == 0 ? res.outcome : RETSIM_OUT_NOT_FOUND;
@@ -468,7 +483,7 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
     life *l = &g->lives[id];
     const retsim_workload *w = spec_of(g, l->kind);
     l->eol_event = RETSIM_EVENT_NONE;
-    retsim_outcome o = delete_now(g, id);
+    retsim_outcome o = delete_now(g, id, true);
     if (o == RETSIM_OUT_SOFT_DELETED || o == RETSIM_OUT_HARD_DELETED) {
         after_intentional_delete(g, id);
     } else if (o == RETSIM_OUT_BLOCKED_CHILDREN || o == RETSIM_OUT_BLOCKED_FAILED_PROVISIONING) {
@@ -527,7 +542,7 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_generator_stats *st = stats_of(g, l->kind, l->sub);
     l->acc_event = RETSIM_EVENT_NONE;
     uint16_t draw = l->draws;
-    retsim_outcome o = delete_now(g, id);
+    retsim_outcome o = delete_now(g, id, false);
     if (o == RETSIM_OUT_SOFT_DELETED) {
         st->accidental_deletes++;
         retsim_kernel_cancel(k, l->eol_event);
@@ -559,8 +574,11 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
     uint32_t id = (uint32_t)data;
     life *l = &g->lives[id];
     l->acc_event = RETSIM_EVENT_NONE;
+    const retsim_workload *w = spec_of(g, l->kind);
     retsim_request rq = retsim_request_make(RETSIM_OP_RESTORE, l->kind, l->sub, l->slot);
     rq.region = l->region;
+    rq.restore_permission =
+        chance(g, w->restore_permission_probability, SRC_RESTORE_PERMISSION, l->entity, l->draws);
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0 || res.outcome != RETSIM_OUT_OK) {
         life_free(g, id); /* expired: data loss, counted by the registry's outcome */
@@ -622,6 +640,9 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     l->eol_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
     rq.region = l->region;
+    if (w->create_retention.kind != RETSIM_DIST_NONE) { /* draw 0 was the first create's */
+        rq.retention_ms = sample(g, &w->create_retention, SRC_CREATE_RETENTION, l->entity, 1u + l->retries);
+    }
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0) {
         return;
