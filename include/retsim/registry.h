@@ -146,6 +146,14 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
 void retsim_registry_destroy(retsim_registry *r); /* NULL-safe */
 void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *ctx);
 
+/* The reservation window of a name of `kind` released for the
+ * `release`-th time (1, 2, ... per name), in ms, for kinds whose policy says
+ * reservation_drawn: the registry knows no distributions, the simulation
+ * samples them. Called at each release (a purge, automatic or not, and a hard
+ * delete). Without a hook a drawn kind uses reservation_ms. */
+typedef retsim_time (*retsim_release_draw)(void *ctx, int kind, uint32_t slot, uint32_t release);
+void retsim_registry_set_release_draw(retsim_registry *r, retsim_release_draw fn, void *ctx);
+
 /* Intern a subscription. tenant "" means its own tenant; sub_type "" means
  * none. A subscription's tenant and type are fixed by the first call that
  * names it: a later call with another non-empty value fails with

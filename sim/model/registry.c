@@ -2,67 +2,16 @@
  * state machine and every outcome of docs/semantics.md. How many instances
  * there are over time is the inventory's (model/inventory.c), fed from
  * set_state and purge_at; the names of operations and outcomes are in
- * requests.c. */
+ * requests.c; the issue-12 rule helpers in registry_rules.c, read access in
+ * registry_read.c. */
 #include "retsim/registry.h"
 
-#include "base/chunks.h"
+#include "model/registry_impl.h"
 #include "retsim/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NONE RETSIM_NAME_NONE
-
-enum {
-    F_FAILED_PROVISIONING = 1, /* cannot be deleted while soft delete is on (gallery) */
-    F_WAS_SOFT_DELETED = 2,    /* PURGED after a soft delete: a restore is `expired` */
-    F_SWITCH_SET = 4,          /* this instance sets the soft-delete switch itself */
-    F_SWITCH_ON = 8,           /* ... and this is its value */
-    F_RESERVED = 16,           /* PURGED and counted as reserved until reserved_until */
-};
-
-typedef struct slot {
-    retsim_time deletion_time;
-    retsim_time scheduled_purge;
-    retsim_time reserved_until; /* PURGED: others may not reuse before this */
-    retsim_event_id purge_event;
-    uint32_t owner_sub;
-    uint32_t parent; /* slot of the parent instance, NONE for top-level kinds */
-    uint32_t home_region;
-    uint32_t active_children;
-    uint32_t soft_children;
-    uint16_t kind;
-    uint8_t state;
-    uint8_t flags;
-    uint32_t reservation; /* token of its reservation window in the inventory */
-    /* The owner of the last soft-deleted instance under this name that was
-     * purged and whose name another subscription has since taken: their
-     * restore is `expired` (data lost), not `not_found`. NONE otherwise. */
-    uint32_t lost_owner;
-} slot;
-
-typedef struct subscription {
-    uint32_t tenant;
-    uint32_t type;
-} subscription;
-
-struct retsim_registry {
-    retsim_kernel *kernel;
-    retsim_inventories *inv; /* fed on every state change; the caller's */
-    uint32_t purge_type;     /* kernel handler id of the automatic purge */
-    retsim_policy policies[RETSIM_MAX_KINDS];
-    int n_kinds;
-    retsim_names *names; /* resource names; id == slot index */
-    chunks slots;        /* 64-byte slots in 4 MiB chunks: growth moves nothing */
-    retsim_names *subs, *tenants, *types, *regions;
-    subscription *sub_info;
-    uint32_t sub_cap;
-    uint32_t *soft_by_sub; /* [sub * n_kinds + kind]: soft-deleted instances, for list_deleted */
-    uint64_t count[RETSIM_MAX_KINDS][RETSIM_STATE_COUNT];
-    retsim_observer observer;
-    void *observer_ctx;
-};
 
 /* ---- life cycle of the registry ---- */
 
@@ -79,6 +28,7 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
     r->inv = inv;
     r->n_kinds = n;
     chunks_init(&r->slots, sizeof(slot), 15); /* 2 MiB chunks: one huge page each */
+    chunks_init(&r->ext, sizeof(slot_ext), 12);
     memcpy(r->policies, policies, (size_t)n * sizeof *policies);
     r->names = retsim_names_create();
     r->subs = retsim_names_create();
@@ -106,6 +56,7 @@ void retsim_registry_destroy(retsim_registry *r)
     retsim_names_destroy(r->types);
     retsim_names_destroy(r->regions);
     chunks_free(&r->slots);
+    chunks_free(&r->ext);
     free(r->sub_info);
     free(r->soft_by_sub);
     free(r);
@@ -115,6 +66,12 @@ void retsim_registry_set_observer(retsim_registry *r, retsim_observer fn, void *
 {
     r->observer = fn;
     r->observer_ctx = ctx;
+}
+
+void retsim_registry_set_release_draw(retsim_registry *r, retsim_release_draw fn, void *ctx)
+{
+    r->draw = fn;
+    r->draw_ctx = ctx;
 }
 
 /* ---- interning ---- */
@@ -186,14 +143,6 @@ static uint64_t name_ns(const retsim_registry *r, int kind, uint32_t sub, uint32
         break;
     }
     return ((uint64_t)kind << 40) | scope;
-}
-
-/* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
-_Static_assert(sizeof(slot) == 64, "a slot is one cache line");
-
-static inline slot *slot_at(const retsim_registry *r, uint32_t id)
-{
-    return chunks_at(&r->slots, id);
 }
 
 int retsim_registry_reserve(retsim_registry *r, size_t n)
@@ -274,15 +223,17 @@ int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const cha
 
 /* ---- state changes; each keeps the counters consistent ---- */
 
-static const retsim_policy *policy_of(const retsim_registry *r, const slot *s)
-{
-    return &r->policies[s->kind];
-}
-
-/* Start counting a reservation window of slot s that began at `at`. */
+/* Start counting a reservation window of slot s that began at `at`. The
+ * inventory keeps one FIFO per window length: a forever window goes to one
+ * FIFO (all end never), the drawn windows of a kind to one keyed -1 - kind
+ * (kept in end order by insertion). */
 static int reservation_start(retsim_registry *r, slot *s, retsim_time at)
 {
-    int rc = retsim_inventory_reserve(r->inv, s->kind, s->reserved_until - at, s->reserved_until,
+    const retsim_policy *p = &r->policies[s->kind];
+    retsim_time length = s->reserved_until == RETSIM_TIME_NEVER ? RETSIM_TIME_NEVER
+                         : p->reservation_drawn                 ? -1 - (retsim_time)s->kind
+                                                                : s->reserved_until - at;
+    int rc = retsim_inventory_reserve(r->inv, s->kind, length, s->reserved_until,
                                       retsim_kernel_now(r->kernel), &s->reservation);
     if (rc == 0) {
         s->flags |= F_RESERVED;
@@ -352,8 +303,12 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
         retsim_kernel_cancel(r->kernel, s->purge_event);
         s->purge_event = RETSIM_EVENT_NONE;
     }
-    const char *type = retsim_names_str(r->types, r->sub_info[s->owner_sub].type);
-    s->reserved_until = retsim_time_add(at, retsim_policy_reservation(policy_of(r, s), type));
+    retsim_time window;
+    int rc = registry_release_window(r, id, &window);
+    if (rc != 0) {
+        return rc;
+    }
+    s->reserved_until = retsim_time_add(at, window);
     set_state(r, s, RETSIM_STATE_PURGED);
     if (s->reserved_until > retsim_kernel_now(r->kernel)) {
         return reservation_start(r, s, at);
@@ -492,13 +447,53 @@ static retsim_outcome set_instance_switch(retsim_registry *r, const retsim_reque
     if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
         return RETSIM_OUT_NOT_FOUND;
     }
-    if (c->set & ~(unsigned)RETSIM_CHANGE_SOFT_DELETE) {
+    slot *s = slot_at(r, rq->slot);
+    const retsim_policy *p = policy_of(r, s);
+    bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
+    bool protect = (c->set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
+    /* an instance's retention exists where the create sets it; all or nothing */
+    if ((c->set & RETSIM_CHANGE_APPLIES_TO) ||
+        (retention && (p->retention_set_at != RETSIM_RETENTION_AT_CREATE || !p->retention_mutable ||
+                       !retsim_policy_retention_ok(p, c->retention_ms))) ||
+        (protect && !registry_protect_allowed(r, s, c->purge_protection))) {
         return RETSIM_OUT_REJECTED;
     }
-    if (c->set & RETSIM_CHANGE_SOFT_DELETE) {
-        return switch_change(r, rq->slot, c->soft_delete, rq->api_version);
+    if ((c->set & RETSIM_CHANGE_SOFT_DELETE) &&
+        switch_change(r, rq->slot, c->soft_delete, rq->api_version) != RETSIM_OUT_OK) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (protect) {
+        registry_protect_set(s, c->purge_protection);
+    }
+    if (retention) {
+        registry_set_retention(r, rq->slot, c->retention_ms);
     }
     return RETSIM_OUT_OK;
+}
+
+/* A create on the caller's own ACTIVE instance: an update, under the rules
+ * of a set_policy on it (a retention only where mutable; all or nothing). */
+static retsim_outcome update(retsim_registry *r, const retsim_request *rq)
+{
+    slot *s = slot_at(r, rq->slot);
+    bool protect = (rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
+    if (registry_retention_refused(policy_of(r, s), rq) ||
+        (rq->retention_ms != RETSIM_TIME_NEVER && !policy_of(r, s)->retention_mutable) ||
+        (protect && !registry_protect_allowed(r, s, rq->change.purge_protection))) {
+        return RETSIM_OUT_REJECTED;
+    }
+    /* create-or-update that sets the switch: the same rules */
+    if (rq->soft_delete_switch >= 0 &&
+        switch_change(r, rq->slot, rq->soft_delete_switch == 1, rq->api_version) != RETSIM_OUT_OK) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (protect) {
+        registry_protect_set(s, rq->change.purge_protection);
+    }
+    if (rq->retention_ms != RETSIM_TIME_NEVER) {
+        registry_set_retention(r, rq->slot, rq->retention_ms);
+    }
+    return RETSIM_OUT_UPDATED;
 }
 
 static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
@@ -516,12 +511,7 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
         if (s->owner_sub != rq->sub) {
             return RETSIM_OUT_CONFLICT_ACTIVE;
         }
-        if (rq->soft_delete_switch >= 0) { /* create-or-update that sets the switch: the same rules */
-            return switch_change(r, rq->slot, rq->soft_delete_switch == 1, rq->api_version) == RETSIM_OUT_OK
-                       ? RETSIM_OUT_UPDATED
-                       : RETSIM_OUT_REJECTED;
-        }
-        return RETSIM_OUT_UPDATED;
+        return update(r, rq);
     case RETSIM_STATE_SOFT_DELETED:
         res->deletion_time = s->deletion_time;
         res->scheduled_purge = s->scheduled_purge;
@@ -535,8 +525,9 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
         break;
     }
     if ((rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) ||
-        (rq->soft_delete_switch == 0 && !policy_of(r, s)->soft_delete_can_disable)) {
-        return RETSIM_OUT_REJECTED; /* the switch it asks for cannot be set: nothing is made */
+        (rq->soft_delete_switch == 0 && !policy_of(r, s)->soft_delete_can_disable) ||
+        registry_retention_refused(policy_of(r, s), rq)) {
+        return RETSIM_OUT_REJECTED; /* what it asks for cannot be set: nothing is made */
     }
     if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED) && s->owner_sub != rq->sub) {
         s->lost_owner = s->owner_sub; /* their data is gone although the name lives on */
@@ -549,6 +540,12 @@ static retsim_outcome do_create(retsim_registry *r, const retsim_request *rq, re
     s->flags &= F_RESERVED; /* set_state below ends a reservation this create cuts short */
     if (rq->provisioning_failed) {
         s->flags |= F_FAILED_PROVISIONING;
+    }
+    if (rq->retention_ms != RETSIM_TIME_NEVER) {
+        registry_set_retention(r, rq->slot, rq->retention_ms);
+    }
+    if (rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION) {
+        registry_protect_set(s, rq->change.purge_protection);
     }
     if (rq->soft_delete_switch >= 0) {
         s->flags |= F_SWITCH_SET | (rq->soft_delete_switch ? F_SWITCH_ON : 0);
@@ -632,11 +629,15 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     }
     slot *s = slot_at(r, rq->slot);
     const retsim_policy *p = policy_of(r, s);
+    if (registry_retention_refused(p, rq) || (rq->force && !p->force_delete)) {
+        *out = RETSIM_OUT_REJECTED;
+        return 0;
+    }
     if (children_block(r, rq->slot)) {
         *out = RETSIM_OUT_BLOCKED_CHILDREN;
         return 0;
     }
-    bool on = p->soft_delete_supported && switch_on(r, rq->slot);
+    bool on = p->soft_delete_supported && !rq->force && switch_on(r, rq->slot);
     if (on && p->failed_provisioning_blocks_delete && (s->flags & F_FAILED_PROVISIONING)) {
         *out = RETSIM_OUT_BLOCKED_FAILED_PROVISIONING;
         return 0;
@@ -644,7 +645,7 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     retsim_time now = retsim_kernel_now(r->kernel);
     if (on && rq->api_version >= p->min_api_version) {
         s->deletion_time = now;
-        s->scheduled_purge = retsim_time_add(now, p->retention_ms);
+        s->scheduled_purge = retsim_time_add(now, registry_retention_for(r, rq, rq->slot));
         s->flags |= F_WAS_SOFT_DELETED;
         set_state(r, s, RETSIM_STATE_SOFT_DELETED);
         res->deletion_time = s->deletion_time;
@@ -673,6 +674,9 @@ static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, r
     if (s->state != RETSIM_STATE_SOFT_DELETED) {
         res->deletion_time = res->scheduled_purge = RETSIM_TIME_NEVER;
         return RETSIM_OUT_NOT_FOUND;
+    }
+    if (policy_of(r, s)->restore_needs_permission && !rq->restore_permission) {
+        return RETSIM_OUT_FORBIDDEN; /* the instance is there to restore, but not by this caller */
     }
     if (policy_of(r, s)->restore_requires_home_region && rq->region != s->home_region) {
         return RETSIM_OUT_WRONG_REGION;
@@ -704,7 +708,7 @@ static int do_purge(retsim_registry *r, const retsim_request *rq, retsim_result 
     if (!mine) {
         return 0;
     }
-    if (p->purge_protection) {
+    if (registry_protected(r, slot_at(r, rq->slot))) {
         *out = RETSIM_OUT_PURGE_PROTECTED;
         return 0;
     }
@@ -759,7 +763,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
     /* a kind never soft-deleted itself (a gallery) has no kind-wide switch
      * to change: its instances carry their own */
     if (((c->set & RETSIM_CHANGE_SOFT_DELETE) && !p->soft_delete_supported) ||
-        (retention && !p->retention_mutable) ||
+        (retention && (!p->retention_mutable || !retsim_policy_retention_ok(p, c->retention_ms))) ||
         ((c->set & RETSIM_CHANGE_SOFT_DELETE) && !c->soft_delete && !p->soft_delete_can_disable) ||
         ((c->set & RETSIM_CHANGE_PURGE_PROTECTION) && !c->purge_protection && p->purge_protection &&
          !p->purge_protection_can_disable)) {
@@ -796,6 +800,10 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
     int rc = expire_if_due(r, rq->named ? rq->slot : NONE);
     if (rc != 0) {
         return rc;
+    }
+    bool sets_retention = rq->retention_ms != RETSIM_TIME_NEVER || (rq->change.set & RETSIM_CHANGE_RETENTION);
+    if (sets_retention && rq->named && rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
+        return RETSIM_ENOMEM; /* room for an instance retention, before anything changes */
     }
     fill(r, res, rq->op, rq->kind, rq->sub, rq->named ? rq->slot : NONE);
     res->named = rq->named;
@@ -845,73 +853,4 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
         rc = purge_soft_children(r, res->slot);
     }
     return rc;
-}
-
-/* ---- read access ---- */
-
-const retsim_policy *retsim_registry_policy(const retsim_registry *r, int kind)
-{
-    return &r->policies[kind];
-}
-
-int retsim_registry_kinds(const retsim_registry *r)
-{
-    return r->n_kinds;
-}
-
-retsim_state retsim_registry_state(const retsim_registry *r, uint32_t id)
-{
-    return id != NONE ? (retsim_state)slot_at(r, id)->state : RETSIM_STATE_ABSENT;
-}
-
-int retsim_registry_slot_kind(const retsim_registry *r, uint32_t id)
-{
-    return slot_at(r, id)->kind;
-}
-
-const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t id)
-{
-    return id != NONE ? retsim_names_str(r->names, id) : "";
-}
-
-const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t id, char *buf, size_t size)
-{
-    uint32_t chain[RETSIM_MAX_KINDS];
-    int depth = 0;
-    for (uint32_t p = id != NONE ? slot_at(r, id)->parent : NONE; p != NONE && depth < RETSIM_MAX_KINDS;
-         p = slot_at(r, p)->parent) {
-        chain[depth++] = p;
-    }
-    size_t n = 0;
-    buf[0] = '\0';
-    for (int i = depth - 1; i >= 0 && n < size; i--) {
-        n += (size_t)snprintf(buf + n, size - n, "%s%s", i == depth - 1 ? "" : "/",
-                              retsim_names_str(r->names, chain[i]));
-    }
-    return buf;
-}
-
-const char *retsim_registry_subscription_name(const retsim_registry *r, uint32_t sub)
-{
-    return sub != NONE ? retsim_names_str(r->subs, sub) : "";
-}
-
-uint32_t retsim_registry_sub_type(const retsim_registry *r, uint32_t sub)
-{
-    return sub != NONE ? r->sub_info[sub].type : 0;
-}
-
-uint32_t retsim_registry_sub_type_count(const retsim_registry *r)
-{
-    return retsim_names_count(r->types);
-}
-
-const char *retsim_registry_sub_type_name(const retsim_registry *r, uint32_t type)
-{
-    return retsim_names_str(r->types, type);
-}
-
-uint64_t retsim_registry_count(const retsim_registry *r, int kind, retsim_state state)
-{
-    return state == RETSIM_STATE_ABSENT ? 0 : r->count[kind][state];
 }
