@@ -32,6 +32,13 @@ static void test_policy_defaults(void **state)
     assert_int_equal(p.recover_min_api_version, RETSIM_APIVER_ANY);
     assert_int_equal(p.reuse_after_purge, RETSIM_REUSE_ANYONE);
     assert_int_equal(p.reservation_ms, 0);
+    assert_false(p.reservation_drawn);
+    assert_int_equal(p.retention_set_at, RETSIM_RETENTION_AT_KIND);
+    assert_int_equal(p.retention_min, 0); /* no bound either way */
+    assert_int_equal(p.retention_max, RETSIM_TIME_NEVER);
+    assert_true(retsim_policy_retention_ok(&p, 1) && retsim_policy_retention_ok(&p, RETSIM_TIME_MAX));
+    assert_false(p.force_delete);
+    assert_false(p.restore_needs_permission);
     assert_int_equal(p.n_reservations, 0);
     assert_true(p.purge_supported);
     assert_false(p.purge_needs_permission);

@@ -116,6 +116,90 @@ static void test_scenario_bad_input_names_line_and_key(void **state)
     }
 }
 
+/* Issue 12's policy keys: values read back, and refusals name line and key.
+ * A scenario whose own retention lies outside its range is a load error. */
+static void test_scenario_retention_rules_and_reservations(void **state)
+{
+    (void)state;
+    const char *text = "[policy.a]\n"
+                       "retention = 30d\n"
+                       "retention_set_at = delete\n"
+                       "retention_min = 7d\n"
+                       "retention_max = 30d\n"
+                       "force_delete = true\n"
+                       "restore_needs_permission = true\n"
+                       "reservation = forever\n"
+                       "[policy.b]\n"
+                       "reservation = uniform(min=1h, max=72h)\n"
+                       "[policy.c]\n"
+                       "retention_set_at = create\n"
+                       "reservation = 90d\n";
+    retsim_scenario *sc = NULL;
+    retsim_error err;
+    assert_int_equal(retsim_scenario_load_string(text, "r.ini", &sc, &err), 0);
+    const retsim_policy *a = &sc->policies[0], *b = &sc->policies[1], *c = &sc->policies[2];
+    assert_int_equal(a->retention_set_at, RETSIM_RETENTION_AT_DELETE);
+    assert_int_equal(a->retention_min, 7 * RETSIM_MS_PER_DAY);
+    assert_int_equal(a->retention_max, 30 * RETSIM_MS_PER_DAY);
+    assert_true(a->force_delete && a->restore_needs_permission);
+    assert_int_equal(a->reservation_ms, RETSIM_RESERVATION_FOREVER);
+    assert_false(a->reservation_drawn);
+    assert_true(b->reservation_drawn);
+    assert_string_equal(b->reservation_draw, "uniform(min=1h, max=72h)");
+    assert_int_equal(c->retention_set_at, RETSIM_RETENTION_AT_CREATE);
+    assert_int_equal(c->reservation_ms, 90 * RETSIM_MS_PER_DAY);
+    assert_false(c->reservation_drawn);
+    /* written out and read back: the same rules (forever and the spec survive) */
+    char buf[16384];
+    FILE *mem = fmemopen(buf, sizeof buf, "w");
+    assert_int_equal(retsim_scenario_write(sc, mem), 0);
+    fclose(mem);
+    assert_non_null(strstr(buf, "reservation = forever"));
+    assert_non_null(strstr(buf, "reservation = uniform(min=1h, max=72h)"));
+    assert_non_null(strstr(buf, "retention_set_at = delete"));
+    retsim_scenario *again = NULL;
+    assert_int_equal(retsim_scenario_load_string(buf, "resolved", &again, &err), 0);
+    assert_int_equal(again->policies[0].retention_min, 7 * RETSIM_MS_PER_DAY);
+    assert_int_equal(again->policies[0].reservation_ms, RETSIM_RESERVATION_FOREVER);
+    assert_true(again->policies[1].reservation_drawn);
+    retsim_scenario_destroy(again);
+    retsim_scenario_destroy(sc);
+
+    /* keys at their defaults are not written: a resolved scenario of today reads as before */
+    assert_int_equal(retsim_scenario_load_string("[policy.a]\n", "d.ini", &sc, &err), 0);
+    mem = fmemopen(buf, sizeof buf, "w");
+    assert_int_equal(retsim_scenario_write(sc, mem), 0);
+    fclose(mem);
+    assert_null(strstr(buf, "retention_set_at"));
+    assert_null(strstr(buf, "retention_min"));
+    assert_null(strstr(buf, "force_delete"));
+    assert_null(strstr(buf, "restore_needs_permission"));
+    retsim_scenario_destroy(sc);
+
+    static const bad_case cases[] = {
+        {"[policy.a]\nretention_set_at = caller\n", 2, "retention_set_at", "expected one of kind, create"},
+        {"[policy.a]\nretention = 90d\nretention_max = 30d\n", 2, "retention", "between retention_min"},
+        {"[policy.a]\nretention = 6d23h59m59s999ms\nretention_min = 7d\n", 2, "retention",
+         "got 6d23h59m59s999ms"},
+        {"[policy.a]\nretention = 10d\nretention_min = 20d\nretention_max = 15d\n", 4, "retention_max",
+         "at least retention_min"},
+        {"[policy.a]\nforce_delete = sometimes\n", 2, "force_delete", "expected true or false"},
+        {"[policy.a]\nrestore_needs_permission = 2\n", 2, "restore_needs_permission", "true or false"},
+        {"[policy.a]\nreservation = always\n", 2, "reservation",
+         "expected a duration, forever, or a distribution"},
+        {"[policy.a]\nreservation = uniform(min=5h)\n", 2, "reservation", "max"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        expect_scenario_error(i, cases[i].text, cases[i].line, cases[i].field, cases[i].says);
+    }
+    /* the range's edges are in it */
+    assert_int_equal(retsim_scenario_load_string("[policy.a]\nretention = 7d\nretention_min = 7d\n"
+                                                 "retention_max = 7d\n",
+                                                 "e.ini", &sc, &err),
+                     0);
+    retsim_scenario_destroy(sc);
+}
+
 /* Durations above 365000d (1,000 years) and numbers outside their type are
  * refused with the line and key, however they are written. */
 static void test_scenario_refuses_out_of_range_values(void **state)
@@ -525,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_scenario_reads_values_and_defaults),
         cmocka_unit_test(test_scenario_bad_input_names_line_and_key),
         cmocka_unit_test(test_scenario_refuses_out_of_range_values),
+        cmocka_unit_test(test_scenario_retention_rules_and_reservations),
         cmocka_unit_test(test_scenario_each_key_type_says_what_it_expected),
         cmocka_unit_test(test_scenario_number_types_take_their_edges),
         cmocka_unit_test(test_scenario_overrides_are_validated_together),

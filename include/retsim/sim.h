@@ -20,6 +20,15 @@ typedef struct retsim_sim retsim_sim;
 retsim_sim *retsim_sim_create(const retsim_scenario *sc); /* NULL when out of memory */
 void retsim_sim_destroy(retsim_sim *sim);                 /* NULL-safe */
 
+/* Drawn reservation windows (a kind whose reservation is a distribution)
+ * are sampled from streams keyed by this master seed and replication, by
+ * default the scenario's [simulation] seed and replication 0; a driver with
+ * a seed of its own (--seed, replications) sets it here before the first
+ * operation. The stream of a release is keyed by the kind, the name's parent
+ * path, the name and the release number (1, 2, ... per name), so a run and
+ * the replay of its trace draw the same windows. 0 or RETSIM_ENOMEM. */
+int retsim_sim_set_release_seed(retsim_sim *sim, uint64_t seed, uint32_t replication);
+
 /* Receive every result after it is counted (NULL to stop). */
 void retsim_sim_set_sink(retsim_sim *sim, retsim_observer fn, void *ctx);
 

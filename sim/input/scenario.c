@@ -502,6 +502,32 @@ static int invalid(retsim_error *err, const char *file, const key_lines *lines, 
     return retsim_error_set(err, RETSIM_EINPUT, file, line_of(lines, sec, index, key), key, "%s", msg);
 }
 
+/* The kind's retention range is a range, and its own retention lies in it
+ * (a create, delete or set_policy outside it is refused at run time; a
+ * scenario outside it is a mistake in the file). */
+static int validate_retention_range(const retsim_scenario *s, int i, const char *file, const key_lines *lines,
+                                    retsim_error *err)
+{
+    const retsim_policy *p = &s->policies[i];
+    char lo[64], hi[64];
+    retsim_time_format(p->retention_min, lo, sizeof lo);
+    retsim_time_format(p->retention_max, hi, sizeof hi);
+    if (p->retention_min > p->retention_max) {
+        return invalid(err, file, lines, SEC_POLICY, i, "retention_max",
+                       "[policy.%s]: expected retention_max (%s) at least retention_min (%s)", p->kind, hi, lo);
+    }
+    if (p->soft_delete_supported && !retsim_policy_retention_ok(p, p->retention_ms)) {
+        char ret[64];
+        retsim_time_format(p->retention_ms, ret, sizeof ret);
+        const char *no_max = p->retention_max == RETSIM_TIME_NEVER ? "no bound" : hi;
+        return invalid(err, file, lines, SEC_POLICY, i, "retention",
+                       "[policy.%s]: expected retention between retention_min (%s) and retention_max (%s), "
+                       "got %s",
+                       p->kind, lo, no_max, ret);
+    }
+    return 0;
+}
+
 static int validate_policies(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
 {
     for (int i = 0; i < s->n_policies; i++) {
@@ -532,6 +558,10 @@ static int validate_policies(retsim_scenario *s, const char *file, const key_lin
                            "[policy.%s]: retention must be positive when soft delete is supported (set "
                            "soft_delete_supported = false instead)",
                            p->kind);
+        }
+        int rc = validate_retention_range(s, i, file, lines, err);
+        if (rc != 0) {
+            return rc;
         }
     }
     return 0;
