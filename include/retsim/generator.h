@@ -18,6 +18,13 @@
  *     a refused re-create is retried every retry_interval up to retry_limit
  *     times, then abandoned; a successful one starts a fresh lifecycle;
  *   - a refused intentional delete (blocked) is retried likewise;
+ *   - the rules of issue 12, each only where its key is set: every delete asks
+ *     for a retention drawn from delete_retention and every create (first and
+ *     re-create) sets one from create_retention (the kind must take it there,
+ *     retention_set_at, and the value must lie in its range, else the registry
+ *     answers `rejected`); an intentional delete is force=true with
+ *     force_delete_probability; a restore holds the restore permission with
+ *     restore_permission_probability (default 1: always);
  *   - [change.*] sections become kind-wide set_policy requests at their time.
  * Every request goes through the registry exactly as a replayed one does.
  *

@@ -92,6 +92,11 @@ typedef struct retsim_workload {
     int retry_limit;
     double soft_delete_on_probability; /* <0: do not set the instance switch at create */
     double failed_provisioning_probability;
+    /* The rules of issue 12 (each draws nothing while at its default): */
+    retsim_dist delete_retention;    /* retention a delete asks for (retention_set_at = delete); NONE: none */
+    retsim_dist create_retention;    /* retention a create sets (retention_set_at = create); NONE: none */
+    double force_delete_probability; /* an intentional delete is force=true */
+    double restore_permission_probability; /* a restore holds the restore permission (default 1) */
 } retsim_workload;
 
 typedef struct retsim_change {

@@ -64,10 +64,11 @@ bool retsim_scenario_has_workload(const retsim_scenario *s)
 }
 
 /* The workload's distributions, i = 0..N_DISTS-1 (they own empirical samples). */
-enum { N_DISTS = 4 };
+enum { N_DISTS = 6 };
 static retsim_dist *dists_of(retsim_workload *w, int i)
 {
-    retsim_dist *d[N_DISTS] = {&w->lifetime, &w->restore_delay, &w->purge_delay, &w->recreate_delay};
+    retsim_dist *d[N_DISTS] = {&w->lifetime,       &w->restore_delay,    &w->purge_delay,
+                               &w->recreate_delay, &w->delete_retention, &w->create_retention};
     return d[i];
 }
 
@@ -75,6 +76,7 @@ static void workload_init(retsim_workload *w)
 {
     memset(w, 0, sizeof *w);
     w->purge_permission_probability = 1;
+    w->restore_permission_probability = 1;
     w->soft_delete_on_probability = -1;
     /* defaults carry the text they print as, so a resolved scenario reads back the same */
     for (int i = 0; i < N_DISTS; i++) {
@@ -603,6 +605,16 @@ static int validate_workloads(const retsim_scenario *s, const char *file, const 
             return invalid(err, file, lines, SEC_WORKLOAD, i, "retry_limit",
                            "[workload.%s]: retry_limit > 0 needs a positive retry_interval", kind);
         }
+        /* a retention= where the kind does not take it is `rejected`: every such request would be */
+        retsim_retention_at at = s->policies[i].retention_set_at;
+        if (w->delete_retention.kind != RETSIM_DIST_NONE && at != RETSIM_RETENTION_AT_DELETE) {
+            return invalid(err, file, lines, SEC_WORKLOAD, i, "delete_retention",
+                           "[workload.%s]: delete_retention needs retention_set_at = delete", kind);
+        }
+        if (w->create_retention.kind != RETSIM_DIST_NONE && at != RETSIM_RETENTION_AT_CREATE) {
+            return invalid(err, file, lines, SEC_WORKLOAD, i, "create_retention",
+                           "[workload.%s]: create_retention needs retention_set_at = create", kind);
+        }
     }
     return 0;
 }
@@ -935,16 +947,18 @@ static void print_key(const void *base, const key_def *k, char *value, size_t si
     }
 }
 
-/* A KEY_QUIET policy key at its default value is left out. */
-static bool quiet_default(const key_def *k, const char *value)
+/* A KEY_QUIET policy or workload key at its default value is left out. */
+static bool quiet_default(const key_def *k, section_kind sec, const char *value)
 {
     if (!(k->change_bit & KEY_QUIET)) {
         return false;
     }
     retsim_policy def;
+    retsim_workload wdef;
     retsim_policy_init(&def, "");
+    workload_init(&wdef);
     char dvalue[512];
-    print_key(&def, k, dvalue, sizeof dvalue);
+    print_key(sec == SEC_WORKLOAD ? (const void *)&wdef : (const void *)&def, k, dvalue, sizeof dvalue);
     return strcmp(value, dvalue) == 0;
 }
 
@@ -960,7 +974,7 @@ static void write_keys(const void *base, section_kind sec, unsigned only_bits, F
         }
         char value[512];
         print_key(base, &keys[k], value, sizeof value);
-        if (quiet_default(&keys[k], value)) {
+        if (quiet_default(&keys[k], sec, value)) {
             continue;
         }
         int width = fprintf(out, "%s = %s", keys[k].name, value);

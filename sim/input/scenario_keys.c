@@ -131,6 +131,14 @@ static const key_def workload_section[] = {
      "an instance sets its own soft-delete switch, on with this probability (none: inherits)"},
     {"failed_provisioning_probability", K_PROB, W(failed_provisioning_probability), NULL, 0, 0, 0,
      "an instance ends in failed provisioning"},
+    {"delete_retention", K_DIST, W(delete_retention), NULL, 0, 0, KEY_QUIET,
+     "retention a delete asks for, where retention_set_at = delete (none: the default)"},
+    {"create_retention", K_DIST, W(create_retention), NULL, 0, 0, KEY_QUIET,
+     "retention a create sets, where retention_set_at = create (none: the default)"},
+    {"force_delete_probability", K_PROB, W(force_delete_probability), NULL, 0, 0, KEY_QUIET,
+     "an intentional delete bypasses soft delete (force=true)"},
+    {"restore_permission_probability", K_PROB, W(restore_permission_probability), NULL, 0, 0, KEY_QUIET,
+     "the restoring caller holds the restore permission"},
 };
 #undef W
 

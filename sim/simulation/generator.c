@@ -36,6 +36,11 @@ enum {
     SRC_RECREATE_OTHER,
     SRC_PROVISIONING,
     SRC_SWITCH,
+    /* issue 12: new ids go last, so the streams above keep their keys */
+    SRC_DELETE_RETENTION,
+    SRC_CREATE_RETENTION,
+    SRC_FORCE,
+    SRC_RESTORE_PERMISSION,
 };
 
 typedef struct life {          /* 64 bytes: one cache line */
@@ -58,11 +63,13 @@ typedef struct active_list {
 } active_list;
 
 typedef struct kind_state {
-    uint64_t arrivals;  /* candidate arrivals so far (the arrival stream's draw index) */
-    uint64_t names;     /* names issued */
-    double rate_max;    /* arrival rate bound for thinning, per ms */
-    bool is_parent;     /* a workload kind lives inside this one: keep `active` */
-    active_list active; /* lives whose instance is ACTIVE: parents to pick from */
+    uint64_t arrivals;   /* candidate arrivals so far (the arrival stream's draw index) */
+    uint64_t names;      /* names issued */
+    double rate_max;     /* arrival rate bound for thinning, per ms */
+    bool is_parent;      /* a workload kind lives inside this one: keep `active` */
+    bool rules;          /* a key of issue 12's rules is set: see rule_options */
+    bool create_options; /* a new instance's create may carry options: see create_options */
+    active_list active;  /* lives whose instance is ACTIVE: parents to pick from */
     /* counts by the acting subscription's type (population order); the
      * re-create delays live in by_type[0] only (they are not split by type) */
     retsim_generator_stats by_type[RETSIM_MAX_CHOICES];
@@ -309,6 +316,27 @@ static void start_life(retsim_generator *g, uint32_t id)
 
 static void create_children(retsim_generator *g, uint32_t parent_life);
 
+/* The options of issue 12's rules that request rq carries, drawn from the
+ * kind's [workload] keys with draw index `draw` of lifecycle `entity`. Called
+ * only for a kind that sets one of those keys (kind_state.rules) and kept out
+ * of line, so the requests of every other kind cost what they did. */
+__attribute__((noinline)) static void rule_options(retsim_generator *g, retsim_request *rq, uint64_t entity,
+                                                   uint64_t draw, bool intentional)
+{
+    const retsim_workload *w = spec_of(g, rq->kind);
+    if (rq->op == RETSIM_OP_CREATE && w->create_retention.kind != RETSIM_DIST_NONE) {
+        rq->retention_ms = sample(g, &w->create_retention, SRC_CREATE_RETENTION, entity, draw);
+    } else if (rq->op == RETSIM_OP_DELETE) {
+        if (w->delete_retention.kind != RETSIM_DIST_NONE) {
+            rq->retention_ms = sample(g, &w->delete_retention, SRC_DELETE_RETENTION, entity, draw);
+        }
+        rq->force = intentional && chance(g, w->force_delete_probability, SRC_FORCE, entity, draw);
+    } else if (rq->op == RETSIM_OP_RESTORE) {
+        rq->restore_permission =
+            chance(g, w->restore_permission_probability, SRC_RESTORE_PERMISSION, entity, draw);
+    }
+}
+
 /* "<kind>-<n>" with n zero-padded to 6 digits, as "%s-%06llu" would write it;
  * by hand because snprintf was 15% of a run's instructions (callgrind, R1). */
 static void format_name(char *out, const char *kind, uint64_t n)
@@ -331,10 +359,26 @@ static void format_name(char *out, const char *kind, uint64_t n)
     out[len] = '\0';
 }
 
+/* The options of a new instance's create: failed provisioning, its own
+ * soft-delete switch, the rules' options. Out of line, for the kinds that set
+ * one of their keys (kind_state.create_options): the others skip them all. */
+__attribute__((noinline)) static void create_options(retsim_generator *g, retsim_request *rq, uint64_t entity)
+{
+    const retsim_workload *w = spec_of(g, rq->kind);
+    if (chance(g, w->failed_provisioning_probability, SRC_PROVISIONING, entity, 0)) {
+        rq->provisioning_failed = true;
+    }
+    if (w->soft_delete_on_probability >= 0) {
+        rq->soft_delete_switch = chance(g, w->soft_delete_on_probability, SRC_SWITCH, entity, 0);
+    }
+    if (g->kinds[rq->kind].rules) {
+        rule_options(g, rq, entity, 0, false);
+    }
+}
+
 /* Create a new name of `kind` for a new lifecycle. */
 static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t parent_life)
 {
-    const retsim_workload *w = spec_of(g, kind);
     kind_state *ks = &g->kinds[kind];
     uint32_t sub, parent_slot = NONE;
     int parent_kind = g->sc->policies[kind].parent;
@@ -357,11 +401,8 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, kind, sub, NONE);
     fail(g, retsim_registry_name(g->reg, kind, sub, parent_slot, name, true, &rq.slot));
     rq.region = g->region_ids[(uint32_t)(uniform(g, SRC_REGION, entity, 0) * g->sc->population.regions.n)];
-    if (chance(g, w->failed_provisioning_probability, SRC_PROVISIONING, entity, 0)) {
-        rq.provisioning_failed = true;
-    }
-    if (w->soft_delete_on_probability >= 0) {
-        rq.soft_delete_switch = chance(g, w->soft_delete_on_probability, SRC_SWITCH, entity, 0);
+    if (ks->create_options) {
+        create_options(g, &rq, entity);
     }
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0) {
@@ -449,11 +490,17 @@ static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
     return strcmp(c->name[i], "current") == 0 ? "" : c->name[i];
 }
 
-static retsim_outcome delete_now(retsim_generator *g, uint32_t id)
+/* A delete of the life's instance: an intentional one may be forced; either
+ * may ask for a retention. Draws are keyed by the delete's index (draws). */
+__attribute__((always_inline)) static inline retsim_outcome delete_now(retsim_generator *g, uint32_t id,
+                                                                       bool intentional)
 {
     life *l = &g->lives[id];
     retsim_request rq = retsim_request_make(RETSIM_OP_DELETE, l->kind, l->sub, l->slot);
     const char *api = api_version_for(g, l, &rq.api_version);
+    if (g->kinds[l->kind].rules) {
+        rule_options(g, &rq, l->entity, l->draws, intentional);
+    }
     l->draws++;
     retsim_result res;
     return issue(g, &rq, &res, api) == 0 ? res.outcome : RETSIM_OUT_NOT_FOUND;
@@ -468,7 +515,7 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
     life *l = &g->lives[id];
     const retsim_workload *w = spec_of(g, l->kind);
     l->eol_event = RETSIM_EVENT_NONE;
-    retsim_outcome o = delete_now(g, id);
+    retsim_outcome o = delete_now(g, id, true);
     if (o == RETSIM_OUT_SOFT_DELETED || o == RETSIM_OUT_HARD_DELETED) {
         after_intentional_delete(g, id);
     } else if (o == RETSIM_OUT_BLOCKED_CHILDREN || o == RETSIM_OUT_BLOCKED_FAILED_PROVISIONING) {
@@ -527,7 +574,7 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_generator_stats *st = stats_of(g, l->kind, l->sub);
     l->acc_event = RETSIM_EVENT_NONE;
     uint16_t draw = l->draws;
-    retsim_outcome o = delete_now(g, id);
+    retsim_outcome o = delete_now(g, id, false);
     if (o == RETSIM_OUT_SOFT_DELETED) {
         st->accidental_deletes++;
         retsim_kernel_cancel(k, l->eol_event);
@@ -561,6 +608,9 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
     l->acc_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_RESTORE, l->kind, l->sub, l->slot);
     rq.region = l->region;
+    if (g->kinds[l->kind].rules) {
+        rule_options(g, &rq, l->entity, l->draws, false);
+    }
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0 || res.outcome != RETSIM_OUT_OK) {
         life_free(g, id); /* expired: data loss, counted by the registry's outcome */
@@ -622,6 +672,9 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     l->eol_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
     rq.region = l->region;
+    if (g->kinds[l->kind].rules) { /* draw 0 was the first create's */
+        rule_options(g, &rq, l->entity, 1u + l->retries, false);
+    }
     retsim_result res;
     if (issue(g, &rq, &res, "") != 0) {
         return;
@@ -794,6 +847,11 @@ int retsim_generator_start(retsim_generator *g)
         if (w->enabled && parent >= 0) {
             g->kinds[parent].is_parent = true;
         }
+        g->kinds[kind].rules = w->delete_retention.kind != RETSIM_DIST_NONE ||
+                               w->create_retention.kind != RETSIM_DIST_NONE ||
+                               w->force_delete_probability > 0 || w->restore_permission_probability < 1;
+        g->kinds[kind].create_options = g->kinds[kind].rules || w->failed_provisioning_probability > 0 ||
+                                        w->soft_delete_on_probability >= 0;
         if (w->enabled) {
             double n = w->arrivals.per_ms * g->sc->settings.scale * (double)g->horizon;
             if (parent >= 0 && w->per_parent > 0) {
