@@ -43,7 +43,9 @@ static const char check_help[] =
     "usage: retsim check SCENARIO [--set section.key=value]...\n"
     "\n"
     "Validate a scenario and print it resolved: every key of every kind with the\n"
-    "value in force, defaults included. Exit codes: 0 ok, 2 bad scenario.\n";
+    "value in force, defaults included, except the optional rules (retention_set_at,\n"
+    "retention_min/max, force_delete, restore_needs_permission and their workload\n"
+    "keys), shown only where set. Exit codes: 0 ok, 2 bad scenario.\n";
 
 /* A reservation.<type> no subscription of the trace has never applied: say so. */
 static void warn_unmatched(const retsim_scenario *sc, const retsim_replay_stats *st)
