@@ -167,5 +167,18 @@ if [ "$1" -gt 100 ] && [ "$2" -gt 100 ] && [ "$3" = 0 ]; then ok; else
     bad "s3 const(5h) run: creates before 5h $1, after $2 (want >100 each), wrong outcomes $3 (want 0)"
 fi
 
+# drawn windows follow the run's seed: a run with --seed 5 and the replay of its
+# trace under [simulation] seed = 5 draw the same windows, so their events.csv
+# are the same bytes (with the scenario's seed 1 the draws, and so the answers, differ)
+expect 0 "" -- run "$S/aws-s3-bucket.ini" --out "$work/s3s" "${quiet[@]}" --seed 5 --trace-out "$work/s3s.csv"
+expect 0 "" -- replay "$S/aws-s3-bucket.ini" "$work/s3s.csv" --out "$work/s3p" --until 200d --set simulation.seed=5
+if cmp -s "$work/s3s/events.csv" "$work/s3p/events.csv"; then ok; else
+    bad "s3 run --seed 5 and its replay with simulation.seed=5 answer differently"
+fi
+expect 0 "" -- replay "$S/aws-s3-bucket.ini" "$work/s3s.csv" --out "$work/s3q" --until 200d
+if ! cmp -s "$work/s3s/events.csv" "$work/s3q/events.csv"; then ok; else
+    bad "s3 replay under seed 1 drew the windows of seed 5: the seed does not reach the draws"
+fi
+
 echo "cli_systems: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -35,6 +35,8 @@ static const char replay_help[] =
     "              applies_to=new_deletes|all_soft_deleted\n"
     "A set_policy row with empty subscription and name applies to the whole kind.\n"
     "\n"
+    "A reservation drawn from a distribution is drawn from [simulation] seed: to\n"
+    "replay a run made with --seed N, add --set simulation.seed=N.\n"
     "Writes DIR/events.csv, outcomes.csv, summary.csv and manifest, all or nothing.\n"
     "Ctrl-C (or SIGTERM, SIGHUP) stops it and writes nothing.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";

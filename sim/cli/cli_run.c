@@ -29,6 +29,7 @@ static const char run_help[] =
     "  --events          also write DIR/events.csv, one row per operation (one replication)\n"
     "  --trace-out FILE  write the generated operations as a trace; `retsim replay\n"
     "                    SCENARIO FILE --until HORIZON` gives the same events.csv\n"
+    "                    (after --seed N, with --set simulation.seed=N)\n"
     "  --set K=V         override a scenario key, e.g. --set policy.apim.retention=7d\n"
     "                    or --set workload.apim.arrivals=500/d\n"
     "  --force           run even when the expected size is beyond the limits (1e10\n"

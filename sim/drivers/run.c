@@ -547,6 +547,8 @@ int retsim_run_replication(const retsim_scenario *sc, const retsim_run_sinks *si
     retsim_kernel *k = ctx.sim != NULL ? retsim_sim_kernel(ctx.sim) : NULL;
     if (k != NULL) { /* before the population is made: that can take seconds too */
         retsim_kernel_set_interrupt(k, opt->stop);
+        /* drawn reservation windows follow the run's seed and replication, as every other draw does */
+        rc = retsim_sim_set_release_seed(ctx.sim, seed, replication);
     }
     if (rc == 0) {
         rc = ctx.sim != NULL ? retsim_generator_create(ctx.sim, seed, replication, &ctx.gen) : RETSIM_ENOMEM;
