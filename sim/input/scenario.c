@@ -72,7 +72,7 @@ static retsim_dist *dists_of(retsim_workload *w, int i)
     return d[i];
 }
 
-static void workload_init(retsim_workload *w)
+void scenario_workload_init(retsim_workload *w)
 {
     memset(w, 0, sizeof *w);
     w->purge_permission_probability = 1;
@@ -156,7 +156,7 @@ static int kind_index(retsim_scenario *s, const char *id, section_kind sec, bool
         return -1;
     }
     retsim_policy_init(&s->policies[s->n_policies], id);
-    workload_init(&s->workloads[s->n_policies]);
+    scenario_workload_init(&s->workloads[s->n_policies]);
     return s->n_policies++;
 }
 
@@ -279,10 +279,6 @@ static bool shares_sample(const retsim_scenario *s, const double *values)
 /* Apply key=value in a section. lines (may be NULL) records and catches duplicates.
  * shared (may be NULL): the scenario s was copied from, whose empirical samples a
  * replaced distribution must not free. */
-/* The longest line the reader takes (inih's INI_MAX_LINE of 200, less the
- * line end): every key = value must fit, or its manifest would not load. */
-#define LINE_MAX_CHARS 197
-
 /* Can "key = value" be written into a scenario file and read back the same?
  * It must be UTF-8 (manifests and traces are read by other tools), fit on one
  * line, and not hold a ';' after a space (or at its start): there inih starts
@@ -294,10 +290,10 @@ static int check_value(const char *key, const char *value, const char *file, lon
     if (!input_utf8_valid((const unsigned char *)value, len)) {
         return retsim_error_set(err, RETSIM_EINPUT, file, line, key, "the value is not valid UTF-8");
     }
-    if (strlen(key) + 3 + len > LINE_MAX_CHARS) {
+    if (strlen(key) + 3 + len > SCENARIO_LINE_MAX) {
         return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
                                 "'%s = ...' is %zu characters, more than a scenario line holds (%d)", key,
-                                strlen(key) + 3 + len, LINE_MAX_CHARS);
+                                strlen(key) + 3 + len, SCENARIO_LINE_MAX);
     }
     for (size_t i = 0; i < len; i++) {
         if (value[i] == ';' && (i == 0 || value[i - 1] == ' ' || value[i - 1] == '\t')) {
@@ -935,90 +931,4 @@ int retsim_scenario_check_generated(const retsim_scenario *s, retsim_error *err)
         }
     }
     return 0;
-}
-
-static void print_key(const void *base, const key_def *k, char *value, size_t size)
-{
-    value[0] = '\0';
-    FILE *mem = fmemopen(value, size - 1, "w");
-    if (mem != NULL) {
-        scenario_key_print(base, k, mem);
-        fclose(mem);
-    }
-}
-
-/* A KEY_QUIET policy or workload key at its default value is left out. */
-static bool quiet_default(const key_def *k, section_kind sec, const char *value)
-{
-    if (!(k->change_bit & KEY_QUIET)) {
-        return false;
-    }
-    retsim_policy def;
-    retsim_workload wdef;
-    retsim_policy_init(&def, "");
-    workload_init(&wdef);
-    char dvalue[512];
-    print_key(sec == SEC_WORKLOAD ? (const void *)&wdef : (const void *)&def, k, dvalue, sizeof dvalue);
-    return strcmp(value, dvalue) == 0;
-}
-
-static void write_keys(const void *base, section_kind sec, unsigned only_bits, FILE *out)
-{
-    int n = 0;
-    const key_def *keys = scenario_keys(sec, &n);
-    for (int k = 0; k < n; k++) {
-        unsigned bits = keys[k].change_bit & ~KEY_QUIET;
-        if ((keys[k].type == K_NAME && ((const char *)base + keys[k].offset)[0] == '\0') ||
-            (bits != 0 && !(bits & only_bits))) {
-            continue;
-        }
-        char value[512];
-        print_key(base, &keys[k], value, sizeof value);
-        if (quiet_default(&keys[k], sec, value)) {
-            continue;
-        }
-        int width = fprintf(out, "%s = %s", keys[k].name, value);
-        int pad = width < 44 ? 44 - width : 1;
-        if (width + pad + 2 + (int)strlen(keys[k].help) <= LINE_MAX_CHARS) { /* the comment only if it fits */
-            fprintf(out, "%*s; %s", pad, "", keys[k].help);
-        }
-        fputc('\n', out);
-    }
-}
-
-int retsim_scenario_write(const retsim_scenario *s, FILE *out)
-{
-    fprintf(out, "[scenario]\n");
-    write_keys(s, SEC_SCENARIO, 0, out);
-    for (int i = 0; i < s->n_policies; i++) {
-        const retsim_policy *p = &s->policies[i];
-        fprintf(out, "\n[policy.%s]\n", p->kind);
-        write_keys(p, SEC_POLICY, 0, out);
-        for (int r = 0; r < p->n_reservations; r++) {
-            char buf[64];
-            retsim_time_format(p->reservations[r].ms, buf, sizeof buf);
-            fprintf(out, "reservation.%s = %s\n", p->reservations[r].sub_type, buf);
-        }
-    }
-    if (retsim_scenario_has_workload(s)) {
-        fprintf(out, "\n[simulation]\n");
-        write_keys(&s->settings, SEC_SIMULATION, 0, out);
-    } else if (strcmp(s->settings.currency, RETSIM_CURRENCY_DEFAULT) != 0) { /* replays print costs too */
-        fprintf(out, "\n[simulation]\ncurrency = %s\n", s->settings.currency);
-    }
-    if (retsim_scenario_has_workload(s)) {
-        fprintf(out, "\n[population]\n");
-        write_keys(&s->population, SEC_POPULATION, 0, out);
-        for (int i = 0; i < s->n_policies; i++) {
-            if (s->workloads[i].enabled) {
-                fprintf(out, "\n[workload.%s]\n", s->policies[i].kind);
-                write_keys(&s->workloads[i], SEC_WORKLOAD, 0, out);
-            }
-        }
-    }
-    for (int c = 0; c < s->n_changes; c++) {
-        fprintf(out, "\n[change.%s]\n", s->changes[c].label);
-        write_keys(&s->changes[c], SEC_CHANGE, s->changes[c].change.set, out);
-    }
-    return ferror(out) ? RETSIM_EIO : 0;
 }

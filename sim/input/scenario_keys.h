@@ -65,4 +65,11 @@ int scenario_key_parse(void *base, const key_def *k, const char *value, const ch
 /* Print the value at base + k->offset in the form parse reads back to the same value. */
 void scenario_key_print(const void *base, const key_def *k, FILE *out);
 
+/* The longest line the reader takes (inih's INI_MAX_LINE of 200, less the
+ * line end): every key = value must fit, or its manifest would not load. */
+#define SCENARIO_LINE_MAX 197
+
+/* A workload section's defaults (scenario.c; the writer compares with them). */
+void scenario_workload_init(retsim_workload *w);
+
 #endif
