@@ -40,8 +40,36 @@ typedef enum {
 typedef enum {
     RETSIM_CHILDREN_BLOCK_NONE,
     RETSIM_CHILDREN_BLOCK_SOFT_DELETED,
-    RETSIM_CHILDREN_BLOCK_ANY, /* ACTIVE or SOFT_DELETED */
+    RETSIM_CHILDREN_BLOCK_ANY,    /* ACTIVE or SOFT_DELETED */
+    RETSIM_CHILDREN_BLOCK_ACTIVE, /* ACTIVE only (a bucket with live objects) */
 } retsim_children_block;
+
+/* Whether a soft-deleted instance keeps its name from others and from a new
+ * create (held), or the name is free for a new instance while the
+ * soft-deleted one stays restorable as an older generation (free). */
+typedef enum {
+    RETSIM_NAME_HELD,
+    RETSIM_NAME_FREE,
+} retsim_soft_name;
+
+/* A restore of a generation while a live instance holds the name. */
+typedef enum {
+    RETSIM_TAKEN_REFUSE,  /* name_taken */
+    RETSIM_TAKEN_REPLACE, /* the live one becomes a soft-deleted generation */
+} retsim_when_taken;
+
+/* A create on the caller's own ACTIVE instance. */
+typedef enum {
+    RETSIM_OVERWRITE_UPDATE, /* updated in place */
+    RETSIM_OVERWRITE_KEEP,   /* updated; the previous content stays as a soft-deleted generation */
+} retsim_overwrite;
+
+/* What a delete of its parent does to an instance of a child kind. */
+typedef enum {
+    RETSIM_CASCADE_NONE, /* nothing: it stays as it is */
+    RETSIM_CASCADE_SOFT, /* it is deleted with its parent as its own delete would (soft where on) */
+    RETSIM_CASCADE_HARD, /* it is gone at once, soft-deleted generations included */
+} retsim_cascade;
 
 /* API versions compare by date; "-preview" (any suffix) sorts before the
  * release of the same date. Encoded as yyyymmdd * 2 + (released ? 1 : 0). */
@@ -100,11 +128,32 @@ typedef struct retsim_policy {
     bool restore_requires_home_region;
     retsim_children_block children_block_delete;
     bool failed_provisioning_blocks_delete;
+    /* names while soft-deleted, generations, overwrite (docs/semantics.md) */
+    retsim_soft_name soft_deleted_name;
+    retsim_time name_free_after; /* free names: held this long after the delete (conflict_soft_deleted) */
+    retsim_when_taken restore_when_taken;
+    retsim_overwrite overwrite;
+    /* turning soft delete off (kind-wide or on an instance) purges what it
+     * held soft-deleted at once, each an auto_purge row */
+    bool soft_delete_off_purges;
+    /* after the retention, a grace phase this long: still restorable,
+     * purged at its end, billed with replicas_grace */
+    retsim_time grace_ms;
+    /* the last part of the soft-deleted period that is not billed (Backup: 14 d) */
+    retsim_time billing_free_last;
+    /* a restore bills the soft-deleted time as if it had been live (KMS) */
+    bool bill_restored_retroactive;
+    /* what the parent's delete, purge and restore do to instances of this kind */
+    retsim_cascade parent_delete;
+    bool parent_purge;   /* purged (hard-deleted) with the parent */
+    bool parent_restore; /* restored with the parent, where deleted with it */
     /* cost: replicas per region, times the regions an instance spans */
     int regions;
     int replicas_active;
     int replicas_soft_deleted;
+    int replicas_grace; /* per region, in the grace phase; -1: as replicas_soft_deleted */
     double price_per_replica_hour;
+    double price_per_gb_month; /* per GB of instance size (size_gb) per 30 days, live and retained */
 } retsim_policy;
 
 /* A set_policy request: which settings it changes (bits) and their values. */
@@ -115,10 +164,10 @@ enum {
     RETSIM_CHANGE_PURGE_PROTECTION = 8,
 };
 typedef struct retsim_policy_change {
-    unsigned set;
-    bool soft_delete;
     retsim_time retention_ms;
     retsim_applies_to applies_to;
+    uint8_t set; /* RETSIM_CHANGE_* bits */
+    bool soft_delete;
     bool purge_protection;
 } retsim_policy_change;
 

@@ -62,7 +62,8 @@
     X(FORBIDDEN, "forbidden")                                                                                \
     X(PURGE_PROTECTED, "purge_protected")                                                                    \
     X(NOT_SUPPORTED, "not_supported")                                                                        \
-    X(REJECTED, "rejected")
+    X(REJECTED, "rejected")                                                                                  \
+    X(NAME_TAKEN, "name_taken")
 
 #define RETSIM_STATES(X)                                                                                     \
     X(ABSENT, "absent")                                                                                      \
@@ -111,6 +112,8 @@ typedef struct retsim_request {
     bool force;                /* delete: force=true, bypass soft delete where force_delete allows */
     bool restore_permission;   /* restore: the caller holds the restore permission (default true) */
     retsim_time retention_ms;  /* create or delete: the retention= it asks for; RETSIM_TIME_NEVER: none */
+    uint32_t generation;       /* restore, purge, get_deleted: generation=N; 0: the newest soft-deleted */
+    float size_gb;             /* create: the instance's size (size_gb); 0: none given */
     /* set_policy; a create's purge_protection=on|off sets its PURGE_PROTECTION bit */
     retsim_policy_change change;
 } retsim_request;
@@ -133,6 +136,10 @@ typedef struct retsim_result {
     retsim_time deletion_time;   /* RETSIM_TIME_NEVER unless the instance is or was soft-deleted */
     retsim_time scheduled_purge; /* likewise */
     uint32_t count;              /* list_deleted: how many instances it returned */
+    /* which instance of the name (1, 2, ... in creation order) the result is
+     * about, for kinds whose soft-deleted names are free (several instances
+     * may then share a name); 0 elsewhere: the name has one instance at a time */
+    uint32_t generation;
 } retsim_result;
 
 typedef struct retsim_registry retsim_registry;

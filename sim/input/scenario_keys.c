@@ -9,7 +9,11 @@
 static const char *const scope_choices[] = {"global", "subscription", "parent", NULL};
 static const char *const reuse_choices[] = {"owner_subscription", "owner_tenant", "anyone", "nobody", NULL};
 static const char *const applies_choices[] = {"new_deletes", "all_soft_deleted", NULL};
-static const char *const block_choices[] = {"none", "soft_deleted", "any", NULL};
+static const char *const block_choices[] = {"none", "soft_deleted", "any", "active", NULL};
+static const char *const soft_name_choices[] = {"held", "free", NULL};
+static const char *const taken_choices[] = {"refuse", "replace", NULL};
+static const char *const overwrite_choices[] = {"update", "keep", NULL};
+static const char *const cascade_choices[] = {"none", "soft", "hard", NULL};
 static const char *const set_at_choices[] = {"kind", "create", "delete", NULL};
 
 _Static_assert(sizeof(retsim_name_scope) == sizeof(int), "enum fields are stored as int");
@@ -17,6 +21,10 @@ _Static_assert(sizeof(retsim_reuse) == sizeof(int), "enum fields are stored as i
 _Static_assert(sizeof(retsim_applies_to) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(retsim_children_block) == sizeof(int), "enum fields are stored as int");
 _Static_assert(sizeof(retsim_retention_at) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_soft_name) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_when_taken) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_overwrite) == sizeof(int), "enum fields are stored as int");
+_Static_assert(sizeof(retsim_cascade) == sizeof(int), "enum fields are stored as int");
 
 #define S(field) offsetof(retsim_scenario, field)
 static const key_def scenario_section[] = {
@@ -71,12 +79,38 @@ static const key_def policy_section[] = {
      "which children stop their parent from being deleted"},
     {"failed_provisioning_blocks_delete", K_BOOL, P(failed_provisioning_blocks_delete), NULL, 0, 0, 0,
      "failed-provisioning instances cannot be deleted while soft delete is on"},
+    {"soft_deleted_name", K_ENUM, P(soft_deleted_name), soft_name_choices, 0, 0, KEY_QUIET,
+     "held: a soft-deleted instance keeps its name; free: a new instance may take it"},
+    {"name_free_after", K_DURATION, P(name_free_after), NULL, 0, 0, KEY_QUIET,
+     "free names: how long after a delete the name is still held"},
+    {"restore_when_taken", K_ENUM, P(restore_when_taken), taken_choices, 0, 0, KEY_QUIET,
+     "restore while a live instance has the name: refuse (name_taken) or replace it"},
+    {"overwrite", K_ENUM, P(overwrite), overwrite_choices, 0, 0, KEY_QUIET,
+     "a create on your own live instance: update it, or keep the old content soft-deleted"},
+    {"soft_delete_off_purges", K_BOOL, P(soft_delete_off_purges), NULL, 0, 0, KEY_QUIET,
+     "turning soft delete off purges what is soft-deleted at once"},
+    {"grace", K_DURATION, P(grace_ms), NULL, 0, 0, KEY_QUIET,
+     "after retention: still restorable this long, billed with replicas_grace"},
+    {"billing_free_last", K_DURATION, P(billing_free_last), NULL, 0, 0, KEY_QUIET,
+     "the last part of the soft-deleted period, not billed"},
+    {"bill_restored_retroactive", K_BOOL, P(bill_restored_retroactive), NULL, 0, 0, KEY_QUIET,
+     "a restore bills the soft-deleted time as if it had been live"},
+    {"parent_delete", K_ENUM, P(parent_delete), cascade_choices, 0, 0, KEY_QUIET,
+     "what deleting the parent does to this kind: none, soft (as its own delete), hard"},
+    {"parent_purge", K_BOOL, P(parent_purge), NULL, 0, 0, KEY_QUIET,
+     "purged with its parent (an automatic or explicit purge)"},
+    {"parent_restore", K_BOOL, P(parent_restore), NULL, 0, 0, KEY_QUIET,
+     "restored with its parent, where deleted with it"},
     {"regions", K_INT, P(regions), NULL, 1, 1000, 0, "regions an instance is replicated in"},
     {"replicas_active", K_INT, P(replicas_active), NULL, 0, 1000000, 0, "replicas per region while active"},
     {"replicas_soft_deleted", K_INT, P(replicas_soft_deleted), NULL, 0, 1000000, 0,
      "replicas per region kept (and billed) while soft-deleted"},
+    {"replicas_grace", K_INT, P(replicas_grace), NULL, -1, 1000000, KEY_QUIET,
+     "replicas per region in the grace phase (-1: as replicas_soft_deleted)"},
     {"price_per_replica_hour", K_NONNEG, P(price_per_replica_hour), NULL, 0, 0, 0,
      "price of one replica for one hour (any currency)"},
+    {"price_per_gb_month", K_NONNEG, P(price_per_gb_month), NULL, 0, 0, KEY_QUIET,
+     "price of one GB of instance size (size_gb) for 30 days, live or retained"},
 };
 #undef P
 

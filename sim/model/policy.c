@@ -31,6 +31,11 @@ void retsim_policy_init(retsim_policy *p, const char *kind)
     p->regions = 1;
     p->replicas_active = 0; /* a kind holds no replicas (and costs nothing) unless it says so */
     p->replicas_soft_deleted = 0;
+    p->replicas_grace = -1;
+    p->soft_deleted_name = RETSIM_NAME_HELD;
+    p->restore_when_taken = RETSIM_TAKEN_REFUSE;
+    p->overwrite = RETSIM_OVERWRITE_UPDATE;
+    p->parent_delete = RETSIM_CASCADE_NONE;
 }
 
 retsim_time retsim_policy_reservation(const retsim_policy *p, const char *sub_type)
@@ -121,7 +126,7 @@ int retsim_applies_to_parse(const char *text, retsim_applies_to *out)
 
 const char *retsim_children_block_name(retsim_children_block c)
 {
-    static const char *names[] = {"none", "soft_deleted", "any"};
+    static const char *names[] = {"none", "soft_deleted", "any", "active"};
     return names[c];
 }
 
