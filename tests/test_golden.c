@@ -2,7 +2,7 @@
  * tests/golden/. Each case has
  *   scenario.ini, or `scenario` holding a path relative to the source root
  *   trace.csv     the operations
- *   expected.csv  time,op,subscription,name,outcome,state_after,count — one row per
+ *   expected.csv  time,op,subscription,name,outcome,state_after,count[,generation] — one row per
  *                 result the replay must produce, in order (auto_purge rows
  *                 included); lines starting with '#' explain the reasoning.
  * Afterwards, every row of the outcome table in docs/semantics.md must have been
@@ -26,8 +26,9 @@
 #error "RETSIM_SOURCE_DIR must be defined"
 #endif
 
+/* The 8th field, generation, is optional per file: "-" where not given. */
 typedef struct row {
-    char f[7][128];
+    char f[8][128];
 } row;
 
 typedef struct rows {
@@ -46,7 +47,7 @@ static void on_field(void *s, size_t len, void *data)
         r->v = realloc(r->v, r->cap * sizeof *r->v);
         assert_non_null(r->v);
     }
-    if (r->field < 7) {
+    if (r->field < 8) {
         snprintf(r->v[r->n].f[r->field], 128, "%.*s", (int)len, (const char *)s);
     }
     r->field++;
@@ -56,7 +57,10 @@ static void on_row(int c, void *data)
 {
     (void)c;
     rows *r = data;
-    assert_int_equal(r->field, 7);
+    assert_true(r->field == 7 || r->field == 8);
+    if (r->field == 7) {
+        snprintf(r->v[r->n].f[7], 128, "-");
+    }
     r->field = 0;
     r->n++;
 }
@@ -153,19 +157,23 @@ static void run_case(void **state)
         retsim_time t;
         assert_int_equal(retsim_time_parse(e->f[0], &t, NULL), 0);
         const char *state_after = r->named ? retsim_state_name(r->after) : "";
-        char count[16];
+        char count[16], generation[16] = "";
         snprintf(count, sizeof count, "%u", (unsigned)r->count);
+        if (r->generation != 0) {
+            snprintf(generation, sizeof generation, "%u", (unsigned)r->generation);
+        }
         if (t != r->time || strcmp(e->f[1], retsim_op_name(r->op)) != 0 ||
             strcmp(e->f[2], retsim_registry_subscription_name(reg, r->sub)) != 0 ||
             strcmp(e->f[3], retsim_registry_slot_name(reg, r->slot)) != 0 ||
             strcmp(e->f[4], retsim_outcome_name(r->outcome)) != 0 || strcmp(e->f[5], state_after) != 0 ||
-            strcmp(e->f[6], count) != 0) {
+            strcmp(e->f[6], count) != 0 || (strcmp(e->f[7], "-") != 0 && strcmp(e->f[7], generation) != 0)) {
             char tb[64];
             retsim_time_format(r->time, tb, sizeof tb);
-            fail_msg("%s: result %zu: expected %s,%s,%s,%s,%s,%s,%s got %s,%s,%s,%s,%s,%s,%s", dir, i + 1,
-                     e->f[0], e->f[1], e->f[2], e->f[3], e->f[4], e->f[5], e->f[6], tb, retsim_op_name(r->op),
-                     retsim_registry_subscription_name(reg, r->sub), retsim_registry_slot_name(reg, r->slot),
-                     retsim_outcome_name(r->outcome), state_after, count);
+            fail_msg("%s: result %zu: expected %s,%s,%s,%s,%s,%s,%s,%s got %s,%s,%s,%s,%s,%s,%s,%s", dir,
+                     i + 1, e->f[0], e->f[1], e->f[2], e->f[3], e->f[4], e->f[5], e->f[6], e->f[7], tb,
+                     retsim_op_name(r->op), retsim_registry_subscription_name(reg, r->sub),
+                     retsim_registry_slot_name(reg, r->slot), retsim_outcome_name(r->outcome), state_after,
+                     count, generation);
         }
         covered[r->op][r->outcome] = true;
     }
@@ -197,6 +205,7 @@ static void test_golden_covers_outcome_table(void **state)
         {RETSIM_OP_RESTORE, RETSIM_OUT_WRONG_REGION},
         {RETSIM_OP_RESTORE, RETSIM_OUT_EXPIRED},
         {RETSIM_OP_RESTORE, RETSIM_OUT_NOT_FOUND},
+        {RETSIM_OP_RESTORE, RETSIM_OUT_NAME_TAKEN},
         {RETSIM_OP_PURGE, RETSIM_OUT_OK},
         {RETSIM_OP_PURGE, RETSIM_OUT_FORBIDDEN},
         {RETSIM_OP_PURGE, RETSIM_OUT_PURGE_PROTECTED},

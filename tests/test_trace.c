@@ -279,7 +279,7 @@ static void test_trace_options_errors_name_line_and_field(void **state)
          "option 'soft_delete' does not apply to delete (see retsim replay --help)"},
         {RETSIM_OP_CREATE, "colour=blue",
          "option 'colour' does not apply to create (see retsim replay --help)"},
-        {RETSIM_OP_CREATE, "soft_delete=maybe", "soft_delete: expected on or off"},
+        {RETSIM_OP_CREATE, "soft_delete=maybe", "soft_delete: expected on, off or always_on"},
         {RETSIM_OP_CREATE, "provisioning=pending", "provisioning: expected succeeded or failed"},
         {RETSIM_OP_PURGE, "purge_permission=yes", "purge_permission: expected true or false"},
         {RETSIM_OP_SET_POLICY, "applies_to=everything;retention=1d",

@@ -162,6 +162,7 @@ enum {
     RETSIM_CHANGE_RETENTION = 2,
     RETSIM_CHANGE_APPLIES_TO = 4,
     RETSIM_CHANGE_PURGE_PROTECTION = 8,
+    RETSIM_CHANGE_ALWAYS_ON = 16, /* with SOFT_DELETE on: soft_delete=always_on, never off again */
 };
 typedef struct retsim_policy_change {
     retsim_time retention_ms;

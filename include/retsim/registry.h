@@ -108,7 +108,8 @@ typedef struct retsim_request {
     bool named;                /* the request names an instance (false: list_deleted, kind-wide set_policy) */
     bool purge_permission;     /* the caller holds the purge permission */
     bool provisioning_failed;  /* create: the instance ends in failed provisioning */
-    int8_t soft_delete_switch; /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on) */
+    int8_t soft_delete_switch; /* create: -1 inherit, 0 off, 1 on (a gallery created with soft delete on),
+                                  2 always_on (on, and never turned off again) */
     bool force;                /* delete: force=true, bypass soft delete where force_delete allows */
     bool restore_permission;   /* restore: the caller holds the restore permission (default true) */
     retsim_time retention_ms;  /* create or delete: the retention= it asks for; RETSIM_TIME_NEVER: none */

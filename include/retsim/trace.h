@@ -25,12 +25,15 @@
  * The `options` column holds key=value pairs separated by ';' (spaces around
  * a key and before a value are ignored, not after it; an empty item is
  * skipped):
- *   create:     provisioning=succeeded|failed, soft_delete=on|off,
+ *   create:     provisioning=succeeded|failed, soft_delete=on|off|always_on,
  *               retention=<duration>, purge_protection=on|off
  *   delete:     retention=<duration>, force=true|false
- *   restore:    restore_permission=true|false
- *   purge:      purge_permission=true|false
- *   set_policy: soft_delete=on|off, retention=<duration>,
+ *   restore:    restore_permission=true|false, generation=N
+ *   purge:      purge_permission=true|false, generation=N
+ *   get_deleted: generation=N
+ * (generation N >= 1 names one instance of a name; default: the caller's
+ * newest soft-deleted one)
+ *   set_policy: soft_delete=on|off|always_on, retention=<duration>,
  *               applies_to=new_deletes|all_soft_deleted, purge_protection=on|off
  * (on|off and true|false are interchangeable). A set_policy row needs at least
  * one of soft_delete, retention, purge_protection; applies_to goes with

@@ -525,6 +525,40 @@ static int validate_retention_range(const retsim_scenario *s, int i, const char 
     return 0;
 }
 
+/* Rules that only make sense together (docs/semantics.md). */
+static int validate_rule_pairs(const retsim_scenario *s, int i, const char *file, const key_lines *lines,
+                               retsim_error *err)
+{
+    const retsim_policy *p = &s->policies[i];
+    bool reserved = p->reservation_drawn || p->reservation_ms != 0;
+    for (int t = 0; t < p->n_reservations; t++) {
+        reserved |= p->reservations[t].ms != 0;
+    }
+    if (p->soft_deleted_name == RETSIM_NAME_FREE && reserved) {
+        return invalid(err, file, lines, SEC_POLICY, i, "soft_deleted_name",
+                       "[policy.%s]: soft_deleted_name = free releases the name at the delete, and a "
+                       "reservation window is not modelled there: remove the reservation",
+                       p->kind);
+    }
+    if (p->name_free_after > 0 && p->soft_deleted_name != RETSIM_NAME_FREE) {
+        return invalid(err, file, lines, SEC_POLICY, i, "name_free_after",
+                       "[policy.%s]: name_free_after needs soft_deleted_name = free", p->kind);
+    }
+    if (p->grace_ms > 0 && p->billing_free_last > 0) {
+        return invalid(err, file, lines, SEC_POLICY, i, "billing_free_last",
+                       "[policy.%s]: a kind has one late phase: grace or billing_free_last, not both",
+                       p->kind);
+    }
+    if (p->parent < 0 && (p->parent_delete != RETSIM_CASCADE_NONE || p->parent_purge || p->parent_restore)) {
+        const char *key = p->parent_delete != RETSIM_CASCADE_NONE ? "parent_delete"
+                          : p->parent_purge                       ? "parent_purge"
+                                                                  : "parent_restore";
+        return invalid(err, file, lines, SEC_POLICY, i, key, "[policy.%s]: %s needs a parent kind", p->kind,
+                       key);
+    }
+    return 0;
+}
+
 static int validate_policies(retsim_scenario *s, const char *file, const key_lines *lines, retsim_error *err)
 {
     for (int i = 0; i < s->n_policies; i++) {
@@ -557,6 +591,9 @@ static int validate_policies(retsim_scenario *s, const char *file, const key_lin
                            p->kind);
         }
         int rc = validate_retention_range(s, i, file, lines, err);
+        if (rc == 0) {
+            rc = validate_rule_pairs(s, i, file, lines, err);
+        }
         if (rc != 0) {
             return rc;
         }

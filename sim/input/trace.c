@@ -8,6 +8,9 @@
 #include "input.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -186,12 +189,13 @@ static bool read_soft_delete(const char *v, retsim_request *rq, const char **why
 {
     (void)why;
     bool b;
-    if (!on_off(v, &b)) {
+    bool always = strcmp(v, "always_on") == 0;
+    if (!always && !on_off(v, &b)) {
         return false;
     }
-    rq->soft_delete_switch = b;
-    rq->change.soft_delete = b;
-    rq->change.set |= RETSIM_CHANGE_SOFT_DELETE;
+    rq->soft_delete_switch = always ? 2 : b;
+    rq->change.soft_delete = always || b;
+    rq->change.set |= RETSIM_CHANGE_SOFT_DELETE | (always ? RETSIM_CHANGE_ALWAYS_ON : 0);
     return true;
 }
 
@@ -200,9 +204,15 @@ static const char *write_soft_delete(const retsim_request *rq, char *tmp, size_t
     (void)tmp;
     (void)size;
     if (rq->op == RETSIM_OP_CREATE) {
-        return rq->soft_delete_switch < 0 ? NULL : rq->soft_delete_switch ? "on" : "off";
+        return rq->soft_delete_switch < 0    ? NULL
+               : rq->soft_delete_switch == 2 ? "always_on"
+               : rq->soft_delete_switch      ? "on"
+                                             : "off";
     }
-    return !(rq->change.set & RETSIM_CHANGE_SOFT_DELETE) ? NULL : rq->change.soft_delete ? "on" : "off";
+    if (!(rq->change.set & RETSIM_CHANGE_SOFT_DELETE)) {
+        return NULL;
+    }
+    return (rq->change.set & RETSIM_CHANGE_ALWAYS_ON) ? "always_on" : rq->change.soft_delete ? "on" : "off";
 }
 
 static bool read_retention(const char *v, retsim_request *rq, const char **why)
@@ -306,6 +316,28 @@ static const char *write_restore_permission(const retsim_request *rq, char *tmp,
     return rq->restore_permission ? NULL : "false";
 }
 
+static bool read_generation(const char *v, retsim_request *rq, const char **why)
+{
+    (void)why;
+    char *end = NULL;
+    errno = 0;
+    unsigned long n = strtoul(v, &end, 10);
+    if (v[0] < '1' || v[0] > '9' || *end != '\0' || errno != 0 || n > UINT32_MAX) {
+        return false;
+    }
+    rq->generation = (uint32_t)n;
+    return true;
+}
+
+static const char *write_generation(const retsim_request *rq, char *tmp, size_t size)
+{
+    if (rq->generation == 0) {
+        return NULL;
+    }
+    snprintf(tmp, size, "%" PRIu32, rq->generation);
+    return tmp;
+}
+
 #define OP_BIT(op) (1u << (op))
 
 typedef struct option {
@@ -323,8 +355,8 @@ static const option options[] = {
      write_purge_permission},
     {"provisioning", OP_BIT(RETSIM_OP_CREATE), "expected succeeded or failed", "", read_provisioning,
      write_provisioning},
-    {"soft_delete", OP_BIT(RETSIM_OP_CREATE) | OP_BIT(RETSIM_OP_SET_POLICY), "expected on or off", "",
-     read_soft_delete, write_soft_delete},
+    {"soft_delete", OP_BIT(RETSIM_OP_CREATE) | OP_BIT(RETSIM_OP_SET_POLICY), "expected on, off or always_on",
+     "", read_soft_delete, write_soft_delete},
     {"retention", OP_BIT(RETSIM_OP_SET_POLICY), "expected a duration", " (and more than 0)", read_retention,
      write_retention},
     {"applies_to", OP_BIT(RETSIM_OP_SET_POLICY), "expected new_deletes or all_soft_deleted", "",
@@ -336,6 +368,8 @@ static const option options[] = {
     {"force", OP_BIT(RETSIM_OP_DELETE), "expected true or false", "", read_force, write_force},
     {"restore_permission", OP_BIT(RETSIM_OP_RESTORE), "expected true or false", "", read_restore_permission,
      write_restore_permission},
+    {"generation", OP_BIT(RETSIM_OP_RESTORE) | OP_BIT(RETSIM_OP_PURGE) | OP_BIT(RETSIM_OP_GET_DELETED),
+     "expected a generation number 1, 2, ...", "", read_generation, write_generation},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 

@@ -38,7 +38,7 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
     uint32_t none_type = 0;
     if (r->names == NULL || r->subs == NULL || r->tenants == NULL || r->types == NULL || r->regions == NULL ||
         retsim_names_intern(r->types, 0, "", 0, &none_type) != 0 ||
-        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0) {
+        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 || registry_gens_init(r) != 0) {
         retsim_registry_destroy(r);
         return NULL;
     }
@@ -57,6 +57,7 @@ void retsim_registry_destroy(retsim_registry *r)
     retsim_names_destroy(r->regions);
     chunks_free(&r->slots);
     chunks_free(&r->ext);
+    chunks_free(&r->gens);
     free(r->sub_info);
     free(r->soft_by_sub);
     free(r);
@@ -248,38 +249,65 @@ static int inv_of(retsim_state s)
                                             : -1;
 }
 
+/* One instance moves from one state to another: the counts, the inventory,
+ * its parent's child counts and its owner's soft-deleted count. ABSENT is
+ * not counted (an instance moved aside to the older generations is ABSENT
+ * in its slot and counted as itself). */
+static inline void account(retsim_registry *r, int kind, uint32_t parent, uint32_t owner, retsim_state from,
+                           retsim_state to)
+{
+    if (from != RETSIM_STATE_ABSENT) {
+        r->count[kind][from]--;
+    }
+    if (to != RETSIM_STATE_ABSENT) {
+        r->count[kind][to]++;
+    }
+    retsim_inventory_move(r->inv, kind, inv_of(from), inv_of(to), retsim_kernel_now(r->kernel));
+    if (parent != NONE) {
+        slot *p = slot_at(r, parent);
+        p->active_children -= from == RETSIM_STATE_ACTIVE;
+        p->soft_children -= from == RETSIM_STATE_SOFT_DELETED;
+        p->active_children += to == RETSIM_STATE_ACTIVE;
+        p->soft_children += to == RETSIM_STATE_SOFT_DELETED;
+    }
+    if (owner != NONE) {
+        uint32_t *soft = &r->soft_by_sub[(size_t)owner * (size_t)r->n_kinds + (size_t)kind];
+        *soft -= from == RETSIM_STATE_SOFT_DELETED;
+        *soft += to == RETSIM_STATE_SOFT_DELETED;
+    }
+}
+
+void registry_account(retsim_registry *r, int kind, uint32_t parent, uint32_t owner, retsim_state from,
+                      retsim_state to)
+{
+    account(r, kind, parent, owner, from, to);
+}
+
 static void set_state(retsim_registry *r, slot *s, retsim_state to)
 {
-    retsim_state from = (retsim_state)s->state;
-    if (from != RETSIM_STATE_ABSENT) {
-        r->count[s->kind][from]--;
-    }
-    r->count[s->kind][to]++;
-    retsim_inventory_move(r->inv, s->kind, inv_of(from), inv_of(to), retsim_kernel_now(r->kernel));
+    account(r, s->kind, s->parent, s->owner_sub, (retsim_state)s->state, to);
     if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) {
         s->flags &= (uint8_t)~F_RESERVED;
         if (retsim_kernel_now(r->kernel) < s->reserved_until) { /* reused inside the window: cut it short */
             retsim_inventory_unreserve(r->inv, s->kind, s->reservation, retsim_kernel_now(r->kernel));
         }
     }
-    if (s->parent != NONE) {
-        slot *p = slot_at(r, s->parent);
-        p->active_children -= from == RETSIM_STATE_ACTIVE;
-        p->soft_children -= from == RETSIM_STATE_SOFT_DELETED;
-        p->active_children += to == RETSIM_STATE_ACTIVE;
-        p->soft_children += to == RETSIM_STATE_SOFT_DELETED;
-    }
-    if (s->owner_sub != NONE) {
-        uint32_t *soft = &r->soft_by_sub[(size_t)s->owner_sub * (size_t)r->n_kinds + s->kind];
-        *soft -= from == RETSIM_STATE_SOFT_DELETED;
-        *soft += to == RETSIM_STATE_SOFT_DELETED;
-    }
     s->state = (uint8_t)to;
+}
+
+void registry_set_state(retsim_registry *r, slot *s, retsim_state to)
+{
+    set_state(r, s, to);
 }
 
 static int notify(retsim_registry *r, const retsim_result *res)
 {
     return r->observer != NULL ? r->observer(r->observer_ctx, r, res) : 0;
+}
+
+int registry_notify(retsim_registry *r, const retsim_result *res)
+{
+    return notify(r, res);
 }
 
 static void fill(const retsim_registry *r, retsim_result *res, retsim_op op, int kind, uint32_t sub,
@@ -293,6 +321,12 @@ static void fill(const retsim_registry *r, retsim_result *res, retsim_op op, int
     res->slot = id;
     res->before = res->after = id != NONE ? (retsim_state)slot_at(r, id)->state : RETSIM_STATE_ABSENT;
     res->deletion_time = res->scheduled_purge = RETSIM_TIME_NEVER;
+}
+
+void registry_fill(const retsim_registry *r, retsim_result *res, retsim_op op, int kind, uint32_t sub,
+                   uint32_t id)
+{
+    fill(r, res, op, kind, sub, id);
 }
 
 /* Move to PURGED at time `at`: the reservation window starts then. */
@@ -336,6 +370,7 @@ static int auto_purge(retsim_registry *r, uint32_t id)
     res.after = RETSIM_STATE_PURGED;
     res.deletion_time = s->deletion_time;
     res.scheduled_purge = s->scheduled_purge;
+    res.generation = registry_generation(r, id);
     return notify(r, &res);
 }
 
@@ -354,16 +389,19 @@ static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
 
 /* Half-open window: an operation at or after scheduled_purge sees the purge
  * first, even if it runs before the purge event at the same instant. */
-static int expire_if_due(retsim_registry *r, uint32_t id)
+static inline int expire_if_due(retsim_registry *r, uint32_t id, bool gens)
 {
     if (id == NONE) {
         return 0;
     }
     slot *s = slot_at(r, id);
     if (s->state == RETSIM_STATE_SOFT_DELETED && retsim_kernel_now(r->kernel) >= s->scheduled_purge) {
-        return auto_purge(r, id);
+        int rc = auto_purge(r, id);
+        if (rc != 0) {
+            return rc;
+        }
     }
-    return 0;
+    return gens ? registry_gens_expire(r, id) : 0;
 }
 
 static int schedule_purge(retsim_registry *r, uint32_t id)
@@ -382,6 +420,11 @@ static bool switch_on(const retsim_registry *r, uint32_t id)
         }
     }
     return r->policies[slot_at(r, id)->kind].soft_delete;
+}
+
+bool registry_switch_on(const retsim_registry *r, uint32_t id)
+{
+    return switch_on(r, id);
 }
 
 static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
@@ -406,45 +449,6 @@ static bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
 
 /* ---- the operations ---- */
 
-/* Whether instance id holds an ACTIVE or SOFT_DELETED descendant whose home
- * region differs from its own (regions not given count as no difference).
- * O(slots x depth): only a request that turns soft delete on asks. */
-static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
-{
-    uint32_t home = slot_at(r, id)->home_region;
-    uint32_t n = retsim_names_count(r->names);
-    for (uint32_t d = 0; d < n && home != NONE; d++) {
-        const slot *c = slot_at(r, d);
-        if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
-            c->home_region == NONE || c->home_region == home) {
-            continue;
-        }
-        for (uint32_t a = c->parent; a != NONE; a = slot_at(r, a)->parent) {
-            if (a == id) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Set an ACTIVE instance's own soft-delete switch, if its kind allows it:
- * turning it on needs enable_min_api_version and, where required, no
- * descendant in another region; turning it off needs soft_delete_can_disable.
- * `rejected` changes nothing. */
-static retsim_outcome switch_change(retsim_registry *r, uint32_t id, bool on, int32_t api_version)
-{
-    slot *s = slot_at(r, id);
-    const retsim_policy *p = policy_of(r, s);
-    if (on ? api_version < p->enable_min_api_version ||
-                 (p->enable_requires_same_region && descendant_elsewhere(r, id))
-           : !p->soft_delete_can_disable) {
-        return RETSIM_OUT_REJECTED;
-    }
-    s->flags = (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (on ? F_SWITCH_ON : 0));
-    return RETSIM_OUT_OK;
-}
-
 /* A named set_policy: one instance's soft-delete switch (a gallery), its
  * purge protection, its retention (where the create sets it). */
 static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *rq)
@@ -465,7 +469,8 @@ static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *
         return RETSIM_OUT_REJECTED;
     }
     if ((c->set & RETSIM_CHANGE_SOFT_DELETE) &&
-        switch_change(r, rq->slot, c->soft_delete, rq->api_version) != RETSIM_OUT_OK) {
+        registry_switch_change(r, rq->slot, c->soft_delete, (c->set & RETSIM_CHANGE_ALWAYS_ON) != 0,
+                               rq->api_version) != RETSIM_OUT_OK) {
         return RETSIM_OUT_REJECTED;
     }
     if (protect) {
@@ -476,8 +481,9 @@ static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *
 
 static int set_instance_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
 {
-    /* room for the retention first, so that out of memory changes nothing */
-    if ((rq->change.set & RETSIM_CHANGE_RETENTION) && rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
+    /* room for the retention or the lock first, so that out of memory changes nothing */
+    if ((rq->change.set & (RETSIM_CHANGE_RETENTION | RETSIM_CHANGE_ALWAYS_ON)) && rq->slot != NONE &&
+        registry_ext(r, rq->slot) == NULL) {
         return RETSIM_ENOMEM;
     }
     *out = instance_policy(r, rq);
@@ -500,7 +506,8 @@ static retsim_outcome update(retsim_registry *r, const retsim_request *rq)
     }
     /* create-or-update that sets the switch: the same rules */
     if (rq->soft_delete_switch >= 0 &&
-        switch_change(r, rq->slot, rq->soft_delete_switch == 1, rq->api_version) != RETSIM_OUT_OK) {
+        registry_switch_change(r, rq->slot, rq->soft_delete_switch >= 1, rq->soft_delete_switch == 2,
+                               rq->api_version) != RETSIM_OUT_OK) {
         return RETSIM_OUT_REJECTED;
     }
     if (protect) {
@@ -509,7 +516,11 @@ static retsim_outcome update(retsim_registry *r, const retsim_request *rq)
     return RETSIM_OUT_UPDATED; /* a retention= is set by do_create */
 }
 
-static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+/* Whether a create may make a new instance (ok), and if not, its outcome.
+ * *spill: the name is free although its instance is soft-deleted, which
+ * must first move aside to the older generations. */
+static inline retsim_outcome create_check(retsim_registry *r, const retsim_request *rq, retsim_result *res,
+                                          bool *spill)
 {
     if (rq->slot == NONE) {
         return RETSIM_OUT_NOT_FOUND; /* the parent does not exist */
@@ -526,6 +537,12 @@ static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq
         }
         return update(r, rq);
     case RETSIM_STATE_SOFT_DELETED:
+        if (policy_of(r, s)->soft_deleted_name == RETSIM_NAME_FREE &&
+            retsim_kernel_now(r->kernel) >=
+                retsim_time_add(s->deletion_time, policy_of(r, s)->name_free_after)) {
+            *spill = true; /* free: a new instance, the soft-deleted one stays restorable */
+            break;
+        }
         res->deletion_time = s->deletion_time;
         res->scheduled_purge = s->scheduled_purge;
         return RETSIM_OUT_CONFLICT_SOFT_DELETED;
@@ -542,6 +559,13 @@ static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq
         (rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(policy_of(r, s), rq))) {
         return RETSIM_OUT_REJECTED; /* what it asks for cannot be set: nothing is made */
     }
+    return RETSIM_OUT_OK;
+}
+
+/* A create that create_check allowed: the instance is made. */
+static inline void create_make(retsim_registry *r, const retsim_request *rq)
+{
+    slot *s = slot_at(r, rq->slot);
     if (s->state == RETSIM_STATE_PURGED && (s->flags & F_WAS_SOFT_DELETED) && s->owner_sub != rq->sub) {
         s->lost_owner = s->owner_sub; /* their data is gone although the name lives on */
     } else if (s->lost_owner == rq->sub) {
@@ -561,22 +585,53 @@ static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq
         s->flags |= F_SWITCH_SET | (rq->soft_delete_switch ? F_SWITCH_ON : 0);
     }
     set_state(r, s, RETSIM_STATE_ACTIVE);
-    return RETSIM_OUT_OK;
 }
 
-/* A create, and the retention= it gives its instance (created or updated):
- * room for it is made first, so that out of memory changes nothing. */
-__attribute__((noinline)) static int create_with_retention(retsim_registry *r, const retsim_request *rq,
-                                                           retsim_result *res, retsim_outcome *out)
+static inline retsim_outcome create(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    bool spill = false; /* never for a kind without generations: those come here */
+    retsim_outcome out = create_check(r, rq, res, &spill);
+    if (out == RETSIM_OUT_OK) {
+        create_make(r, rq);
+    }
+    return out;
+}
+
+/* A create that gives its instance a retention= (created or updated), or of
+ * a kind with generations (a new number; a free name's soft-deleted
+ * instance moves aside; an overwrite may keep the old content). Room for
+ * the side record is made first, so that out of memory changes nothing. */
+__attribute__((noinline)) static int create_slow(retsim_registry *r, const retsim_request *rq,
+                                                 retsim_result *res, retsim_outcome *out)
 {
     if (rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
         return RETSIM_ENOMEM;
     }
-    *out = create(r, rq, res);
-    if (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED) {
-        return registry_set_retention(r, rq->slot, rq->retention_ms);
+    const retsim_policy *p = &r->policies[rq->kind];
+    bool spill = false;
+    int rc = 0;
+    *out = create_check(r, rq, res, &spill);
+    if (*out == RETSIM_OUT_OK) {
+        rc = spill ? registry_gen_spill(r, rq->slot) : 0;
+        if (spill) {
+            res->before = RETSIM_STATE_ABSENT; /* a new instance: the soft-deleted one lives on aside */
+        }
+        if (rc == 0) {
+            create_make(r, rq);
+            slot_ext *x = chunks_at(&r->ext, rq->slot);
+            x->xflags = rq->soft_delete_switch == 2 ? X_ALWAYS_ON : 0;
+            rc = registry_generations(p) ? registry_gen_number(r, rq->slot) : 0;
+        }
+    } else if (*out == RETSIM_OUT_UPDATED && p->overwrite == RETSIM_OVERWRITE_KEEP &&
+               p->soft_delete_supported && switch_on(r, rq->slot)) {
+        rc = registry_gen_keep(r, rq, rq->slot);
+        rc = rc == 0 ? registry_gen_number(r, rq->slot) : rc;
     }
-    return 0;
+    if (rc == 0 && rq->retention_ms != RETSIM_TIME_NEVER &&
+        (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED)) {
+        rc = registry_set_retention(r, rq->slot, rq->retention_ms);
+    }
+    return rc;
 }
 
 /* Whether soft delete is in force for the children of instance id: its own
@@ -615,30 +670,43 @@ static bool children_block(const retsim_registry *r, uint32_t id)
     return s->soft_children > 0 && children_switch_on(r, id);
 }
 
+/* Purge the soft-deleted instance in slot id now, reported as an auto_purge
+ * row (soft delete turned off under it, its parent gone). */
+int registry_purge_now(retsim_registry *r, uint32_t id)
+{
+    slot *c = slot_at(r, id);
+    retsim_result res;
+    fill(r, &res, RETSIM_OP_AUTO_PURGE, c->kind, c->owner_sub, id);
+    res.named = true;
+    res.deletion_time = c->deletion_time;
+    res.scheduled_purge = c->scheduled_purge;
+    int rc = purge_at(r, id, retsim_kernel_now(r->kernel));
+    if (rc != 0) {
+        return rc;
+    }
+    res.outcome = RETSIM_OUT_OK;
+    res.after = RETSIM_STATE_PURGED;
+    res.generation = registry_generation(r, id);
+    return notify(r, &res);
+}
+
 /* Purge at once the soft-deleted children of a parent that was just
  * hard-deleted, each reported as an auto_purge row after the delete.
  * O(slots): there is no child list, and this happens only when soft delete
  * was turned off on a parent that still holds soft-deleted children. */
 static int purge_soft_children(retsim_registry *r, uint32_t parent)
 {
+    int rc0 = registry_gens_purge_all(r, -1, parent);
+    if (rc0 != 0) {
+        return rc0;
+    }
     uint32_t n = retsim_names_count(r->names);
     for (uint32_t id = 0; id < n && slot_at(r, parent)->soft_children > 0; id++) {
         slot *c = slot_at(r, id);
         if (c->parent != parent || c->state != RETSIM_STATE_SOFT_DELETED) {
             continue;
         }
-        retsim_result res;
-        fill(r, &res, RETSIM_OP_AUTO_PURGE, c->kind, c->owner_sub, id);
-        res.named = true;
-        res.deletion_time = c->deletion_time;
-        res.scheduled_purge = c->scheduled_purge;
-        int rc = purge_at(r, id, retsim_kernel_now(r->kernel));
-        if (rc != 0) {
-            return rc;
-        }
-        res.outcome = RETSIM_OUT_OK;
-        res.after = RETSIM_STATE_PURGED;
-        rc = notify(r, &res);
+        int rc = registry_purge_now(r, id);
         if (rc != 0) {
             return rc;
         }
@@ -778,7 +846,7 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
             return rc;
         }
     }
-    return 0;
+    return registry_gens_reschedule(r, kind, retention);
 }
 
 static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
@@ -792,6 +860,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
     /* a kind never soft-deleted itself (a gallery) has no kind-wide switch
      * to change: its instances carry their own */
     if (((c->set & RETSIM_CHANGE_SOFT_DELETE) && !p->soft_delete_supported) ||
+        (c->set & RETSIM_CHANGE_ALWAYS_ON) ||
         (retention && (!p->retention_mutable || !retsim_policy_retention_ok(p, c->retention_ms))) ||
         ((c->set & RETSIM_CHANGE_SOFT_DELETE) && !c->soft_delete && !p->soft_delete_can_disable) ||
         ((c->set & RETSIM_CHANGE_PURGE_PROTECTION) && !c->purge_protection && p->purge_protection &&
@@ -824,19 +893,33 @@ static bool old_api(const retsim_registry *r, const retsim_request *rq)
     return rq->api_version < r->policies[rq->kind].recover_min_api_version;
 }
 
-int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+/* One operation; `gens`: its kind has generations (a constant in each of
+ * the two copies below, so that kinds without pay nothing for them). */
+static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_result *res, bool gens)
 {
-    int rc = expire_if_due(r, rq->named ? rq->slot : NONE);
+    int rc = expire_if_due(r, rq->named ? rq->slot : NONE, gens);
     if (rc != 0) {
         return rc;
     }
     fill(r, res, rq->op, rq->kind, rq->sub, rq->named ? rq->slot : NONE);
     res->named = rq->named;
     retsim_outcome out = RETSIM_OUT_OK;
-    switch (rq->op) {
+    bool handled = false;
+    if (gens && rq->named && rq->slot != NONE &&
+        (rq->op == RETSIM_OP_RESTORE || rq->op == RETSIM_OP_PURGE || rq->op == RETSIM_OP_GET_DELETED) &&
+        !old_api(r, rq)) {
+        rc = registry_gen_apply(r, rq, res, &out, &handled);
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    switch (handled ? RETSIM_OP_COUNT : rq->op) {
+    case RETSIM_OP_COUNT: /* done by the generations' path */
+        break;
     case RETSIM_OP_CREATE:
-        if (rq->retention_ms != RETSIM_TIME_NEVER) {
-            rc = create_with_retention(r, rq, res, &out);
+        if (__builtin_expect(rq->retention_ms != RETSIM_TIME_NEVER || rq->soft_delete_switch >= 0 || gens,
+                             0)) {
+            rc = create_slow(r, rq, res, &out);
         } else {
             out = create(r, rq, res);
         }
@@ -874,12 +957,33 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
         return rc;
     }
     res->outcome = out;
-    if (res->slot != NONE) {
+    if (res->slot != NONE && res->generation == 0) { /* a generation's own result says its states */
         res->after = (retsim_state)slot_at(r, res->slot)->state;
+        if (gens) {
+            res->generation = registry_generation_of(r, res->slot);
+        }
     }
     rc = notify(r, res);
     if (rc == 0 && out == RETSIM_OUT_HARD_DELETED && slot_at(r, res->slot)->soft_children > 0) {
         rc = purge_soft_children(r, res->slot);
     }
+    if (rc == 0 && rq->op == RETSIM_OP_SET_POLICY && out == RETSIM_OUT_OK &&
+        (rq->change.set & RETSIM_CHANGE_SOFT_DELETE) && !rq->change.soft_delete) {
+        rc = registry_purge_switched_off(r); /* its auto_purge rows come after the set_policy row */
+    }
     return rc;
+}
+
+__attribute__((noinline)) static int apply_generations(retsim_registry *r, const retsim_request *rq,
+                                                       retsim_result *res)
+{
+    return apply(r, rq, res, true);
+}
+
+int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res)
+{
+    if (__builtin_expect(r->gens_kind[rq->kind], 0)) {
+        return apply_generations(r, rq, res);
+    }
+    return apply(r, rq, res, false);
 }

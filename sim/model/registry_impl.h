@@ -28,8 +28,34 @@ enum {
 typedef struct slot_ext {
     retsim_time retention; /* valid with F_RETENTION_SET */
     uint32_t releases;     /* how many times the name was released (drawn reservations) */
-    uint32_t unused;
+    /* Generations (kinds where several instances share a name): the number of
+     * the instance in the slot, the last number given, and the newest older
+     * soft-deleted generation (a gen index + 1; 0: none), newest first. */
+    uint32_t generation;
+    uint32_t generations;
+    uint32_t older;
+    uint8_t xflags; /* X_* */
 } slot_ext;
+
+enum {
+    X_LATE = 1,      /* in the late phase of soft delete (grace or the unbilled tail) */
+    X_ALWAYS_ON = 2, /* soft_delete=always_on: its switch cannot be turned off */
+};
+
+/* An older soft-deleted generation of a name: the instance, moved out of its
+ * slot when a new one took the name (or its content was overwritten). */
+typedef struct gen {
+    retsim_time deletion_time;
+    retsim_time scheduled_purge;
+    retsim_event_id purge_event;
+    uint32_t head;  /* the slot of its name */
+    uint32_t older; /* the next older generation (index + 1; 0: none); the free list when unused */
+    uint32_t owner_sub;
+    uint32_t generation;
+    uint32_t home_region;
+    uint8_t flags;  /* F_PROTECT_SET / F_PROTECT_ON of the instance */
+    uint8_t xflags; /* X_LATE */
+} gen;
 
 typedef struct slot {
     retsim_time deletion_time;
@@ -75,6 +101,13 @@ struct retsim_registry {
     bool instance_retentions; /* some instance has had a retention of its own: deletes look */
     retsim_release_draw draw;
     void *draw_ctx;
+    chunks gens;             /* older soft-deleted generations (model/registry_gens.c) */
+    uint32_t gen_free;       /* unused gens, a list through `older` (index + 1; 0: none) */
+    uint32_t gen_used;       /* gens ever made */
+    uint32_t gen_purge_type; /* kernel handler id of a generation's automatic purge */
+    /* per kind: registry_generations(its policy), read once per operation
+     * (those rules are not changed by set_policy) */
+    bool gens_kind[RETSIM_MAX_KINDS];
 };
 
 /* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
@@ -94,6 +127,86 @@ static inline const retsim_policy *policy_of(const retsim_registry *r, const slo
 {
     return &r->policies[s->kind];
 }
+
+/* Kinds where several instances may share a name, so that their instances
+ * are numbered (generations): soft-deleted names free, or overwrite = keep. */
+static inline bool registry_generations(const retsim_policy *p)
+{
+    return p->soft_deleted_name == RETSIM_NAME_FREE || p->overwrite == RETSIM_OVERWRITE_KEEP;
+}
+/* Kinds whose soft delete has a late phase (grace, or an unbilled tail). */
+static inline retsim_time registry_late_length(const retsim_policy *p)
+{
+    return p->grace_ms > 0 ? p->grace_ms : p->billing_free_last;
+}
+
+/* ---- the state machine's own steps (registry.c), for the rule files ---- */
+/* One instance of `kind` under `parent` owned by `owner` moves between
+ * states: every counter, the inventory, the parent's child counts. */
+void registry_account(retsim_registry *r, int kind, uint32_t parent, uint32_t owner, retsim_state from,
+                      retsim_state to);
+void registry_set_state(retsim_registry *r, slot *s, retsim_state to);
+int registry_notify(retsim_registry *r, const retsim_result *res);
+void registry_fill(const retsim_registry *r, retsim_result *res, retsim_op op, int kind, uint32_t sub,
+                   uint32_t id);
+/* Whether soft delete is on for instance id (its switch or its ancestors', else the kind's). */
+bool registry_switch_on(const retsim_registry *r, uint32_t id);
+/* Set an ACTIVE instance's own soft-delete switch, if its kind allows it:
+ * turning it on needs enable_min_api_version and, where required, no
+ * descendant in another region; turning it off needs
+ * soft_delete_can_disable and no always_on lock. `always` sets the lock
+ * (the caller made room for the side record). `rejected` changes nothing. */
+retsim_outcome registry_switch_change(retsim_registry *r, uint32_t id, bool on, bool always,
+                                      int32_t api_version);
+/* After soft delete was turned off: the soft-deleted instances (and older
+ * generations) of kinds with soft_delete_off_purges for which it is now
+ * off, purged at once, each an auto_purge row. O(slots x depth). */
+int registry_purge_switched_off(retsim_registry *r);
+/* Purge the soft-deleted instance in slot id now, reported as an auto_purge row. */
+int registry_purge_now(retsim_registry *r, uint32_t id);
+/* When the late phase of a soft delete (deleted at `deletion`, purged at
+ * `purge`) begins. */
+static inline retsim_time registry_late_at(const retsim_policy *p, retsim_time deletion, retsim_time purge)
+{
+    retsim_time at = purge - registry_late_length(p);
+    return at > deletion ? at : deletion;
+}
+
+/* ---- generations (model/registry_gens.c) ---- */
+int registry_gens_init(retsim_registry *r);
+/* The number of the instance in slot id of a kind with generations. */
+uint32_t registry_generation_of(const retsim_registry *r, uint32_t id);
+/* The same, 0 where the kind has none. */
+static inline uint32_t registry_generation(const retsim_registry *r, uint32_t id)
+{
+    return id != NONE && __builtin_expect(r->gens_kind[slot_at(r, id)->kind], 0)
+               ? registry_generation_of(r, id)
+               : 0;
+}
+/* A new instance takes slot id: it gets the next number. 0 or RETSIM_ENOMEM. */
+int registry_gen_number(retsim_registry *r, uint32_t id);
+/* Move the soft-deleted instance in slot id out to the slot's generations,
+ * with its purge (or phase) event; the slot is left ABSENT without a count
+ * change (the instance still exists). 0 or RETSIM_ENOMEM. */
+int registry_gen_spill(retsim_registry *r, uint32_t id);
+/* Copy the ACTIVE instance in slot id out as a soft-deleted generation
+ * deleted now (an overwrite that keeps, a restore that replaces), counted
+ * as a soft delete. 0 or RETSIM_ENOMEM. */
+int registry_gen_keep(retsim_registry *r, const retsim_request *rq, uint32_t id);
+/* Automatic purges due now of the older generations of slot id. */
+int registry_gens_expire(retsim_registry *r, uint32_t id);
+/* restore, purge and get_deleted of a kind with generations, where the
+ * request names a generation or the slot's instance is not the newest
+ * soft-deleted one of the caller: *handled false leaves it to the slot's path. */
+int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out,
+                       bool *handled);
+/* Every soft-deleted generation of `kind` (-1: any) under instance `parent`
+ * (NONE: anywhere) purged at once, each an auto_purge row. */
+int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent);
+/* Every older soft-deleted generation of slot id purged at once, each an auto_purge row. */
+int registry_gens_purge_slot(retsim_registry *r, uint32_t id);
+/* A kind-wide retention change reaching the generations of `kind`. */
+int registry_gens_reschedule(retsim_registry *r, int kind, retsim_time retention);
 
 /* The side record of slot id, made (zeroed) on first use. NULL: out of memory. */
 slot_ext *registry_ext(retsim_registry *r, uint32_t id);

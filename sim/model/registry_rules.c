@@ -8,6 +8,8 @@
 
 #include "retsim/error.h"
 
+#include "retsim/names.h"
+
 #include <string.h>
 
 slot_ext *registry_ext(retsim_registry *r, uint32_t id)
@@ -74,5 +76,85 @@ int registry_drawn_window(retsim_registry *r, uint32_t id, retsim_time *window)
         return RETSIM_ENOMEM;
     }
     *window = r->draw(r->draw_ctx, slot_at(r, id)->kind, id, ++x->releases); /* releases 1, 2, ... per name */
+    return 0;
+}
+
+/* ---- the soft-delete switch of an instance ---- */
+
+/* Whether instance id holds an ACTIVE or SOFT_DELETED descendant whose home
+ * region differs from its own (regions not given count as no difference).
+ * O(slots x depth): only a request that turns soft delete on asks. */
+static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
+{
+    uint32_t home = slot_at(r, id)->home_region;
+    uint32_t n = retsim_names_count(r->names);
+    for (uint32_t d = 0; d < n && home != NONE; d++) {
+        const slot *c = slot_at(r, d);
+        if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
+            c->home_region == NONE || c->home_region == home) {
+            continue;
+        }
+        for (uint32_t a = c->parent; a != NONE; a = slot_at(r, a)->parent) {
+            if (a == id) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Whether instance id was made or set soft_delete=always_on. */
+static bool always_on(const retsim_registry *r, uint32_t id)
+{
+    /* the lock is valid while the instance's own switch is: every create
+     * that sets a switch rewrites it (create_slow) */
+    return (slot_at(r, id)->flags & F_SWITCH_SET) &&
+           (uint64_t)id < ((uint64_t)r->ext.n_chunks << r->ext.bits) &&
+           (((const slot_ext *)chunks_at(&r->ext, id))->xflags & X_ALWAYS_ON);
+}
+
+/* `always`: soft_delete=always_on, which locks it on (the caller made room
+ * for the side record). */
+retsim_outcome registry_switch_change(retsim_registry *r, uint32_t id, bool on, bool always,
+                                      int32_t api_version)
+{
+    slot *s = slot_at(r, id);
+    const retsim_policy *p = policy_of(r, s);
+    if (on ? api_version < p->enable_min_api_version ||
+                 (p->enable_requires_same_region && descendant_elsewhere(r, id))
+           : !p->soft_delete_can_disable || always_on(r, id)) {
+        return RETSIM_OUT_REJECTED;
+    }
+    s->flags = (uint8_t)((s->flags & ~F_SWITCH_ON) | F_SWITCH_SET | (on ? F_SWITCH_ON : 0));
+    if (always) {
+        ((slot_ext *)chunks_at(&r->ext, id))->xflags |= X_ALWAYS_ON;
+    }
+    return RETSIM_OUT_OK;
+}
+
+/* After soft delete was turned off somewhere: the soft-deleted instances
+ * (and older generations) of kinds with soft_delete_off_purges for which it
+ * is now off are purged at once, each an auto_purge row. O(slots x depth):
+ * a switch change is rare. */
+int registry_purge_switched_off(retsim_registry *r)
+{
+    bool any = false;
+    for (int k = 0; k < r->n_kinds; k++) {
+        any |= r->policies[k].soft_delete_off_purges;
+    }
+    uint32_t n = any ? retsim_names_count(r->names) : 0;
+    for (uint32_t id = 0; id < n; id++) {
+        slot *c = slot_at(r, id);
+        if (!policy_of(r, c)->soft_delete_off_purges || registry_switch_on(r, id)) {
+            continue;
+        }
+        int rc = registry_gens_purge_slot(r, id);
+        if (rc == 0 && c->state == RETSIM_STATE_SOFT_DELETED) {
+            rc = registry_purge_now(r, id);
+        }
+        if (rc != 0) {
+            return rc;
+        }
+    }
     return 0;
 }

@@ -7,8 +7,21 @@
 #include <inttypes.h>
 
 static const char *const header[] = {
-    "time_ms", "time",    "op",           "kind",        "subscription",     "sub_type",           "parent",
-    "name",    "outcome", "state_before", "state_after", "deletion_time_ms", "scheduled_purge_ms", "count",
+    "time_ms",
+    "time",
+    "op",
+    "kind",
+    "subscription",
+    "sub_type",
+    "parent",
+    "name",
+    "outcome",
+    "state_before",
+    "state_after",
+    "deletion_time_ms",
+    "scheduled_purge_ms",
+    "count",
+    "generation",
 };
 enum { N_COLS = sizeof header / sizeof header[0] };
 
@@ -35,7 +48,7 @@ void retsim_events_write_row(FILE *out, const retsim_registry *r, const retsim_r
 void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsim_result *res,
                                 const retsim_events_clock *clock)
 {
-    char time_ms[24], time[64], del[24], purge[24], count[16], parent[1024];
+    char time_ms[24], time[64], del[24], purge[24], count[16], parent[1024], generation[16] = "";
     snprintf(time_ms, sizeof time_ms, "%" PRId64, res->time);
     if (clock != NULL && clock->iso) {
         retsim_time_format_iso8601(clock->origin_ms + res->time, time, sizeof time);
@@ -43,6 +56,9 @@ void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsi
         retsim_time_format(res->time, time, sizeof time);
     }
     snprintf(count, sizeof count, "%" PRIu32, res->count);
+    if (res->generation != 0) { /* kinds whose names hold one instance at a time leave it empty */
+        snprintf(generation, sizeof generation, "%" PRIu32, res->generation);
+    }
     const char *row[N_COLS] = {
         time_ms,
         time,
@@ -58,6 +74,7 @@ void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsi
         ms_or_empty(res->deletion_time, del, sizeof del),
         ms_or_empty(res->scheduled_purge, purge, sizeof purge),
         count,
+        generation,
     };
     retsim_csv_row(out, row, N_COLS);
 }
