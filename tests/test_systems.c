@@ -24,7 +24,7 @@ static const char vaults[] =
     "replicas_active = 1\nreplicas_soft_deleted = 1\nprice_per_replica_hour = 0.5\n"
     "billing_free_last = 14d\n"
     "[policy.item]\n"
-    "parent = vault\nname_scope = parent\n"
+    "parent = vault\nname_scope = parent\nsoft_delete = false\n"
     "soft_deleted_name = free\nname_free_after = 30s\nrestore_when_taken = refuse\n"
     "overwrite = keep\n"
     "parent_delete = hard\nparent_purge = true\nparent_restore = false\n"
@@ -82,7 +82,7 @@ static void test_systems_child_cells(void **state)
     retsim_scenario *s = load(vaults);
     expect_cell(s, "item", "kind", "item (in vault)");
     expect_cell(s, "item", "names", "per parent");
-    expect_cell(s, "item", "soft_delete", "on");
+    expect_cell(s, "item", "soft_delete", "off by default");
     expect_cell(s, "item", "retention", "2d"); /* the default 48h, picked by the kind, no range */
     expect_cell(s, "item", "retention_change", "changeable, later deletes only");
     expect_cell(s, "item", "soft_deleted_name", "free after 30s; restore when taken: name_taken");

@@ -72,7 +72,7 @@ static void cell_soft_delete(const cell_ctx *c, char *buf, size_t size)
         add(buf, size, "no");
         return;
     }
-    add(buf, size, "%s", p->soft_delete ? "on" : "off");
+    add(buf, size, "%s", p->soft_delete ? "on" : "off by default");
     if (p->soft_delete && !p->soft_delete_can_disable) {
         add(buf, size, ", cannot be turned off");
     }
@@ -341,8 +341,8 @@ static const systems_column columns[] = {
     {"names", "names", "where a name must be unique: global, per subscription, per parent instance",
      cell_names},
     {"soft_delete", "soft delete",
-     "whether deletes are soft (no: always hard); whether it can be turned off, and whether turning it off "
-     "purges what is soft-deleted",
+     "whether deletes are soft (no: always hard; off by default: an instance may turn it on); whether it "
+     "can be turned off, and whether turning it off purges what is soft-deleted",
      cell_soft_delete},
     {"retention", "retention",
      "how long a soft-deleted instance is kept; the range a requested retention must lie in; who picks it "
@@ -361,7 +361,8 @@ static const systems_column columns[] = {
      "one",
      cell_overwrite},
     {"name_after_purge", "name after purge",
-     "who may take the name once it is released (purged, or hard-deleted), and how long everyone else "
+     "who may take the name once it is released (purged or hard-deleted; deleted, where soft-deleted names "
+     "are free), and how long everyone else "
      "waits: a duration, a distribution drawn per release, or never; per subscription type in parentheses",
      cell_reuse},
     {"purge", "purge",
