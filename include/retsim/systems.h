@@ -11,8 +11,9 @@
  * The library never prints on its own: the table goes to the FILE* given.
  * Cells are UTF-8 (the en dash of a range, the em dash of "does not apply").
  * Thread safety: pure functions of their arguments; scenarios are only read.
- * Cost: O(kinds × columns); the text form holds every cell in memory at once
- * (RETSIM_SYSTEMS_CELL_MAX bytes each) to align the columns. */
+ * Cost: O(kinds × columns), and O(kinds²) per scenario to find which kinds
+ * have children; every cell is held in memory at once
+ * (RETSIM_SYSTEMS_CELL_MAX bytes each), to align the text form's columns. */
 #ifndef RETSIM_SYSTEMS_H
 #define RETSIM_SYSTEMS_H
 
