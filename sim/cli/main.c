@@ -17,6 +17,7 @@ static const char usage[] =
     "  compare SCENARIO --set-a K=V --set-b K=V   paired comparison of two policies\n"
     "  replay SCENARIO TRACE   replay a recorded workload, operation by operation\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
+    "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "\n"
     "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n";
 
@@ -45,6 +46,9 @@ static int dispatch(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") == 0) {
         return cli_check(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "systems") == 0) {
+        return cli_systems(argc - 2, argv + 2);
     }
     fprintf(stderr, "retsim: unknown command '%s'\n\n%s", argv[1], usage);
     return CLI_BAD_INPUT;
