@@ -29,8 +29,10 @@ static const char vaults[] =
     "overwrite = keep\n"
     "parent_delete = hard\nparent_purge = true\nparent_restore = false\n"
     "grace = 7d\nreplicas_grace = 2\n"
-    "reuse_after_purge = owner_subscription\nreservation = 7d\nreservation.free = 30d\n"
-    "price_per_gb_month = 0.02\n";
+    "price_per_gb_month = 0.02\n"
+    /* free names take no reservation window: per-type windows on a kind of their own */
+    "[policy.other]\n"
+    "reuse_after_purge = owner_subscription\nreservation = 7d\nreservation.free = 30d\n";
 
 /* No soft delete at all; the name waits a drawn time for everybody. */
 static const char buckets[] = "[scenario]\nname = buckets\n"
@@ -87,7 +89,7 @@ static void test_systems_child_cells(void **state)
     expect_cell(s, "item", "retention_change", "changeable, later deletes only");
     expect_cell(s, "item", "soft_deleted_name", "free after 30s; restore when taken: name_taken");
     expect_cell(s, "item", "overwrite", "keeps the old version");
-    expect_cell(s, "item", "name_after_purge", "owner's subscription at once, others after 7d (free: 30d)");
+    expect_cell(s, "other", "name_after_purge", "owner's subscription at once, others after 7d (free: 30d)");
     expect_cell(s, "item", "purge", "allowed");
     expect_cell(s, "item", "children_block_delete", "\xe2\x80\x94"); /* nothing lives in an item */
     expect_cell(s, "item", "with_parent", "hard-deleted with it, purged with it, not restored with it");
@@ -193,8 +195,8 @@ static void test_systems_table_shapes(void **state)
     (void)state;
     int n = (int)retsim_systems_n_columns(), lo = 0, hi = 0;
     char *md = table_of(RETSIM_SYSTEMS_MARKDOWN);
-    /* header, |---| row, vault, item, bucket: each n + 1 pipes */
-    assert_int_equal(count_lines(md, "|", '|', &lo, &hi), 5);
+    /* header, |---| row, vault, item, other, bucket: each n + 1 pipes */
+    assert_int_equal(count_lines(md, "|", '|', &lo, &hi), 6);
     assert_int_equal(lo, n + 1);
     assert_int_equal(hi, n + 1);
     assert_non_null(strstr(md, "\n| vaults | item (in vault) | per parent |"));
@@ -202,7 +204,7 @@ static void test_systems_table_shapes(void **state)
     free(md);
     char *csv = table_of(RETSIM_SYSTEMS_CSV);
     assert_int_equal(strncmp(csv, "system,kind,names,", 18), 0);
-    assert_int_equal(count_lines(csv, "", ',', &lo, &hi), 4);
+    assert_int_equal(count_lines(csv, "", ',', &lo, &hi), 5);
     assert_non_null(strstr(csv, "\nbuckets,bucket,global,no,"));
     free(csv);
     char *text = table_of(RETSIM_SYSTEMS_TEXT);
