@@ -28,7 +28,7 @@ enum {
 typedef struct slot_ext {
     retsim_time retention; /* valid with F_RETENTION_SET */
     uint32_t releases;     /* how many times the name was released (drawn reservations) */
-    uint32_t unused;
+    float size_gb;         /* the instance's size (a create's size_gb; 0: none), in the GB levels */
 } slot_ext;
 
 typedef struct slot {
@@ -73,6 +73,7 @@ struct retsim_registry {
     void *observer_ctx;
     chunks ext;               /* slot_ext per slot, ensured up to a slot when it is first written */
     bool instance_retentions; /* some instance has had a retention of its own: deletes look */
+    bool sized;               /* some create has given a size: state changes feed the GB levels */
     retsim_release_draw draw;
     void *draw_ctx;
 };
