@@ -41,6 +41,7 @@ enum {
     SRC_CREATE_RETENTION,
     SRC_FORCE,
     SRC_RESTORE_PERMISSION,
+    SRC_SIZE,
 };
 
 typedef struct life {          /* 64 bytes: one cache line */
@@ -82,6 +83,7 @@ struct retsim_generator {
     retsim_kernel *k;
     retsim_rng *rng;
     FILE *trace;
+    bool trace_sized; /* the trace has the size_gb column: some kind's workload has sizes */
     retsim_time horizon;
     /* population */
     uint32_t n_subs;
@@ -171,7 +173,7 @@ static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t
 /* The row of a request about to be applied, in the trace's own format. */
 static void trace_row(retsim_generator *g, const retsim_request *rq, const char *api_version)
 {
-    char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX];
+    char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX], size[32];
     retsim_time_format(retsim_kernel_now(g->k), time, sizeof time);
     uint32_t slot = rq->named ? rq->slot : NONE;
     uint32_t p = rq->sub != NONE ? g->sub_index[rq->sub] : NONE;
@@ -194,6 +196,11 @@ static void trace_row(retsim_generator *g, const retsim_request *rq, const char 
     row.field[RETSIM_COL_REGION] = rq->region != NONE ? g->sc->population.regions.name[rq->region] : "";
     row.field[RETSIM_COL_API_VERSION] = api_version;
     row.field[RETSIM_COL_OPTIONS] = options;
+    row.size_column = g->trace_sized;
+    if (g->trace_sized) {
+        retsim_trace_size_format(rq, size, sizeof size);
+        row.field[RETSIM_COL_SIZE_GB] = size;
+    }
     retsim_trace_write_row(g->trace, &row);
 }
 
@@ -324,6 +331,10 @@ __attribute__((noinline)) static void rule_options(retsim_generator *g, retsim_r
                                                    uint64_t draw, bool intentional)
 {
     const retsim_workload *w = spec_of(g, rq->kind);
+    if (rq->op == RETSIM_OP_CREATE && w->size.kind != RETSIM_DIST_NONE) {
+        /* held as 1000 units per GB (retsim/scenario.h) */
+        rq->size_gb = (float)((double)sample(g, &w->size, SRC_SIZE, entity, draw) / 1000.0);
+    }
     if (rq->op == RETSIM_OP_CREATE && w->create_retention.kind != RETSIM_DIST_NONE) {
         rq->retention_ms = sample(g, &w->create_retention, SRC_CREATE_RETENTION, entity, draw);
     } else if (rq->op == RETSIM_OP_DELETE) {
@@ -836,6 +847,17 @@ void retsim_generator_destroy(retsim_generator *g)
 void retsim_generator_set_trace(retsim_generator *g, FILE *trace)
 {
     g->trace = trace;
+    g->trace_sized = retsim_generator_sized(g);
+}
+
+bool retsim_generator_sized(const retsim_generator *g)
+{
+    for (int kind = 0; kind < g->sc->n_policies; kind++) {
+        if (spec_of(g, kind)->enabled && spec_of(g, kind)->size.kind != RETSIM_DIST_NONE) {
+            return true;
+        }
+    }
+    return false;
 }
 
 int retsim_generator_start(retsim_generator *g)
@@ -849,7 +871,8 @@ int retsim_generator_start(retsim_generator *g)
         }
         g->kinds[kind].rules = w->delete_retention.kind != RETSIM_DIST_NONE ||
                                w->create_retention.kind != RETSIM_DIST_NONE ||
-                               w->force_delete_probability > 0 || w->restore_permission_probability < 1;
+                               w->force_delete_probability > 0 || w->restore_permission_probability < 1 ||
+                               w->size.kind != RETSIM_DIST_NONE;
         g->kinds[kind].create_options = g->kinds[kind].rules || w->failed_provisioning_probability > 0 ||
                                         w->soft_delete_on_probability >= 0;
         if (w->enabled) {
