@@ -624,6 +624,26 @@ __attribute__((noinline)) static int create_with_retention(retsim_registry *r, c
     return 0;
 }
 
+/* A create that gives a size: room for it first, so that out of memory
+ * changes nothing; the instance made or updated has the size from now. */
+__attribute__((noinline)) static int create_sized(retsim_registry *r, const retsim_request *rq,
+                                                  retsim_result *res, retsim_outcome *out)
+{
+    if (rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    int rc = 0;
+    if (rq->retention_ms != RETSIM_TIME_NEVER) {
+        rc = create_with_retention(r, rq, res, out);
+    } else {
+        *out = create(r, rq, res);
+    }
+    if (rc == 0 && (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED)) {
+        set_size(r, rq->slot, rq->size_gb);
+    }
+    return rc;
+}
+
 /* Whether soft delete is in force for the children of instance id: its own
  * or its nearest ancestor's explicit switch, else on when any child kind has
  * it on kind-wide. */
@@ -880,16 +900,12 @@ int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_r
     retsim_outcome out = RETSIM_OUT_OK;
     switch (rq->op) {
     case RETSIM_OP_CREATE:
-        if (rq->size_gb > 0 && rq->slot != NONE && registry_ext(r, rq->slot) == NULL) {
-            return RETSIM_ENOMEM; /* room for the size first: out of memory changes nothing */
-        }
-        if (rq->retention_ms != RETSIM_TIME_NEVER) {
+        if (rq->size_gb > 0) {
+            rc = create_sized(r, rq, res, &out);
+        } else if (rq->retention_ms != RETSIM_TIME_NEVER) {
             rc = create_with_retention(r, rq, res, &out);
         } else {
             out = create(r, rq, res);
-        }
-        if (rq->size_gb > 0 && rc == 0 && (out == RETSIM_OUT_OK || out == RETSIM_OUT_UPDATED)) {
-            set_size(r, rq->slot, rq->size_gb);
         }
         break;
     case RETSIM_OP_DELETE:

@@ -355,6 +355,14 @@ static void format_name(char *out, const char *kind, uint64_t n)
     size_t len = strlen(kind);
     memcpy(out, kind, len);
     out[len++] = '-';
+    if (n < 1000000) { /* six digits, leading zeros and all: written in place, last first */
+        for (int i = 5; i >= 0; i--) {
+            out[len + (size_t)i] = (char)('0' + n % 10);
+            n /= 10;
+        }
+        out[len + 6] = '\0';
+        return;
+    }
     char digits[24];
     int d = 0;
     do {
@@ -441,7 +449,9 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     l->kind = (uint16_t)kind;
     l->active_pos = NONE;
     start_life(g, id);
-    create_children(g, id);
+    if (ks->is_parent) { /* only a kind some workload kind lives in has children to make */
+        create_children(g, id);
+    }
 }
 
 static void create_children(retsim_generator *g, uint32_t parent_life)
