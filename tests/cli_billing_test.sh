@@ -70,6 +70,20 @@ if head -1 "$work/n.trace.csv" | grep -q ',options$' && [ "$(column gb_months_li
     bad "without sizes: expected the old trace header and 0 GB-months"
 fi
 
+# --- overwrites: the owner creates its live instance again at 1/d ---
+# updated = rate x live instance-time = 1/d x active_avg x 60 d (Poisson:
+# about 100,000, so within 1.5%); the other streams do not move, so the
+# rest of the summary is that of the run without overwrites.
+base_args="--set simulation.horizon=60d --set simulation.warmup=0"
+expect 0 "" -- run "$sized" $base_args --out "$work/o0"
+expect 0 "" -- run "$sized" $base_args --set workload.blob.overwrites=1/d --out "$work/o1"
+updated=$(awk -F, '$2 == "create" && $3 == "updated" { print $5 }' "$work/o1/outcomes.csv")
+if near "$updated" "$(awk -v a="$(column active_avg "$work/o1/summary.csv")" 'BEGIN { printf "%.12g", a * 60 }')" 0.015 &&
+    [ "$(column creates_ok "$work/o1/summary.csv")" = "$(column creates_ok "$work/o0/summary.csv")" ] &&
+    [ "$(column gb_months_live "$work/o1/summary.csv")" = "$(column gb_months_live "$work/o0/summary.csv")" ]; then ok; else
+    bad "overwrites: $updated updated, expected about active_avg x 60; creates_ok and GB-months unchanged"
+fi
+
 # --- a hand trace, worked by hand ---
 # retention 10 d, 0.5 per GB-month. a: 3 GB, live 0..15 d, soft-deleted
 # 15..25 d (purged), re-created at 40 d without a size (it has none then).

@@ -100,6 +100,7 @@ typedef struct retsim_workload {
     /* sizes of the kind's new instances (key `size`, written in GB), held as
      * 1000 units per GB: a draw / 1000 is GB; NONE: no size. Never empirical. */
     retsim_dist size;
+    retsim_rate overwrites; /* per active instance: its owner creates it again (`updated`); 0: none */
 } retsim_workload;
 
 typedef struct retsim_change {

@@ -175,6 +175,8 @@ static const key_def workload_section[] = {
      "the restoring caller holds the restore permission"},
     {"size", K_SIZE_DIST, W(size), NULL, 0, 0, KEY_QUIET,
      "instance sizes in GB, e.g. lognormal(median=8GB, sigma=1.2) (none: no size)"},
+    {"overwrites", K_RATE, W(overwrites), NULL, 0, 0, KEY_QUIET,
+     "per active instance: the owner creates it again (updated; overwrite = keep keeps a generation)"},
 };
 #undef W
 

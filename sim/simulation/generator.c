@@ -42,6 +42,7 @@ enum {
     SRC_FORCE,
     SRC_RESTORE_PERMISSION,
     SRC_SIZE,
+    SRC_OVERWRITE,
 };
 
 typedef struct life {          /* 64 bytes: one cache line */
@@ -70,6 +71,7 @@ typedef struct kind_state {
     bool is_parent;      /* a workload kind lives inside this one: keep `active` */
     bool rules;          /* a key of issue 12's rules is set: see rule_options */
     bool create_options; /* a new instance's create may carry options: see create_options */
+    bool overwrites;     /* the owner creates its live instance again now and then: see overwrite_next */
     active_list active;  /* lives whose instance is ACTIVE: parents to pick from */
     /* counts by the acting subscription's type (population order); the
      * re-create delays live in by_type[0] only (they are not split by type) */
@@ -97,7 +99,12 @@ struct retsim_generator {
     uint32_t n_lives, cap_lives, free_head;
     kind_state kinds[RETSIM_MAX_KINDS];
     /* kernel handler ids */
-    uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change;
+    uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change, ev_overwrite;
+    /* per life, made only when a kind has overwrites: the epoch of its chain
+     * of overwrites (a pending one of an older epoch is dropped) and how many
+     * it has had (their draw index) */
+    uint32_t (*ow)[2];
+    uint32_t cap_ow;
     int error;
 };
 
@@ -280,6 +287,9 @@ static void active_remove(retsim_generator *g, uint32_t id)
 static void life_free(retsim_generator *g, uint32_t id)
 {
     life *l = &g->lives[id];
+    if (id < g->cap_ow) {
+        g->ow[id][0]++; /* its pending overwrite, if any, is dropped */
+    }
     active_remove(g, id);
     retsim_kernel_cancel(g->k, l->eol_event);
     retsim_kernel_cancel(g->k, l->acc_event);
@@ -304,6 +314,8 @@ static void schedule_accident(retsim_generator *g, uint32_t id)
     }
 }
 
+static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh);
+
 /* A fresh lifecycle of an ACTIVE instance: end of life and the first accident. */
 static void start_life(retsim_generator *g, uint32_t id)
 {
@@ -319,9 +331,38 @@ static void start_life(retsim_generator *g, uint32_t id)
     }
     schedule_accident(g, id);
     active_add(g, id);
+    if (g->kinds[l->kind].overwrites) {
+        overwrite_next(g, id, true);
+    }
 }
 
 static void create_children(retsim_generator *g, uint32_t parent_life);
+
+/* The next overwrite of life id (fresh: a new chain, the old one dropped):
+ * an exponential wait at the kind's rate per active instance. Out of line:
+ * only kinds with overwrites come here. */
+__attribute__((noinline)) static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh)
+{
+    if (id >= g->cap_ow) {
+        uint32_t cap = g->cap_lives > id ? g->cap_lives : id + 1;
+        void *p = realloc(g->ow, (size_t)cap * sizeof *g->ow);
+        if (p == NULL) {
+            fail(g, RETSIM_ENOMEM);
+            return;
+        }
+        g->ow = p;
+        memset(g->ow + g->cap_ow, 0, (size_t)(cap - g->cap_ow) * sizeof *g->ow);
+        g->cap_ow = cap;
+    }
+    life *l = &g->lives[id];
+    g->ow[id][0] += fresh;
+    gsl_rng *r = retsim_rng_stream(g->rng, SRC_OVERWRITE, l->entity, g->ow[id][1]);
+    double mean = 1.0 / spec_of(g, l->kind)->overwrites.per_ms;
+    retsim_time at = retsim_kernel_now(g->k) + retsim_time_from_double(gsl_ran_exponential(r, mean));
+    if (at < l->end_of_life) {
+        fail(g, schedule(g, at, g->ev_overwrite, id | (uint64_t)g->ow[id][0] << 32, NULL));
+    }
+}
 
 /* The options of issue 12's rules that request rq carries, drawn from the
  * kind's [workload] keys with draw index `draw` of lifecycle `entity`. Called
@@ -646,6 +687,34 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
         fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
     }
     schedule_accident(g, id);
+    if (g->kinds[l->kind].overwrites) {
+        overwrite_next(g, id, true);
+    }
+}
+
+/* The owner creates its live instance again: `updated` (with overwrite =
+ * keep the registry keeps the old content as a soft-deleted generation). A
+ * chain of an older epoch, or of an instance no longer ACTIVE, ends here. */
+static void on_overwrite(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    if ((uint32_t)(data >> 32) != g->ow[id][0] ||
+        retsim_registry_state(g->reg, l->slot) != RETSIM_STATE_ACTIVE) {
+        return;
+    }
+    retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
+    rq.region = l->region;
+    if (g->kinds[l->kind].rules) { /* draws above any re-create's (1 + retries) */
+        rule_options(g, &rq, l->entity, 0x10000u + g->ow[id][1], false);
+    }
+    g->ow[id][1]++;
+    retsim_result res;
+    if (issue(g, &rq, &res, "") == 0) {
+        overwrite_next(g, id, false);
+    }
 }
 
 static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
@@ -817,9 +886,10 @@ int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication
     const struct {
         retsim_handler fn;
         uint32_t *type;
-    } handlers[] = {{on_arrival, &g->ev_arrival}, {on_eol, &g->ev_eol},     {on_accident, &g->ev_accident},
-                    {on_restore, &g->ev_restore}, {on_purge, &g->ev_purge}, {on_recreate, &g->ev_recreate},
-                    {on_change, &g->ev_change}};
+    } handlers[] = {{on_arrival, &g->ev_arrival},   {on_eol, &g->ev_eol},
+                    {on_accident, &g->ev_accident}, {on_restore, &g->ev_restore},
+                    {on_purge, &g->ev_purge},       {on_recreate, &g->ev_recreate},
+                    {on_change, &g->ev_change},     {on_overwrite, &g->ev_overwrite}};
     int rc = g->rng == NULL ? RETSIM_ENOMEM : 0;
     for (size_t i = 0; rc == 0 && i < sizeof handlers / sizeof handlers[0]; i++) {
         rc = retsim_kernel_register(g->k, handlers[i].fn, g, handlers[i].type);
@@ -845,6 +915,7 @@ void retsim_generator_destroy(retsim_generator *g)
         free(g->kinds[k].by_type[0].recreate_delay_h);
     }
     free(g->lives);
+    free(g->ow);
     free(g->sub_ids);
     free(g->sub_index);
     free(g->sub_tenant);
@@ -883,6 +954,7 @@ int retsim_generator_start(retsim_generator *g)
                                w->create_retention.kind != RETSIM_DIST_NONE ||
                                w->force_delete_probability > 0 || w->restore_permission_probability < 1 ||
                                w->size.kind != RETSIM_DIST_NONE;
+        g->kinds[kind].overwrites = w->enabled && w->overwrites.per_ms > 0;
         g->kinds[kind].create_options = g->kinds[kind].rules || w->failed_provisioning_probability > 0 ||
                                         w->soft_delete_on_probability >= 0;
         if (w->enabled) {
