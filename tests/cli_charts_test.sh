@@ -250,7 +250,7 @@ head -1 "$gal/timeseries.csv" >"$trunc/timeseries.csv"
 expect 2 "timeseries.csv: no rows" -- "$plot_run" "$trunc"
 head -3 "$gal/timeseries.csv" >"$trunc/timeseries.csv"
 echo "0,0,gallery,1,2" >>"$trunc/timeseries.csv"
-expect 2 "timeseries.csv:4: 5 fields, the header has 10" -- "$plot_run" "$trunc"
+expect 2 "timeseries.csv:4: 5 fields, the header has 12" -- "$plot_run" "$trunc"
 [ ! -e "$trunc/inventory.png" ] && [ ! -e "$trunc/cost.png" ] && ok || bad "failed plot-run left a chart in $trunc"
 # a good folder asked for what it does not have keeps its charts
 before=$(cat "$gal/inventory.png" "$gal/cost.png" | md5sum)

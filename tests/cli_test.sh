@@ -124,7 +124,7 @@ done
 # the run's manifest reproduces it
 expect 0 "" -- run "$work/q1/manifest" --out "$work/q4"
 if cmp -s "$work/q1/summary.csv" "$work/q4/summary.csv"; then ok; else bad "run from its manifest differs"; fi
-if head -1 "$work/q1/timeseries.csv" | grep -q '^time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_live_per_hour,cost_retained_per_hour$'; then ok; else bad "timeseries.csv header"; fi
+if head -1 "$work/q1/timeseries.csv" | grep -q '^time_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,cost_live_per_hour,cost_retained_per_hour,gb_active,gb_soft_deleted$'; then ok; else bad "timeseries.csv header"; fi
 if [ "$(wc -l <"$work/q1/timeseries.csv")" -eq 367 ]; then ok; else bad "timeseries.csv should have a row a day, 0 to 365d"; fi
 
 # --- replications, sweeps, comparisons ---

@@ -13,13 +13,14 @@ static void test_summary_cost_is_replicas_times_regions_times_price(void **state
     (void)state;
     retsim_policy p;
     retsim_policy_init(&p, "x");
-    retsim_cost c = retsim_inventory_cost(&p, 4, 6); /* the defaults hold no replicas */
+    retsim_usage u = {.active = 4, .soft_deleted = 6};
+    retsim_cost c = retsim_inventory_cost(&p, &u); /* the defaults hold no replicas */
     assert_true(c.replicas_live == 0 && c.replicas_retained == 0 && c.cost_live == 0 && c.cost_retained == 0);
     p.regions = 2;
     p.replicas_active = 3;
     p.replicas_soft_deleted = 1;
     p.price_per_replica_hour = 0.5;
-    c = retsim_inventory_cost(&p, 4, 6);
+    c = retsim_inventory_cost(&p, &u);
     assert_true(c.replicas_live == 24);     /* 4 x 2 regions x 3 */
     assert_true(c.replicas_retained == 12); /* 6 x 2 x 1 */
     assert_true(c.cost_live == 12);         /* 24 x 0.5 */

@@ -45,7 +45,7 @@ static void test_trace_columns_in_order(void **state)
     (void)state;
     static const char *const names[RETSIM_COL_COUNT] = {
         "time",     "op",     "kind",   "subscription", "name",    "tenant",
-        "sub_type", "parent", "region", "api_version",  "options",
+        "sub_type", "parent", "region", "api_version",  "options", "size_gb",
     };
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
         assert_string_equal(retsim_trace_col_name((retsim_trace_col)c), names[c]);
@@ -89,7 +89,8 @@ static void test_trace_rows_round_trip(void **state)
     assert_int_equal(s.line[2], 5);
     for (int i = 0; i < 3; i++) {
         for (int c = 0; c < RETSIM_COL_COUNT; c++) {
-            assert_string_equal(s.field[i][c], rows[i].field[c]);
+            /* size_gb is not written without its column: it reads as "" */
+            assert_string_equal(s.field[i][c], rows[i].field[c] != NULL ? rows[i].field[c] : "");
         }
     }
 }
@@ -403,6 +404,91 @@ static void test_trace_reader_errors_name_line_and_field(void **state)
                       "expected at most 5 fields as in the header, got 6");
 }
 
+/* ---- the size_gb column ---- */
+
+static void expect_size_error(retsim_op op, const char *text, const char *msg)
+{
+    retsim_request rq = retsim_request_make(op, 0, 0, 0);
+    retsim_error err;
+    assert_int_equal(retsim_trace_size_parse(text, &rq, "t.csv", 7, &err), RETSIM_EINPUT);
+    assert_string_equal(err.file, "t.csv");
+    assert_int_equal(err.line, 7);
+    assert_string_equal(err.field, "size_gb");
+    if (strstr(err.msg, msg) == NULL) {
+        fail_msg("size '%s': message '%s' lacks '%s'", text, err.msg, msg);
+    }
+}
+
+static void test_trace_size_errors_name_file_line_field(void **state)
+{
+    (void)state;
+    expect_size_error(RETSIM_OP_DELETE, "4", "only a create gives a size; delete takes none, got '4'");
+    expect_size_error(RETSIM_OP_RESTORE, "0", "only a create gives a size; restore takes none");
+    static const char *const bad[] = {"-1", "-0.5", "inf", "nan", "1e40", "four", "4GB", "4 x", ""};
+    for (size_t i = 0; i + 1 < sizeof bad / sizeof bad[0]; i++) {
+        expect_size_error(RETSIM_OP_CREATE, bad[i], "expected a size in GB, a finite number >= 0");
+    }
+    /* empty: no size, on any op */
+    retsim_request rq = retsim_request_make(RETSIM_OP_DELETE, 0, 0, 0);
+    retsim_error err;
+    assert_int_equal(retsim_trace_size_parse("", &rq, "t.csv", 1, &err), 0);
+    assert_true(rq.size_gb == 0);
+}
+
+/* Sizes read into the request and written back with the fewest digits that
+ * read back as the same float; a trace written with the column reads back
+ * the same, and one without it has the columns it had before. */
+static void test_trace_size_round_trip(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {{"4", "4"},      {"1.5", "1.5"}, {"0.1", "0.1"},
+                 {"1e3", "1000"}, {"0", ""},      {"1048576", "1048576"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, 0, 0, 0);
+        retsim_error err;
+        assert_int_equal(retsim_trace_size_parse(cases[i].in, &rq, "t.csv", 1, &err), 0);
+        assert_true(rq.size_gb == strtof(cases[i].in, NULL));
+        char buf[32];
+        retsim_trace_size_format(&rq, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].out);
+    }
+    char path[] = "/tmp/retsim-test-size-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    retsim_trace_write_header_sized(f, true);
+    retsim_trace_row row = {.line = 0, .size_column = true};
+    row.field[RETSIM_COL_TIME] = "1h";
+    row.field[RETSIM_COL_OP] = "create";
+    row.field[RETSIM_COL_KIND] = "blob";
+    row.field[RETSIM_COL_SUBSCRIPTION] = "s1";
+    row.field[RETSIM_COL_NAME] = "b";
+    row.field[RETSIM_COL_SIZE_GB] = "2.5";
+    retsim_trace_write_row(f, &row);
+    row.size_column = false;
+    fclose(f);
+    seen s = {0};
+    retsim_error err;
+    assert_int_equal(retsim_trace_read(path, keep, &s, &err), 0);
+    assert_int_equal(s.n, 1);
+    assert_string_equal(s.field[0][RETSIM_COL_SIZE_GB], "2.5");
+    assert_string_equal(s.field[0][RETSIM_COL_NAME], "b");
+    /* without the column: the header and rows of before */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    retsim_trace_write_header(m);
+    retsim_trace_write_row(m, &row);
+    fclose(m);
+    assert_string_equal(text,
+                        "time,op,kind,subscription,name,tenant,sub_type,parent,region,api_version,options\n"
+                        "1h,create,blob,s1,b,,,,,,\n");
+    free(text);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +502,8 @@ int main(void)
         cmocka_unit_test(test_trace_time_durations_and_timestamps),
         cmocka_unit_test(test_trace_time_errors_name_line_and_field),
         cmocka_unit_test(test_trace_reader_errors_name_line_and_field),
+        cmocka_unit_test(test_trace_size_errors_name_file_line_field),
+        cmocka_unit_test(test_trace_size_round_trip),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -88,6 +88,10 @@ void retsim_generator_destroy(retsim_generator *g); /* NULL-safe */
 
 /* Write every request issued, as a trace `retsim replay` reproduces (NULL: none). */
 void retsim_generator_set_trace(retsim_generator *g, FILE *trace);
+/* Does some kind's workload give sizes ([workload.*] size)? Then its trace
+ * needs the size_gb column: write the header with
+ * retsim_trace_write_header_sized(out, true). O(kinds). */
+bool retsim_generator_sized(const retsim_generator *g);
 
 /* Schedule the first arrivals and the policy changes. 0 or RETSIM_ENOMEM. */
 int retsim_generator_start(retsim_generator *g);

@@ -97,6 +97,10 @@ typedef struct retsim_workload {
     retsim_dist create_retention;    /* retention a create sets (retention_set_at = create); NONE: none */
     double force_delete_probability; /* an intentional delete is force=true */
     double restore_permission_probability; /* a restore holds the restore permission (default 1) */
+    /* sizes of the kind's new instances (key `size`, written in GB), held as
+     * 1000 units per GB: a draw / 1000 is GB; NONE: no size. Never empirical. */
+    retsim_dist size;
+    retsim_rate overwrites; /* per active instance: its owner creates it again (`updated`); 0: none */
 } retsim_workload;
 
 typedef struct retsim_change {

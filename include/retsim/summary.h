@@ -75,13 +75,21 @@
       "time from soft delete to restore or purge, hours")                                                    \
     X(REPLICA_HOURS_LIVE, "replica_hours_live", "replica-hours of ACTIVE instances")                         \
     X(REPLICA_HOURS_RETAINED, "replica_hours_retained", "replica-hours kept for SOFT_DELETED instances")     \
-    X(COST_LIVE, "cost_live", "replica_hours_live x price")                                                  \
-    X(COST_RETAINED, "cost_retained", "replica_hours_retained x price: what retention costs")                \
-    X(COST_TOTAL, "cost_total", "cost_live + cost_retained")                                                 \
+    X(COST_LIVE, "cost_live", "replica_hours_live x price + gb_months_live x GB price")                      \
+    X(COST_RETAINED, "cost_retained",                                                                        \
+      "replica_hours_retained x price + its GB-months x GB price, free tail excluded: what retention costs") \
+    X(COST_TOTAL, "cost_total", "cost_live + cost_retained + cost_retroactive")                              \
     X(RETENTION_COST_SHARE, "retention_cost_share", "cost_retained / cost_total")                            \
     X(COST_TOTAL_PER_30D, "cost_total_per_30d", "cost_total scaled to 30 days of the measured period")       \
     X(COST_RETAINED_PER_30D, "cost_retained_per_30d", "cost_retained scaled to 30 days")                     \
-    X(WARMUP_MSER5_D, "warmup_mser5_d", "warm-up MSER-5 suggests for the ACTIVE inventory, days (run only)")
+    X(WARMUP_MSER5_D, "warmup_mser5_d", "warm-up MSER-5 suggests for the ACTIVE inventory, days (run only)") \
+    X(GB_MONTHS_LIVE, "gb_months_live", "GB-months of ACTIVE instances' sizes (size_gb): GB-hours / 720")    \
+    X(GB_MONTHS_RETAINED, "gb_months_retained",                                                              \
+      "GB-months of SOFT_DELETED instances' sizes, the late phase included")                                 \
+    X(COST_GRACE, "cost_grace", "the late phase's share of cost_retained (grace phase; 0 for a free tail)")  \
+    X(COST_RETROACTIVE, "cost_retroactive",                                                                  \
+      "restored instances' soft-deleted time billed as live (bill_restored_retroactive)")                    \
+    X(RESTORES_NAME_TAKEN, "restores_name_taken", "restores refused: a live instance holds the name")
 
 typedef enum {
 #define RETSIM_X_(id, column, meaning) RETSIM_M_##id,

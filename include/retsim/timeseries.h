@@ -3,7 +3,10 @@
  * Columns: [replication,] time_ms, time (as a duration, e.g. 2d3h), kind,
  * active, soft_deleted, reserved (instances now), replicas_live,
  * replicas_retained (replicas they hold: instances x regions x replicas per
- * region), cost_live_per_hour, cost_retained_per_hour (replicas x price).
+ * region), cost_live_per_hour, cost_retained_per_hour (replicas x price,
+ * plus GB x price_per_gb_month / 720 h; a free tail is not billed),
+ * gb_active, gb_soft_deleted (GB now: the sizes, size_gb, of the ACTIVE and
+ * SOFT_DELETED instances that have one; 0 without sizes).
  * Each sample writes one row per kind, then one for all kinds together when
  * there are several. The only writer of this file, for runs and for
  * experiments (which add the leading replication column).

@@ -3,7 +3,11 @@
  *
  * Columns, in the order a written trace has them: time, op, kind,
  * subscription, name (required in a header), then tenant, sub_type, parent,
- * region, api_version, options (optional). When reading, other columns are
+ * region, api_version, options, size_gb (optional). size_gb is the size of
+ * the instance a create makes (or updates), in GB: a finite number >= 0, 0
+ * or empty for none, on create rows only. A trace is written with the
+ * size_gb column only when asked to (a workload with sizes), so traces
+ * without sizes keep the columns they had before it. When reading, other columns are
  * ignored and a column named twice is an error. A row has at most as many
  * fields as the header; it may leave off trailing fields of optional columns
  * (they read as ""), never a required one the op needs (list_deleted names no
@@ -64,6 +68,7 @@ typedef enum {
     RETSIM_COL_REGION,
     RETSIM_COL_API_VERSION,
     RETSIM_COL_OPTIONS,
+    RETSIM_COL_SIZE_GB,
     RETSIM_COL_COUNT
 } retsim_trace_col;
 
@@ -80,6 +85,7 @@ bool retsim_trace_col_required(retsim_trace_col c);
 typedef struct retsim_trace_row {
     long line;                           /* read: the line the row starts on, 1-based; unused in writing */
     const char *field[RETSIM_COL_COUNT]; /* read: "" for absent optional columns; write: NULL reads as "" */
+    bool size_column; /* write: the header has size_gb (retsim_trace_write_header_sized); unused in reading */
 } retsim_trace_row;
 
 /* Called once per data row; the strings live until it returns. Return 0 to go
@@ -89,10 +95,13 @@ typedef int (*retsim_trace_fn)(void *ctx, const retsim_trace_row *row, retsim_er
 /* Read `path`, calling fn for each row in file order. */
 int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_error *err);
 
-/* Write the header row for the full column set, in column order. */
-void retsim_trace_write_header(FILE *out);
-/* Write one row under that header, quoted as CSV needs (a name with a comma
- * or a quote reads back the same). O(bytes of the row). */
+/* Write the header row, in column order: every column but size_gb, or with
+ * size_column every column. */
+void retsim_trace_write_header(FILE *out); /* retsim_trace_write_header_sized(out, false) */
+void retsim_trace_write_header_sized(FILE *out, bool size_column);
+/* Write one row under that header (with size_gb when row->size_column),
+ * quoted as CSV needs (a name with a comma or a quote reads back the same).
+ * O(bytes of the row). */
 void retsim_trace_write_row(FILE *out, const retsim_trace_row *row);
 
 /* The time column: a duration since the start (48h, 1d2h) or an ISO-8601 UTC
@@ -128,5 +137,15 @@ int retsim_trace_options_parse(const char *text, struct retsim_request *rq, cons
  * does): parsing the text back gives the same fields. Returns 0, or
  * RETSIM_ERANGE when buf is too small (RETSIM_TRACE_OPTIONS_MAX always does). */
 int retsim_trace_options_format(const struct retsim_request *rq, char *buf, size_t size);
+
+/* The size_gb column into rq->size_gb (rq's op is set): "" leaves it 0. A
+ * size on another op than create, or one that is not a finite number >= 0
+ * (negative, inf, nan, text): RETSIM_EINPUT with path, line and "size_gb" in
+ * err, the message saying what was expected. O(length of text). */
+int retsim_trace_size_parse(const char *text, struct retsim_request *rq, const char *path, long line,
+                            retsim_error *err);
+/* rq's size as the column has it: "" for none (or not a create), else the
+ * fewest digits (at most 9) that read back as the same float. size >= 32. */
+void retsim_trace_size_format(const struct retsim_request *rq, char *buf, size_t size);
 
 #endif

@@ -148,6 +148,9 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
         rc = retsim_trace_options_parse(row->field[RETSIM_COL_OPTIONS], &rq, rp->path, row->line, err);
     }
     if (rc == 0) {
+        rc = retsim_trace_size_parse(row->field[RETSIM_COL_SIZE_GB], &rq, rp->path, row->line, err);
+    }
+    if (rc == 0) {
         rc = resolve(rp, row, &rq, err);
     }
     if (rc != 0) {

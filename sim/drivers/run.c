@@ -456,7 +456,7 @@ static int wire(run_ctx *ctx, const retsim_scenario *sc, const retsim_run_sinks 
         retsim_sim_set_sink(ctx->sim, retsim_events_observer, sinks->events);
     }
     if (sinks->trace != NULL) {
-        retsim_trace_write_header(sinks->trace);
+        retsim_trace_write_header_sized(sinks->trace, retsim_generator_sized(ctx->gen));
         retsim_generator_set_trace(ctx->gen, sinks->trace);
     }
     rc = retsim_kernel_register(k, on_warmup_end, ctx, &ctx->warmup_type);

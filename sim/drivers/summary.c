@@ -256,6 +256,7 @@ static void from_counts(double *v, const retsim_tally *t, span s)
     v[RETSIM_M_PURGES_PROTECTED] = count(t, s, RETSIM_OP_PURGE, RETSIM_OUT_PURGE_PROTECTED);
     v[RETSIM_M_PURGES_NOT_SUPPORTED] = count(t, s, RETSIM_OP_PURGE, RETSIM_OUT_NOT_SUPPORTED);
     v[RETSIM_M_PURGES_AUTOMATIC] = count(t, s, RETSIM_OP_AUTO_PURGE, RETSIM_OUT_OK);
+    v[RETSIM_M_RESTORES_NAME_TAKEN] = count(t, s, RETSIM_OP_RESTORE, RETSIM_OUT_NAME_TAKEN);
 }
 
 static void from_inventory(double *v, const retsim_scenario *sc, const retsim_tally *t, span s, int kind,
@@ -269,30 +270,40 @@ static void from_inventory(double *v, const retsim_scenario *sc, const retsim_ta
     v[RETSIM_M_RESERVED_AVG] = ratio(inv[RETSIM_INV_RESERVED].area_ms, T);
     v[RETSIM_M_RESERVED_PEAK] = (double)inv[RETSIM_INV_RESERVED].peak;
     retsim_sojourn so = {0, 0, 0};
-    double live_h = 0, kept_h = 0, cost_live = 0, cost_kept = 0;
+    retsim_cost sum = {0};
     for (int k = s.from; k < s.to; k++) {
         so.n += t->sojourn[k].n;
         so.sum_ms += t->sojourn[k].sum_ms;
         /* a kind holds replicas only if it declares them (the defaults are 0), so
          * "all" adds the replicas of the kinds that have any: a gallery is none */
-        retsim_cost c = retsim_inventory_cost(
-            &sc->policies[k], t->inv[k][RETSIM_INV_ACTIVE].area_ms / (double)RETSIM_MS_PER_HOUR,
-            t->inv[k][RETSIM_INV_SOFT_DELETED].area_ms / (double)RETSIM_MS_PER_HOUR);
-        live_h += c.replicas_live;
-        kept_h += c.replicas_retained;
-        cost_live += c.cost_live;
-        cost_kept += c.cost_retained;
+        retsim_usage u = retsim_inventory_usage_hours(t->inv[k]);
+        retsim_cost c = retsim_inventory_cost(&sc->policies[k], &u);
+        sum.replicas_live += c.replicas_live;
+        sum.replicas_retained += c.replicas_retained;
+        sum.cost_live += c.cost_live;
+        sum.cost_retained += c.cost_retained;
+        sum.gb_months_live += c.gb_months_live;
+        sum.gb_months_retained += c.gb_months_retained;
+        sum.cost_late += c.cost_late;
+        sum.cost_retro += c.cost_retro;
     }
+    double cost_kept = sum.cost_retained;
+    /* with no retroactive bill, (live + retained) + 0: the total as before bills existed */
+    double total = sum.cost_live + cost_kept + sum.cost_retro;
     v[RETSIM_M_SOFT_DELETED_TIME_MEAN_H] = ratio(so.sum_ms, (double)so.n * (double)RETSIM_MS_PER_HOUR);
-    v[RETSIM_M_REPLICA_HOURS_LIVE] = live_h;
-    v[RETSIM_M_REPLICA_HOURS_RETAINED] = kept_h;
-    v[RETSIM_M_COST_LIVE] = cost_live;
+    v[RETSIM_M_REPLICA_HOURS_LIVE] = sum.replicas_live;
+    v[RETSIM_M_REPLICA_HOURS_RETAINED] = sum.replicas_retained;
+    v[RETSIM_M_COST_LIVE] = sum.cost_live;
     v[RETSIM_M_COST_RETAINED] = cost_kept;
-    v[RETSIM_M_COST_TOTAL] = cost_live + cost_kept;
-    v[RETSIM_M_RETENTION_COST_SHARE] = ratio(cost_kept, cost_live + cost_kept);
+    v[RETSIM_M_COST_TOTAL] = total;
+    v[RETSIM_M_RETENTION_COST_SHARE] = ratio(cost_kept, total);
+    v[RETSIM_M_GB_MONTHS_LIVE] = sum.gb_months_live;
+    v[RETSIM_M_GB_MONTHS_RETAINED] = sum.gb_months_retained;
+    v[RETSIM_M_COST_GRACE] = sum.cost_late;
+    v[RETSIM_M_COST_RETROACTIVE] = sum.cost_retro;
     /* a planner budgets by the month: the measured period's cost at 30 days' length */
     double months = T / (30.0 * (double)RETSIM_MS_PER_DAY);
-    v[RETSIM_M_COST_TOTAL_PER_30D] = ratio(cost_live + cost_kept, months);
+    v[RETSIM_M_COST_TOTAL_PER_30D] = ratio(total, months);
     v[RETSIM_M_COST_RETAINED_PER_30D] = ratio(cost_kept, months);
     v[RETSIM_M_WARMUP_MSER5_D] = NAN; /* a run fills it in from its samples */
 }
@@ -324,7 +335,11 @@ static void row(retsim_summary *out, int r, const retsim_scenario *sc, const ret
                                         RETSIM_M_COST_LIVE,
                                         RETSIM_M_COST_RETAINED,
                                         RETSIM_M_COST_TOTAL,
-                                        RETSIM_M_RETENTION_COST_SHARE};
+                                        RETSIM_M_RETENTION_COST_SHARE,
+                                        RETSIM_M_GB_MONTHS_LIVE,
+                                        RETSIM_M_GB_MONTHS_RETAINED,
+                                        RETSIM_M_COST_GRACE,
+                                        RETSIM_M_COST_RETROACTIVE};
     for (size_t i = 0; i < sizeof inv / sizeof inv[0]; i++) {
         v[inv[i]] = NAN;
     }

@@ -173,6 +173,10 @@ static const key_def workload_section[] = {
      "an intentional delete bypasses soft delete (force=true)"},
     {"restore_permission_probability", K_PROB, W(restore_permission_probability), NULL, 0, 0, KEY_QUIET,
      "the restoring caller holds the restore permission"},
+    {"size", K_SIZE_DIST, W(size), NULL, 0, 0, KEY_QUIET,
+     "instance sizes in GB, e.g. lognormal(median=8GB, sigma=1.2) (none: no size)"},
+    {"overwrites", K_RATE, W(overwrites), NULL, 0, 0, KEY_QUIET,
+     "per active instance: the owner creates it again (updated; overwrite = keep keeps a generation)"},
 };
 #undef W
 
@@ -739,6 +743,52 @@ static void reservation_print(const void *at, const key_def *k, FILE *out)
     }
 }
 
+/* Sizes: a distribution whose size parameters carry the unit GB
+ * (const(10GB), uniform(1GB, 100GB), lognormal(median=8GB, sigma=1.2)).
+ * Each "<x>GB" is read as round(x * 1000) ms, so the distribution code
+ * samples it as it does durations, and a draw / 1000 is GB to the MB (a
+ * draw is whole units). No empirical(...): its file would hold durations. */
+static int size_rewrite(const char *value, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = value; *p != '\0' && n + 32 < size;) {
+        char *end = NULL;
+        bool starts = (*p >= '0' && *p <= '9') || *p == '.';
+        double x = starts ? strtod(p, &end) : 0;
+        if (starts && end != p && end[0] == 'G' && end[1] == 'B' && isfinite(x) && x >= 0 && x < 1e15) {
+            n += (size_t)snprintf(buf + n, size - n, "%.0fms", round(x * 1000));
+            p = end + 2;
+        } else if (starts && end != p) {
+            memcpy(buf + n, p, (size_t)(end - p)); /* a plain number (sigma, shape) */
+            n += (size_t)(end - p);
+            p = end;
+        } else {
+            buf[n++] = *p++;
+        }
+    }
+    buf[n] = '\0';
+    return n + 32 < size ? 0 : RETSIM_EINPUT;
+}
+
+static int size_parse(void *at, const key_def *k, const char *value, const char *dir, retsim_error *err)
+{
+    char buf[sizeof((retsim_dist *)0)->text];
+    retsim_dist d;
+    if (strcmp(value, "none") == 0) {
+        return dist_parse(at, k, value, dir, err);
+    }
+    if (strstr(value, "empirical") != NULL || strstr(value, "GB") == NULL ||
+        size_rewrite(value, buf, sizeof buf) != 0 || retsim_dist_parse(buf, dir, &d, err) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, NULL, 0, NULL,
+                                "expected none or a distribution of sizes in GB such as const(10GB), "
+                                "uniform(1GB, 100GB) or lognormal(median=8GB, sigma=1.2), got '%s'",
+                                value);
+    }
+    snprintf(d.text, sizeof d.text, "%s", value); /* printed as written */
+    memcpy(at, &d, sizeof d);
+    return 0;
+}
+
 static const struct {
     key_parse_fn parse;
     key_print_fn print;
@@ -758,6 +808,7 @@ static const struct {
     [K_PROFILE] = {profile_parse, profile_print},
     [K_CHOICES] = {choices_parse, choices_print},
     [K_RESERVATION] = {reservation_parse, reservation_print},
+    [K_SIZE_DIST] = {size_parse, dist_print},
 };
 _Static_assert(sizeof key_types / sizeof key_types[0] == K_TYPE_COUNT, "a parser and a printer per key type");
 

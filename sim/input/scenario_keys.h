@@ -34,6 +34,7 @@ typedef enum {
     K_PROFILE, /* lo: number of weights */
     K_CHOICES,
     K_RESERVATION, /* offset 0, the whole policy: a duration, forever, or a distribution (drawn) */
+    K_SIZE_DIST,   /* a retsim_dist of sizes written in GB, held as 1000 units per GB (see size_parse) */
     K_TYPE_COUNT
 } key_type;
 

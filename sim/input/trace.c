@@ -10,10 +10,12 @@
 #include <csv.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +30,12 @@ typedef struct column {
 static const column columns[RETSIM_COL_COUNT] = {
     {"time", true},    {"op", true},           {"kind", true},      {"subscription", true},
     {"name", true},    {"tenant", false},      {"sub_type", false}, {"parent", false},
-    {"region", false}, {"api_version", false}, {"options", false},
+    {"region", false}, {"api_version", false}, {"options", false},  {"size_gb", false},
 };
+
+/* The columns a trace without sizes has: all but size_gb, so that traces of
+ * workloads without sizes are what they were before the column existed. */
+#define N_UNSIZED RETSIM_COL_SIZE_GB
 
 const char *retsim_trace_col_name(retsim_trace_col c)
 {
@@ -41,13 +47,18 @@ bool retsim_trace_col_required(retsim_trace_col c)
     return columns[c].required;
 }
 
-void retsim_trace_write_header(FILE *out)
+void retsim_trace_write_header_sized(FILE *out, bool size_column)
 {
     const char *names[RETSIM_COL_COUNT];
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
         names[c] = columns[c].name;
     }
-    retsim_csv_row(out, names, RETSIM_COL_COUNT);
+    retsim_csv_row(out, names, size_column ? RETSIM_COL_COUNT : N_UNSIZED);
+}
+
+void retsim_trace_write_header(FILE *out)
+{
+    retsim_trace_write_header_sized(out, false);
 }
 
 void retsim_trace_write_row(FILE *out, const retsim_trace_row *row)
@@ -56,7 +67,7 @@ void retsim_trace_write_row(FILE *out, const retsim_trace_row *row)
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
         fields[c] = row->field[c] != NULL ? row->field[c] : "";
     }
-    retsim_csv_row(out, fields, RETSIM_COL_COUNT);
+    retsim_csv_row(out, fields, row->size_column ? RETSIM_COL_COUNT : N_UNSIZED);
 }
 
 /* An input error at path:line in `field`. The message is formatted into 400
@@ -130,6 +141,43 @@ int retsim_trace_time(retsim_trace_clock *c, const char *path, const retsim_trac
     c->started = true;
     c->last = *t;
     return 0;
+}
+
+/* ---- the size_gb column ---- */
+
+int retsim_trace_size_parse(const char *text, retsim_request *rq, const char *path, long line,
+                            retsim_error *err)
+{
+    if (text[0] == '\0') {
+        return 0;
+    }
+    if (rq->op != RETSIM_OP_CREATE) {
+        return bad(err, path, line, "size_gb", "only a create gives a size; %s takes none, got '%s'",
+                   retsim_op_name(rq->op), text);
+    }
+    char *end = NULL;
+    float v = strtof(text, &end);
+    /* strtof reads "inf" and "nan" too: only finite sizes mean anything */
+    if (end == text || *end != '\0' || !isfinite(v) || v < 0) {
+        return bad(err, path, line, "size_gb", "expected a size in GB, a finite number >= 0, got '%s'", text);
+    }
+    rq->size_gb = v;
+    return 0;
+}
+
+void retsim_trace_size_format(const retsim_request *rq, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (rq->op != RETSIM_OP_CREATE || !(rq->size_gb > 0)) {
+        return;
+    }
+    /* the fewest digits that read back as the same float: 1.5, not 1.50000000 */
+    for (int digits = 6; digits <= 9; digits++) {
+        snprintf(buf, size, "%.*g", digits, (double)rq->size_gb);
+        if (strtof(buf, NULL) == rq->size_gb) {
+            return;
+        }
+    }
 }
 
 /* ---- the options column ---- */

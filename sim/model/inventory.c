@@ -4,6 +4,7 @@
 
 #include "retsim/error.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,16 @@ typedef struct level {
     double area_ms;
     retsim_time since; /* area is integrated up to here */
 } level;
+
+/* A GB level (or, for RETRO and GB_RETRO, a bill accumulated straight into
+ * area_ms): sizes are fractional, so doubles. */
+typedef struct gb_level {
+    double now, peak, area_ms;
+    retsim_time since;
+} gb_level;
+
+#define N_COUNTED (RETSIM_INV_LATE + 1)                     /* indices counted in instances */
+#define N_GB      (RETSIM_INV_COUNT - RETSIM_INV_GB_ACTIVE) /* the GB levels and the bills */
 
 /* Reservation windows of one length end in the order they began (purges come
  * in time order), so a FIFO per length finds the ends without an event each.
@@ -34,7 +45,8 @@ typedef struct res_fifo {
 
 struct retsim_inventories {
     int n_kinds;
-    level lv[RETSIM_MAX_KINDS + 1][RETSIM_INV_COUNT]; /* the last row: all kinds */
+    level lv[RETSIM_MAX_KINDS + 1][N_COUNTED]; /* the last row: all kinds */
+    gb_level gb[RETSIM_MAX_KINDS + 1][N_GB];   /* [which - RETSIM_INV_GB_ACTIVE] */
     res_fifo res[MAX_RES_FIFOS];
     int n_res;
     uint64_t *cut; /* bit per reservation token */
@@ -90,6 +102,66 @@ void retsim_inventory_move(retsim_inventories *v, int kind, int from, int to, re
     if (to >= 0) {
         inventory_add(v, kind, (retsim_inv)to, +1, now);
     }
+}
+
+/* Integrate a GB level up to now, then move it by delta GB. */
+static void gb_level_move(gb_level *l, retsim_time now, double delta)
+{
+    l->area_ms += l->now * (double)(now - l->since);
+    l->since = now;
+    l->now += delta;
+    if (l->now > l->peak) {
+        l->peak = l->now;
+    }
+}
+
+static void gb_add(retsim_inventories *v, int kind, int which, double delta, retsim_time now)
+{
+    int g = which - RETSIM_INV_GB_ACTIVE;
+    gb_level_move(&v->gb[kind][g], now, delta);
+    if (v->n_kinds > 1) {
+        gb_level_move(&v->gb[RETSIM_MAX_KINDS][g], now, delta);
+    }
+}
+
+/* ACTIVE, SOFT_DELETED or LATE to its GB index. */
+static int gb_index(int which)
+{
+    return which == RETSIM_INV_ACTIVE ? RETSIM_INV_GB_ACTIVE
+           : which == RETSIM_INV_LATE ? RETSIM_INV_GB_LATE
+                                      : RETSIM_INV_GB_SOFT_DELETED;
+}
+
+void retsim_inventory_move_gb(retsim_inventories *v, int kind, int from, int to, double gb, retsim_time now)
+{
+    if (from >= 0) {
+        gb_add(v, kind, gb_index(from), -gb, now);
+    }
+    if (to >= 0) {
+        gb_add(v, kind, gb_index(to), +gb, now);
+    }
+}
+
+void retsim_inventory_bill_retro(retsim_inventories *v, int kind, retsim_time ms, double gb, retsim_time now)
+{
+    (void)now; /* a bill, not a level: nothing to integrate up to now */
+    for (int k = kind;; k = RETSIM_MAX_KINDS) {
+        v->gb[k][RETSIM_INV_RETRO - RETSIM_INV_GB_ACTIVE].area_ms += (double)ms;
+        v->gb[k][RETSIM_INV_GB_RETRO - RETSIM_INV_GB_ACTIVE].area_ms += gb * (double)ms;
+        if (k == RETSIM_MAX_KINDS || v->n_kinds == 1) {
+            return;
+        }
+    }
+}
+
+static int row_of(const retsim_inventories *v, int kind)
+{
+    return kind >= 0 ? kind : v->n_kinds > 1 ? RETSIM_MAX_KINDS : 0;
+}
+
+double retsim_inventory_gb_now(const retsim_inventories *v, int kind, retsim_inv which)
+{
+    return v->gb[row_of(v, kind)][which - RETSIM_INV_GB_ACTIVE].now;
 }
 
 /* Count out every reservation window that ended at or before now, at the
@@ -205,7 +277,13 @@ void retsim_inventory_unreserve(retsim_inventories *v, int kind, uint32_t token,
 retsim_inventory retsim_inventory_get(retsim_inventories *v, int kind, retsim_inv which, retsim_time now)
 {
     catch_up(v, now);
-    const level *l = &v->lv[kind >= 0 ? kind : v->n_kinds > 1 ? RETSIM_MAX_KINDS : 0][which];
+    if (which >= RETSIM_INV_GB_ACTIVE) {
+        const gb_level *g = &v->gb[row_of(v, kind)][which - RETSIM_INV_GB_ACTIVE];
+        retsim_inventory out = {(uint64_t)llround(g->now), (uint64_t)llround(g->peak),
+                                g->area_ms + g->now * (double)(now - g->since)};
+        return out;
+    }
+    const level *l = &v->lv[row_of(v, kind)][which];
     retsim_inventory out = {(uint64_t)l->count, (uint64_t)l->peak,
                             l->area_ms + (double)l->count * (double)(now - l->since)};
     return out;
@@ -215,22 +293,58 @@ void retsim_inventory_restart(retsim_inventories *v, retsim_time now)
 {
     catch_up(v, now);
     for (int k = 0; k <= RETSIM_MAX_KINDS; k++) {
-        for (int i = 0; i < RETSIM_INV_COUNT; i++) {
+        for (int i = 0; i < N_COUNTED; i++) {
             level *l = &v->lv[k][i];
             l->area_ms = 0;
             l->since = now;
             l->peak = l->count;
         }
+        for (int i = 0; i < N_GB; i++) {
+            gb_level *g = &v->gb[k][i];
+            g->area_ms = 0;
+            g->since = now;
+            g->peak = g->now;
+        }
     }
 }
 
-retsim_cost retsim_inventory_cost(const retsim_policy *p, double active, double soft_deleted)
+/* Hours in the 30 days a GB-month price is for. */
+#define HOURS_PER_30D (30.0 * 24.0)
+
+retsim_cost retsim_inventory_cost(const retsim_policy *p, const retsim_usage *u)
 {
-    /* in this order ((n x regions) x replicas) x price, as every output has it */
+    /* in this order ((n x regions) x replicas) x price, as every output has
+     * it; with no late phase, sizes or bills every added term is +0, so the
+     * replica costs are what they were before those existed */
+    bool free_tail = p->billing_free_last > 0;
+    int grace = p->replicas_grace >= 0 ? p->replicas_grace : p->replicas_soft_deleted;
+    double price = p->price_per_replica_hour, gb_price = p->price_per_gb_month;
+    double kept_early = (u->soft_deleted - u->late) * p->regions * p->replicas_soft_deleted;
+    double gb_late_months = u->gb_late / HOURS_PER_30D;
     retsim_cost c;
-    c.replicas_live = active * p->regions * p->replicas_active;
-    c.replicas_retained = soft_deleted * p->regions * p->replicas_soft_deleted;
-    c.cost_live = c.replicas_live * p->price_per_replica_hour;
-    c.cost_retained = c.replicas_retained * p->price_per_replica_hour;
+    c.replicas_live = u->active * p->regions * p->replicas_active;
+    c.replicas_late = u->late * p->regions * (free_tail ? p->replicas_soft_deleted : grace);
+    c.replicas_retained = kept_early + c.replicas_late;
+    c.replicas_retro = u->retro * p->regions * p->replicas_active;
+    c.gb_months_live = u->gb_active / HOURS_PER_30D;
+    c.gb_months_retained = u->gb_soft_deleted / HOURS_PER_30D;
+    c.cost_live = c.replicas_live * price + c.gb_months_live * gb_price;
+    c.cost_late = free_tail ? 0.0 : c.replicas_late * price + gb_late_months * gb_price;
+    c.cost_retained = kept_early * price + (c.gb_months_retained - gb_late_months) * gb_price + c.cost_late;
+    c.cost_retro = c.replicas_retro * price + u->gb_retro / HOURS_PER_30D * gb_price;
     return c;
+}
+
+retsim_usage retsim_inventory_usage_hours(const retsim_inventory *inv)
+{
+    const double h = (double)RETSIM_MS_PER_HOUR;
+    retsim_usage u = {inv[RETSIM_INV_ACTIVE].area_ms / h,
+                      inv[RETSIM_INV_SOFT_DELETED].area_ms / h,
+                      inv[RETSIM_INV_LATE].area_ms / h,
+                      inv[RETSIM_INV_GB_ACTIVE].area_ms / h,
+                      inv[RETSIM_INV_GB_SOFT_DELETED].area_ms / h,
+                      inv[RETSIM_INV_GB_LATE].area_ms / h,
+                      inv[RETSIM_INV_RETRO].area_ms / h,
+                      inv[RETSIM_INV_GB_RETRO].area_ms / h};
+    return u;
 }

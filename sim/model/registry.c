@@ -278,14 +278,63 @@ static inline void account(retsim_registry *r, int kind, uint32_t parent, uint32
 }
 
 void registry_account(retsim_registry *r, int kind, uint32_t parent, uint32_t owner, retsim_state from,
-                      retsim_state to)
+                      retsim_state to, float gb)
 {
     account(r, kind, parent, owner, from, to);
+    if (gb > 0) {
+        retsim_inventory_move_gb(r->inv, kind, inv_of(from), inv_of(to), gb, retsim_kernel_now(r->kernel));
+    }
+}
+
+/* The id of slot s: O(slot chunks), for the rare paths that have only the slot. */
+static uint32_t slot_id(const retsim_registry *r, const slot *s)
+{
+    for (uint32_t c = 0;; c++) {
+        const slot *first = (const slot *)r->slots.chunk[c];
+        if (s >= first && s < first + (UINT32_C(1) << SLOT_BITS)) {
+            return (c << SLOT_BITS) + (uint32_t)(s - first);
+        }
+    }
+}
+
+/* The GB levels follow an instance with a size; leaving ACTIVE and
+ * SOFT_DELETED it forgets its size (a later create gives its own). */
+__attribute__((noinline)) static void sized_move(retsim_registry *r, slot *s, int from, int to)
+{
+    uint32_t id = slot_id(r, s);
+    if (((uint64_t)id >> r->ext.bits) >= r->ext.n_chunks) {
+        return; /* no side record: no size */
+    }
+    slot_ext *x = chunks_at(&r->ext, id);
+    if (x->size_gb > 0) {
+        retsim_inventory_move_gb(r->inv, s->kind, from, to, x->size_gb, retsim_kernel_now(r->kernel));
+    }
+    if (to < 0) {
+        x->size_gb = 0;
+    }
+}
+
+/* A create or update that gave a size: the instance has it from now (its
+ * side record exists: made before the create). */
+__attribute__((noinline)) static void set_size(retsim_registry *r, uint32_t id, float gb)
+{
+    slot_ext *x = chunks_at(&r->ext, id);
+    r->sized = true;
+    retsim_time now = retsim_kernel_now(r->kernel);
+    if (x->size_gb > 0) { /* an update: the new size replaces the old */
+        retsim_inventory_move_gb(r->inv, slot_at(r, id)->kind, RETSIM_INV_ACTIVE, -1, x->size_gb, now);
+    }
+    x->size_gb = gb;
+    retsim_inventory_move_gb(r->inv, slot_at(r, id)->kind, -1, RETSIM_INV_ACTIVE, gb, now);
 }
 
 static void set_state(retsim_registry *r, slot *s, retsim_state to)
 {
-    account(r, s->kind, s->parent, s->owner_sub, (retsim_state)s->state, to);
+    retsim_state from = (retsim_state)s->state;
+    account(r, s->kind, s->parent, s->owner_sub, from, to);
+    if (r->sized) {
+        sized_move(r, s, inv_of(from), inv_of(to));
+    }
     if ((s->flags & F_RESERVED) && to != RETSIM_STATE_PURGED) {
         s->flags &= (uint8_t)~F_RESERVED;
         if (retsim_kernel_now(r->kernel) < s->reserved_until) { /* reused inside the window: cut it short */
@@ -631,6 +680,9 @@ __attribute__((noinline)) static int create_slow(retsim_registry *r, const retsi
         (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED)) {
         rc = registry_set_retention(r, rq->slot, rq->retention_ms);
     }
+    if (rc == 0 && rq->size_gb > 0 && (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED)) {
+        set_size(r, rq->slot, rq->size_gb); /* an update's new size replaces the old */
+    }
     return rc;
 }
 
@@ -917,7 +969,8 @@ static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_res
     case RETSIM_OP_COUNT: /* done by the generations' path */
         break;
     case RETSIM_OP_CREATE:
-        if (__builtin_expect(rq->retention_ms != RETSIM_TIME_NEVER || rq->soft_delete_switch >= 0 || gens,
+        if (__builtin_expect(rq->retention_ms != RETSIM_TIME_NEVER || rq->soft_delete_switch >= 0 || gens ||
+                                 rq->size_gb > 0,
                              0)) {
             rc = create_slow(r, rq, res, &out);
         } else {

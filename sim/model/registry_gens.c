@@ -121,6 +121,7 @@ static int gen_from_slot(retsim_registry *r, uint32_t id, retsim_time deletion, 
         .owner_sub = s->owner_sub,
         .generation = ext_of(r, id)->generation,
         .home_region = s->home_region,
+        .size_gb = ext_of(r, id)->size_gb,
         .flags = (uint8_t)(s->flags & (F_PROTECT_SET | F_PROTECT_ON)),
     };
     gen_link(r, id, g);
@@ -145,6 +146,7 @@ int registry_gen_spill(retsim_registry *r, uint32_t id)
         return rc;
     }
     s->state = RETSIM_STATE_ABSENT; /* the instance lives on in g: no count moves */
+    ext_of(r, id)->size_gb = 0;     /* nor its size: it goes with it */
     s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
     s->flags &= (uint8_t) ~(F_WAS_SOFT_DELETED | F_PROTECT_SET | F_PROTECT_ON);
     return 0;
@@ -161,7 +163,8 @@ int registry_gen_keep(retsim_registry *r, const retsim_request *rq, uint32_t id)
         return rc;
     }
     const slot *s = slot_at(r, id);
-    registry_account(r, s->kind, s->parent, s->owner_sub, RETSIM_STATE_ABSENT, RETSIM_STATE_SOFT_DELETED);
+    registry_account(r, s->kind, s->parent, s->owner_sub, RETSIM_STATE_ABSENT, RETSIM_STATE_SOFT_DELETED,
+                     gen_at(r, g)->size_gb);
     return gen_schedule(r, g);
 }
 
@@ -175,7 +178,8 @@ static int gen_purge(retsim_registry *r, uint32_t g, bool report)
         retsim_kernel_cancel(r->kernel, e->purge_event);
         e->purge_event = RETSIM_EVENT_NONE;
     }
-    registry_account(r, s->kind, s->parent, e->owner_sub, RETSIM_STATE_SOFT_DELETED, RETSIM_STATE_PURGED);
+    registry_account(r, s->kind, s->parent, e->owner_sub, RETSIM_STATE_SOFT_DELETED, RETSIM_STATE_ABSENT,
+                     e->size_gb);
     gen_unlink(r, e->head, g);
     retsim_result res;
     registry_fill(r, &res, RETSIM_OP_AUTO_PURGE, s->kind, e->owner_sub, e->head);
@@ -254,12 +258,15 @@ static int gen_take_back(retsim_registry *r, const retsim_request *rq, uint32_t 
     gen *e = gen_at(r, g);
     uint32_t id = e->head;
     slot *s = slot_at(r, id);
-    registry_account(r, s->kind, s->parent, e->owner_sub, RETSIM_STATE_SOFT_DELETED, RETSIM_STATE_ABSENT);
+    registry_account(r, s->kind, s->parent, e->owner_sub, RETSIM_STATE_SOFT_DELETED, RETSIM_STATE_ABSENT,
+                     e->size_gb);
     int rc = 0;
     if (s->state == RETSIM_STATE_ACTIVE) { /* replaced: it becomes a soft-deleted generation */
-        registry_account(r, s->kind, s->parent, s->owner_sub, RETSIM_STATE_ACTIVE, RETSIM_STATE_ABSENT);
+        registry_account(r, s->kind, s->parent, s->owner_sub, RETSIM_STATE_ACTIVE, RETSIM_STATE_ABSENT,
+                         ext_of(r, id)->size_gb);
         rc = registry_gen_keep(r, rq, id);
         s->state = RETSIM_STATE_ABSENT;
+        ext_of(r, id)->size_gb = 0;
     } else if (s->state == RETSIM_STATE_SOFT_DELETED) { /* a newer soft-deleted one: it moves aside */
         rc = registry_gen_spill(r, id);
     }
@@ -275,6 +282,7 @@ static int gen_take_back(retsim_registry *r, const retsim_request *rq, uint32_t 
     s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
     s->flags = (uint8_t)((s->flags & ~(F_WAS_SOFT_DELETED | F_PROTECT_SET | F_PROTECT_ON)) | e->flags);
     ext_of(r, id)->generation = e->generation;
+    ext_of(r, id)->size_gb = e->size_gb; /* set_state below counts it ACTIVE */
     gen_unlink(r, id, g);
     gen_release(r, g);
     registry_set_state(r, s, RETSIM_STATE_ACTIVE);

@@ -34,6 +34,7 @@ typedef struct slot_ext {
     uint32_t generation;
     uint32_t generations;
     uint32_t older;
+    float size_gb;  /* the instance's size (a create's size_gb; 0: none), in the GB levels */
     uint8_t xflags; /* X_* */
 } slot_ext;
 
@@ -53,6 +54,7 @@ typedef struct gen {
     uint32_t owner_sub;
     uint32_t generation;
     uint32_t home_region;
+    float size_gb;  /* its size in the GB levels (0: none) */
     uint8_t flags;  /* F_PROTECT_SET / F_PROTECT_ON of the instance */
     uint8_t xflags; /* X_LATE */
 } gen;
@@ -99,6 +101,7 @@ struct retsim_registry {
     void *observer_ctx;
     chunks ext;               /* slot_ext per slot, ensured up to a slot when it is first written */
     bool instance_retentions; /* some instance has had a retention of its own: deletes look */
+    bool sized;               /* some create has given a size: state changes feed the GB levels */
     retsim_release_draw draw;
     void *draw_ctx;
     chunks gens;             /* older soft-deleted generations (model/registry_gens.c) */
@@ -144,7 +147,7 @@ static inline retsim_time registry_late_length(const retsim_policy *p)
 /* One instance of `kind` under `parent` owned by `owner` moves between
  * states: every counter, the inventory, the parent's child counts. */
 void registry_account(retsim_registry *r, int kind, uint32_t parent, uint32_t owner, retsim_state from,
-                      retsim_state to);
+                      retsim_state to, float gb);
 void registry_set_state(retsim_registry *r, slot *s, retsim_state to);
 int registry_notify(retsim_registry *r, const retsim_result *res);
 void registry_fill(const retsim_registry *r, retsim_result *res, retsim_op op, int kind, uint32_t sub,

@@ -10,7 +10,7 @@ void retsim_timeseries_write_header(FILE *out, bool replication_column)
 {
     fprintf(out,
             "%stime_ms,time,kind,active,soft_deleted,reserved,replicas_live,replicas_retained,"
-            "cost_live_per_hour,cost_retained_per_hour\n",
+            "cost_live_per_hour,cost_retained_per_hour,gb_active,gb_soft_deleted\n",
             replication_column ? "replication," : "");
 }
 
@@ -23,23 +23,31 @@ static void write_row(FILE *out, const uint32_t *replication, retsim_time t, con
     uint64_t res = retsim_inventory_get(inv, k, RETSIM_INV_RESERVED, t).now;
     double live = 0, kept = 0, cost_live = 0, cost_kept = 0;
     for (int i = k >= 0 ? k : 0; i < (k >= 0 ? k + 1 : nk); i++) {
-        retsim_cost c = retsim_inventory_cost(
-            retsim_registry_policy(reg, i), (double)retsim_inventory_get(inv, i, RETSIM_INV_ACTIVE, t).now,
-            (double)retsim_inventory_get(inv, i, RETSIM_INV_SOFT_DELETED, t).now);
+        retsim_usage u = {(double)retsim_inventory_get(inv, i, RETSIM_INV_ACTIVE, t).now,
+                          (double)retsim_inventory_get(inv, i, RETSIM_INV_SOFT_DELETED, t).now,
+                          (double)retsim_inventory_get(inv, i, RETSIM_INV_LATE, t).now,
+                          retsim_inventory_gb_now(inv, i, RETSIM_INV_GB_ACTIVE),
+                          retsim_inventory_gb_now(inv, i, RETSIM_INV_GB_SOFT_DELETED),
+                          retsim_inventory_gb_now(inv, i, RETSIM_INV_GB_LATE),
+                          0,
+                          0};
+        retsim_cost c = retsim_inventory_cost(retsim_registry_policy(reg, i), &u);
         live += c.replicas_live;
         kept += c.replicas_retained;
         cost_live += c.cost_live;
         cost_kept += c.cost_retained;
     }
-    char time[64], c1[64], c2[64];
+    char time[64], c1[64], c2[64], g1[64], g2[64];
     retsim_time_format(t, time, sizeof time);
     if (replication != NULL) {
         fprintf(out, "%" PRIu32 ",", *replication);
     }
     fprintf(out, "%" PRId64 ",%s,", t, time);
     retsim_csv_field(out, kind);
-    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s\n", act, soft, res, live, kept,
-            retsim_format_csv(cost_live, c1, sizeof c1), retsim_format_csv(cost_kept, c2, sizeof c2));
+    fprintf(out, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.0f,%.0f,%s,%s,%s,%s\n", act, soft, res, live, kept,
+            retsim_format_csv(cost_live, c1, sizeof c1), retsim_format_csv(cost_kept, c2, sizeof c2),
+            retsim_format_csv(retsim_inventory_gb_now(inv, k, RETSIM_INV_GB_ACTIVE), g1, sizeof g1),
+            retsim_format_csv(retsim_inventory_gb_now(inv, k, RETSIM_INV_GB_SOFT_DELETED), g2, sizeof g2));
 }
 
 void retsim_timeseries_write_sample(FILE *out, const uint32_t *replication, retsim_time t,

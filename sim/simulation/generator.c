@@ -41,6 +41,8 @@ enum {
     SRC_CREATE_RETENTION,
     SRC_FORCE,
     SRC_RESTORE_PERMISSION,
+    SRC_SIZE,
+    SRC_OVERWRITE,
 };
 
 typedef struct life {          /* 64 bytes: one cache line */
@@ -69,6 +71,7 @@ typedef struct kind_state {
     bool is_parent;      /* a workload kind lives inside this one: keep `active` */
     bool rules;          /* a key of issue 12's rules is set: see rule_options */
     bool create_options; /* a new instance's create may carry options: see create_options */
+    bool overwrites;     /* the owner creates its live instance again now and then: see overwrite_next */
     active_list active;  /* lives whose instance is ACTIVE: parents to pick from */
     /* counts by the acting subscription's type (population order); the
      * re-create delays live in by_type[0] only (they are not split by type) */
@@ -82,6 +85,7 @@ struct retsim_generator {
     retsim_kernel *k;
     retsim_rng *rng;
     FILE *trace;
+    bool trace_sized; /* the trace has the size_gb column: some kind's workload has sizes */
     retsim_time horizon;
     /* population */
     uint32_t n_subs;
@@ -95,7 +99,12 @@ struct retsim_generator {
     uint32_t n_lives, cap_lives, free_head;
     kind_state kinds[RETSIM_MAX_KINDS];
     /* kernel handler ids */
-    uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change;
+    uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change, ev_overwrite;
+    /* per life, made only when a kind has overwrites: the epoch of its chain
+     * of overwrites (a pending one of an older epoch is dropped) and how many
+     * it has had (their draw index) */
+    uint32_t (*ow)[2];
+    uint32_t cap_ow;
     int error;
 };
 
@@ -171,7 +180,7 @@ static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t
 /* The row of a request about to be applied, in the trace's own format. */
 static void trace_row(retsim_generator *g, const retsim_request *rq, const char *api_version)
 {
-    char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX];
+    char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX], size[32];
     retsim_time_format(retsim_kernel_now(g->k), time, sizeof time);
     uint32_t slot = rq->named ? rq->slot : NONE;
     uint32_t p = rq->sub != NONE ? g->sub_index[rq->sub] : NONE;
@@ -194,6 +203,11 @@ static void trace_row(retsim_generator *g, const retsim_request *rq, const char 
     row.field[RETSIM_COL_REGION] = rq->region != NONE ? g->sc->population.regions.name[rq->region] : "";
     row.field[RETSIM_COL_API_VERSION] = api_version;
     row.field[RETSIM_COL_OPTIONS] = options;
+    row.size_column = g->trace_sized;
+    if (g->trace_sized) {
+        retsim_trace_size_format(rq, size, sizeof size);
+        row.field[RETSIM_COL_SIZE_GB] = size;
+    }
     retsim_trace_write_row(g->trace, &row);
 }
 
@@ -273,6 +287,9 @@ static void active_remove(retsim_generator *g, uint32_t id)
 static void life_free(retsim_generator *g, uint32_t id)
 {
     life *l = &g->lives[id];
+    if (id < g->cap_ow) {
+        g->ow[id][0]++; /* its pending overwrite, if any, is dropped */
+    }
     active_remove(g, id);
     retsim_kernel_cancel(g->k, l->eol_event);
     retsim_kernel_cancel(g->k, l->acc_event);
@@ -297,6 +314,8 @@ static void schedule_accident(retsim_generator *g, uint32_t id)
     }
 }
 
+static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh);
+
 /* A fresh lifecycle of an ACTIVE instance: end of life and the first accident. */
 static void start_life(retsim_generator *g, uint32_t id)
 {
@@ -312,9 +331,38 @@ static void start_life(retsim_generator *g, uint32_t id)
     }
     schedule_accident(g, id);
     active_add(g, id);
+    if (g->kinds[l->kind].overwrites) {
+        overwrite_next(g, id, true);
+    }
 }
 
 static void create_children(retsim_generator *g, uint32_t parent_life);
+
+/* The next overwrite of life id (fresh: a new chain, the old one dropped):
+ * an exponential wait at the kind's rate per active instance. Out of line:
+ * only kinds with overwrites come here. */
+__attribute__((noinline)) static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh)
+{
+    if (id >= g->cap_ow) {
+        uint32_t cap = g->cap_lives > id ? g->cap_lives : id + 1;
+        void *p = realloc(g->ow, (size_t)cap * sizeof *g->ow);
+        if (p == NULL) {
+            fail(g, RETSIM_ENOMEM);
+            return;
+        }
+        g->ow = p;
+        memset(g->ow + g->cap_ow, 0, (size_t)(cap - g->cap_ow) * sizeof *g->ow);
+        g->cap_ow = cap;
+    }
+    life *l = &g->lives[id];
+    g->ow[id][0] += fresh;
+    gsl_rng *r = retsim_rng_stream(g->rng, SRC_OVERWRITE, l->entity, g->ow[id][1]);
+    double mean = 1.0 / spec_of(g, l->kind)->overwrites.per_ms;
+    retsim_time at = retsim_kernel_now(g->k) + retsim_time_from_double(gsl_ran_exponential(r, mean));
+    if (at < l->end_of_life) {
+        fail(g, schedule(g, at, g->ev_overwrite, id | (uint64_t)g->ow[id][0] << 32, NULL));
+    }
+}
 
 /* The options of issue 12's rules that request rq carries, drawn from the
  * kind's [workload] keys with draw index `draw` of lifecycle `entity`. Called
@@ -324,6 +372,10 @@ __attribute__((noinline)) static void rule_options(retsim_generator *g, retsim_r
                                                    uint64_t draw, bool intentional)
 {
     const retsim_workload *w = spec_of(g, rq->kind);
+    if (rq->op == RETSIM_OP_CREATE && w->size.kind != RETSIM_DIST_NONE) {
+        /* held as 1000 units per GB (retsim/scenario.h) */
+        rq->size_gb = (float)((double)sample(g, &w->size, SRC_SIZE, entity, draw) / 1000.0);
+    }
     if (rq->op == RETSIM_OP_CREATE && w->create_retention.kind != RETSIM_DIST_NONE) {
         rq->retention_ms = sample(g, &w->create_retention, SRC_CREATE_RETENTION, entity, draw);
     } else if (rq->op == RETSIM_OP_DELETE) {
@@ -344,6 +396,14 @@ static void format_name(char *out, const char *kind, uint64_t n)
     size_t len = strlen(kind);
     memcpy(out, kind, len);
     out[len++] = '-';
+    if (n < 1000000) { /* six digits, leading zeros and all: written in place, last first */
+        for (int i = 5; i >= 0; i--) {
+            out[len + (size_t)i] = (char)('0' + n % 10);
+            n /= 10;
+        }
+        out[len + 6] = '\0';
+        return;
+    }
     char digits[24];
     int d = 0;
     do {
@@ -430,7 +490,9 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     l->kind = (uint16_t)kind;
     l->active_pos = NONE;
     start_life(g, id);
-    create_children(g, id);
+    if (ks->is_parent) { /* only a kind some workload kind lives in has children to make */
+        create_children(g, id);
+    }
 }
 
 static void create_children(retsim_generator *g, uint32_t parent_life)
@@ -625,6 +687,34 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
         fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
     }
     schedule_accident(g, id);
+    if (g->kinds[l->kind].overwrites) {
+        overwrite_next(g, id, true);
+    }
+}
+
+/* The owner creates its live instance again: `updated` (with overwrite =
+ * keep the registry keeps the old content as a soft-deleted generation). A
+ * chain of an older epoch, or of an instance no longer ACTIVE, ends here. */
+static void on_overwrite(void *ctx, retsim_kernel *k, uint64_t data)
+{
+    (void)k;
+    retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    life *l = &g->lives[id];
+    if ((uint32_t)(data >> 32) != g->ow[id][0] ||
+        retsim_registry_state(g->reg, l->slot) != RETSIM_STATE_ACTIVE) {
+        return;
+    }
+    retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
+    rq.region = l->region;
+    if (g->kinds[l->kind].rules) { /* draws above any re-create's (1 + retries) */
+        rule_options(g, &rq, l->entity, 0x10000u + g->ow[id][1], false);
+    }
+    g->ow[id][1]++;
+    retsim_result res;
+    if (issue(g, &rq, &res, "") == 0) {
+        overwrite_next(g, id, false);
+    }
 }
 
 static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
@@ -796,9 +886,10 @@ int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication
     const struct {
         retsim_handler fn;
         uint32_t *type;
-    } handlers[] = {{on_arrival, &g->ev_arrival}, {on_eol, &g->ev_eol},     {on_accident, &g->ev_accident},
-                    {on_restore, &g->ev_restore}, {on_purge, &g->ev_purge}, {on_recreate, &g->ev_recreate},
-                    {on_change, &g->ev_change}};
+    } handlers[] = {{on_arrival, &g->ev_arrival},   {on_eol, &g->ev_eol},
+                    {on_accident, &g->ev_accident}, {on_restore, &g->ev_restore},
+                    {on_purge, &g->ev_purge},       {on_recreate, &g->ev_recreate},
+                    {on_change, &g->ev_change},     {on_overwrite, &g->ev_overwrite}};
     int rc = g->rng == NULL ? RETSIM_ENOMEM : 0;
     for (size_t i = 0; rc == 0 && i < sizeof handlers / sizeof handlers[0]; i++) {
         rc = retsim_kernel_register(g->k, handlers[i].fn, g, handlers[i].type);
@@ -824,6 +915,7 @@ void retsim_generator_destroy(retsim_generator *g)
         free(g->kinds[k].by_type[0].recreate_delay_h);
     }
     free(g->lives);
+    free(g->ow);
     free(g->sub_ids);
     free(g->sub_index);
     free(g->sub_tenant);
@@ -836,6 +928,17 @@ void retsim_generator_destroy(retsim_generator *g)
 void retsim_generator_set_trace(retsim_generator *g, FILE *trace)
 {
     g->trace = trace;
+    g->trace_sized = retsim_generator_sized(g);
+}
+
+bool retsim_generator_sized(const retsim_generator *g)
+{
+    for (int kind = 0; kind < g->sc->n_policies; kind++) {
+        if (spec_of(g, kind)->enabled && spec_of(g, kind)->size.kind != RETSIM_DIST_NONE) {
+            return true;
+        }
+    }
+    return false;
 }
 
 int retsim_generator_start(retsim_generator *g)
@@ -849,7 +952,9 @@ int retsim_generator_start(retsim_generator *g)
         }
         g->kinds[kind].rules = w->delete_retention.kind != RETSIM_DIST_NONE ||
                                w->create_retention.kind != RETSIM_DIST_NONE ||
-                               w->force_delete_probability > 0 || w->restore_permission_probability < 1;
+                               w->force_delete_probability > 0 || w->restore_permission_probability < 1 ||
+                               w->size.kind != RETSIM_DIST_NONE;
+        g->kinds[kind].overwrites = w->enabled && w->overwrites.per_ms > 0;
         g->kinds[kind].create_options = g->kinds[kind].rules || w->failed_provisioning_probability > 0 ||
                                         w->soft_delete_on_probability >= 0;
         if (w->enabled) {
