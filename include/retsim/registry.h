@@ -112,6 +112,8 @@ typedef struct retsim_request {
                                   2 always_on (on, and never turned off again) */
     bool force;                /* delete: force=true, bypass soft delete where force_delete allows */
     bool restore_permission;   /* restore: the caller holds the restore permission (default true) */
+    bool cascaded;             /* a parent's delete or restore acting on its child (delete: hard where the
+                                  child's parent_delete = hard; no blocking checks) */
     retsim_time retention_ms;  /* create or delete: the retention= it asks for; RETSIM_TIME_NEVER: none */
     uint32_t generation;       /* restore, purge, get_deleted: generation=N; 0: the newest soft-deleted */
     float size_gb;             /* create: the instance's size (size_gb); 0: none given */

@@ -423,7 +423,11 @@ static int auto_purge(retsim_registry *r, uint32_t id)
     res.deletion_time = s->deletion_time;
     res.scheduled_purge = s->scheduled_purge;
     res.generation = registry_generation(r, id);
-    return notify(r, &res);
+    rc = notify(r, &res);
+    if (rc == 0 && __builtin_expect(r->cascade_kind[s->kind], 0)) {
+        rc = registry_cascade(r, id, RETSIM_OP_PURGE);
+    }
+    return rc;
 }
 
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
@@ -745,7 +749,11 @@ int registry_purge_now(retsim_registry *r, uint32_t id)
     res.outcome = RETSIM_OUT_OK;
     res.after = RETSIM_STATE_PURGED;
     res.generation = registry_generation(r, id);
-    return notify(r, &res);
+    rc = notify(r, &res);
+    if (rc == 0 && __builtin_expect(r->cascade_kind[c->kind], 0)) {
+        rc = registry_cascade(r, id, RETSIM_OP_PURGE);
+    }
+    return rc;
 }
 
 /* Purge at once the soft-deleted children of a parent that was just
@@ -785,11 +793,13 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
         *out = RETSIM_OUT_REJECTED;
         return 0;
     }
-    if (children_block(r, rq->slot)) {
+    if (!rq->cascaded && children_block(r, rq->slot)) {
         *out = RETSIM_OUT_BLOCKED_CHILDREN;
         return 0;
     }
-    bool on = p->soft_delete_supported && !rq->force && switch_on(r, rq->slot);
+    /* a parent's delete or purge takes a child hard, unless its kind says soft */
+    bool on = p->soft_delete_supported && !rq->force && switch_on(r, rq->slot) &&
+              !(rq->cascaded && p->parent_delete != RETSIM_CASCADE_SOFT);
     if (on && p->failed_provisioning_blocks_delete && (s->flags & F_FAILED_PROVISIONING)) {
         *out = RETSIM_OUT_BLOCKED_FAILED_PROVISIONING;
         return 0;
@@ -963,6 +973,23 @@ static bool old_api(const retsim_registry *r, const retsim_request *rq)
     return rq->api_version < r->policies[rq->kind].recover_min_api_version;
 }
 
+/* What the parent's delete, purge or restore just reported does to its children. */
+static int cascade_after(retsim_registry *r, const retsim_request *rq, retsim_outcome out, uint32_t id)
+{
+    int rc = 0;
+    if (rq->op == RETSIM_OP_DELETE && (out == RETSIM_OUT_SOFT_DELETED || out == RETSIM_OUT_HARD_DELETED)) {
+        rc = registry_cascade(r, id, RETSIM_OP_DELETE);
+    }
+    if (rc == 0 && ((rq->op == RETSIM_OP_DELETE && out == RETSIM_OUT_HARD_DELETED) ||
+                    (rq->op == RETSIM_OP_PURGE && out == RETSIM_OUT_OK))) {
+        rc = registry_cascade(r, id, RETSIM_OP_PURGE);
+    }
+    if (rc == 0 && rq->op == RETSIM_OP_RESTORE && out == RETSIM_OUT_OK) {
+        rc = registry_cascade(r, id, RETSIM_OP_RESTORE);
+    }
+    return rc;
+}
+
 /* One operation; `gens`: its kind has generations (a constant in each of
  * the two copies below, so that kinds without pay nothing for them). */
 static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_result *res, bool gens)
@@ -1037,6 +1064,9 @@ static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_res
     rc = notify(r, res);
     if (rc == 0 && out == RETSIM_OUT_HARD_DELETED && slot_at(r, res->slot)->soft_children > 0) {
         rc = purge_soft_children(r, res->slot);
+    }
+    if (rc == 0 && __builtin_expect(r->cascade_kind[rq->kind], 0) && res->slot != NONE) {
+        rc = cascade_after(r, rq, out, res->slot);
     }
     if (rc == 0 && rq->op == RETSIM_OP_SET_POLICY && out == RETSIM_OUT_OK &&
         (rq->change.set & RETSIM_CHANGE_SOFT_DELETE) && !rq->change.soft_delete) {

@@ -32,6 +32,11 @@ int registry_gens_init(retsim_registry *r)
         r->gens_kind[k] = registry_generations(&r->policies[k]);
         r->phase_kind[k] =
             registry_late_length(&r->policies[k]) > 0 || r->policies[k].bill_restored_retroactive;
+        const retsim_policy *c = &r->policies[k];
+        if (c->parent >= 0 &&
+            (c->parent_delete != RETSIM_CASCADE_NONE || c->parent_purge || c->parent_restore)) {
+            r->cascade_kind[c->parent] = true;
+        }
     }
     chunks_init(&r->gens, sizeof(gen), GEN_BITS);
     return retsim_kernel_register(r->kernel, on_gen_purge, r, &r->gen_purge_type);

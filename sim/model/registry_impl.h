@@ -41,6 +41,7 @@ typedef struct slot_ext {
 enum {
     X_LATE = 1,      /* in the late phase of soft delete (grace or the unbilled tail) */
     X_ALWAYS_ON = 2, /* soft_delete=always_on: its switch cannot be turned off */
+    X_CASCADED = 4,  /* soft-deleted with its parent (parent_delete = soft) */
 };
 
 /* An older soft-deleted generation of a name: the instance, moved out of its
@@ -114,6 +115,8 @@ struct retsim_registry {
     /* per kind: a late phase (grace, unbilled tail) or a retroactive bill:
      * its soft deletes and restores take the slow path (registry_rules.c) */
     bool phase_kind[RETSIM_MAX_KINDS];
+    /* per kind: some child kind has parent_delete, parent_purge or parent_restore */
+    bool cascade_kind[RETSIM_MAX_KINDS];
 };
 
 /* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
@@ -224,6 +227,12 @@ int registry_late_enter(retsim_registry *r, uint32_t id);
 /* Slot id leaves SOFT_DELETED (restored: true): out of the late phase, and
  * a restore billed retroactively where the kind says so. */
 void registry_soft_exit(retsim_registry *r, uint32_t id, bool restored);
+
+/* ---- cascades (registry_cascade.c) ---- */
+/* After `parent`'s delete (what = RETSIM_OP_DELETE), purge (PURGE) or
+ * restore (RESTORE) was reported: its children follow where their kind
+ * says so, each a row of its own. O(slots) when it has such children. */
+int registry_cascade(retsim_registry *r, uint32_t parent, int what);
 
 /* The side record of slot id, made (zeroed) on first use. NULL: out of memory. */
 slot_ext *registry_ext(retsim_registry *r, uint32_t id);
