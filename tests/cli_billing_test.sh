@@ -119,5 +119,24 @@ expect 2 "expected none or a distribution of sizes in GB such as const\(10GB\)" 
 expect 0 "" -- check "$sized" --set 'workload.blob.size=lognormal(median=8GB, sigma=1.2)'
 if grep -qE '^size = lognormal\(median=8GB, sigma=1.2\)' "$work/stdout"; then ok; else bad "check: size not printed as written"; fi
 
+# --- the late phase and the retroactive bill, worked by hand (tests/golden/rules_late_phase) ---
+# image: a and b soft-deleted at 1h, 7 d retention then 2 d grace; a restored at 8d1h (1 d of grace),
+#   b purged at 9d1h (2 d of grace). Retained replica-hours 1 x (192 + 216) ... of which grace
+#   24 + 48 h at replicas_grace 3: cost_retained = (168 + 168) x 1 + 72 x 3 = 552, cost_grace = 216.
+# backup: 30 d soft-deleted, the last 14 d free: 720 replica-hours retained, 16 d = 384 billed.
+# key: soft-deleted 1h .. 10d1h, not billed then (replicas_soft_deleted 0), restored: billed
+#   retroactively 240 h x 1 replica x 1 = 240.
+g="$src/tests/golden/rules_late_phase"
+expect 0 "" -- replay "$g/scenario.ini" "$g/trace.csv" --out "$work/late"
+# cell KIND METRIC
+cell() { awk -F, -v kind="$1" -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == name) c = i; if ($i == "kind") k = i }; next } $k == kind { print $c }' "$work/late/summary.csv"; }
+for want in "image cost_retained 552" "image cost_grace 216" "image replica_hours_retained 552" \
+    "backup replica_hours_retained 720" "backup cost_retained 384" "backup cost_grace 0" \
+    "key cost_retained 0" "key cost_retroactive 240" "key cost_total 289" "all cost_retroactive 240"; do
+    set -- $want
+    got=$(cell "$1" "$2")
+    if [ "$got" = "$3" ]; then ok; else bad "late phase: $1 $2 = $got, expected $3"; fi
+done
+
 echo "billing: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

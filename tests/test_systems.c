@@ -28,10 +28,10 @@ static const char vaults[] =
     "soft_deleted_name = free\nname_free_after = 30s\nrestore_when_taken = refuse\n"
     "overwrite = keep\n"
     "parent_delete = hard\nparent_purge = true\nparent_restore = false\n"
-    "grace = 7d\nreplicas_grace = 2\n"
     "price_per_gb_month = 0.02\n"
-    /* free names take no reservation window: per-type windows on a kind of their own */
+    /* free names take no reservation window nor a late phase: those on a kind of their own */
     "[policy.other]\n"
+    "grace = 7d\nreplicas_grace = 2\n"
     "reuse_after_purge = owner_subscription\nreservation = 7d\nreservation.free = 30d\n";
 
 /* No soft delete at all; the name waits a drawn time for everybody. */
@@ -93,7 +93,7 @@ static void test_systems_child_cells(void **state)
     expect_cell(s, "item", "purge", "allowed");
     expect_cell(s, "item", "children_block_delete", "\xe2\x80\x94"); /* nothing lives in an item */
     expect_cell(s, "item", "with_parent", "hard-deleted with it, purged with it, not restored with it");
-    expect_cell(s, "item", "grace", "7d (2 replicas)");
+    expect_cell(s, "other", "grace", "7d (2 replicas)");
     expect_cell(s, "item", "price", "0.02/GB-month"); /* no replicas: only the GB price */
     expect_cell(s, "item", "billing", "live and soft-deleted");
     retsim_scenario_destroy(s);

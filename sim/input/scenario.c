@@ -549,6 +549,17 @@ static int validate_rule_pairs(const retsim_scenario *s, int i, const char *file
                        "[policy.%s]: a kind has one late phase: grace or billing_free_last, not both",
                        p->kind);
     }
+    if ((p->soft_deleted_name == RETSIM_NAME_FREE || p->overwrite == RETSIM_OVERWRITE_KEEP) &&
+        (p->grace_ms > 0 || p->billing_free_last > 0 || p->bill_restored_retroactive)) {
+        return invalid(
+            err, file, lines, SEC_POLICY, i,
+            p->grace_ms > 0            ? "grace"
+            : p->billing_free_last > 0 ? "billing_free_last"
+                                       : "bill_restored_retroactive",
+            "[policy.%s]: a late phase or a retroactive bill with generations (soft_deleted_name = "
+            "free or overwrite = keep) is not modelled",
+            p->kind);
+    }
     if (p->parent < 0 && (p->parent_delete != RETSIM_CASCADE_NONE || p->parent_purge || p->parent_restore)) {
         const char *key = p->parent_delete != RETSIM_CASCADE_NONE ? "parent_delete"
                           : p->parent_purge                       ? "parent_purge"

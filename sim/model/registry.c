@@ -387,6 +387,9 @@ static int purge_at(retsim_registry *r, uint32_t id, retsim_time at)
         s->purge_event = RETSIM_EVENT_NONE;
     }
     const retsim_policy *p = policy_of(r, s);
+    if (__builtin_expect(r->phase_kind[s->kind], 0) && s->state == RETSIM_STATE_SOFT_DELETED) {
+        registry_soft_exit(r, id, false);
+    }
     retsim_time window;
     if (__builtin_expect(p->reservation_drawn && r->draw != NULL, 0)) {
         int rc = registry_drawn_window(r, id, &window);
@@ -428,11 +431,14 @@ static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_registry *r = ctx;
     slot *s = slot_at(r, (uint32_t)data);
     s->purge_event = RETSIM_EVENT_NONE; /* it has fired */
+    int rc = 0;
     if (s->state == RETSIM_STATE_SOFT_DELETED && s->scheduled_purge <= retsim_kernel_now(k)) {
-        int rc = auto_purge(r, (uint32_t)data);
-        if (rc != 0) {
-            retsim_kernel_stop(k, rc);
-        }
+        rc = auto_purge(r, (uint32_t)data);
+    } else if (__builtin_expect(r->phase_kind[s->kind], 0) && s->state == RETSIM_STATE_SOFT_DELETED) {
+        rc = registry_late_enter(r, (uint32_t)data); /* the phase event: retention over, grace begins */
+    }
+    if (rc != 0) {
+        retsim_kernel_stop(k, rc);
     }
 }
 
@@ -805,6 +811,11 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
         res->deletion_time = s->deletion_time;
         res->scheduled_purge = s->scheduled_purge;
         *out = RETSIM_OUT_SOFT_DELETED;
+        if (__builtin_expect(r->phase_kind[s->kind], 0)) {
+            int rc = registry_late_schedule(r, rq->slot);
+            res->scheduled_purge = s->scheduled_purge; /* the grace included */
+            return rc;
+        }
         return schedule_purge(r, rq->slot);
     }
     s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
@@ -838,6 +849,9 @@ static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, r
     retsim_kernel_cancel(r->kernel, s->purge_event);
     s->purge_event = RETSIM_EVENT_NONE;
     s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
+    if (__builtin_expect(r->phase_kind[s->kind], 0)) {
+        registry_soft_exit(r, rq->slot, true);
+    }
     set_state(r, s, RETSIM_STATE_ACTIVE);
     return RETSIM_OUT_OK;
 }
@@ -896,8 +910,12 @@ static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time ret
         retsim_kernel_cancel(r->kernel, s->purge_event);
         s->purge_event = RETSIM_EVENT_NONE;
         retsim_time due = retsim_time_add(s->deletion_time, retention);
-        s->scheduled_purge = due > now ? due : now;
-        int rc = schedule_purge(r, id);
+        bool phases = r->phase_kind[kind];
+        if (phases) {
+            registry_soft_exit(r, id, false); /* the late phase starts again from the new dates */
+        }
+        s->scheduled_purge = due > now || phases ? due : now;
+        int rc = phases ? registry_late_schedule(r, id) : schedule_purge(r, id);
         if (rc != 0) {
             return rc;
         }

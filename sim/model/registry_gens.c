@@ -30,6 +30,8 @@ int registry_gens_init(retsim_registry *r)
 {
     for (int k = 0; k < r->n_kinds; k++) {
         r->gens_kind[k] = registry_generations(&r->policies[k]);
+        r->phase_kind[k] =
+            registry_late_length(&r->policies[k]) > 0 || r->policies[k].bill_restored_retroactive;
     }
     chunks_init(&r->gens, sizeof(gen), GEN_BITS);
     return retsim_kernel_register(r->kernel, on_gen_purge, r, &r->gen_purge_type);

@@ -111,6 +111,9 @@ struct retsim_registry {
     /* per kind: registry_generations(its policy), read once per operation
      * (those rules are not changed by set_policy) */
     bool gens_kind[RETSIM_MAX_KINDS];
+    /* per kind: a late phase (grace, unbilled tail) or a retroactive bill:
+     * its soft deletes and restores take the slow path (registry_rules.c) */
+    bool phase_kind[RETSIM_MAX_KINDS];
 };
 
 /* Slots are 64 bytes in cache-line aligned chunks: each costs one miss, not two. */
@@ -210,6 +213,17 @@ int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent);
 int registry_gens_purge_slot(retsim_registry *r, uint32_t id);
 /* A kind-wide retention change reaching the generations of `kind`. */
 int registry_gens_reschedule(retsim_registry *r, int kind, retsim_time retention);
+
+/* ---- the late phase and the retroactive bill (registry_rules.c) ---- */
+/* A soft delete of slot id of a phase kind, its scheduled_purge set from the
+ * retention: the grace is added, and the late phase entered now or its
+ * start scheduled (else the purge). 0 or RETSIM_ENOMEM. */
+int registry_late_schedule(retsim_registry *r, uint32_t id);
+/* The phase event of slot id fired before its purge time: the late phase begins. */
+int registry_late_enter(retsim_registry *r, uint32_t id);
+/* Slot id leaves SOFT_DELETED (restored: true): out of the late phase, and
+ * a restore billed retroactively where the kind says so. */
+void registry_soft_exit(retsim_registry *r, uint32_t id, bool restored);
 
 /* The side record of slot id, made (zeroed) on first use. NULL: out of memory. */
 slot_ext *registry_ext(retsim_registry *r, uint32_t id);

@@ -158,3 +158,72 @@ int registry_purge_switched_off(retsim_registry *r)
     }
     return 0;
 }
+
+/* ---- the late phase (grace, unbilled tail) and the retroactive bill ---- */
+
+static float size_of(const retsim_registry *r, uint32_t id)
+{
+    return (uint64_t)id < ((uint64_t)r->ext.n_chunks << r->ext.bits)
+               ? ((slot_ext *)chunks_at(&r->ext, id))->size_gb
+               : 0;
+}
+
+static void late_move(retsim_registry *r, uint32_t id, int from, int to)
+{
+    const slot *s = slot_at(r, id);
+    retsim_time now = retsim_kernel_now(r->kernel);
+    retsim_inventory_move(r->inv, s->kind, from, to, now);
+    float gb = size_of(r, id);
+    if (gb > 0) {
+        retsim_inventory_move_gb(r->inv, s->kind, from, to, gb, now);
+    }
+}
+
+int registry_late_enter(retsim_registry *r, uint32_t id)
+{
+    slot *s = slot_at(r, id);
+    slot_ext *x = chunks_at(&r->ext, id); /* made at the soft delete */
+    x->xflags |= X_LATE;
+    late_move(r, id, -1, RETSIM_INV_LATE);
+    return retsim_kernel_schedule(r->kernel, s->scheduled_purge, r->purge_type, id, &s->purge_event);
+}
+
+int registry_late_schedule(retsim_registry *r, uint32_t id)
+{
+    slot *s = slot_at(r, id);
+    const retsim_policy *p = policy_of(r, s);
+    slot_ext *x = registry_ext(r, id);
+    if (x == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    x->xflags &= (uint8_t)~X_LATE;
+    retsim_time now = retsim_kernel_now(r->kernel);
+    s->scheduled_purge = retsim_time_add(s->scheduled_purge, p->grace_ms); /* restorable through the grace */
+    if (s->scheduled_purge < now) {
+        s->scheduled_purge = now; /* a retention change that has already run out */
+    }
+    if (registry_late_length(p) == 0) {
+        return retsim_kernel_schedule(r->kernel, s->scheduled_purge, r->purge_type, id, &s->purge_event);
+    }
+    retsim_time at = registry_late_at(p, s->deletion_time, s->scheduled_purge);
+    if (at <= now) {
+        return registry_late_enter(r, id);
+    }
+    return retsim_kernel_schedule(r->kernel, at, r->purge_type, id, &s->purge_event);
+}
+
+void registry_soft_exit(retsim_registry *r, uint32_t id, bool restored)
+{
+    const slot *s = slot_at(r, id);
+    if ((uint64_t)id < ((uint64_t)r->ext.n_chunks << r->ext.bits)) {
+        slot_ext *x = chunks_at(&r->ext, id);
+        if (x->xflags & X_LATE) {
+            x->xflags &= (uint8_t)~X_LATE;
+            late_move(r, id, RETSIM_INV_LATE, -1);
+        }
+    }
+    if (restored && policy_of(r, s)->bill_restored_retroactive) {
+        retsim_time now = retsim_kernel_now(r->kernel);
+        retsim_inventory_bill_retro(r->inv, s->kind, now - s->deletion_time, size_of(r, id), now);
+    }
+}
