@@ -95,11 +95,14 @@ walk azure-backup create:ok create:ok create:rejected create:rejected create:ok 
     auto_purge:ok restore:expired
 # vm-web: the vault's 60 d; vm-db re-deleted at 6d after the change to 14 d at 4d
 purge_times azure-backup "10:$DAY:$((61 * DAY))" "23:$((6 * DAY)):$((20 * DAY))" "26:$((61 * DAY)):$((75 * DAY))"
-walk compute-gallery-2026 create:ok create:rejected create:ok create:ok create:ok create:ok delete:soft_deleted \
-    delete:hard_deleted restore:not_found delete:blocked_children delete:soft_deleted restore:wrong_region \
-    restore:ok create:updated delete:soft_deleted auto_purge:ok restore:expired auto_purge:ok
-# the gallery's 10 d, then its 20 d for the delete after the change
-purge_times compute-gallery-2026 "7:$DAY:$((11 * DAY))" "15:$((5 * DAY)):$((25 * DAY))"
+walk compute-gallery-2026 create:ok create:rejected create:ok create:ok create:ok create:ok create:ok \
+    delete:soft_deleted delete:hard_deleted restore:not_found delete:blocked_children delete:soft_deleted \
+    restore:wrong_region restore:ok delete:soft_deleted create:updated delete:soft_deleted auto_purge:ok \
+    restore:expired restore:ok auto_purge:ok restore:expired
+# the gallery's 10 d and the 2 d grace (purged at deletion + retention + grace),
+# then its 20 d for the delete after the change
+purge_times compute-gallery-2026 "8:$DAY:$((13 * DAY))" "15:$((3 * DAY)):$((15 * DAY))" \
+    "17:$((5 * DAY)):$((27 * DAY))"
 walk aws-kms create:ok create:ok create:ok create:ok create:ok create:ok delete:rejected delete:rejected \
     delete:soft_deleted delete:not_found purge:not_supported create:not_found restore:ok delete:soft_deleted \
     auto_purge:ok restore:expired
@@ -161,6 +164,44 @@ expect 0 "" -- replay "$S/azure-backup.ini" "$work/bk.csv" --out "$work/bkd" --u
 got=$(ops_outcomes "$work/bkd/events.csv" | tr '\n' ' ')
 want="create:ok create:ok delete:soft_deleted set_policy:rejected delete:blocked_children auto_purge:ok "
 if [ "$got" = "$want" ]; then ok; else bad "backup always_on: want $want got $got"; fi
+
+# Backup, [S1]'s own example by hand: 60 days of retention, recovered on day 52.
+# "Standard rates apply for the first 46 days" and "There are no charges for the
+# last 6 days": a 10 GB item at 0.05 per GB-month, deleted at 1d, restored at 53d,
+# the clock to 60d. Retained 52 d: 10 x 52 / 30 GB-months, billed 46 d of them;
+# live 1 d + 7 d: 10 x 8 / 30 GB-months.
+printf '%s\n' 'time,op,kind,subscription,name,parent,options,size_gb' '0,create,backup_vault,a,v,,retention=60d,' \
+    '0,create,backup_item,a,i,v,,10' '1d,delete,backup_item,a,i,v,,' '53d,restore,backup_item,a,i,v,,' >"$work/bk52.csv"
+expect 0 "" -- replay "$S/azure-backup.ini" "$work/bk52.csv" --out "$work/bk52" --until 60d
+close "$(col "$work/bk52/summary.csv" gb_months_retained backup_item)" 17.3333333333 "backup day 52: retained GB-months"
+close "$(col "$work/bk52/summary.csv" cost_retained backup_item)" 0.766666667 "backup day 52: 46 days billed"
+close "$(col "$work/bk52/summary.csv" cost_live backup_item)" 0.133333333 "backup day 52: 8 live days"
+
+# Backup in a run: vaults of R = 40 days, 100 GB items, no accidents: each soft
+# delete at t keeps 100 GB for min(R, H - t) and is billed for min(R - 14 d, H - t)
+# of it, so the billed share is (R - 14 d) / R for every completed one.
+expect 0 "" -- run "$S/azure-backup.ini" --out "$work/bkr" "${quiet[@]}" \
+    --set "workload.backup_vault.create_retention=const(40d)" --set workload.backup_item.accidental_deletes=0 \
+    --set "workload.backup_item.size=const(100GB)" --set "workload.backup_item.lifetime=exp(mean=20d)"
+set -- $(awk -F, -v H="$H" -v R=$((40 * DAY)) -v F=$((14 * DAY)) -v M=$((30 * DAY)) '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["kind"] == "backup_item" && $c["outcome"] == "soft_deleted" { n++; d = H - $c["time_ms"]; r = d < R ? d : R
+        b = d < R - F ? d : R - F; if (R <= d) done++; g += 100 * r / M; p += 100 * b / M }
+    END { printf "%d %d %.9f %.9f\n", n, done, g, p * 0.05 }' "$work/bkr/events.csv")
+if [ "$2" -gt 100 ]; then ok; else bad "backup run: only $2 of $1 soft deletes ran their 40 days"; fi
+close "$(col "$work/bkr/summary.csv" gb_months_retained backup_item)" "$3" "backup run: retained GB-months"
+close "$(col "$work/bkr/summary.csv" cost_retained backup_item)" "$4" "backup run: billed (R - 14 d) of each R"
+
+# KMS, a cancelled deletion by hand: one replica at 0.00137 an hour; created at 0,
+# scheduled at 1d, cancelled at 3d, the clock to 10d. Not billed while pending, but
+# the cancel bills those 48 h as if the key had stayed live: live 192 h, retro 48 h.
+printf '%s\n' 'time,op,kind,subscription,name,parent,options' '0,create,kms_key,a,k,,' \
+    '1d,delete,kms_key,a,k,,retention=7d' '3d,restore,kms_key,a,k,,' >"$work/kmsr.csv"
+expect 0 "" -- replay "$S/aws-kms.ini" "$work/kmsr.csv" --out "$work/kmsr" --until 10d
+close "$(col "$work/kmsr/summary.csv" cost_live kms_key)" 0.26304 "kms: 192 live hours"
+close "$(col "$work/kmsr/summary.csv" cost_retained kms_key)" 0 "kms: nothing while pending"
+close "$(col "$work/kmsr/summary.csv" cost_retroactive kms_key)" 0.06576 "kms: the 48 pending hours billed on cancel"
+close "$(col "$work/kmsr/summary.csv" cost_total kms_key)" 0.3288 "kms: total"
 
 echo "cli_systems2: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
