@@ -726,6 +726,10 @@ static bool children_block(const retsim_registry *r, uint32_t id)
     if (rule == RETSIM_CHILDREN_BLOCK_NONE) {
         return false;
     }
+    if (rule == RETSIM_CHILDREN_BLOCK_ACTIVE) {
+        /* live children only: a bucket holding only soft-deleted objects may go */
+        return s->active_children > 0;
+    }
     if (rule == RETSIM_CHILDREN_BLOCK_ANY && s->active_children > 0) {
         return true;
     }
