@@ -74,7 +74,9 @@ walk azure-blob create:ok create:ok create:ok create:rejected create:rejected cr
     create:updated get_deleted:ok delete:soft_deleted create:conflict_soft_deleted create:ok restore:name_taken \
     purge:not_supported delete:soft_deleted restore:ok create:updated delete:soft_deleted restore:ok auto_purge:ok \
     auto_purge:ok restore:not_found create:ok delete:soft_deleted restore:ok delete:soft_deleted auto_purge:ok \
-    restore:expired create:ok delete:soft_deleted delete:hard_deleted auto_purge:ok restore:expired create:ok
+    restore:expired create:ok create:ok delete:soft_deleted create:ok delete:soft_deleted delete:hard_deleted \
+    auto_purge:ok delete:hard_deleted auto_purge:ok restore:expired restore:not_found restore:expired create:ok \
+    create:ok
 # the default 7 days: overwritten content of 1d (row 9 keeps it), the container
 # deleted at 2d; the account's change to 30 d at 4d reaches the blob deleted at 5d;
 # the 1-day account: deleted 11d1h, due 12d1h, the restore 1 ms before is in time
@@ -105,7 +107,7 @@ purge_times compute-gallery-2026 "8:$DAY:$((13 * DAY))" "15:$((3 * DAY)):$((15 *
     "17:$((5 * DAY)):$((27 * DAY))"
 walk aws-kms create:ok create:ok create:ok create:ok create:ok create:ok delete:rejected delete:rejected \
     delete:soft_deleted delete:not_found purge:not_supported create:not_found restore:ok delete:soft_deleted \
-    auto_purge:ok restore:expired
+    auto_purge:ok delete:hard_deleted restore:expired
 # the window of the request (7 d), and the default 30 d
 purge_times aws-kms "9:$DAY:$((8 * DAY))" "14:$((3 * DAY)):$((33 * DAY))"
 
