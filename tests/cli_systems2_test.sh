@@ -73,15 +73,18 @@ done
 walk azure-blob create:ok create:ok create:ok create:rejected create:rejected create:ok create:ok create:ok \
     create:updated get_deleted:ok delete:soft_deleted create:conflict_soft_deleted create:ok restore:name_taken \
     purge:not_supported delete:soft_deleted restore:ok create:updated delete:soft_deleted restore:ok auto_purge:ok \
-    auto_purge:ok restore:not_found create:ok delete:soft_deleted restore:ok delete:soft_deleted auto_purge:ok \
-    restore:expired create:ok create:ok delete:soft_deleted create:ok delete:soft_deleted delete:hard_deleted \
+    auto_purge:ok restore:not_found create:ok create:ok delete:soft_deleted delete:soft_deleted get_deleted:ok \
+    restore:ok restore:ok get_deleted:not_found create:ok delete:soft_deleted restore:ok delete:soft_deleted \
+    auto_purge:ok restore:expired create:ok create:ok delete:soft_deleted create:ok delete:soft_deleted delete:hard_deleted \
     auto_purge:ok delete:hard_deleted auto_purge:ok restore:expired restore:not_found restore:expired create:ok \
     create:ok
 # the default 7 days: overwritten content of 1d (row 9 keeps it), the container
 # deleted at 2d; the account's change to 30 d at 4d reaches the blob deleted at 5d;
+# a container deleted at 10d2h takes its blob with it, both due 40d2h (30 days);
 # the 1-day account: deleted 11d1h, due 12d1h, the restore 1 ms before is in time
 purge_times azure-blob "10:$DAY:$((8 * DAY))" "11:$((2 * DAY)):$((9 * DAY))" "16:$((3 * DAY)):$((10 * DAY))" \
-    "19:$((5 * DAY)):$((35 * DAY))" "25:$((11 * DAY + HOUR)):$((12 * DAY + HOUR))"
+    "19:$((5 * DAY)):$((35 * DAY))" "27:$((10 * DAY + 2 * HOUR)):$((40 * DAY + 2 * HOUR))" \
+    "28:$((10 * DAY + 2 * HOUR)):$((40 * DAY + 2 * HOUR))" "33:$((11 * DAY + HOUR)):$((12 * DAY + HOUR))"
 walk gcs create:ok create:ok create:ok create:rejected create:rejected create:ok create:ok create:updated \
     delete:blocked_children restore:ok delete:soft_deleted create:ok restore:ok delete:soft_deleted create:ok \
     restore:name_taken delete:soft_deleted restore:ok create:ok delete:hard_deleted restore:not_found \
