@@ -28,6 +28,11 @@ check "--vary values are trimmed" grep -q '^1,48h,' "$work/sw/sweep_ci.csv"
 sed 's/^reservation.free = 30d$/reservation.fre = 30d/' "$q" >"$work/fre.ini"
 line=$(grep -n '^reservation.fre' "$work/fre.ini" | cut -d: -f1)
 expect 2 "fre.ini:$line: 'reservation.fre': \[policy.apim\]: subscription type 'fre' is not one of \[population\] subscription_types" -- run "$work/fre.ini" --out "$work/o"
+
+# generation=N names one of several instances of a name: refused, with the line, where a kind has none
+printf 'time,op,kind,subscription,name,options\n0,create,apim,s1,a,\n1h,restore,apim,s1,a,generation=2\n' >"$work/gen.csv"
+expect 2 "gen.csv:3: 'options': generation=2: kind 'apim' has one instance per name at a time" -- replay "$src/scenarios/apim.ini" "$work/gen.csv" --out "$work/gen"
+if [ ! -e "$work/gen" ]; then ok; else bad "a refused generation= left an output folder"; fi
 expect 2 "fre.ini:$line: 'reservation.fre'" -- run "$work/fre.ini" --replications 2 --out "$work/o"
 expect 2 "fre.ini:$line: 'reservation.fre'" -- sweep "$work/fre.ini" --vary policy.apim.retention=1d,2d --replications 2 --out "$work/o"
 expect 2 "fre.ini:$line: 'reservation.fre'" -- check "$work/fre.ini"

@@ -150,6 +150,14 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (rc == 0) {
         rc = retsim_trace_size_parse(row->field[RETSIM_COL_SIZE_GB], &rq, rp->path, row->line, err);
     }
+    const retsim_policy *pk = &sc->policies[kind];
+    if (rc == 0 && rq.generation != 0 && pk->soft_deleted_name != RETSIM_NAME_FREE &&
+        pk->overwrite != RETSIM_OVERWRITE_KEEP) {
+        return bad(rp, row, RETSIM_COL_OPTIONS, err,
+                   "generation=%u: kind '%s' has one instance per name at a time (generations need "
+                   "soft_deleted_name = free or overwrite = keep)",
+                   (unsigned)rq.generation, pk->kind);
+    }
     if (rc == 0) {
         rc = resolve(rp, row, &rq, err);
     }

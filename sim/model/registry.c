@@ -501,79 +501,7 @@ static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
     return false;
 }
 
-static bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
-{
-    return id != NONE && slot_at(r, id)->owner_sub == sub;
-}
-
 /* ---- the operations ---- */
-
-/* A named set_policy: one instance's soft-delete switch (a gallery), its
- * purge protection, its retention (where the create sets it). */
-static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *rq)
-{
-    const retsim_policy_change *c = &rq->change;
-    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
-        return RETSIM_OUT_NOT_FOUND;
-    }
-    slot *s = slot_at(r, rq->slot);
-    const retsim_policy *p = policy_of(r, s);
-    bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
-    bool protect = (c->set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
-    /* an instance's retention exists where the create sets it; all or nothing */
-    if ((c->set & RETSIM_CHANGE_APPLIES_TO) ||
-        (retention && (p->retention_set_at != RETSIM_RETENTION_AT_CREATE || !p->retention_mutable ||
-                       !retsim_policy_retention_ok(p, c->retention_ms))) ||
-        (protect && !registry_protect_allowed(r, s, c->purge_protection))) {
-        return RETSIM_OUT_REJECTED;
-    }
-    if ((c->set & RETSIM_CHANGE_SOFT_DELETE) &&
-        registry_switch_change(r, rq->slot, c->soft_delete, (c->set & RETSIM_CHANGE_ALWAYS_ON) != 0,
-                               rq->api_version) != RETSIM_OUT_OK) {
-        return RETSIM_OUT_REJECTED;
-    }
-    if (protect) {
-        registry_protect_set(s, c->purge_protection);
-    }
-    return RETSIM_OUT_OK;
-}
-
-static int set_instance_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
-{
-    /* room for the retention or the lock first, so that out of memory changes nothing */
-    if ((rq->change.set & (RETSIM_CHANGE_RETENTION | RETSIM_CHANGE_ALWAYS_ON)) && rq->slot != NONE &&
-        registry_ext(r, rq->slot) == NULL) {
-        return RETSIM_ENOMEM;
-    }
-    *out = instance_policy(r, rq);
-    if (*out == RETSIM_OUT_OK && (rq->change.set & RETSIM_CHANGE_RETENTION)) {
-        return registry_set_retention(r, rq->slot, rq->change.retention_ms);
-    }
-    return 0;
-}
-
-/* A create on the caller's own ACTIVE instance: an update, under the rules
- * of a set_policy on it (a retention only where mutable; all or nothing). */
-static retsim_outcome update(retsim_registry *r, const retsim_request *rq)
-{
-    slot *s = slot_at(r, rq->slot);
-    bool protect = (rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
-    if (registry_retention_refused(policy_of(r, s), rq) ||
-        (rq->retention_ms != RETSIM_TIME_NEVER && !policy_of(r, s)->retention_mutable) ||
-        (protect && !registry_protect_allowed(r, s, rq->change.purge_protection))) {
-        return RETSIM_OUT_REJECTED;
-    }
-    /* create-or-update that sets the switch: the same rules */
-    if (rq->soft_delete_switch >= 0 &&
-        registry_switch_change(r, rq->slot, rq->soft_delete_switch >= 1, rq->soft_delete_switch == 2,
-                               rq->api_version) != RETSIM_OUT_OK) {
-        return RETSIM_OUT_REJECTED;
-    }
-    if (protect) {
-        registry_protect_set(s, rq->change.purge_protection);
-    }
-    return RETSIM_OUT_UPDATED; /* a retention= is set by do_create */
-}
 
 /* Whether a create may make a new instance (ok), and if not, its outcome.
  * *spill: the name is free although its instance is soft-deleted, which
@@ -594,7 +522,7 @@ static inline retsim_outcome create_check(retsim_registry *r, const retsim_reque
         if (s->owner_sub != rq->sub) {
             return RETSIM_OUT_CONFLICT_ACTIVE;
         }
-        return update(r, rq);
+        return registry_update(r, rq);
     case RETSIM_STATE_SOFT_DELETED:
         if (policy_of(r, s)->soft_deleted_name == RETSIM_NAME_FREE &&
             retsim_kernel_now(r->kernel) >=
@@ -937,7 +865,7 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
 {
     const retsim_policy_change *c = &rq->change;
     if (rq->named) {
-        return set_instance_policy(r, rq, out);
+        return registry_set_instance_policy(r, rq, out);
     }
     retsim_policy *p = &r->policies[rq->kind];
     bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
@@ -975,23 +903,6 @@ static int do_set_policy(retsim_registry *r, const retsim_request *rq, retsim_ou
 static bool old_api(const retsim_registry *r, const retsim_request *rq)
 {
     return rq->api_version < r->policies[rq->kind].recover_min_api_version;
-}
-
-/* What the parent's delete, purge or restore just reported does to its children. */
-static int cascade_after(retsim_registry *r, const retsim_request *rq, retsim_outcome out, uint32_t id)
-{
-    int rc = 0;
-    if (rq->op == RETSIM_OP_DELETE && (out == RETSIM_OUT_SOFT_DELETED || out == RETSIM_OUT_HARD_DELETED)) {
-        rc = registry_cascade(r, id, RETSIM_OP_DELETE);
-    }
-    if (rc == 0 && ((rq->op == RETSIM_OP_DELETE && out == RETSIM_OUT_HARD_DELETED) ||
-                    (rq->op == RETSIM_OP_PURGE && out == RETSIM_OUT_OK))) {
-        rc = registry_cascade(r, id, RETSIM_OP_PURGE);
-    }
-    if (rc == 0 && rq->op == RETSIM_OP_RESTORE && out == RETSIM_OUT_OK) {
-        rc = registry_cascade(r, id, RETSIM_OP_RESTORE);
-    }
-    return rc;
 }
 
 /* One operation; `gens`: its kind has generations (a constant in each of
@@ -1070,7 +981,7 @@ static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_res
         rc = purge_soft_children(r, res->slot);
     }
     if (rc == 0 && __builtin_expect(r->cascade_kind[rq->kind], 0) && res->slot != NONE) {
-        rc = cascade_after(r, rq, out, res->slot);
+        rc = registry_cascade_after(r, rq, out, res->slot);
     }
     if (rc == 0 && rq->op == RETSIM_OP_SET_POLICY && out == RETSIM_OUT_OK &&
         (rq->change.set & RETSIM_CHANGE_SOFT_DELETE) && !rq->change.soft_delete) {

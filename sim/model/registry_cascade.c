@@ -102,3 +102,20 @@ int registry_cascade(retsim_registry *r, uint32_t parent, int what)
     }
     return 0;
 }
+
+/* What the parent's delete, purge or restore just reported does to its children. */
+int registry_cascade_after(retsim_registry *r, const retsim_request *rq, retsim_outcome out, uint32_t id)
+{
+    int rc = 0;
+    if (rq->op == RETSIM_OP_DELETE && (out == RETSIM_OUT_SOFT_DELETED || out == RETSIM_OUT_HARD_DELETED)) {
+        rc = registry_cascade(r, id, RETSIM_OP_DELETE);
+    }
+    if (rc == 0 && ((rq->op == RETSIM_OP_DELETE && out == RETSIM_OUT_HARD_DELETED) ||
+                    (rq->op == RETSIM_OP_PURGE && out == RETSIM_OUT_OK))) {
+        rc = registry_cascade(r, id, RETSIM_OP_PURGE);
+    }
+    if (rc == 0 && rq->op == RETSIM_OP_RESTORE && out == RETSIM_OUT_OK) {
+        rc = registry_cascade(r, id, RETSIM_OP_RESTORE);
+    }
+    return rc;
+}

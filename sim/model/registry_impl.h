@@ -217,6 +217,16 @@ int registry_gens_purge_slot(retsim_registry *r, uint32_t id);
 /* A kind-wide retention change reaching the generations of `kind`. */
 int registry_gens_reschedule(retsim_registry *r, int kind, retsim_time retention);
 
+static inline bool owned_by(const retsim_registry *r, uint32_t id, uint32_t sub)
+{
+    return id != NONE && slot_at(r, id)->owner_sub == sub;
+}
+/* A set_policy naming an instance: its switch, purge protection, retention. */
+int registry_set_instance_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out);
+/* A create on the caller's own ACTIVE instance: an update, under the rules
+ * of a set_policy on it (all or nothing). */
+retsim_outcome registry_update(retsim_registry *r, const retsim_request *rq);
+
 /* ---- the late phase and the retroactive bill (registry_rules.c) ---- */
 /* A soft delete of slot id of a phase kind, its scheduled_purge set from the
  * retention: the grace is added, and the late phase entered now or its
@@ -229,6 +239,8 @@ int registry_late_enter(retsim_registry *r, uint32_t id);
 void registry_soft_exit(retsim_registry *r, uint32_t id, bool restored);
 
 /* ---- cascades (registry_cascade.c) ---- */
+/* What a parent's delete, purge or restore just reported does to its children. */
+int registry_cascade_after(retsim_registry *r, const retsim_request *rq, retsim_outcome out, uint32_t id);
 /* After `parent`'s delete (what = RETSIM_OP_DELETE), purge (PURGE) or
  * restore (RESTORE) was reported: its children follow where their kind
  * says so, each a row of its own. O(slots) when it has such children. */

@@ -227,3 +227,72 @@ void registry_soft_exit(retsim_registry *r, uint32_t id, bool restored)
         retsim_inventory_bill_retro(r->inv, s->kind, now - s->deletion_time, size_of(r, id), now);
     }
 }
+
+/* ---- set_policy naming an instance, and a create that updates one ---- */
+
+/* A named set_policy: one instance's soft-delete switch (a gallery), its
+ * purge protection, its retention (where the create sets it). */
+static retsim_outcome instance_policy(retsim_registry *r, const retsim_request *rq)
+{
+    const retsim_policy_change *c = &rq->change;
+    if (!owned_by(r, rq->slot, rq->sub) || slot_at(r, rq->slot)->state != RETSIM_STATE_ACTIVE) {
+        return RETSIM_OUT_NOT_FOUND;
+    }
+    slot *s = slot_at(r, rq->slot);
+    const retsim_policy *p = policy_of(r, s);
+    bool retention = (c->set & RETSIM_CHANGE_RETENTION) != 0;
+    bool protect = (c->set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
+    /* an instance's retention exists where the create sets it; all or nothing */
+    if ((c->set & RETSIM_CHANGE_APPLIES_TO) ||
+        (retention && (p->retention_set_at != RETSIM_RETENTION_AT_CREATE || !p->retention_mutable ||
+                       !retsim_policy_retention_ok(p, c->retention_ms))) ||
+        (protect && !registry_protect_allowed(r, s, c->purge_protection))) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if ((c->set & RETSIM_CHANGE_SOFT_DELETE) &&
+        registry_switch_change(r, rq->slot, c->soft_delete, (c->set & RETSIM_CHANGE_ALWAYS_ON) != 0,
+                               rq->api_version) != RETSIM_OUT_OK) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (protect) {
+        registry_protect_set(s, c->purge_protection);
+    }
+    return RETSIM_OUT_OK;
+}
+
+int registry_set_instance_policy(retsim_registry *r, const retsim_request *rq, retsim_outcome *out)
+{
+    /* room for the retention or the lock first, so that out of memory changes nothing */
+    if ((rq->change.set & (RETSIM_CHANGE_RETENTION | RETSIM_CHANGE_ALWAYS_ON)) && rq->slot != NONE &&
+        registry_ext(r, rq->slot) == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    *out = instance_policy(r, rq);
+    if (*out == RETSIM_OUT_OK && (rq->change.set & RETSIM_CHANGE_RETENTION)) {
+        return registry_set_retention(r, rq->slot, rq->change.retention_ms);
+    }
+    return 0;
+}
+
+/* A create on the caller's own ACTIVE instance: an update, under the rules
+ * of a set_policy on it (a retention only where mutable; all or nothing). */
+retsim_outcome registry_update(retsim_registry *r, const retsim_request *rq)
+{
+    slot *s = slot_at(r, rq->slot);
+    bool protect = (rq->change.set & RETSIM_CHANGE_PURGE_PROTECTION) != 0;
+    if (registry_retention_refused(policy_of(r, s), rq) ||
+        (rq->retention_ms != RETSIM_TIME_NEVER && !policy_of(r, s)->retention_mutable) ||
+        (protect && !registry_protect_allowed(r, s, rq->change.purge_protection))) {
+        return RETSIM_OUT_REJECTED;
+    }
+    /* create-or-update that sets the switch: the same rules */
+    if (rq->soft_delete_switch >= 0 &&
+        registry_switch_change(r, rq->slot, rq->soft_delete_switch >= 1, rq->soft_delete_switch == 2,
+                               rq->api_version) != RETSIM_OUT_OK) {
+        return RETSIM_OUT_REJECTED;
+    }
+    if (protect) {
+        registry_protect_set(s, rq->change.purge_protection);
+    }
+    return RETSIM_OUT_UPDATED; /* a retention= is set by do_create */
+}
