@@ -176,6 +176,12 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
         s->lost_owner = NONE;
         s->home_region = NONE;
         s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
+    } else if (r->policies[kind].parent >= 0 && r->policies[kind].name_scope != RETSIM_SCOPE_PARENT &&
+               (slot_at(r, id)->state == RETSIM_STATE_ABSENT ||
+                slot_at(r, id)->state == RETSIM_STATE_PURGED)) {
+        /* a child kind with a name scope of its own (KMS aliases per account):
+         * a free name may be made again under another parent */
+        slot_at(r, id)->parent = parent;
     }
     *out = id;
     return 0;
