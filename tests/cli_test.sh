@@ -78,7 +78,7 @@ expect 0 "" -- replay "$src/scenarios/apim.ini" "$walk" --out "$work/r2"
 for f in events.csv outcomes.csv summary.csv manifest; do
     if same "$work/r1/$f" "$work/r2/$f"; then ok; else bad "$f differs between identical runs"; fi
 done
-if head -1 "$work/r1/events.csv" | grep -q '^time_ms,time,op,kind,subscription,sub_type,parent,name,outcome,state_before,state_after,deletion_time_ms,scheduled_purge_ms,count,generation$'; then ok; else bad "events.csv header"; fi
+if head -1 "$work/r1/events.csv" | grep -q '^time_ms,time,op,kind,subscription,sub_type,parent,name,outcome,state_before,state_after,deletion_time_ms,scheduled_purge_ms,count,generation,reason,detail$'; then ok; else bad "events.csv header"; fi
 if head -1 "$work/r1/outcomes.csv" | grep -q '^kind,op,outcome,sub_type,count$'; then ok; else bad "outcomes.csv header"; fi
 # the manifest is a scenario: replaying with it reproduces the run byte for byte
 expect 0 "" -- replay "$work/r1/manifest" "$walk" --out "$work/r4"

@@ -38,6 +38,7 @@ typedef struct rows {
 } rows;
 
 static bool covered[RETSIM_OP_COUNT][RETSIM_OUT_COUNT];
+static bool reason_seen[RETSIM_WHY_COUNT];
 
 static void on_field(void *s, size_t len, void *data)
 {
@@ -176,11 +177,61 @@ static void run_case(void **state)
                      count, generation);
         }
         covered[r->op][r->outcome] = true;
+        reason_seen[retsim_result_reason(r)] = true;
     }
     free(exp.v);
     free(g.v);
     retsim_sim_destroy(sim);
     retsim_scenario_destroy(sc);
+}
+
+/* The reason codes of docs/semantics.md ("Reasons") are the registry's, both
+ * ways, and every one is shown by some golden case (run before this test). */
+static void test_reasons_documented(void **state)
+{
+    (void)state;
+    char path[1200];
+    snprintf(path, sizeof path, "%s/docs/semantics.md", RETSIM_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    bool in_table = false, seen[RETSIM_WHY_COUNT] = {false};
+    int n_rows = 0;
+    char line[2048];
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "### Reasons", 11) == 0) {
+            in_table = true;
+        } else if (in_table && strncmp(line, "###", 3) == 0) {
+            break;
+        } else if (in_table && strncmp(line, "| `", 3) == 0) {
+            char code[128];
+            size_t n = strcspn(line + 3, "`");
+            snprintf(code, sizeof code, "%.*s", (int)n, line + 3);
+            int found = -1;
+            for (int w = 1; w < RETSIM_WHY_COUNT; w++) {
+                if (strcmp(code, retsim_reason_name((retsim_reason)w)) == 0) {
+                    found = w;
+                }
+            }
+            if (found < 0) {
+                fail_msg("docs/semantics.md lists reason '%s' the registry does not have", code);
+            }
+            seen[found] = true;
+            n_rows++;
+        }
+    }
+    fclose(f);
+    for (int w = 1; w < RETSIM_WHY_COUNT; w++) {
+        if (!seen[w]) {
+            fail_msg("reason '%s' is not documented in docs/semantics.md (Reasons)",
+                     retsim_reason_name((retsim_reason)w));
+        }
+    }
+    assert_int_equal(n_rows, RETSIM_WHY_COUNT - 1);
+    for (int w = 1; w < RETSIM_WHY_COUNT; w++) {
+        if (!reason_seen[w]) {
+            fail_msg("no golden case shows reason %s", retsim_reason_name((retsim_reason)w));
+        }
+    }
 }
 
 /* Every row of the outcome table in docs/semantics.md. */
@@ -262,8 +313,9 @@ int main(void)
     qsort(tests, n, sizeof tests[0], by_name); /* deterministic order */
     tests[n++] = (struct CMUnitTest){"test_golden_covers_outcome_table", test_golden_covers_outcome_table,
                                      NULL, NULL, NULL};
+    tests[n++] = (struct CMUnitTest){"test_reasons_documented", test_reasons_documented, NULL, NULL, NULL};
     int failed = _cmocka_run_group_tests("golden", tests, n, NULL, NULL);
-    for (size_t i = 0; i + 1 < n; i++) {
+    for (size_t i = 0; i + 2 < n; i++) {
         free((void *)tests[i].name);
         free(tests[i].initial_state);
     }

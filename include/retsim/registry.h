@@ -65,6 +65,56 @@
     X(REJECTED, "rejected")                                                                                  \
     X(NAME_TAKEN, "name_taken")
 
+/* Why an operation got its outcome: a short stable code of the rule that
+ * decided (docs/semantics.md, "Reasons", lists every one with its outcome). */
+#define RETSIM_REASONS(X)                                                                                    \
+    X(NONE, "")                                                                                              \
+    X(NAME_FREE, "name_free")                                                                                \
+    X(REUSE_ALLOWED, "reuse_allowed")                                                                        \
+    X(SOFT_DELETED_NAME_FREE, "soft_deleted_name_free")                                                      \
+    X(OWN_INSTANCE, "own_instance")                                                                          \
+    X(OVERWRITE_KEPT, "overwrite_kept")                                                                      \
+    X(HELD_BY_OTHER_SUBSCRIPTION, "held_by_other_subscription")                                              \
+    X(HELD_WHILE_SOFT_DELETED, "held_while_soft_deleted")                                                    \
+    X(BEING_DELETED, "being_deleted")                                                                        \
+    X(RESERVED_FOR_OWNER_SUBSCRIPTION, "reserved_for_owner_subscription")                                    \
+    X(RESERVED_FOR_OWNER_TENANT, "reserved_for_owner_tenant")                                                \
+    X(RESERVED_FOR_NOBODY, "reserved_for_nobody")                                                            \
+    X(RESERVED_FOREVER, "reserved_forever")                                                                  \
+    X(PARENT_NOT_FOUND, "parent_not_found")                                                                  \
+    X(REQUEST_NOT_ALLOWED, "request_not_allowed")                                                            \
+    X(FORCE_DELETE_NOT_ALLOWED, "force_delete_not_allowed")                                                  \
+    X(RETENTION_NOT_TAKEN, "retention_not_taken")                                                            \
+    X(SOFT_DELETE_ON, "soft_delete_on")                                                                      \
+    X(SOFT_DELETE_OFF, "soft_delete_off")                                                                    \
+    X(API_VERSION_BEFORE_MINIMUM, "api_version_before_minimum")                                              \
+    X(FORCE_DELETE, "force_delete")                                                                          \
+    X(DELETED_WITH_PARENT, "deleted_with_parent")                                                            \
+    X(NO_ACTIVE_INSTANCE, "no_active_instance")                                                              \
+    X(CHILDREN_SOFT_DELETED, "children_soft_deleted")                                                        \
+    X(CHILDREN_ACTIVE, "children_active")                                                                    \
+    X(FAILED_PROVISIONING, "failed_provisioning")                                                            \
+    X(WITHIN_RETENTION, "within_retention")                                                                  \
+    X(WITHIN_GRACE, "within_grace")                                                                          \
+    X(RESTORED_WITH_PARENT, "restored_with_parent")                                                          \
+    X(REPLACED_LIVE_INSTANCE, "replaced_live_instance")                                                      \
+    X(DATA_PURGED, "data_purged")                                                                            \
+    X(PERMISSION_MISSING, "permission_missing")                                                              \
+    X(HOME_REGION_REQUIRED, "home_region_required")                                                          \
+    X(NOTHING_SOFT_DELETED, "nothing_soft_deleted")                                                          \
+    X(NO_SUCH_GENERATION, "no_such_generation")                                                              \
+    X(NAME_TAKEN_BY_LIVE_INSTANCE, "name_taken_by_live_instance")                                            \
+    X(API_VERSION_BEFORE_RECOVER_MINIMUM, "api_version_before_recover_minimum")                              \
+    X(PURGE_UNSUPPORTED, "purge_unsupported")                                                                \
+    X(PURGE_PROTECTION_ON, "purge_protection_on")                                                            \
+    X(PURGED_ON_REQUEST, "purged_on_request")                                                                \
+    X(FOUND, "found")                                                                                        \
+    X(CHANGE_ALLOWED, "change_allowed")                                                                      \
+    X(RETENTION_ENDED, "retention_ended")                                                                    \
+    X(GRACE_ENDED, "grace_ended")                                                                            \
+    X(PARENT_GONE, "parent_gone")                                                                            \
+    X(SOFT_DELETE_TURNED_OFF, "soft_delete_turned_off")
+
 #define RETSIM_STATES(X)                                                                                     \
     X(ABSENT, "absent")                                                                                      \
     X(ACTIVE, "active")                                                                                      \
@@ -86,6 +136,13 @@ typedef enum {
 } retsim_outcome;
 
 typedef enum {
+#define RETSIM_X_(id, text) RETSIM_WHY_##id,
+    RETSIM_REASONS(RETSIM_X_)
+#undef RETSIM_X_
+        RETSIM_WHY_COUNT
+} retsim_reason;
+
+typedef enum {
 #define RETSIM_X_(id, text) RETSIM_STATE_##id,
     RETSIM_STATES(RETSIM_X_)
 #undef RETSIM_X_
@@ -95,6 +152,7 @@ typedef enum {
 const char *retsim_op_name(retsim_op op);
 const char *retsim_outcome_name(retsim_outcome o);
 const char *retsim_state_name(retsim_state s);
+const char *retsim_reason_name(retsim_reason w);
 /* Parse an operation name as written in traces (not auto_purge). 0 or RETSIM_EINPUT. */
 int retsim_op_parse(const char *text, retsim_op *out);
 
@@ -143,7 +201,14 @@ typedef struct retsim_result {
      * about, for kinds whose soft-deleted names are free (several instances
      * may then share a name); 0 elsewhere: the name has one instance at a time */
     uint32_t generation;
+    /* the rule that decided the outcome where a finer one than its usual
+     * applies; NONE otherwise: read it with retsim_result_reason */
+    retsim_reason reason;
 } retsim_result;
+
+/* Why res got its outcome: the rule set on the way, else the outcome's
+ * usual reason (a table lookup, kept off the operation's path). */
+retsim_reason retsim_result_reason(const retsim_result *res);
 
 typedef struct retsim_registry retsim_registry;
 
@@ -203,6 +268,10 @@ int retsim_registry_kinds(const retsim_registry *r);
 retsim_state retsim_registry_state(const retsim_registry *r, uint32_t slot);
 int retsim_registry_slot_kind(const retsim_registry *r, uint32_t slot);
 const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t slot);
+/* The subscription owning (or that last owned) the instance in a slot; NONE if never created. */
+uint32_t retsim_registry_slot_owner(const retsim_registry *r, uint32_t slot);
+/* A purged name's reservation end (RETSIM_TIME_NEVER: never free again); 0 otherwise. */
+retsim_time retsim_registry_reserved_until(const retsim_registry *r, uint32_t slot);
 /* Write the parent path of a slot ("g1/img1", "" for none) into buf. */
 const char *retsim_registry_parent_path(const retsim_registry *r, uint32_t slot, char *buf, size_t size);
 const char *retsim_registry_subscription_name(const retsim_registry *r, uint32_t sub);

@@ -429,6 +429,7 @@ static int auto_purge(retsim_registry *r, uint32_t id)
     res.deletion_time = s->deletion_time;
     res.scheduled_purge = s->scheduled_purge;
     res.generation = registry_generation(r, id);
+    res.reason = policy_of(r, s)->grace_ms > 0 ? RETSIM_WHY_GRACE_ENDED : RETSIM_WHY_RETENTION_ENDED;
     rc = notify(r, &res);
     if (rc == 0 && __builtin_expect(r->cascade_kind[s->kind], 0)) {
         rc = registry_cascade(r, id, RETSIM_OP_PURGE);
@@ -509,6 +510,22 @@ static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
 
 /* ---- the operations ---- */
 
+/* Why a purged name inside its window is refused to this caller. */
+static retsim_reason reserved_reason(const retsim_registry *r, const slot *s)
+{
+    if (s->reserved_until == RETSIM_TIME_NEVER) {
+        return RETSIM_WHY_RESERVED_FOREVER;
+    }
+    switch (policy_of(r, s)->reuse_after_purge) {
+    case RETSIM_REUSE_OWNER_SUBSCRIPTION:
+        return RETSIM_WHY_RESERVED_FOR_OWNER_SUBSCRIPTION;
+    case RETSIM_REUSE_OWNER_TENANT:
+        return RETSIM_WHY_RESERVED_FOR_OWNER_TENANT;
+    default:
+        return RETSIM_WHY_RESERVED_FOR_NOBODY;
+    }
+}
+
 /* Whether a create may make a new instance (ok), and if not, its outcome.
  * *spill: the name is free although its instance is soft-deleted, which
  * must first move aside to the older generations. */
@@ -534,14 +551,22 @@ static inline retsim_outcome create_check(retsim_registry *r, const retsim_reque
             retsim_kernel_now(r->kernel) >=
                 retsim_time_add(s->deletion_time, policy_of(r, s)->name_free_after)) {
             *spill = true; /* free: a new instance, the soft-deleted one stays restorable */
+            res->reason = RETSIM_WHY_SOFT_DELETED_NAME_FREE;
             break;
+        }
+        if (policy_of(r, s)->soft_deleted_name == RETSIM_NAME_FREE) {
+            res->reason = RETSIM_WHY_BEING_DELETED;
         }
         res->deletion_time = s->deletion_time;
         res->scheduled_purge = s->scheduled_purge;
         return RETSIM_OUT_CONFLICT_SOFT_DELETED;
     case RETSIM_STATE_PURGED:
-        if (retsim_kernel_now(r->kernel) < s->reserved_until && !may_reuse(r, s, rq->sub)) {
-            return RETSIM_OUT_CONFLICT_RESERVED;
+        if (retsim_kernel_now(r->kernel) < s->reserved_until) {
+            if (!may_reuse(r, s, rq->sub)) {
+                res->reason = reserved_reason(r, s);
+                return RETSIM_OUT_CONFLICT_RESERVED;
+            }
+            res->reason = RETSIM_WHY_REUSE_ALLOWED;
         }
         break;
     default:
@@ -550,6 +575,9 @@ static inline retsim_outcome create_check(retsim_registry *r, const retsim_reque
     if ((rq->soft_delete_switch == 1 && rq->api_version < policy_of(r, s)->enable_min_api_version) ||
         (rq->soft_delete_switch == 0 && !policy_of(r, s)->soft_delete_can_disable) ||
         (rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(policy_of(r, s), rq))) {
+        res->reason = rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(policy_of(r, s), rq)
+                          ? RETSIM_WHY_RETENTION_NOT_TAKEN
+                          : RETSIM_WHY_REQUEST_NOT_ALLOWED;
         return RETSIM_OUT_REJECTED; /* what it asks for cannot be set: nothing is made */
     }
     return RETSIM_OUT_OK;
@@ -619,6 +647,7 @@ __attribute__((noinline)) static int create_slow(retsim_registry *r, const retsi
                p->soft_delete_supported && switch_on(r, rq->slot)) {
         rc = registry_gen_keep(r, rq, rq->slot);
         rc = rc == 0 ? registry_gen_number(r, rq->slot) : rc;
+        res->reason = RETSIM_WHY_OVERWRITE_KEPT;
     }
     if (rc == 0 && rq->retention_ms != RETSIM_TIME_NEVER &&
         (*out == RETSIM_OUT_OK || *out == RETSIM_OUT_UPDATED)) {
@@ -672,7 +701,7 @@ static bool children_block(const retsim_registry *r, uint32_t id)
 
 /* Purge the soft-deleted instance in slot id now, reported as an auto_purge
  * row (soft delete turned off under it, its parent gone). */
-int registry_purge_now(retsim_registry *r, uint32_t id)
+int registry_purge_now(retsim_registry *r, uint32_t id, retsim_reason why)
 {
     slot *c = slot_at(r, id);
     retsim_result res;
@@ -687,6 +716,7 @@ int registry_purge_now(retsim_registry *r, uint32_t id)
     res.outcome = RETSIM_OUT_OK;
     res.after = RETSIM_STATE_PURGED;
     res.generation = registry_generation(r, id);
+    res.reason = why;
     rc = notify(r, &res);
     if (rc == 0 && __builtin_expect(r->cascade_kind[c->kind], 0)) {
         rc = registry_cascade(r, id, RETSIM_OP_PURGE);
@@ -700,7 +730,7 @@ int registry_purge_now(retsim_registry *r, uint32_t id)
  * was turned off on a parent that still holds soft-deleted children. */
 static int purge_soft_children(retsim_registry *r, uint32_t parent)
 {
-    int rc0 = registry_gens_purge_all(r, -1, parent);
+    int rc0 = registry_gens_purge_all(r, -1, parent, RETSIM_WHY_PARENT_GONE);
     if (rc0 != 0) {
         return rc0;
     }
@@ -710,7 +740,7 @@ static int purge_soft_children(retsim_registry *r, uint32_t parent)
         if (c->parent != parent || c->state != RETSIM_STATE_SOFT_DELETED) {
             continue;
         }
-        int rc = registry_purge_now(r, id);
+        int rc = registry_purge_now(r, id, RETSIM_WHY_PARENT_GONE);
         if (rc != 0) {
             return rc;
         }
@@ -728,10 +758,15 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     const retsim_policy *p = policy_of(r, s);
     if ((rq->retention_ms != RETSIM_TIME_NEVER && registry_retention_refused(p, rq)) ||
         (rq->force && !p->force_delete)) {
+        res->reason = rq->force && !p->force_delete ? RETSIM_WHY_FORCE_DELETE_NOT_ALLOWED
+                                                    : RETSIM_WHY_RETENTION_NOT_TAKEN;
         *out = RETSIM_OUT_REJECTED;
         return 0;
     }
     if (!rq->cascaded && children_block(r, rq->slot)) {
+        res->reason = s->active_children > 0 && p->children_block_delete != RETSIM_CHILDREN_BLOCK_SOFT_DELETED
+                          ? RETSIM_WHY_CHILDREN_ACTIVE
+                          : RETSIM_WHY_CHILDREN_SOFT_DELETED;
         *out = RETSIM_OUT_BLOCKED_CHILDREN;
         return 0;
     }
@@ -764,6 +799,10 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
     }
     s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
     *out = RETSIM_OUT_HARD_DELETED;
+    res->reason = rq->cascaded ? RETSIM_WHY_DELETED_WITH_PARENT
+                  : rq->force  ? RETSIM_WHY_FORCE_DELETE
+                  : on         ? RETSIM_WHY_API_VERSION_BEFORE_MINIMUM
+                               : RETSIM_WHY_SOFT_DELETE_OFF;
     return purge_at(r, rq->slot, now);
 }
 
@@ -793,7 +832,14 @@ static retsim_outcome do_restore(retsim_registry *r, const retsim_request *rq, r
     retsim_kernel_cancel(r->kernel, s->purge_event);
     s->purge_event = RETSIM_EVENT_NONE;
     s->flags &= (uint8_t)~F_WAS_SOFT_DELETED;
+    if (rq->cascaded) {
+        res->reason = RETSIM_WHY_RESTORED_WITH_PARENT;
+    }
     if (__builtin_expect(r->phase_kind[s->kind], 0)) {
+        if (policy_of(r, s)->grace_ms > 0 &&
+            retsim_kernel_now(r->kernel) >= s->scheduled_purge - policy_of(r, s)->grace_ms) {
+            res->reason = RETSIM_WHY_WITHIN_GRACE;
+        }
         registry_soft_exit(r, rq->slot, true);
     }
     set_state(r, s, RETSIM_STATE_ACTIVE);
@@ -952,6 +998,7 @@ static inline int apply(retsim_registry *r, const retsim_request *rq, retsim_res
     case RETSIM_OP_PURGE:
         if (old_api(r, rq)) {
             out = RETSIM_OUT_NOT_SUPPORTED;
+            res->reason = RETSIM_WHY_API_VERSION_BEFORE_RECOVER_MINIMUM;
         } else {
             rc = do_purge(r, rq, res, &out);
         }

@@ -39,13 +39,13 @@ static int child_apply(retsim_registry *r, retsim_op op, uint32_t id)
  * older generations) purged. */
 static int child_gone(retsim_registry *r, uint32_t id)
 {
-    int rc = registry_gens_purge_slot(r, id);
+    int rc = registry_gens_purge_slot(r, id, RETSIM_WHY_PARENT_GONE);
     if (rc != 0) {
         return rc;
     }
     const slot *c = slot_at(r, id);
     if (c->state == RETSIM_STATE_SOFT_DELETED) {
-        return registry_purge_now(r, id);
+        return registry_purge_now(r, id, RETSIM_WHY_PARENT_GONE);
     }
     return c->state == RETSIM_STATE_ACTIVE ? child_apply(r, RETSIM_OP_DELETE, id) : 0;
 }

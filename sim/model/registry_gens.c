@@ -177,7 +177,7 @@ int registry_gen_keep(retsim_registry *r, const retsim_request *rq, uint32_t id)
 
 /* Report and remove gen g: its automatic purge (op auto_purge) or an
  * explicit purge's effect (the caller reports that one). */
-static int gen_purge(retsim_registry *r, uint32_t g, bool report)
+static int gen_purge(retsim_registry *r, uint32_t g, bool report, retsim_reason why)
 {
     gen *e = gen_at(r, g);
     const slot *s = slot_at(r, e->head);
@@ -197,6 +197,7 @@ static int gen_purge(retsim_registry *r, uint32_t g, bool report)
     res.scheduled_purge = e->scheduled_purge;
     res.generation = e->generation;
     res.outcome = RETSIM_OUT_OK;
+    res.reason = why;
     gen_release(r, g);
     return report ? registry_notify(r, &res) : 0;
 }
@@ -206,7 +207,7 @@ static void on_gen_purge(void *ctx, retsim_kernel *k, uint64_t data)
     retsim_registry *r = ctx;
     uint32_t g = (uint32_t)data;
     gen_at(r, g)->purge_event = RETSIM_EVENT_NONE; /* it has fired */
-    int rc = gen_purge(r, g, true);
+    int rc = gen_purge(r, g, true, RETSIM_WHY_RETENTION_ENDED);
     if (rc != 0) {
         retsim_kernel_stop(k, rc);
     }
@@ -229,7 +230,7 @@ int registry_gens_expire(retsim_registry *r, uint32_t id)
         if (due == 0) {
             return 0;
         }
-        int rc = gen_purge(r, due, true);
+        int rc = gen_purge(r, due, true, RETSIM_WHY_RETENTION_ENDED);
         if (rc != 0) {
             return rc;
         }
@@ -325,7 +326,7 @@ static int gen_purge_request(retsim_registry *r, uint32_t g, retsim_outcome *out
         return 0;
     }
     *out = RETSIM_OUT_OK;
-    return gen_purge(r, g, false);
+    return gen_purge(r, g, false, RETSIM_WHY_NONE);
 }
 
 int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res, retsim_outcome *out,
@@ -349,6 +350,7 @@ int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_resu
     *handled = true;
     if (g == 0) {
         *out = RETSIM_OUT_NOT_FOUND; /* no soft-deleted generation N of the caller's */
+        res->reason = RETSIM_WHY_NO_SUCH_GENERATION;
         res->generation = rq->generation;
         return 0;
     }
@@ -363,6 +365,9 @@ int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_resu
         *out = gen_restore_check(r, rq, e);
         if (*out == RETSIM_OUT_OK) {
             res->after = RETSIM_STATE_ACTIVE;
+            res->reason = slot_at(r, e->head)->state == RETSIM_STATE_ACTIVE
+                              ? RETSIM_WHY_REPLACED_LIVE_INSTANCE
+                              : RETSIM_WHY_NONE;
             return gen_take_back(r, rq, g);
         }
         return 0;
@@ -380,7 +385,7 @@ int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_resu
     }
 }
 
-int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent)
+int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent, retsim_reason why)
 {
     for (uint32_t g = 1; g <= r->gen_used; g++) {
         const gen *e = gen_at(r, g);
@@ -391,7 +396,7 @@ int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent)
         if ((kind >= 0 && s->kind != kind) || (parent != NONE && s->parent != parent)) {
             continue;
         }
-        int rc = gen_purge(r, g, true);
+        int rc = gen_purge(r, g, true, why);
         if (rc != 0) {
             return rc;
         }
@@ -418,13 +423,13 @@ int registry_gens_reschedule(retsim_registry *r, int kind, retsim_time retention
     return 0;
 }
 
-int registry_gens_purge_slot(retsim_registry *r, uint32_t id)
+int registry_gens_purge_slot(retsim_registry *r, uint32_t id, retsim_reason why)
 {
     if ((uint64_t)id >= ((uint64_t)r->ext.n_chunks << r->ext.bits)) {
         return 0;
     }
     while (ext_of(r, id)->older != 0) {
-        int rc = gen_purge(r, ext_of(r, id)->older, true);
+        int rc = gen_purge(r, ext_of(r, id)->older, true, why);
         if (rc != 0) {
             return rc;
         }

@@ -172,7 +172,7 @@ retsim_outcome registry_switch_change(retsim_registry *r, uint32_t id, bool on, 
  * off, purged at once, each an auto_purge row. O(slots x depth). */
 int registry_purge_switched_off(retsim_registry *r);
 /* Purge the soft-deleted instance in slot id now, reported as an auto_purge row. */
-int registry_purge_now(retsim_registry *r, uint32_t id);
+int registry_purge_now(retsim_registry *r, uint32_t id, retsim_reason why);
 /* When the late phase of a soft delete (deleted at `deletion`, purged at
  * `purge`) begins. */
 static inline retsim_time registry_late_at(const retsim_policy *p, retsim_time deletion, retsim_time purge)
@@ -211,9 +211,9 @@ int registry_gen_apply(retsim_registry *r, const retsim_request *rq, retsim_resu
                        bool *handled);
 /* Every soft-deleted generation of `kind` (-1: any) under instance `parent`
  * (NONE: anywhere) purged at once, each an auto_purge row. */
-int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent);
+int registry_gens_purge_all(retsim_registry *r, int kind, uint32_t parent, retsim_reason why);
 /* Every older soft-deleted generation of slot id purged at once, each an auto_purge row. */
-int registry_gens_purge_slot(retsim_registry *r, uint32_t id);
+int registry_gens_purge_slot(retsim_registry *r, uint32_t id, retsim_reason why);
 /* A kind-wide retention change reaching the generations of `kind`. */
 int registry_gens_reschedule(retsim_registry *r, int kind, retsim_time retention);
 

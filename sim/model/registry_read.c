@@ -23,6 +23,16 @@ int retsim_registry_slot_kind(const retsim_registry *r, uint32_t id)
     return slot_at(r, id)->kind;
 }
 
+uint32_t retsim_registry_slot_owner(const retsim_registry *r, uint32_t id)
+{
+    return id != NONE ? slot_at(r, id)->owner_sub : NONE;
+}
+
+retsim_time retsim_registry_reserved_until(const retsim_registry *r, uint32_t id)
+{
+    return id != NONE && slot_at(r, id)->state == RETSIM_STATE_PURGED ? slot_at(r, id)->reserved_until : 0;
+}
+
 const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t id)
 {
     return id != NONE ? retsim_names_str(r->names, id) : "";

@@ -148,9 +148,9 @@ int registry_purge_switched_off(retsim_registry *r)
         if (!policy_of(r, c)->soft_delete_off_purges || registry_switch_on(r, id)) {
             continue;
         }
-        int rc = registry_gens_purge_slot(r, id);
+        int rc = registry_gens_purge_slot(r, id, RETSIM_WHY_SOFT_DELETE_TURNED_OFF);
         if (rc == 0 && c->state == RETSIM_STATE_SOFT_DELETED) {
-            rc = registry_purge_now(r, id);
+            rc = registry_purge_now(r, id, RETSIM_WHY_SOFT_DELETE_TURNED_OFF);
         }
         if (rc != 0) {
             return rc;
