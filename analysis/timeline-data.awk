@@ -104,7 +104,7 @@ function box(out, x0, x1, y, hw) {
 }
 
 # Bars and markers of name i drawn on row y.
-function draw_name(i, y,    j, s, ns, since, rstart, rend, r, g, last_cr, oc, last_ref, side) {
+function draw_name(i, y,    j, s, ns, since, rstart, rend, r, g, last_cr, oc, last_ref, last_out, side, near, text) {
     delete gstate
     s = 0; since = 0; rstart = -1; last_ref = -1; side = 1
     for (j = 1; j <= ne[i]; j++) {
@@ -131,12 +131,18 @@ function draw_name(i, y,    j, s, ns, since, rstart, rend, r, g, last_cr, oc, la
         if (rstart >= 0 && e_out[i, j] == "conflict_reserved") { last_cr = e_t[i, j] }
         oc = outcome_class(e_op[i, j], e_out[i, j])
         # a refusal's outcome is written above its marker, below it when the
-        # previous refusal of the row is too close for both to be read
+        # previous refusal of the row is too close for both to be read; a
+        # close repeat of the same outcome (retries) is not labelled again
+        text = ""
         if (oc == 4) {
-            side = (last_ref >= 0 && e_t[i, j] - last_ref < xmax_ms * 0.05) ? -side : 1
-            last_ref = e_t[i, j]
+            near = last_ref >= 0 && e_t[i, j] - last_ref < xmax_ms * 0.05
+            if (!(near && e_out[i, j] == last_out)) {
+                side = near ? -side : 1
+                text = e_out[i, j]
+            }
+            last_ref = e_t[i, j]; last_out = e_out[i, j]
         }
-        printf "%.6f\t%d\t%s\t%.2f\n", e_t[i, j] / xdiv, y, (oc == 4 ? e_out[i, j] : ""), y + 0.42 * side \
+        printf "%.6f\t%d\t%s\t%.2f\n", e_t[i, j] / xdiv, y, text, y + 0.42 * side \
             > (tmp "/ops" oc ".tsv")
         nops[oc]++
     }
