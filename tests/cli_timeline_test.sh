@@ -76,10 +76,11 @@ shop,432000000,create,k,b,payg,,ok,purged,active,,,
 CSV
 hv=$work/hand-vars
 mkdir -p "$hv"
+# boxes FILE: the boxes of hv/FILE as "row:x_low-x_high;"
+boxes() { awk -F'\t' '{ printf "%s:%g-%g;", $2, $3, $4 }' "$hv/$1"; }
 if awk -v tmp="$hv" -v want="" -v limit=30 -f "$src/analysis/lib.awk" -f "$src/analysis/timeline-data.awk" \
     "$hand/manifest" "$hand/events.csv" >"$hv/vars.gp" 2>"$work/stderr"; then
-    # boxes: x_low-x_high on row y (shop is row 2, the top; cart row 1)
-    boxes() { awk -F'\t' '{ printf "%s:%g-%g;", $2, $3, $4 }' "$hv/$1"; }
+    # shop is row 2 (the top), cart row 1
     [ "$(boxes active.tsv)" = "2:0-1;2:5-5.3;1:0-4;" ] && ok || bad "active bars: $(boxes active.tsv)"
     [ "$(boxes soft.tsv)" = "2:1-2;" ] && ok || bad "soft-deleted bars: $(boxes soft.tsv)"
     [ "$(boxes reserved.tsv)" = "2:2-4;1:4-5.3;" ] && ok || bad "reservation windows: $(boxes reserved.tsv)"
@@ -95,6 +96,33 @@ else
 fi
 tl 0 "" "$hand"
 png_file "$hand/timeline.png"
+
+# --- a reservation that never ends, and a drawn one (its end is in the events) ---
+# f/x: forever from its hard delete at 1d to the end of the axis (4d * 1.06 =
+# 4.24); u/y: drawn, refused at 2d and never taken: [1d, 2d]; u/z: drawn,
+# taken by another subscription at 3d: [1d, 3d). Their owners are free: the
+# drawn reservation takes precedence over reservation.free = 5d (semantics.md).
+kinds=$work/kinds
+mkdir -p "$kinds"
+printf '[scenario]\nname = kinds\n[policy.f]\nreservation = forever\n[policy.u]\nreservation = uniform(min=1h, max=72h) ; drawn per release\nreservation.free = 5d\n' >"$kinds/manifest"
+cat >"$kinds/events.csv" <<'CSV'
+time_ms,op,kind,subscription,sub_type,parent,name,outcome,state_before,state_after
+0,create,f,a,payg,,x,ok,absent,active
+0,create,u,a,free,,y,ok,absent,active
+0,create,u,a,free,,z,ok,absent,active
+86400000,delete,f,a,payg,,x,hard_deleted,active,purged
+86400000,delete,u,a,free,,y,hard_deleted,active,purged
+86400000,delete,u,a,free,,z,hard_deleted,active,purged
+172800000,create,u,b,payg,,y,conflict_reserved,purged,purged
+259200000,create,u,b,payg,,z,ok,purged,active
+345600000,restore,f,a,payg,,x,not_found,purged,purged
+CSV
+if awk -v tmp="$hv" -v want="" -v limit=30 -f "$src/analysis/lib.awk" -f "$src/analysis/timeline-data.awk" \
+    "$kinds/manifest" "$kinds/events.csv" >"$hv/vars.gp" 2>"$work/stderr"; then
+    [ "$(boxes reserved.tsv)" = "3:1-4.24;2:1-2;1:1-3;" ] && ok || bad "forever and drawn windows: $(boxes reserved.tsv)"
+else
+    bad "timeline-data.awk failed on forever/drawn reservations: $(head -c 300 "$work/stderr")"
+fi
 
 # --- more than 30 names: the 30 with the most refusals, and the title says so ---
 # n01..n35; n01..n05 have no refusal, the others one each: n06..n35 are drawn
