@@ -44,8 +44,10 @@ typedef struct retsim_generate_options {
 
 typedef struct retsim_generate_stats {
     uint64_t events; /* kernel events of the run */
-    uint64_t rows;   /* data rows written */
-    uint64_t names;  /* with limit_names: names kept (the first N created and their ancestors) */
+    /* With limit_names (else 0): data rows written, and names kept (the first
+     * N created and their ancestors). */
+    uint64_t rows;
+    uint64_t names;
 } retsim_generate_stats;
 
 /* Write the scenario's generated workload into opt->trace_out. 0, or

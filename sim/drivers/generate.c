@@ -181,8 +181,9 @@ static bool trace_sized(const retsim_scenario *sc)
 static int cut_trace(const retsim_scenario *sc, const retsim_generate_options *opt, retsim_outfile *full,
                      retsim_outfile *out, retsim_generate_stats *stats, retsim_error *err)
 {
-    if (fflush(full->fp) != 0 || ferror(full->fp)) {
-        return retsim_outfile_explain(full, err);
+    if (fflush(full->fp) != 0 || ferror(full->fp)) { /* a short whole trace would cut a short one */
+        int rc = retsim_outfile_explain(full, err);
+        return rc != 0 ? rc : retsim_error_set(err, RETSIM_EIO, full->tmp, 0, "", "cannot write");
     }
     cut *c = calloc(1, sizeof *c);
     if (c == NULL) {
