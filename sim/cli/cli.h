@@ -65,6 +65,7 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_systems(int argc, char **argv);
+int cli_generate(int argc, char **argv);
 /* Install the SIGINT, SIGTERM and SIGHUP handler; the flag it sets (stop cleanly, exit 1). */
 const volatile int *cli_stop_flag(void);
 
