@@ -34,3 +34,25 @@ expect() {
         ok
     fi
 }
+
+# ops_outcomes FILE: "op:outcome" for every row of an events.csv, in order
+ops_outcomes() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["op"] ":" $c["outcome"] }' "$1"
+}
+
+# walk NAME EXPECTED...: replay $S/NAME.ini with $S/traces/NAME.csv (S: the scenarios folder); the
+# events, row by row, must be EXPECTED (op:outcome words, from the README's tables)
+walk() {
+    local name=$1
+    shift
+    expect 0 "" -- replay "$S/$name.ini" "$S/traces/$name.csv" --out "$work/$name.walk"
+    local got want
+    got=$(ops_outcomes "$work/$name.walk/events.csv" | tr '\n' ' ')
+    want="$* "
+    if [ "$got" = "$want" ]; then ok; else
+        bad "$name walkthrough:
+  want: $want
+  got:  $got"
+    fi
+}
+

@@ -12,27 +12,6 @@ DAY=86400000
 HOUR=3600000
 SYSTEMS="azure-blob gcs azure-backup compute-gallery-2026 aws-kms"
 
-# ops_outcomes FILE: "op:outcome" for every row of an events.csv, in order
-ops_outcomes() {
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["op"] ":" $c["outcome"] }' "$1"
-}
-
-# walk NAME EXPECTED...: replay scenarios/NAME.ini with traces/NAME.csv; the
-# events, row by row, must be EXPECTED (op:outcome words, from the README's tables)
-walk() {
-    local name=$1
-    shift
-    expect 0 "" -- replay "$S/$name.ini" "$S/traces/$name.csv" --out "$work/$name.walk"
-    local got want
-    got=$(ops_outcomes "$work/$name.walk/events.csv" | tr '\n' ' ')
-    want="$* "
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name walkthrough:
-  want: $want
-  got:  $got"
-    fi
-}
-
 # purge_times NAME ROW:DELETION:PURGE...: in NAME's walkthrough events, data row
 # ROW (1 = the first after the header) has deletion_time_ms DELETION and
 # scheduled_purge_ms PURGE, both worked out by hand in milliseconds

@@ -10,27 +10,6 @@ S="$src/scenarios"
 DAY=86400000
 HOUR=3600000
 
-# ops_outcomes FILE: "op:outcome" for every row of an events.csv, in order
-ops_outcomes() {
-    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["op"] ":" $c["outcome"] }' "$1"
-}
-
-# walk NAME EXPECTED...: replay scenarios/NAME.ini with traces/NAME.csv; the
-# events, row by row, must be EXPECTED (op:outcome words, from the README's tables)
-walk() {
-    local name=$1
-    shift
-    expect 0 "" -- replay "$S/$name.ini" "$S/traces/$name.csv" --out "$work/$name.walk"
-    local got want
-    got=$(ops_outcomes "$work/$name.walk/events.csv" | tr '\n' ' ')
-    want="$* "
-    if [ "$got" = "$want" ]; then ok; else
-        bad "$name walkthrough:
-  want: $want
-  got:  $got"
-    fi
-}
-
 # purged_after NAME W_MS H_MS: in the run's events.csv, every delete that soft-deleted
 # at t with t + W < H has its auto_purge at exactly t + W, and there are no
 # other automatic purges (no restores, no explicit purges in these runs).

@@ -510,22 +510,6 @@ static bool may_reuse(const retsim_registry *r, const slot *s, uint32_t sub)
 
 /* ---- the operations ---- */
 
-/* Why a purged name inside its window is refused to this caller. */
-static retsim_reason reserved_reason(const retsim_registry *r, const slot *s)
-{
-    if (s->reserved_until == RETSIM_TIME_NEVER) {
-        return RETSIM_WHY_RESERVED_FOREVER;
-    }
-    switch (policy_of(r, s)->reuse_after_purge) {
-    case RETSIM_REUSE_OWNER_SUBSCRIPTION:
-        return RETSIM_WHY_RESERVED_FOR_OWNER_SUBSCRIPTION;
-    case RETSIM_REUSE_OWNER_TENANT:
-        return RETSIM_WHY_RESERVED_FOR_OWNER_TENANT;
-    default:
-        return RETSIM_WHY_RESERVED_FOR_NOBODY;
-    }
-}
-
 /* Whether a create may make a new instance (ok), and if not, its outcome.
  * *spill: the name is free although its instance is soft-deleted, which
  * must first move aside to the older generations. */
@@ -563,7 +547,7 @@ static inline retsim_outcome create_check(retsim_registry *r, const retsim_reque
     case RETSIM_STATE_PURGED:
         if (retsim_kernel_now(r->kernel) < s->reserved_until) {
             if (!may_reuse(r, s, rq->sub)) {
-                res->reason = reserved_reason(r, s);
+                res->reason = registry_reserved_reason(r, s);
                 return RETSIM_OUT_CONFLICT_RESERVED;
             }
             res->reason = RETSIM_WHY_REUSE_ALLOWED;
@@ -659,46 +643,6 @@ __attribute__((noinline)) static int create_slow(retsim_registry *r, const retsi
     return rc;
 }
 
-/* Whether soft delete is in force for the children of instance id: its own
- * or its nearest ancestor's explicit switch, else on when any child kind has
- * it on kind-wide. */
-static bool children_switch_on(const retsim_registry *r, uint32_t id)
-{
-    for (uint32_t i = id; i != NONE; i = slot_at(r, i)->parent) {
-        if (slot_at(r, i)->flags & F_SWITCH_SET) {
-            return (slot_at(r, i)->flags & F_SWITCH_ON) != 0;
-        }
-    }
-    int kind = slot_at(r, id)->kind;
-    for (int k = 0; k < r->n_kinds; k++) {
-        if (r->policies[k].parent == kind && r->policies[k].soft_delete) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Soft-deleted children block their parent's delete only while soft delete
- * is on for them; with it off they are purged with the parent (the Compute
- * Gallery FAQ's "disable soft delete on the Gallery to delete the image
- * definition"). Active children block as the policy says. */
-static bool children_block(const retsim_registry *r, uint32_t id)
-{
-    const slot *s = slot_at(r, id);
-    retsim_children_block rule = policy_of(r, s)->children_block_delete;
-    if (rule == RETSIM_CHILDREN_BLOCK_NONE) {
-        return false;
-    }
-    if (rule == RETSIM_CHILDREN_BLOCK_ACTIVE) {
-        /* live children only: a bucket holding only soft-deleted objects may go */
-        return s->active_children > 0;
-    }
-    if (rule == RETSIM_CHILDREN_BLOCK_ANY && s->active_children > 0) {
-        return true;
-    }
-    return s->soft_children > 0 && children_switch_on(r, id);
-}
-
 /* Purge the soft-deleted instance in slot id now, reported as an auto_purge
  * row (soft delete turned off under it, its parent gone). */
 int registry_purge_now(retsim_registry *r, uint32_t id, retsim_reason why)
@@ -763,7 +707,7 @@ static int do_delete(retsim_registry *r, const retsim_request *rq, retsim_result
         *out = RETSIM_OUT_REJECTED;
         return 0;
     }
-    if (!rq->cascaded && children_block(r, rq->slot)) {
+    if (!rq->cascaded && registry_children_block(r, rq->slot)) {
         res->reason = s->active_children > 0 && p->children_block_delete != RETSIM_CHILDREN_BLOCK_SOFT_DELETED
                           ? RETSIM_WHY_CHILDREN_ACTIVE
                           : RETSIM_WHY_CHILDREN_SOFT_DELETED;

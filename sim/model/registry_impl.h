@@ -227,6 +227,12 @@ int registry_set_instance_policy(retsim_registry *r, const retsim_request *rq, r
  * of a set_policy on it (all or nothing). */
 retsim_outcome registry_update(retsim_registry *r, const retsim_request *rq);
 
+/* Whether instance id's children stop its delete (children_block_delete;
+ * soft-deleted ones only while soft delete is on for them). */
+bool registry_children_block(const retsim_registry *r, uint32_t id);
+/* Why a purged name inside its window is refused to another caller. */
+retsim_reason registry_reserved_reason(const retsim_registry *r, const slot *s);
+
 /* ---- the late phase and the retroactive bill (registry_rules.c) ---- */
 /* A soft delete of slot id of a phase kind, its scheduled_purge set from the
  * retention: the grace is added, and the late phase entered now or its

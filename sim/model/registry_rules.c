@@ -296,3 +296,61 @@ retsim_outcome registry_update(retsim_registry *r, const retsim_request *rq)
     }
     return RETSIM_OUT_UPDATED; /* a retention= is set by do_create */
 }
+
+/* ---- which children block a delete; why a name is reserved ---- */
+
+/* Whether soft delete is in force for the children of instance id: its own
+ * or its nearest ancestor's explicit switch, else on when any child kind has
+ * it on kind-wide. */
+static bool children_switch_on(const retsim_registry *r, uint32_t id)
+{
+    for (uint32_t i = id; i != NONE; i = slot_at(r, i)->parent) {
+        if (slot_at(r, i)->flags & F_SWITCH_SET) {
+            return (slot_at(r, i)->flags & F_SWITCH_ON) != 0;
+        }
+    }
+    int kind = slot_at(r, id)->kind;
+    for (int k = 0; k < r->n_kinds; k++) {
+        if (r->policies[k].parent == kind && r->policies[k].soft_delete) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Soft-deleted children block their parent's delete only while soft delete
+ * is on for them; with it off they are purged with the parent (the Compute
+ * Gallery FAQ's "disable soft delete on the Gallery to delete the image
+ * definition"). Active children block as the policy says. */
+bool registry_children_block(const retsim_registry *r, uint32_t id)
+{
+    const slot *s = slot_at(r, id);
+    retsim_children_block rule = policy_of(r, s)->children_block_delete;
+    if (rule == RETSIM_CHILDREN_BLOCK_NONE) {
+        return false;
+    }
+    if (rule == RETSIM_CHILDREN_BLOCK_ACTIVE) {
+        /* live children only: a bucket holding only soft-deleted objects may go */
+        return s->active_children > 0;
+    }
+    if (rule == RETSIM_CHILDREN_BLOCK_ANY && s->active_children > 0) {
+        return true;
+    }
+    return s->soft_children > 0 && children_switch_on(r, id);
+}
+
+/* Why a purged name inside its window is refused to this caller. */
+retsim_reason registry_reserved_reason(const retsim_registry *r, const slot *s)
+{
+    if (s->reserved_until == RETSIM_TIME_NEVER) {
+        return RETSIM_WHY_RESERVED_FOREVER;
+    }
+    switch (policy_of(r, s)->reuse_after_purge) {
+    case RETSIM_REUSE_OWNER_SUBSCRIPTION:
+        return RETSIM_WHY_RESERVED_FOR_OWNER_SUBSCRIPTION;
+    case RETSIM_REUSE_OWNER_TENANT:
+        return RETSIM_WHY_RESERVED_FOR_OWNER_TENANT;
+    default:
+        return RETSIM_WHY_RESERVED_FOR_NOBODY;
+    }
+}
