@@ -29,6 +29,15 @@ void retsim_events_write_row(FILE *out, const retsim_registry *r, const retsim_r
 void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsim_result *res,
                                 const retsim_events_clock *clock);
 
+/* A time as the `time` column writes it (clock NULL: a duration); returns buf. */
+const char *retsim_events_time(retsim_time t, const retsim_events_clock *clock, char *buf, size_t size);
+/* The `detail` column of res: the facts behind its reason in words (who
+ * holds the name, until when), read from r as it is right after res; ""
+ * where the reason says it all. Built only when asked: never on a plain
+ * run's path. */
+void retsim_events_detail(const retsim_registry *r, const retsim_result *res,
+                          const retsim_events_clock *clock, char *buf, size_t size);
+
 /* A retsim_observer that writes rows to the FILE * given as ctx. */
 int retsim_events_observer(void *ctx, const retsim_registry *r, const retsim_result *res);
 

@@ -38,4 +38,9 @@ const char *retsim_format_change(double pct, char *buf, size_t size);
  * significant digits (%.9g); "" for NaN. */
 const char *retsim_format_csv(double v, char *buf, size_t size);
 
+/* Append printf-formatted text to the NUL-terminated buf of `size` bytes,
+ * cutting at its end (never overrunning): the way sentences and table cells
+ * are built up piece by piece. */
+void retsim_format_append(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

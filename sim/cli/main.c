@@ -17,6 +17,7 @@ static const char usage[] =
     "  compare SCENARIO --set-a K=V --set-b K=V   paired comparison of two policies\n"
     "  replay SCENARIO TRACE   replay a recorded workload, operation by operation\n"
     "  generate SCENARIO -o TRACE   write the scenario's workload as a trace\n"
+    "  explain SCENARIO TRACE  what retsim answered and why, in words\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "\n"
@@ -47,6 +48,9 @@ static int dispatch(int argc, char **argv)
     }
     if (strcmp(argv[1], "generate") == 0) {
         return cli_generate(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "explain") == 0) {
+        return cli_explain(argc - 2, argv + 2);
     }
     if (strcmp(argv[1], "check") == 0) {
         return cli_check(argc - 2, argv + 2);

@@ -4,7 +4,6 @@
 #include "retsim/csv.h"
 #include "retsim/format.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,23 +19,10 @@ typedef struct cell_ctx {
 
 typedef void (*cell_fn)(const cell_ctx *c, char *buf, size_t size);
 
-/* Append to a NUL-terminated buffer, cutting at its end. */
-__attribute__((format(printf, 3, 4))) static void add(char *buf, size_t size, const char *fmt, ...)
-{
-    size_t len = strlen(buf);
-    if (len + 1 >= size) {
-        return;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + len, size - len, fmt, ap);
-    va_end(ap);
-}
-
 /* Append part, after "sep" when the buffer already holds something. */
 static void add_part(char *buf, size_t size, const char *sep, const char *part)
 {
-    add(buf, size, "%s%s", buf[0] != '\0' ? sep : "", part);
+    retsim_format_append(buf, size, "%s%s", buf[0] != '\0' ? sep : "", part);
 }
 
 /* A duration as scenario files write it ("30d", "1d12h"). */
@@ -48,36 +34,36 @@ static const char *dur(retsim_time t, char *buf, size_t size)
 
 static void cell_system(const cell_ctx *c, char *buf, size_t size)
 {
-    add(buf, size, "%s", c->s->name);
+    retsim_format_append(buf, size, "%s", c->s->name);
 }
 
 static void cell_kind(const cell_ctx *c, char *buf, size_t size)
 {
-    add(buf, size, "%s", c->p->kind);
+    retsim_format_append(buf, size, "%s", c->p->kind);
     if (c->p->parent_kind[0] != '\0') {
-        add(buf, size, " (in %s)", c->p->parent_kind);
+        retsim_format_append(buf, size, " (in %s)", c->p->parent_kind);
     }
 }
 
 static void cell_names(const cell_ctx *c, char *buf, size_t size)
 {
     static const char *words[] = {"global", "per subscription", "per parent"};
-    add(buf, size, "%s", words[c->p->name_scope]);
+    retsim_format_append(buf, size, "%s", words[c->p->name_scope]);
 }
 
 static void cell_soft_delete(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
     if (!p->soft_delete_supported) {
-        add(buf, size, "no");
+        retsim_format_append(buf, size, "no");
         return;
     }
-    add(buf, size, "%s", p->soft_delete ? "on" : "off by default");
+    retsim_format_append(buf, size, "%s", p->soft_delete ? "on" : "off by default");
     if (p->soft_delete && !p->soft_delete_can_disable) {
-        add(buf, size, ", cannot be turned off");
+        retsim_format_append(buf, size, ", cannot be turned off");
     }
     if (p->soft_delete_can_disable && p->soft_delete_off_purges) {
-        add(buf, size, ", turning it off purges");
+        retsim_format_append(buf, size, ", turning it off purges");
     }
 }
 
@@ -86,7 +72,7 @@ static void cell_retention(const cell_ctx *c, char *buf, size_t size)
     const retsim_policy *p = c->p;
     char a[32], b[32], range[80] = "", where[16] = "";
     if (!p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
     if (p->retention_min > 0 && p->retention_max != RETSIM_TIME_NEVER) {
@@ -101,12 +87,12 @@ static void cell_retention(const cell_ctx *c, char *buf, size_t size)
         snprintf(where, sizeof where, "%s",
                  p->retention_set_at == RETSIM_RETENTION_AT_CREATE ? "at create" : "per delete");
     }
-    add(buf, size, "%s", dur(p->retention_ms, a, sizeof a));
+    retsim_format_append(buf, size, "%s", dur(p->retention_ms, a, sizeof a));
     if (range[0] != '\0' || where[0] != '\0') {
         char inner[100] = "";
         add_part(inner, sizeof inner, ", ", range);
         add_part(inner, sizeof inner, ", ", where);
-        add(buf, size, " (%s)", inner);
+        retsim_format_append(buf, size, " (%s)", inner);
     }
 }
 
@@ -114,13 +100,14 @@ static void cell_retention_change(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
     if (!p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
     } else if (!p->retention_mutable) {
-        add(buf, size, "fixed");
+        retsim_format_append(buf, size, "fixed");
     } else {
-        add(buf, size, "%s",
-            p->retention_change_applies_to == RETSIM_APPLIES_NEW_DELETES ? "changeable, later deletes only"
-                                                                         : "changeable, soft-deleted too");
+        retsim_format_append(buf, size, "%s",
+                             p->retention_change_applies_to == RETSIM_APPLIES_NEW_DELETES
+                                 ? "changeable, later deletes only"
+                                 : "changeable, soft-deleted too");
     }
 }
 
@@ -129,24 +116,26 @@ static void cell_deleted_name(const cell_ctx *c, char *buf, size_t size)
     const retsim_policy *p = c->p;
     char a[32];
     if (!p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
     if (p->soft_deleted_name == RETSIM_NAME_HELD) {
-        add(buf, size, "held");
+        retsim_format_append(buf, size, "held");
         return;
     }
-    add(buf, size, "free");
+    retsim_format_append(buf, size, "free");
     if (p->name_free_after > 0) {
-        add(buf, size, " after %s", dur(p->name_free_after, a, sizeof a));
+        retsim_format_append(buf, size, " after %s", dur(p->name_free_after, a, sizeof a));
     }
-    add(buf, size, "; restore when taken: %s",
-        p->restore_when_taken == RETSIM_TAKEN_REFUSE ? "name_taken" : "replaces the live one");
+    retsim_format_append(buf, size, "; restore when taken: %s",
+                         p->restore_when_taken == RETSIM_TAKEN_REFUSE ? "name_taken"
+                                                                      : "replaces the live one");
 }
 
 static void cell_overwrite(const cell_ctx *c, char *buf, size_t size)
 {
-    add(buf, size, "%s", c->p->overwrite == RETSIM_OVERWRITE_UPDATE ? "in place" : "keeps the old version");
+    retsim_format_append(buf, size, "%s",
+                         c->p->overwrite == RETSIM_OVERWRITE_UPDATE ? "in place" : "keeps the old version");
 }
 
 /* Who waits after a purge, and how long (docs/semantics.md, name release). */
@@ -161,25 +150,25 @@ static void cell_reuse(const cell_ctx *c, char *buf, size_t size)
              p->reservation_drawn ? p->reservation_draw : dur(p->reservation_ms, a, sizeof a));
     if (p->reuse_after_purge == RETSIM_REUSE_ANYONE ||
         (!p->reservation_drawn && !typed && p->reservation_ms == 0)) {
-        add(buf, size, "free at once");
+        retsim_format_append(buf, size, "free at once");
         return;
     }
     if (forever && p->reuse_after_purge == RETSIM_REUSE_NOBODY) {
-        add(buf, size, "never reusable");
+        retsim_format_append(buf, size, "never reusable");
     } else if (p->reuse_after_purge == RETSIM_REUSE_NOBODY) {
-        add(buf, size, "nobody for %s", window);
+        retsim_format_append(buf, size, "nobody for %s", window);
     } else if (forever) {
-        add(buf, size, "%s only, forever", who[p->reuse_after_purge]);
+        retsim_format_append(buf, size, "%s only, forever", who[p->reuse_after_purge]);
     } else {
-        add(buf, size, "%s at once, others after %s", who[p->reuse_after_purge], window);
+        retsim_format_append(buf, size, "%s at once, others after %s", who[p->reuse_after_purge], window);
     }
     for (int r = 0; typed && r < p->n_reservations; r++) {
         const retsim_reservation *res = &p->reservations[r];
-        add(buf, size, "%s%s: %s", r == 0 ? " (" : ", ", res->sub_type,
-            res->ms == RETSIM_RESERVATION_FOREVER ? "forever" : dur(res->ms, a, sizeof a));
+        retsim_format_append(buf, size, "%s%s: %s", r == 0 ? " (" : ", ", res->sub_type,
+                             res->ms == RETSIM_RESERVATION_FOREVER ? "forever" : dur(res->ms, a, sizeof a));
     }
     if (typed) {
-        add(buf, size, ")");
+        retsim_format_append(buf, size, ")");
     }
 }
 
@@ -187,11 +176,11 @@ static void cell_purge(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
     if (!p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
     } else if (!p->purge_supported) {
-        add(buf, size, "not supported");
+        retsim_format_append(buf, size, "not supported");
     } else {
-        add(buf, size, "%s", p->purge_needs_permission ? "needs permission" : "allowed");
+        retsim_format_append(buf, size, "%s", p->purge_needs_permission ? "needs permission" : "allowed");
     }
 }
 
@@ -199,12 +188,12 @@ static void cell_purge_protection(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
     if (!p->soft_delete_supported || !p->purge_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
-    add(buf, size, "%s", p->purge_protection ? "on" : "off");
+    retsim_format_append(buf, size, "%s", p->purge_protection ? "on" : "off");
     if (!p->purge_protection_can_disable) {
-        add(buf, size, ", irreversible once on");
+        retsim_format_append(buf, size, ", irreversible once on");
     }
 }
 
@@ -212,7 +201,7 @@ static void cell_restore(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
     if (!p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
     if (p->restore_needs_permission) {
@@ -222,17 +211,17 @@ static void cell_restore(const cell_ctx *c, char *buf, size_t size)
         add_part(buf, size, ", ", "home region only");
     }
     if (buf[0] == '\0') {
-        add(buf, size, "allowed");
+        retsim_format_append(buf, size, "allowed");
     }
 }
 
 static void cell_force_delete(const cell_ctx *c, char *buf, size_t size)
 {
     if (!c->p->soft_delete_supported) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
-    add(buf, size, "%s", c->p->force_delete ? "yes (hard delete)" : "no");
+    retsim_format_append(buf, size, "%s", c->p->force_delete ? "yes (hard delete)" : "no");
 }
 
 /* Whether some kind of the scenario lives inside this one. */
@@ -249,7 +238,7 @@ static bool has_children(const cell_ctx *c)
 static void cell_children(const cell_ctx *c, char *buf, size_t size)
 {
     static const char *words[] = {"no", "soft-deleted ones", "any", "live ones"};
-    add(buf, size, "%s", has_children(c) ? words[c->p->children_block_delete] : DASH);
+    retsim_format_append(buf, size, "%s", has_children(c) ? words[c->p->children_block_delete] : DASH);
 }
 
 static void cell_parent(const cell_ctx *c, char *buf, size_t size)
@@ -257,33 +246,33 @@ static void cell_parent(const cell_ctx *c, char *buf, size_t size)
     static const char *on_delete[] = {"stays on its delete", "deleted with it", "hard-deleted with it"};
     const retsim_policy *p = c->p;
     if (p->parent < 0) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
-    add(buf, size, "%s", on_delete[p->parent_delete]);
-    add(buf, size, ", %s", p->parent_purge ? "purged with it" : "not purged with it");
-    add(buf, size, ", %s", p->parent_restore ? "restored with it" : "not restored with it");
+    retsim_format_append(buf, size, "%s", on_delete[p->parent_delete]);
+    retsim_format_append(buf, size, ", %s", p->parent_purge ? "purged with it" : "not purged with it");
+    retsim_format_append(buf, size, ", %s", p->parent_restore ? "restored with it" : "not restored with it");
 }
 
 static void cell_grace(const cell_ctx *c, char *buf, size_t size)
 {
     char a[32];
     if (c->p->grace_ms <= 0) {
-        add(buf, size, "none");
+        retsim_format_append(buf, size, "none");
         return;
     }
-    add(buf, size, "%s", dur(c->p->grace_ms, a, sizeof a));
+    retsim_format_append(buf, size, "%s", dur(c->p->grace_ms, a, sizeof a));
     if (c->p->replicas_grace >= 0) {
-        add(buf, size, " (%d replicas)", c->p->replicas_grace);
+        retsim_format_append(buf, size, " (%d replicas)", c->p->replicas_grace);
     }
 }
 
 static void cell_replicas(const cell_ctx *c, char *buf, size_t size)
 {
     const retsim_policy *p = c->p;
-    add(buf, size, "%d / %d", p->replicas_active, p->replicas_soft_deleted);
+    retsim_format_append(buf, size, "%d / %d", p->replicas_active, p->replicas_soft_deleted);
     if (p->regions > 1) {
-        add(buf, size, " in %d regions", p->regions);
+        retsim_format_append(buf, size, " in %d regions", p->regions);
     }
 }
 
@@ -292,14 +281,15 @@ static void cell_price(const cell_ctx *c, char *buf, size_t size)
     const retsim_policy *p = c->p;
     char v[RETSIM_FORMAT_MAX];
     if (p->price_per_replica_hour > 0 && p->replicas_active + p->replicas_soft_deleted > 0) {
-        add(buf, size, "%s/replica-hour", retsim_format_csv(p->price_per_replica_hour, v, sizeof v));
+        retsim_format_append(buf, size, "%s/replica-hour",
+                             retsim_format_csv(p->price_per_replica_hour, v, sizeof v));
     }
     if (p->price_per_gb_month > 0) {
-        add(buf, size, "%s%s/GB-month", buf[0] != '\0' ? ", " : "",
-            retsim_format_csv(p->price_per_gb_month, v, sizeof v));
+        retsim_format_append(buf, size, "%s%s/GB-month", buf[0] != '\0' ? ", " : "",
+                             retsim_format_csv(p->price_per_gb_month, v, sizeof v));
     }
     if (buf[0] == '\0') {
-        add(buf, size, "free");
+        retsim_format_append(buf, size, "free");
     }
 }
 
@@ -310,20 +300,20 @@ static void cell_billing(const cell_ctx *c, char *buf, size_t size)
     bool priced = (p->price_per_replica_hour > 0 && p->replicas_active + p->replicas_soft_deleted > 0) ||
                   p->price_per_gb_month > 0;
     if (!priced) {
-        add(buf, size, DASH);
+        retsim_format_append(buf, size, DASH);
         return;
     }
     bool deleted_billed =
         (p->price_per_replica_hour > 0 && p->replicas_soft_deleted > 0) || p->price_per_gb_month > 0;
-    add(buf, size, "%s",
-        !p->soft_delete_supported ? "live"
-        : deleted_billed          ? "live and soft-deleted"
-                                  : "live only");
+    retsim_format_append(buf, size, "%s",
+                         !p->soft_delete_supported ? "live"
+                         : deleted_billed          ? "live and soft-deleted"
+                                                   : "live only");
     if (p->soft_delete_supported && deleted_billed && p->billing_free_last > 0) {
-        add(buf, size, ", last %s free", dur(p->billing_free_last, a, sizeof a));
+        retsim_format_append(buf, size, ", last %s free", dur(p->billing_free_last, a, sizeof a));
     }
     if (p->soft_delete_supported && p->bill_restored_retroactive) {
-        add(buf, size, ", a restore bills the deleted time");
+        retsim_format_append(buf, size, ", a restore bills the deleted time");
     }
 }
 

@@ -42,8 +42,7 @@ static const char *ms_or_empty(retsim_time t, char *buf, size_t size)
     return buf;
 }
 
-/* A time as the row's `time` column writes it. */
-static const char *when(retsim_time t, const retsim_events_clock *clock, char *buf, size_t size)
+const char *retsim_events_time(retsim_time t, const retsim_events_clock *clock, char *buf, size_t size)
 {
     if (clock != NULL && clock->iso) {
         retsim_time_format_iso8601(clock->origin_ms + t, buf, size);
@@ -55,16 +54,16 @@ static const char *when(retsim_time t, const retsim_events_clock *clock, char *b
 
 /* The facts behind a reason, in words: built only here, when rows are
  * written, never on a plain run's path. */
-static void detail_of(const retsim_registry *r, const retsim_result *res, const retsim_events_clock *clock,
-                      char *buf, size_t size)
+void retsim_events_detail(const retsim_registry *r, const retsim_result *res,
+                          const retsim_events_clock *clock, char *buf, size_t size)
 {
     char a[64], b[64], d[64];
     buf[0] = '\0';
     const char *owner = retsim_registry_subscription_name(r, retsim_registry_slot_owner(r, res->slot));
     bool times = res->deletion_time != RETSIM_TIME_NEVER && res->scheduled_purge != RETSIM_TIME_NEVER;
     if (times) {
-        when(res->deletion_time, clock, a, sizeof a);
-        when(res->scheduled_purge, clock, b, sizeof b);
+        retsim_events_time(res->deletion_time, clock, a, sizeof a);
+        retsim_events_time(res->scheduled_purge, clock, b, sizeof b);
         retsim_time_format(res->scheduled_purge - res->deletion_time, d, sizeof d);
     }
     switch (retsim_result_reason(res)) {
@@ -90,7 +89,7 @@ static void detail_of(const retsim_registry *r, const retsim_result *res, const 
                  : retsim_result_reason(res) == RETSIM_WHY_RESERVED_FOR_OWNER_SUBSCRIPTION
                      ? "other subscriptions"
                      : "other tenants",
-                 when(retsim_registry_reserved_until(r, res->slot), clock, d, sizeof d));
+                 retsim_events_time(retsim_registry_reserved_until(r, res->slot), clock, d, sizeof d));
         break;
     case RETSIM_WHY_RETENTION_ENDED:
     case RETSIM_WHY_GRACE_ENDED:
@@ -116,16 +115,12 @@ void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsi
 {
     char time_ms[24], time[64], del[24], purge[24], count[16], parent[1024], generation[16] = "", detail[512];
     snprintf(time_ms, sizeof time_ms, "%" PRId64, res->time);
-    if (clock != NULL && clock->iso) {
-        retsim_time_format_iso8601(clock->origin_ms + res->time, time, sizeof time);
-    } else {
-        retsim_time_format(res->time, time, sizeof time);
-    }
+    retsim_events_time(res->time, clock, time, sizeof time);
     snprintf(count, sizeof count, "%" PRIu32, res->count);
     if (res->generation != 0) { /* kinds whose names hold one instance at a time leave it empty */
         snprintf(generation, sizeof generation, "%" PRIu32, res->generation);
     }
-    detail_of(r, res, clock, detail, sizeof detail);
+    retsim_events_detail(r, res, clock, detail, sizeof detail);
     const char *row[N_COLS] = {
         time_ms,
         time,

@@ -2,6 +2,7 @@
 #include "retsim/format.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,4 +105,16 @@ const char *retsim_format_csv(double v, char *buf, size_t size)
         snprintf(buf, size, "%.9g", v);
     }
     return buf;
+}
+
+void retsim_format_append(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(buf);
+    if (len + 1 >= size) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + len, size - len, fmt, ap);
+    va_end(ap);
 }

@@ -1,0 +1,255 @@
+/* retsim explain: a trace's story in words, and its picture (--png). */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "cli.h"
+#include "retsim/explain.h"
+#include "retsim/replay.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <sys/stat.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef RETSIM_ANALYSIS_DIR
+#define RETSIM_ANALYSIS_DIR "analysis"
+#endif
+
+static const char explain_help[] =
+    "usage: retsim explain SCENARIO TRACE [--name NAME]... [--subscription S] [--until TIME]\n"
+    "                      [--png FILE] [--width N] [--set section.key=value]...\n"
+    "\n"
+    "Replay the trace and tell what retsim answered and why, in words: first the\n"
+    "rules in force for the kinds the story involves, then, per answer, when (in\n"
+    "the trace's own time style), who did what, the outcome, and the rule that\n"
+    "decided with its facts (who holds the name, until when). Automatic purges\n"
+    "and the ends of reservation windows are told as events of their own. The\n"
+    "answers are replay's (events.csv's outcome, reason and detail columns).\n"
+    "\n"
+    "  --name NAME       tell only this name (repeatable), grouped by name, with\n"
+    "                    the kind-wide rule changes of its kind\n"
+    "  --subscription S  tell only the answers to S (its automatic purges too)\n"
+    "  --until TIME      stop the clock at TIME, as replay --until\n"
+    "  --png FILE        also draw the names told as analysis/plot-timeline does\n"
+    "                    (needs gnuplot; the script is found in $RETSIM_ANALYSIS_DIR,\n"
+    "                    else beside the sources retsim was built from)\n"
+    "  --width N         wrap the sentences at N columns (default 100)\n"
+    "  --set K=V         override a scenario key, e.g. --set policy.apim.retention=7d\n"
+    "\n"
+    "Example: why did Fabrikam's create of contoso-dev-api fail at 20d?\n"
+    "  retsim explain scenarios/apim.ini scenarios/traces/apim-walkthrough.csv \\\n"
+    "      --name contoso-dev-api\n"
+    "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (a name or\n"
+    "subscription no row has, too).\n";
+
+typedef struct explain_args {
+    const char *names[CLI_MAX_LIST];
+    size_t n_names;
+    const char *subscription, *png, *width;
+    int argc;
+    char *argv[256];
+} explain_args;
+
+/* --name, --subscription, --png and --width are explain's own: taken out
+ * of argv before the shared parser sees the others. */
+static int take_own(int argc, char **argv, explain_args *e)
+{
+    memset(e, 0, sizeof *e);
+    for (int i = 0; i < argc; i++) {
+        const char *opt = argv[i];
+        const char **slot = strcmp(opt, "--subscription") == 0 ? &e->subscription
+                            : strcmp(opt, "--png") == 0        ? &e->png
+                            : strcmp(opt, "--width") == 0      ? &e->width
+                                                               : NULL;
+        bool name = strcmp(opt, "--name") == 0;
+        if ((slot != NULL || name) && (i + 1 >= argc || argv[i + 1][0] == '\0')) {
+            return cli_usage_error("explain", "%s needs a value", opt);
+        }
+        if (name && e->n_names == CLI_MAX_LIST) {
+            return cli_usage_error("explain", "at most %d --name options", CLI_MAX_LIST);
+        }
+        if (name) {
+            e->names[e->n_names++] = argv[++i];
+        } else if (slot != NULL) {
+            *slot = argv[++i];
+        } else if (e->argc == (int)(sizeof e->argv / sizeof e->argv[0])) {
+            return cli_usage_error("explain", "too many arguments");
+        } else {
+            e->argv[e->argc++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+/* The names told, for the picture. */
+typedef struct told {
+    char *keys[CLI_MAX_LIST];
+    int n;
+} told;
+
+static void on_name(void *ctx, const char *key)
+{
+    told *t = ctx;
+    if (t->n < CLI_MAX_LIST) {
+        t->keys[t->n] = strdup(key);
+        t->n += t->keys[t->n] != NULL;
+    }
+}
+
+/* Run analysis/plot-timeline DIR -o FILE KEY... and wait for it. */
+static int plot(const char *dir, const char *png, const told *t)
+{
+    const char *analysis = getenv("RETSIM_ANALYSIS_DIR");
+    char script[4096];
+    snprintf(script, sizeof script, "%s/plot-timeline",
+             analysis != NULL && analysis[0] != '\0' ? analysis : RETSIM_ANALYSIS_DIR);
+    if (access(script, X_OK) != 0) {
+        fprintf(stderr, "retsim: %s: %s (set RETSIM_ANALYSIS_DIR to the folder of the analysis scripts)\n",
+                script, strerror(errno));
+        return CLI_FAILURE;
+    }
+    char *args[CLI_MAX_LIST + 6] = {script, (char *)dir, "-o", (char *)png};
+    int n = 4;
+    for (int i = 0; i < t->n; i++) {
+        args[n++] = t->keys[i];
+    }
+    args[n] = NULL;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(STDERR_FILENO, STDOUT_FILENO); /* its "wrote" line is a message: stdout is the story */
+        execv(script, args);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "retsim: explain --png: %s failed; no picture written\n", script);
+        return CLI_FAILURE;
+    }
+    return CLI_OK;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* The picture: the replay's events into a temporary folder, drawn from there. */
+static int picture(const retsim_scenario *sc, const char *trace, retsim_time until, const char *png,
+                   const told *t)
+{
+    char tmpl[] = "/tmp/retsim-explain-XXXXXX";
+    const char *base = getenv("TMPDIR");
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/retsim-explain-XXXXXX", base != NULL && base[0] != '\0' ? base : "/tmp");
+    if (mkdtemp(dir) == NULL && mkdtemp(strcpy(dir, tmpl)) == NULL) {
+        fprintf(stderr, "retsim: explain --png: cannot make a temporary folder: %s\n", strerror(errno));
+        return CLI_FAILURE;
+    }
+    char out[4200];
+    snprintf(out, sizeof out, "%s/out", dir);
+    retsim_error err;
+    retsim_error_clear(&err);
+    int rc = retsim_replay_to_dir(sc, trace, out, until, NULL, NULL, &err) != 0 ? cli_fail(&err) : 0;
+    if (rc == 0) {
+        rc = plot(out, png, t);
+    }
+    if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+        fprintf(stderr, "retsim: could not remove the temporary folder %s\n", dir);
+    }
+    return rc;
+}
+
+/* --png FILE must be writable before the story is told: checked up front. */
+static int check_png(const char *png)
+{
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", png);
+    struct stat st;
+    const char *folder = dirname(copy);
+    if (stat(folder, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return cli_usage_error("explain", "--png %s: folder %s does not exist", png, folder);
+    }
+    if (stat(png, &st) == 0 && S_ISDIR(st.st_mode)) {
+        return cli_usage_error("explain", "--png %s is a folder; it takes a file name", png);
+    }
+    return 0;
+}
+
+static int parse_until(const cli_args *a, retsim_time *until)
+{
+    const char *why = NULL;
+    *until = RETSIM_TIME_NEVER;
+    if (a->horizon != NULL && retsim_time_parse(a->horizon, until, &why) != 0) {
+        return cli_usage_error("explain", "--until: %s, got '%s'", why, a->horizon);
+    }
+    return 0;
+}
+
+static int explain(const retsim_scenario *sc, const cli_args *a, const explain_args *e, retsim_time until)
+{
+    uint64_t width = 0;
+    if (e->width != NULL && cli_number("explain", "--width", e->width, 40, 1000, &width) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    told t = {.n = 0};
+    retsim_explain_options o = {.names = e->names,
+                                .n_names = e->n_names,
+                                .subscription = e->subscription,
+                                .until = until,
+                                .scenario_label = a->positional[0],
+                                .trace_label = a->positional[1],
+                                .width = (int)width,
+                                .on_name =
+                                    e->png != NULL && (e->n_names > 0 || e->subscription) ? on_name : NULL,
+                                .ctx = &t};
+    retsim_error err;
+    retsim_error_clear(&err);
+    int rc =
+        retsim_explain_write(sc, a->positional[1], &o, stdout, NULL, &err) != 0 ? cli_fail(&err) : CLI_OK;
+    if (rc == CLI_OK && e->png != NULL) {
+        rc = picture(sc, a->positional[1], until, e->png, &t);
+    }
+    for (int i = 0; i < t.n; i++) {
+        free(t.keys[i]);
+    }
+    return rc;
+}
+
+int cli_explain(int argc, char **argv)
+{
+    explain_args e;
+    cli_args a;
+    memset(&a, 0, sizeof a);
+    int rc = take_own(argc, argv, &e);
+    if (rc == 0) {
+        rc = cli_parse("explain", e.argc, e.argv, OPT_HORIZON, &a);
+    }
+    if (rc != 0 || a.help) {
+        fputs(explain_help, rc != 0 ? stderr : stdout);
+        return rc;
+    }
+    if (a.n_positional != 2) {
+        return cli_usage_error("explain", "expected SCENARIO and TRACE");
+    }
+    retsim_time until;
+    rc = parse_until(&a, &until);
+    if (rc == 0 && e.png != NULL) {
+        rc = check_png(e.png);
+    }
+    retsim_scenario *sc = NULL;
+    if (rc == 0) {
+        rc = cli_load_scenario(a.positional[0], &a, &sc);
+    }
+    if (rc == 0) {
+        rc = explain(sc, &a, &e, until);
+    }
+    retsim_scenario_destroy(sc);
+    return rc;
+}
