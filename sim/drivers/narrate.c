@@ -45,7 +45,7 @@ static const char *const reason_text[RETSIM_WHY_COUNT] = {
     [RETSIM_WHY_API_VERSION_BEFORE_MINIMUM] =
         "the request's API version is older than the first one whose delete "
         "is soft: the delete is final",
-    [RETSIM_WHY_FORCE_DELETE] = "force=true skips soft delete: the delete is final",
+    [RETSIM_WHY_FORCE_DELETE] = "a delete with force=true skips soft delete: the delete is final",
     [RETSIM_WHY_DELETED_WITH_PARENT] = "its parent's delete or purge took it, for good",
     [RETSIM_WHY_NO_ACTIVE_INSTANCE] = "the caller has no live instance under that name",
     [RETSIM_WHY_CHILDREN_SOFT_DELETED] = "soft-deleted children stop the delete",
