@@ -75,6 +75,18 @@ done < <(pairs)
 [ -n "$(ls "$golden")" ] && [ "$(ls "$golden" | wc -l)" -eq "$(pairs | wc -l)" ] && ok ||
     bad "tests/explain/ does not hold one story per walkthrough"
 
+# --- every bundled scenario: a few names of its own workload (generate), told as replay answers them ---
+for ini in "$src"/scenarios/*.ini; do
+    name=$(basename "$ini" .ini)
+    "$bin" generate "$ini" -o "$work/gen-$name.csv" --limit-names 3 --set simulation.horizon=60d --set simulation.warmup=0 >/dev/null 2>&1 ||
+        { bad "generate $name failed"; continue; }
+    "$bin" replay "$ini" "$work/gen-$name.csv" --out "$work/gen-$name" >/dev/null 2>&1 || bad "replay gen-$name failed"
+    if explain "$ini" "$work/gen-$name.csv" &&
+        diff <(event_answers "$work/gen-$name/events.csv") <(story_answers) >"$work/diff"; then ok; else
+        bad "explain of $name's generated trace: not replay's answers: $(head -c 300 "$work/stderr") $(head -5 "$work/diff")"
+    fi
+done
+
 # --- the APIM walkthrough, by hand (scenarios/traces/README.md): reservation 7d after each release ---
 apim=("$S/apim.ini" "$S/traces/apim-walkthrough.csv")
 explain "${apim[@]}" || bad "explain apim failed"
