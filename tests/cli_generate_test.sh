@@ -42,7 +42,7 @@ names() { awk -F, 'NR > 1 && $2 == "create" && !seen[$3 "|" $8 "|" $5]++ { print
 # 5 created, computed here with awk from the whole trace (no quoted names in it).
 full="$work/cg/trace.csv"
 expect 0 "" -- generate "$scen/compute-gallery.ini" -o "$work/cg5.csv" --limit-names 5
-if grep -q "on 5 names" "$work/stdout"; then ok; else bad "--limit-names 5 printed: $(cat "$work/stdout")"; fi
+if grep -q "on 5 names" "$work/stderr"; then ok; else bad "--limit-names 5 said: $(cat "$work/stderr")"; fi
 names "$full" | head -5 >"$work/first5"
 awk -F, 'NR == FNR { keep[$0] = 1; next } FNR == 1 || $5 == "" || keep[$3 "|" $8 "|" $5]' \
     "$work/first5" "$full" >"$work/cg5-expected.csv"

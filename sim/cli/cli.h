@@ -26,14 +26,17 @@ enum {
     OPT_REPLICATIONS = 32,
     OPT_JOBS = 64,
     OPT_VARY = 128,
-    OPT_SIDES = 256, /* --set-a, --set-b */
-    OPT_FORCE = 512, /* --force: run beyond the size limits (retsim/estimate.h) */
+    OPT_SIDES = 256,   /* --set-a, --set-b */
+    OPT_FORCE = 512,   /* --force: run beyond the size limits (retsim/estimate.h) */
+    OPT_FORMAT = 1024, /* --format text|csv|json: the terminal summary */
 };
 
-#define CLI_MAX_LIST 64
+#define CLI_MAX_LIST       64
+#define CLI_MAX_POSITIONAL 256
+#define CLI_MAX_OPTIONS    32
 
 typedef struct cli_args {
-    const char *positional[4];
+    const char *positional[CLI_MAX_POSITIONAL];
     int n_positional;
     const char *sets[CLI_MAX_LIST];
     int n_sets;
@@ -49,16 +52,43 @@ typedef struct cli_args {
     const char *seed;
     const char *trace_out;
     const char *horizon;
+    const char *format; /* --format, NULL: text */
     bool events;
     bool force;
     bool help;
+    bool quiet;
     int argc; /* the arguments after the command, as given: for the manifest */
     char **argv;
 } cli_args;
 
-/* Parse argv after the command name, accepting the OPT_* options in `allowed`
- * besides --set and --help. Returns 0 or CLI_BAD_INPUT (printed). */
+/* An option of a command's own (besides the shared OPT_* ones): a switch
+ * (flag), one value (value) or repeatable (list, count; CLI_MAX_LIST at most). */
+typedef struct cli_option {
+    const char *name; /* "--limit-names" */
+    char short_name;  /* 'o' for -o, or 0 */
+    const char **value;
+    const char **list;
+    int *count;
+    bool *flag;
+} cli_option;
+
+/* Parse argv after the command name, accepting the OPT_* options in
+ * `allowed`, the n_own options of own, and --set, --help (-h) and --quiet
+ * (-q) everywhere. Every option reads "--opt VALUE" and "--opt=VALUE" (a
+ * short one "-o VALUE" and "-oVALUE"); "--" ends the options. A misspelt
+ * option gets the nearest one ("did you mean"). Returns 0 or CLI_BAD_INPUT
+ * (printed). */
+int cli_parse_own(const char *command, int argc, char **argv, unsigned allowed, const cli_option *own,
+                  size_t n_own, cli_args *a);
 int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a);
+/* A bad command line's help: the usage lines (the help text up to its first blank line), on stderr. */
+void cli_usage_brief(const char *help);
+/* --help's text on stdout (rc 0), or after a parse error (rc != 0) the usage lines on stderr. */
+void cli_help(const char *help, int rc);
+/* A message for the person at the terminal ("wrote ...", progress): stderr, none with --quiet. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_set_quiet(bool q);
+bool cli_is_quiet(void);
 /* Load the scenario and apply every --set. Returns 0 or an exit code (printed). */
 int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out);
 

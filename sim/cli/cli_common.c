@@ -4,6 +4,7 @@
 #include "retsim/experiment.h"
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
+#include "retsim/suggest.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,123 +34,194 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_BAD_INPUT;
 }
 
-/* Add a value to one of the repeatable options. */
-static int append(const char *command, const char *option, const char **list, int *n, const char *value)
-{
-    if (*n == CLI_MAX_LIST) {
-        return cli_usage_error(command, "at most %d %s options", CLI_MAX_LIST, option);
-    }
-    list[(*n)++] = value;
-    return 0;
-}
-
-/* The list a repeatable option (--set, --vary, --set-a, --set-b) fills, or
- * NULL when arg is none of them (or one `allowed` does not take). */
-static const char **list_of(const char *arg, unsigned allowed, cli_args *a, int **count)
+/* The options every command takes, then those `allowed` picks, into opts;
+ * returns how many. Each points into a. */
+static size_t shared_options(unsigned allowed, cli_args *a, cli_option *opts)
 {
     const struct {
-        const char *name;
-        unsigned flag; /* 0: every command takes it */
-        const char **list;
-        int *count;
-    } lists[] = {{"--set", 0, a->sets, &a->n_sets},
-                 {"--vary", OPT_VARY, a->vary, &a->n_vary},
-                 {"--set-a", OPT_SIDES, a->set_a, &a->n_set_a},
-                 {"--set-b", OPT_SIDES, a->set_b, &a->n_set_b}};
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        if (strcmp(arg, lists[i].name) == 0 && (lists[i].flag == 0 || (allowed & lists[i].flag))) {
-            *count = lists[i].count;
-            return lists[i].list;
+        unsigned flag; /* 0: every command */
+        cli_option opt;
+    } all[] = {
+        {0, {.name = "--help", .short_name = 'h', .flag = &a->help}},
+        {0, {.name = "--quiet", .short_name = 'q', .flag = &a->quiet}},
+        {0, {.name = "--set", .list = a->sets, .count = &a->n_sets}},
+        {OPT_VARY, {.name = "--vary", .list = a->vary, .count = &a->n_vary}},
+        {OPT_SIDES, {.name = "--set-a", .list = a->set_a, .count = &a->n_set_a}},
+        {OPT_SIDES, {.name = "--set-b", .list = a->set_b, .count = &a->n_set_b}},
+        {OPT_OUT, {.name = "--out", .short_name = 'o', .value = &a->out_dir}},
+        {OPT_SEED, {.name = "--seed", .value = &a->seed}},
+        {OPT_TRACE_OUT, {.name = "--trace-out", .value = &a->trace_out}},
+        {OPT_HORIZON, {.name = "--until", .value = &a->horizon}},
+        {OPT_REPLICATIONS, {.name = "--replications", .value = &a->replications}},
+        {OPT_JOBS, {.name = "--jobs", .short_name = 'j', .value = &a->jobs}},
+        {OPT_EVENTS, {.name = "--events", .flag = &a->events}},
+        {OPT_FORCE, {.name = "--force", .flag = &a->force}},
+        {OPT_FORMAT, {.name = "--format", .value = &a->format}},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (all[i].flag == 0 || (allowed & all[i].flag)) {
+            opts[n++] = all[i].opt;
+        }
+    }
+    return n;
+}
+
+/* "unknown option '--otu'; did you mean '--out'?" */
+static int unknown_option(const char *command, const char *arg, const cli_option *opts, size_t n)
+{
+    const char *names[CLI_MAX_OPTIONS];
+    for (size_t i = 0; i < n; i++) {
+        names[i] = opts[i].name;
+    }
+    char name[RETSIM_SUGGEST_MAX + 1];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(arg, "="), arg);
+    const char *near = retsim_suggest(name, names, n, 2);
+    if (near != NULL) {
+        return cli_usage_error(command, "unknown option '%s'; did you mean '%s'?", name, near);
+    }
+    return cli_usage_error(command, "unknown option '%s'", name);
+}
+
+/* The option an argument names: "--out", "--out=DIR", "-o", "-oDIR". *inline_value
+ * gets what follows '=' (or a short option's letter), NULL if nothing does. */
+static const cli_option *find_option(const char *arg, const cli_option *opts, size_t n,
+                                     const char **inline_value)
+{
+    *inline_value = NULL;
+    if (arg[1] == '-') {
+        size_t len = strcspn(arg, "=");
+        for (size_t i = 0; i < n; i++) {
+            if (strlen(opts[i].name) == len && strncmp(arg, opts[i].name, len) == 0) {
+                *inline_value = arg[len] == '=' ? arg + len + 1 : NULL;
+                return &opts[i];
+            }
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (opts[i].short_name != 0 && arg[1] == opts[i].short_name) {
+            bool takes = opts[i].flag == NULL;
+            if (arg[2] != '\0' && !takes) {
+                return NULL; /* -qx: not bundled switches */
+            }
+            *inline_value = arg[2] != '\0' ? arg + 2 : NULL;
+            return &opts[i];
         }
     }
     return NULL;
 }
 
-/* An option with one value (or the --events switch) at argv[*i]: *known says
- * whether it was one; its value is argv[*i + 1], and *i moves past it. */
-static int parse_valued(const char *command, int argc, char **argv, int *i, unsigned allowed, cli_args *a,
-                        bool *known)
+/* Store an option's value: from "--opt=value", or the next argument. */
+static int take_option(const char *command, const cli_option *o, const char *inline_value, int argc,
+                       char **argv, int *i)
 {
-    static const struct {
-        const char *name;
-        unsigned flag;
-        size_t offset; /* where a value goes; 0 for a switch */
-    } options[] = {{"--out", OPT_OUT, offsetof(cli_args, out_dir)},
-                   {"--seed", OPT_SEED, offsetof(cli_args, seed)},
-                   {"--trace-out", OPT_TRACE_OUT, offsetof(cli_args, trace_out)},
-                   {"--until", OPT_HORIZON, offsetof(cli_args, horizon)},
-                   {"--replications", OPT_REPLICATIONS, offsetof(cli_args, replications)},
-                   {"--jobs", OPT_JOBS, offsetof(cli_args, jobs)},
-                   {"--events", OPT_EVENTS, 0}};
-    const char *arg = argv[*i];
-    *known = false;
-    for (size_t o = 0; o < sizeof options / sizeof options[0]; o++) {
-        if (strcmp(arg, options[o].name) != 0 || !(allowed & options[o].flag)) {
-            continue;
+    if (o->flag != NULL) {
+        if (inline_value != NULL) {
+            return cli_usage_error(command, "%s takes no value, got '%s'", o->name, argv[*i]);
         }
-        *known = true;
-        if (options[o].offset == 0) {
-            a->events = true;
-            return 0;
-        }
-        if (*i + 1 >= argc) {
-            return cli_usage_error(command, "%s needs a value", arg);
-        }
-        *i += 1;
-        memcpy((char *)a + options[o].offset, &argv[*i], sizeof(char *));
+        *o->flag = true;
         return 0;
     }
+    const char *value = inline_value;
+    if (value == NULL) {
+        if (*i + 1 >= argc) {
+            return cli_usage_error(command, "%s needs a value", argv[*i]); /* as typed: -o or --trace */
+        }
+        value = argv[++*i];
+    }
+    if (o->value != NULL) {
+        *o->value = value;
+        return 0;
+    }
+    if (*o->count == CLI_MAX_LIST) {
+        return cli_usage_error(command, "at most %d %s options", CLI_MAX_LIST, o->name);
+    }
+    o->list[(*o->count)++] = value;
     return 0;
 }
 
-/* One argument (with its value, if it takes one) at argv[*i]. */
-static int parse_arg(const char *command, int argc, char **argv, int *i, unsigned allowed, cli_args *a)
+int cli_parse_own(const char *command, int argc, char **argv, unsigned allowed, const cli_option *own,
+                  size_t n_own, cli_args *a)
 {
-    const char *arg = argv[*i];
-    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-        a->help = true;
-        return 0;
+    memset(a, 0, sizeof *a);
+    a->argc = argc;
+    a->argv = argv;
+    cli_option opts[CLI_MAX_OPTIONS];
+    size_t n = shared_options(allowed, a, opts);
+    for (size_t i = 0; i < n_own && n < CLI_MAX_OPTIONS; i++) {
+        opts[n++] = own[i];
     }
-    if (strcmp(arg, "--force") == 0 && (allowed & OPT_FORCE)) {
-        a->force = true;
-        return 0;
-    }
-    int *count = NULL;
-    const char **list = list_of(arg, allowed, a, &count);
-    if (list != NULL) {
-        if (*i + 1 >= argc) {
-            return cli_usage_error(command, "%s needs a value", arg);
+    bool options_end = false;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!options_end && strcmp(arg, "--") == 0) {
+            options_end = true; /* what follows is an argument, even "-x" */
+            continue;
         }
-        *i += 1;
-        return append(command, arg, list, count, argv[*i]);
+        if (options_end || arg[0] != '-' || arg[1] == '\0') {
+            if (a->n_positional == CLI_MAX_POSITIONAL) {
+                return cli_usage_error(command, "too many arguments");
+            }
+            a->positional[a->n_positional++] = arg;
+            continue;
+        }
+        const char *inline_value = NULL;
+        const cli_option *o = find_option(arg, opts, n, &inline_value);
+        int rc = o == NULL ? unknown_option(command, arg, opts, n)
+                           : take_option(command, o, inline_value, argc, argv, &i);
+        if (rc != 0) {
+            return rc;
+        }
     }
-    bool known = false;
-    int rc = parse_valued(command, argc, argv, i, allowed, a, &known);
-    if (rc != 0 || known) {
-        return rc;
+    if (a->quiet) {
+        cli_set_quiet(true);
     }
-    if (arg[0] == '-' && arg[1] != '\0') {
-        return cli_usage_error(command, "unknown option '%s'", arg);
-    }
-    if (a->n_positional == 4) {
-        return cli_usage_error(command, "too many arguments");
-    }
-    a->positional[a->n_positional++] = arg;
     return 0;
 }
 
 int cli_parse(const char *command, int argc, char **argv, unsigned allowed, cli_args *a)
 {
-    memset(a, 0, sizeof *a);
-    a->argc = argc;
-    a->argv = argv;
-    for (int i = 0; i < argc; i++) {
-        int rc = parse_arg(command, argc, argv, &i, allowed, a);
-        if (rc != 0) {
-            return rc;
-        }
+    return cli_parse_own(command, argc, argv, allowed, NULL, 0, a);
+}
+
+/* --quiet: the one other piece of process-wide state, the CLI's only. */
+static bool quiet;
+
+void cli_set_quiet(bool q)
+{
+    quiet = q;
+}
+
+bool cli_is_quiet(void)
+{
+    return quiet;
+}
+
+void cli_note(const char *fmt, ...)
+{
+    if (quiet) {
+        return;
     }
-    return 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+void cli_help(const char *help, int rc)
+{
+    if (rc != 0) {
+        cli_usage_brief(help);
+    } else {
+        fputs(help, stdout);
+    }
+}
+
+void cli_usage_brief(const char *help)
+{
+    const char *end = strstr(help, "\n\n");
+    fprintf(stderr, "%.*s\n", end != NULL ? (int)(end - help) : (int)strlen(help), help);
 }
 
 /* The progress line of a single run: rewritten in place on the terminal and

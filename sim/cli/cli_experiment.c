@@ -64,7 +64,7 @@ static int start(const char *command, int argc, char **argv, unsigned allowed, c
 {
     int rc = cli_parse(command, argc, argv, allowed, a);
     if (rc != 0 || a->help) {
-        fputs(help, rc != 0 ? stderr : stdout);
+        cli_help(help, rc);
         return rc != 0 ? rc : -1;
     }
     if (a->n_positional != 1) {
@@ -126,8 +126,8 @@ int cli_sweep(int argc, char **argv)
         rc = retsim_sweep_write(sc, s, out, &prov, &err);
     }
     if (rc == 0) {
-        printf("%d points x %u replications; wrote %s/sweep.csv, sweep_ci.csv, manifest\n", s->n_points,
-               o.replications, out);
+        cli_note("%d point%s x %u replication%s; wrote %s/sweep.csv, sweep_ci.csv, manifest\n", s->n_points,
+                 s->n_points == 1 ? "" : "s", o.replications, o.replications == 1 ? "" : "s", out);
     }
     retsim_sweep_destroy(s);
     retsim_scenario_destroy(sc);
@@ -205,7 +205,7 @@ int cli_compare(int argc, char **argv)
         rc = retsim_compare_report(ea, eb, a.out_dir, stdout, &prov, &err);
     }
     if (rc == 0 && a.out_dir != NULL) {
-        printf("wrote %s/compare.csv\n", a.out_dir);
+        cli_note("wrote %s/compare.csv\n", a.out_dir);
     }
     retsim_experiment_destroy(ea);
     retsim_experiment_destroy(eb);

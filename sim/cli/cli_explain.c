@@ -5,6 +5,7 @@
 #include "retsim/replay.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <sys/stat.h>
@@ -45,44 +46,12 @@ static const char explain_help[] =
     "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input (a name or\n"
     "subscription no row has, too).\n";
 
+/* explain's own options: --name (repeatable), --subscription, --png, --width. */
 typedef struct explain_args {
     const char *names[CLI_MAX_LIST];
-    size_t n_names;
+    int n_names;
     const char *subscription, *png, *width;
-    int argc;
-    char *argv[256];
 } explain_args;
-
-/* --name, --subscription, --png and --width are explain's own: taken out
- * of argv before the shared parser sees the others. */
-static int take_own(int argc, char **argv, explain_args *e)
-{
-    memset(e, 0, sizeof *e);
-    for (int i = 0; i < argc; i++) {
-        const char *opt = argv[i];
-        const char **slot = strcmp(opt, "--subscription") == 0 ? &e->subscription
-                            : strcmp(opt, "--png") == 0        ? &e->png
-                            : strcmp(opt, "--width") == 0      ? &e->width
-                                                               : NULL;
-        bool name = strcmp(opt, "--name") == 0;
-        if ((slot != NULL || name) && (i + 1 >= argc || argv[i + 1][0] == '\0')) {
-            return cli_usage_error("explain", "%s needs a value", opt);
-        }
-        if (name && e->n_names == CLI_MAX_LIST) {
-            return cli_usage_error("explain", "at most %d --name options", CLI_MAX_LIST);
-        }
-        if (name) {
-            e->names[e->n_names++] = argv[++i];
-        } else if (slot != NULL) {
-            *slot = argv[++i];
-        } else if (e->argc == (int)(sizeof e->argv / sizeof e->argv[0])) {
-            return cli_usage_error("explain", "too many arguments");
-        } else {
-            e->argv[e->argc++] = argv[i];
-        }
-    }
-    return 0;
-}
 
 /* The names told, for the picture. */
 typedef struct told {
@@ -120,7 +89,9 @@ static int plot(const char *dir, const char *png, const told *t)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        dup2(STDERR_FILENO, STDOUT_FILENO); /* its "wrote" line is a message: stdout is the story */
+        /* its "wrote" line is a message, not the story: stderr, or nowhere with --quiet */
+        int to = cli_is_quiet() ? open("/dev/null", O_WRONLY) : STDERR_FILENO;
+        dup2(to >= 0 ? to : STDERR_FILENO, STDOUT_FILENO);
         execv(script, args);
         _exit(127);
     }
@@ -199,8 +170,11 @@ static int explain(const retsim_scenario *sc, const cli_args *a, const explain_a
         return CLI_BAD_INPUT;
     }
     told t = {.n = 0};
+    if (e->subscription != NULL && e->subscription[0] == '\0') {
+        return cli_usage_error("explain", "--subscription needs a value");
+    }
     retsim_explain_options o = {.names = e->names,
-                                .n_names = e->n_names,
+                                .n_names = (size_t)e->n_names,
                                 .subscription = e->subscription,
                                 .until = until,
                                 .scenario_label = a->positional[0],
@@ -225,14 +199,15 @@ static int explain(const retsim_scenario *sc, const cli_args *a, const explain_a
 int cli_explain(int argc, char **argv)
 {
     explain_args e;
+    memset(&e, 0, sizeof e);
+    const cli_option own[] = {{.name = "--name", .list = e.names, .count = &e.n_names},
+                              {.name = "--subscription", .value = &e.subscription},
+                              {.name = "--png", .value = &e.png},
+                              {.name = "--width", .value = &e.width}};
     cli_args a;
-    memset(&a, 0, sizeof a);
-    int rc = take_own(argc, argv, &e);
-    if (rc == 0) {
-        rc = cli_parse("explain", e.argc, e.argv, OPT_HORIZON, &a);
-    }
+    int rc = cli_parse_own("explain", argc, argv, OPT_HORIZON, own, sizeof own / sizeof own[0], &a);
     if (rc != 0 || a.help) {
-        fputs(explain_help, rc != 0 ? stderr : stdout);
+        cli_help(explain_help, rc);
         return rc;
     }
     if (a.n_positional != 2) {

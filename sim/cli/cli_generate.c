@@ -17,7 +17,7 @@ static const char generate_help[] =
     "HORIZON` then gives the run's events.csv (after --seed N, replay with --set\n"
     "simulation.seed=N).\n"
     "\n"
-    "  -o TRACE          the trace file to write (required); written under a\n"
+    "  -o, --trace TRACE the trace file to write (required); written under a\n"
     "                    temporary name and renamed at the end: a failure leaves\n"
     "                    nothing\n"
     "  --limit-names N   only the operations on the first N names created, in trace\n"
@@ -31,33 +31,11 @@ static const char generate_help[] =
     "\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
-/* -o and --limit-names are generate's own: taken out of argv (into rest)
- * before the shared parser sees the others. */
+/* generate's own options: -o and --limit-names. */
 typedef struct gen_args {
     const char *trace;
     const char *limit;
-    int argc;
-    char *argv[256];
 } gen_args;
-
-static int take_own(int argc, char **argv, gen_args *g)
-{
-    memset(g, 0, sizeof *g);
-    for (int i = 0; i < argc; i++) {
-        bool own_o = strcmp(argv[i], "-o") == 0, own_limit = strcmp(argv[i], "--limit-names") == 0;
-        if (own_o || own_limit) {
-            if (i + 1 >= argc) {
-                return cli_usage_error("generate", "%s needs a value", argv[i]);
-            }
-            *(own_o ? &g->trace : &g->limit) = argv[++i];
-        } else if (g->argc == (int)(sizeof g->argv / sizeof g->argv[0])) {
-            return cli_usage_error("generate", "too many arguments");
-        } else {
-            g->argv[g->argc++] = argv[i];
-        }
-    }
-    return 0;
-}
 
 static int generate(const retsim_scenario *sc, const cli_args *a, const gen_args *g, uint64_t limit)
 {
@@ -82,26 +60,24 @@ static int generate(const retsim_scenario *sc, const cli_args *a, const gen_args
         return cli_fail(&err);
     }
     if (limit > 0) {
-        printf("wrote %s: %" PRIu64 " rows on %" PRIu64 " names (the first %" PRIu64
-               " created and their parents)\n",
-               g->trace, st.rows, st.names, limit);
+        cli_note("wrote %s: %" PRIu64 " rows on %" PRIu64 " names (the first %" PRIu64
+                 " created and their parents)\n",
+                 g->trace, st.rows, st.names, limit);
     } else {
-        printf("wrote %s (seed %" PRIu64 ", %" PRIu64 " events simulated)\n", g->trace, xo.seed, st.events);
+        cli_note("wrote %s (seed %" PRIu64 ", %" PRIu64 " events simulated)\n", g->trace, xo.seed, st.events);
     }
     return CLI_OK;
 }
 
 int cli_generate(int argc, char **argv)
 {
-    gen_args g;
+    gen_args g = {NULL, NULL};
+    const cli_option own[] = {{.name = "--trace", .short_name = 'o', .value = &g.trace},
+                              {.name = "--limit-names", .value = &g.limit}};
     cli_args a;
-    memset(&a, 0, sizeof a);
-    int rc = take_own(argc, argv, &g);
-    if (rc == 0) {
-        rc = cli_parse("generate", g.argc, g.argv, OPT_SEED | OPT_FORCE, &a);
-    }
+    int rc = cli_parse_own("generate", argc, argv, OPT_SEED | OPT_FORCE, own, sizeof own / sizeof own[0], &a);
     if (rc != 0 || a.help) {
-        fputs(generate_help, rc != 0 ? stderr : stdout);
+        cli_help(generate_help, rc);
         return rc;
     }
     if (a.n_positional != 1) {

@@ -76,7 +76,7 @@ int cli_replay(int argc, char **argv)
     cli_args a;
     int rc = cli_parse("replay", argc, argv, OPT_OUT | OPT_HORIZON, &a);
     if (rc != 0 || a.help) {
-        fputs(replay_help, rc != 0 ? stderr : stdout);
+        cli_help(replay_help, rc);
         return rc;
     }
     if (a.n_positional != 2) {
@@ -105,13 +105,14 @@ int cli_replay(int argc, char **argv)
     } else {
         char end[64];
         retsim_time_format(st.end_time, end, sizeof end);
-        printf("replayed %" PRIu64 " operations and %" PRIu64 " automatic purges; clock ends at %s\n",
-               st.rows, st.auto_purges, end);
+        cli_note("replayed %" PRIu64 " operation%s and %" PRIu64 " automatic purge%s; clock ends at %s\n",
+                 st.rows, st.rows == 1 ? "" : "s", st.auto_purges, st.auto_purges == 1 ? "" : "s", end);
         if (st.rows_after_until > 0) {
-            printf("%" PRIu64 " trace rows after --until %s were not applied\n", st.rows_after_until,
-                   a.horizon);
+            cli_note("%" PRIu64 " trace row%s after --until %s %s not applied\n", st.rows_after_until,
+                     st.rows_after_until == 1 ? "" : "s", a.horizon,
+                     st.rows_after_until == 1 ? "was" : "were");
         }
-        printf("wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n", out);
+        cli_note("wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n", out);
         warn_unmatched(sc, &st);
     }
     retsim_scenario_destroy(sc);
@@ -123,7 +124,7 @@ int cli_check(int argc, char **argv)
     cli_args a;
     int rc = cli_parse("check", argc, argv, 0, &a);
     if (rc != 0 || a.help) {
-        fputs(check_help, rc != 0 ? stderr : stdout);
+        cli_help(check_help, rc);
         return rc;
     }
     if (a.n_positional != 1) {

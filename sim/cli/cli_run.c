@@ -83,11 +83,10 @@ static void print_replications(const retsim_scenario *sc, const retsim_experimen
     bool at_limit;
     double w = retsim_experiment_warmup_mser5(e, &row, &at_limit);
     warn_warmup(sc, w, row >= 0 ? retsim_experiment_first(e)->kind[row] : "", at_limit);
-    printf("%u replications on %d jobs in %.2f s; wrote %s/summary.csv, summary_ci.csv, "
-           "summary_by_type.csv, "
-           "%soutcomes.csv, timeseries.csv, manifest\n",
-           e->completed, jobs, e->wall_seconds, out,
-           sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
+    cli_note("%u replication%s on %d job%s in %.2f s; wrote %s/summary.csv, summary_ci.csv, "
+             "summary_by_type.csv, %soutcomes.csv, timeseries.csv, manifest\n",
+             e->completed, e->completed == 1 ? "" : "s", jobs, jobs == 1 ? "" : "s", e->wall_seconds, out,
+             sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
 }
 
 static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
@@ -136,12 +135,11 @@ static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, 
     warn_warmup(sc, stats->warmup_mser5_d,
                 stats->warmup_mser5_row >= 0 ? summary->kind[stats->warmup_mser5_row] : "",
                 stats->warmup_mser5_at_limit);
-    printf("%llu events in %.2f s; wrote %s/summary.csv, summary_by_type.csv, %soutcomes.csv, "
-           "timeseries.csv, "
-           "manifest%s%s%s\n",
-           (unsigned long long)stats->events, stats->wall_seconds, opt->out_dir,
-           sc->n_changes > 0 ? "summary_by_period.csv, " : "", opt->events ? ", events.csv" : "",
-           opt->trace_out != NULL ? " and " : "", opt->trace_out != NULL ? opt->trace_out : "");
+    cli_note("%llu events in %.2f s; wrote %s/summary.csv, summary_by_type.csv, %soutcomes.csv, "
+             "timeseries.csv, manifest%s%s%s\n",
+             (unsigned long long)stats->events, stats->wall_seconds, opt->out_dir,
+             sc->n_changes > 0 ? "summary_by_period.csv, " : "", opt->events ? ", events.csv" : "",
+             opt->trace_out != NULL ? " and " : "", opt->trace_out != NULL ? opt->trace_out : "");
 }
 
 static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim_experiment_options *xo)
@@ -194,7 +192,7 @@ int cli_run(int argc, char **argv)
         "run", argc, argv,
         OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS | OPT_FORCE, &a);
     if (rc != 0 || a.help) {
-        fputs(run_help, rc != 0 ? stderr : stdout);
+        cli_help(run_help, rc);
         return rc;
     }
     if (a.n_positional != 1) {

@@ -23,7 +23,7 @@ static const char systems_help[] =
     "stdout. Exit codes: 0 ok, 1 cannot write, 2 bad usage or bad scenario.\n";
 
 /* The scenarios named by the non-option arguments, all loaded or none. */
-static int load_all(char **files, int n, retsim_scenario **sc)
+static int load_all(const char *const *files, int n, retsim_scenario **sc)
 {
     for (int i = 0; i < n; i++) {
         retsim_error err;
@@ -35,46 +35,30 @@ static int load_all(char **files, int n, retsim_scenario **sc)
     return 0;
 }
 
-/* Split argv into --format and the files (every argument not an option). */
-static int parse(int argc, char **argv, char **files, int *n, retsim_systems_format *format, bool *help)
-{
-    *n = 0;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            *help = true;
-        } else if (strcmp(argv[i], "--format") == 0) {
-            if (i + 1 >= argc) {
-                return cli_usage_error("systems", "--format needs a value");
-            }
-            i++;
-            if (retsim_systems_format_parse(argv[i], format) != 0) {
-                return cli_usage_error("systems", "--format is text, markdown or csv, got '%s'", argv[i]);
-            }
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("systems", "unknown option '%s'", argv[i]);
-        } else {
-            files[(*n)++] = argv[i];
-        }
-    }
-    return 0;
-}
-
 int cli_systems(int argc, char **argv)
 {
+    const char *format_text = NULL;
+    const cli_option own[] = {{.name = "--format", .value = &format_text}};
+    cli_args a;
     retsim_systems_format format = RETSIM_SYSTEMS_TEXT;
-    bool help = false;
-    int n = 0;
-    char **files = calloc((size_t)argc + 1, sizeof *files);
-    retsim_scenario **sc = calloc((size_t)argc + 1, sizeof *sc);
-    int rc = files == NULL || sc == NULL ? CLI_FAILURE : parse(argc, argv, files, &n, &format, &help);
-    if (rc == 0 && help) {
-        fputs(systems_help, stdout);
-    } else if (rc == 0 && n == 0) {
-        rc = cli_usage_error("systems", "name at least one scenario file");
-    } else if (rc == 0) {
-        rc = load_all(files, n, sc);
+    int rc = cli_parse_own("systems", argc, argv, 0, own, 1, &a);
+    if (rc != 0 || a.help) {
+        cli_help(systems_help, rc);
+        return rc;
     }
-    if (rc == 0 && !help) {
+    if (format_text != NULL && retsim_systems_format_parse(format_text, &format) != 0) {
+        return cli_usage_error("systems", "--format is text, markdown or csv, got '%s'", format_text);
+    }
+    if (a.n_positional == 0) {
+        return cli_usage_error("systems", "name at least one scenario file");
+    }
+    if (a.n_sets > 0) {
+        return cli_usage_error("systems", "--set does not apply: the table is of the files as written");
+    }
+    int n = a.n_positional;
+    retsim_scenario **sc = calloc((size_t)n, sizeof *sc);
+    rc = sc == NULL ? CLI_FAILURE : load_all(a.positional, n, sc);
+    if (rc == 0) {
         retsim_error err;
         retsim_error_clear(&err);
         if (retsim_systems_write((const retsim_scenario *const *)sc, (size_t)n, format, stdout, &err) != 0) {
@@ -85,6 +69,5 @@ int cli_systems(int argc, char **argv)
         retsim_scenario_destroy(sc[i]);
     }
     free(sc);
-    free(files);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* retsim: the command-line tool, built only on the public headers. */
 #include "cli.h"
+#include "retsim/suggest.h"
 
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -21,45 +22,58 @@ static const char usage[] =
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "\n"
-    "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n";
+    "options of every command: -h, --help (what it does and takes), -q, --quiet (no\n"
+    "messages on stderr but errors and warnings); every option reads --opt VALUE or\n"
+    "--opt=VALUE. 'retsim COMMAND --help' describes a command; 'retsim -V' or\n"
+    "'retsim --version' prints the version.\n";
+
+typedef int (*command_fn)(int argc, char **argv);
+
+static const struct {
+    const char *name;
+    command_fn fn;
+} commands[] = {
+    {"run", cli_run},           {"sweep", cli_sweep},     {"compare", cli_compare}, {"replay", cli_replay},
+    {"generate", cli_generate}, {"explain", cli_explain}, {"check", cli_check},     {"systems", cli_systems},
+};
+enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
+
+/* "retsim: unknown command 'rnu'; did you mean 'run'?" and the usage line. */
+static int unknown_command(const char *word)
+{
+    const char *names[N_COMMANDS];
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        names[i] = commands[i].name;
+    }
+    const char *near = retsim_suggest(word, names, N_COMMANDS, 2);
+    fprintf(stderr, "retsim: unknown %s '%s'%s%s%s\n", word[0] == '-' ? "option" : "command", word,
+            near != NULL ? "; did you mean '" : "", near != NULL ? near : "", near != NULL ? "'?" : "");
+    fprintf(stderr, "usage: retsim COMMAND [ARGS] (see 'retsim --help')\n");
+    return CLI_BAD_INPUT;
+}
 
 static int dispatch(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? CLI_BAD_INPUT : CLI_OK;
+    int first = 1; /* -q before the command counts for it */
+    while (first < argc && (strcmp(argv[first], "-q") == 0 || strcmp(argv[first], "--quiet") == 0)) {
+        cli_set_quiet(true);
+        first++;
     }
-    if (strcmp(argv[1], "--version") == 0) {
+    const char *cmd = first < argc ? argv[first] : NULL;
+    if (cmd == NULL || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage, cmd == NULL ? stderr : stdout);
+        return cmd == NULL ? CLI_BAD_INPUT : CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
         printf("retsim %s\n", RETSIM_VERSION);
         return CLI_OK;
     }
-    if (strcmp(argv[1], "run") == 0) {
-        return cli_run(argc - 2, argv + 2);
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            return commands[i].fn(argc - first - 1, argv + first + 1);
+        }
     }
-    if (strcmp(argv[1], "sweep") == 0) {
-        return cli_sweep(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "compare") == 0) {
-        return cli_compare(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "replay") == 0) {
-        return cli_replay(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "generate") == 0) {
-        return cli_generate(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "explain") == 0) {
-        return cli_explain(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "check") == 0) {
-        return cli_check(argc - 2, argv + 2);
-    }
-    if (strcmp(argv[1], "systems") == 0) {
-        return cli_systems(argc - 2, argv + 2);
-    }
-    fprintf(stderr, "retsim: unknown command '%s'\n\n%s", argv[1], usage);
-    return CLI_BAD_INPUT;
+    return unknown_command(cmd);
 }
 
 /* What the command printed must have reached stdout: `retsim run ... >/dev/full`

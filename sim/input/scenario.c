@@ -1,12 +1,14 @@
 /* Scenario files: INI read with inih; sections dispatch to the key tables in
  * scenario_keys.c; cross-key checks once everything is read. */
 #include "retsim/scenario.h"
+#include "retsim/suggest.h"
 
 #include "input.h"
 #include "scenario_keys.h"
 
 #include <ini.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -151,8 +153,15 @@ static int kind_index(retsim_scenario *s, const char *id, section_kind sec, bool
         return -1;
     }
     if (!may_add || s->n_policies == RETSIM_MAX_KINDS) {
+        const char *kinds[RETSIM_MAX_KINDS];
+        for (int i = 0; i < s->n_policies; i++) {
+            kinds[i] = s->policies[i].kind;
+        }
+        const char *near = may_add ? NULL : retsim_suggest(id, kinds, (size_t)s->n_policies, 2);
         retsim_error_set(err, RETSIM_EINPUT, at->file, at->line, at->section,
-                         may_add ? "more than 32 kinds" : "no [%s] section in the scenario", at->section);
+                         may_add ? "more than 32 kinds" : "no [%s] section in the scenario%s%s%s",
+                         at->section, near != NULL ? "; did you mean the kind '" : "",
+                         near != NULL ? near : "", near != NULL ? "'?" : "");
         return -1;
     }
     retsim_policy_init(&s->policies[s->n_policies], id);
@@ -199,9 +208,16 @@ static int resolve_section(retsim_scenario *s, const char *section, section_kind
         return *sec == SEC_CHANGE ? change_index(s, id, may_add, &at, err)
                                   : kind_index(s, id, *sec, may_add, &at, err);
     }
-    retsim_error_set(err, RETSIM_EINPUT, file, line, section,
-                     "unknown section; expected [scenario], [policy.<kind>], [simulation], [population], "
-                     "[workload.<kind>] or [change.<label>]");
+    static const char *const sections[] = {"scenario", "simulation", "population",
+                                           "policy",   "workload",   "change"};
+    char head[RETSIM_SUGGEST_MAX + 1];
+    snprintf(head, sizeof head, "%.*s", (int)strcspn(section, "."), section);
+    const char *near = retsim_suggest(head, sections, sizeof sections / sizeof sections[0], 2);
+    retsim_error_set(
+        err, RETSIM_EINPUT, file, line, section,
+        "unknown section%s%s%s; expected [scenario], [policy.<kind>], [simulation], [population], "
+        "[workload.<kind>] or [change.<label>]",
+        near != NULL ? " (did you mean '" : "", near != NULL ? near : "", near != NULL ? "'?)" : "");
     return -1;
 }
 
@@ -306,6 +322,25 @@ static int check_value(const char *key, const char *value, const char *file, lon
     return 0;
 }
 
+/* An unknown key, with the nearest known one of its section if it is a slip. */
+static int unknown_key(section_kind sec, const char *section, const char *key, const char *file, long line,
+                       retsim_error *err)
+{
+    int n = 0;
+    const key_def *keys = scenario_keys(sec, &n);
+    const char *names[MAX_KEYS];
+    for (int i = 0; i < n && i < MAX_KEYS; i++) {
+        names[i] = keys[i].name;
+    }
+    const char *near = retsim_suggest(key, names, (size_t)(n < MAX_KEYS ? n : MAX_KEYS), 2);
+    if (near != NULL) {
+        return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
+                                "unknown key in [%s]; did you mean '%s'?", section, near);
+    }
+    return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
+                            "unknown key in [%s] (scenarios/README.md lists the keys)", section);
+}
+
 static int apply(retsim_scenario *s, const char *section, const char *key, const char *value,
                  const char *file, long line, retsim_error *err, key_lines *lines, bool may_add,
                  const retsim_scenario *shared)
@@ -328,8 +363,7 @@ static int apply(retsim_scenario *s, const char *section, const char *key, const
         int ki = 0;
         const key_def *k = scenario_key_find(sec, key, &ki);
         if (k == NULL) {
-            return retsim_error_set(err, RETSIM_EINPUT, file, line, key,
-                                    "unknown key in [%s] (scenarios/README.md lists the keys)", section);
+            return unknown_key(sec, section, key, file, line, err);
         }
         if (lines != NULL) {
             if (lines->seen[sec][index] & (UINT64_C(1) << ki)) {
