@@ -47,5 +47,7 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
  * relative change beside B - A. */
 int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
                           const struct retsim_provenance *prov, retsim_error *err);
+/* compare.csv's table (every metric of every kind) to out: the file, or --format csv on a terminal. */
+void retsim_compare_write_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b);
 
 #endif

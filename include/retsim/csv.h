@@ -18,4 +18,12 @@ void retsim_csv_field(FILE *out, const char *text);
 /* Write n fields separated by commas and a final newline. */
 void retsim_csv_row(FILE *out, const char *const *fields, size_t n);
 
+/* Convert a CSV table (a header row, then rows) of len bytes to JSON: an
+ * array with an object per row, keyed by the header's names in their order.
+ * A field that is a JSON number as written ("12", "-0.5", "1e-05") stays a
+ * number; an empty field is null (retsim writes NaN, "no value", as empty);
+ * anything else is a string, escaped. Returns 0, RETSIM_EINPUT when the text
+ * is not CSV or a row has more fields than the header, RETSIM_ENOMEM. */
+int retsim_csv_to_json(const char *csv, size_t len, FILE *out);
+
 #endif

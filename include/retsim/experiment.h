@@ -112,6 +112,29 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
  * replication found no steady state in its first half. */
 double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool *at_limit);
 
+/* Progress over several experiments run one after another (a sweep's
+ * points, a compare's two sides), reported as one piece of work: _begin with
+ * the caller's options (whose progress, if any, receives the reports) and
+ * the number of stages; _options gives the options for stage k, whose
+ * reports carry done and total over all stages, the time since _begin and
+ * the label (copied); _end makes the one call with finished set. Not
+ * thread-safe across stages (they run in turn). */
+typedef struct retsim_stages {
+    retsim_experiment_options outer, inner;
+    uint32_t stage, stages;
+    double wall_before; /* seconds of the stages already run */
+    uint64_t events_before;
+    retsim_progress last;
+    char label[256];
+} retsim_stages;
+void retsim_stages_begin(retsim_stages *st, const retsim_experiment_options *opt, uint32_t stages);
+const retsim_experiment_options *retsim_stages_options(retsim_stages *st, uint32_t stage, const char *label);
+void retsim_stages_end(retsim_stages *st);
+
+/* summary_ci.csv's table (kind,metric,n,mean,sd,ci95_low,ci95_high: every
+ * metric of every kind) to out: the file, or --format csv on a terminal. */
+void retsim_experiment_write_ci(FILE *out, const retsim_experiment *e);
+
 /* Print per-kind means and CIs of the headline metrics. */
 void retsim_experiment_print(FILE *out, const retsim_experiment *e);
 

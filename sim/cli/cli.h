@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input. */
 enum { CLI_OK = 0, CLI_FAILURE = 1, CLI_BAD_INPUT = 2 };
@@ -88,6 +89,12 @@ void cli_help(const char *help, int rc);
 /* A message for the person at the terminal ("wrote ...", progress): stderr, none with --quiet. */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_set_quiet(bool q);
+/* --format of the terminal summary: text (the table for people), csv or json (for tools). */
+typedef enum { CLI_FORMAT_TEXT, CLI_FORMAT_CSV, CLI_FORMAT_JSON } cli_format;
+/* a->format as a cli_format (NULL: text); 0 or CLI_BAD_INPUT (printed). */
+int cli_format_of(const char *command, const cli_args *a, cli_format *out);
+/* The CSV table fill writes, on stdout as csv or as json (retsim_csv_to_json). 0 or CLI_FAILURE. */
+int cli_emit_table(cli_format format, void (*fill)(FILE *out, const void *ctx), const void *ctx);
 bool cli_is_quiet(void);
 /* Load the scenario and apply every --set. Returns 0 or an exit code (printed). */
 int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out);

@@ -1,6 +1,7 @@
 /* Argument parsing and error printing shared by the commands. */
 #include "cli.h"
 
+#include "retsim/csv.h"
 #include "retsim/experiment.h"
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
@@ -209,6 +210,49 @@ void cli_note(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_format_of(const char *command, const cli_args *a, cli_format *out)
+{
+    static const char *const names[] = {"text", "csv", "json"};
+    *out = CLI_FORMAT_TEXT;
+    for (int f = 0; a->format != NULL && f < 3; f++) {
+        if (strcmp(a->format, names[f]) == 0) {
+            *out = (cli_format)f;
+            return 0;
+        }
+    }
+    if (a->format == NULL) {
+        return 0;
+    }
+    const char *near = retsim_suggest(a->format, names, 3, 2);
+    return cli_usage_error(command, "--format is text, csv or json, got '%s'%s%s%s", a->format,
+                           near != NULL ? "; did you mean '" : "", near != NULL ? near : "",
+                           near != NULL ? "'?" : "");
+}
+
+int cli_emit_table(cli_format format, void (*fill)(FILE *out, const void *ctx), const void *ctx)
+{
+    if (format == CLI_FORMAT_CSV) {
+        fill(stdout, ctx);
+        return 0;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL) {
+        fprintf(stderr, "retsim: out of memory\n");
+        return CLI_FAILURE;
+    }
+    fill(mem, ctx);
+    int rc = fclose(mem) != 0 ? RETSIM_ENOMEM : retsim_csv_to_json(text, len, stdout);
+    free(text);
+    if (rc != 0) {
+        fprintf(stderr, "retsim: cannot write the table as JSON (%s)\n",
+                rc == RETSIM_ENOMEM ? "out of memory" : "not CSV");
+        return CLI_FAILURE;
+    }
+    return 0;
+}
+
 void cli_help(const char *help, int rc)
 {
     if (rc != 0) {
@@ -241,16 +285,27 @@ void cli_progress_run(void *ctx, const retsim_progress *p)
             (double)p->horizon_ms / RETSIM_MS_PER_DAY, p->events, p->wall_seconds);
 }
 
-/* The progress line of replications: how many finished; ended at the end. */
+/* The progress line of replications: how many finished, the rate and the
+ * time left; for a sweep or a compare also which point or side runs (ctx:
+ * "point" or "side"). Rewritten in place; ended at the end. */
 void cli_progress_replications(void *ctx, const retsim_progress *p)
 {
-    (void)ctx;
     if (p->finished) {
         fputc('\n', stderr);
         return;
     }
-    fprintf(stderr, "\rretsim: %" PRIu32 " of %" PRIu32 " replications, %.1f s", p->done, p->total,
-            p->wall_seconds);
+    char stage[320] = "";
+    if (p->stages > 0 && ctx != NULL) {
+        snprintf(stage, sizeof stage, "%s %" PRIu32 " of %" PRIu32 " (%s): ", (const char *)ctx, p->stage + 1,
+                 p->stages, p->stage_label != NULL ? p->stage_label : "");
+    }
+    double rate = p->wall_seconds > 0 ? p->done / p->wall_seconds : 0;
+    char left[48] = "";
+    if (rate > 0 && p->done < p->total) {
+        snprintf(left, sizeof left, ", %.0f s left", (p->total - p->done) / rate);
+    }
+    fprintf(stderr, "\rretsim: %s%" PRIu32 " of %" PRIu32 " replication%s, %.1f/s%s, %.1f s\033[K", stage,
+            p->done, p->total, p->total == 1 ? "" : "s", rate, left, p->wall_seconds);
 }
 
 int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
@@ -277,7 +332,11 @@ int cli_experiment_options(const char *command, const cli_args *a, const retsim_
     memset(o, 0, sizeof *o);
     o->seed = sc->settings.seed;
     o->replications = default_replications;
-    o->progress = isatty(STDERR_FILENO) != 0 ? cli_progress_replications : NULL; /* a terminal only */
+    /* a terminal only, and not with --quiet; sweep and compare say which point or side */
+    o->progress = isatty(STDERR_FILENO) != 0 && !cli_is_quiet() ? cli_progress_replications : NULL;
+    o->progress_ctx = strcmp(command, "sweep") == 0     ? (void *)"point"
+                      : strcmp(command, "compare") == 0 ? (void *)"side"
+                                                        : NULL;
     o->force = a->force;
     if (a->seed != NULL) {
         if (cli_number(command, "--seed", a->seed, 0, UINT64_MAX, &v) != 0) {

@@ -30,8 +30,9 @@ static const char sweep_help[] =
 
 static const char compare_help[] =
     "usage: retsim compare SCENARIO --set-a KEY=V... --set-b KEY=V... [--replications N]\n"
-    "                      [--jobs J] [--seed N] [--out DIR] [--force] [--set section.key=value]...\n"
-    "       retsim compare OUT_A OUT_B [--out DIR]\n"
+    "                      [--jobs J] [--seed N] [--out DIR] [--format text|csv|json] [--force]\n"
+    "                      [--set section.key=value]... [-q]\n"
+    "       retsim compare OUT_A OUT_B [--out DIR] [--format text|csv|json]\n"
     "\n"
     "Run policy A and policy B (the scenario with each side's overrides) on the same\n"
     "workload streams, replication by replication, and report per metric A, B, the\n"
@@ -44,10 +45,14 @@ static const char compare_help[] =
     "  --set-a K=V        an override for side A (repeatable; none: the scenario as is)\n"
     "  --set-b K=V        an override for side B (repeatable)\n"
     "  --replications N   pairs to run (default 10)\n"
-    "  --out DIR          also write DIR/compare.csv (kind,metric,n,a_mean,b_mean,\n"
+    "  -o, --out DIR      also write DIR/compare.csv (kind,metric,n,a_mean,b_mean,\n"
     "                     diff_mean,diff_ci95_low,diff_ci95_high,significant,\n"
     "                     rel_change_pct,rel_ci95_low_pct,rel_ci95_high_pct)\n"
     "  --force            run even when a side is expected beyond the size limits\n"
+    "  -j, --jobs J       threads (default: all cores); results do not depend on J\n"
+    "  --format F         the table on stdout: text (default: the headline metrics,\n"
+    "                     for people), csv or json (compare.csv's rows: every metric)\n"
+    "  -q, --quiet        no messages or progress on stderr; errors still\n"
     "\n"
     "The second form pairs the replications of two earlier runs (their summary.csv),\n"
     "which must have the same seed and number of replications (at least 2), and\n"
@@ -112,7 +117,6 @@ int cli_sweep(int argc, char **argv)
             return cli_fail(&err);
         }
     }
-    o.progress = NULL; /* off: every point is an experiment of its own, each would start a line */
     const char *out = a.out_dir != NULL ? a.out_dir : "out";
     if (cli_check_out(out) != 0) {
         retsim_scenario_destroy(sc);
@@ -134,6 +138,33 @@ int cli_sweep(int argc, char **argv)
     return rc != 0 ? cli_fail(&err) : CLI_OK;
 }
 
+typedef struct pair {
+    const retsim_experiment *a, *b;
+} pair;
+
+static void fill_compare(FILE *out, const void *ctx)
+{
+    const pair *p = ctx;
+    retsim_compare_write_csv(out, p->a, p->b);
+}
+
+/* compare.csv (with --out) and the table on stdout: for people, or as csv or json. */
+static int report(const retsim_experiment *ea, const retsim_experiment *eb, const cli_args *a,
+                  const retsim_provenance *prov, retsim_error *err)
+{
+    cli_format format = CLI_FORMAT_TEXT;
+    cli_format_of("compare", a, &format); /* checked before running */
+    int rc = retsim_compare_report(ea, eb, a->out_dir, format == CLI_FORMAT_TEXT ? stdout : NULL, prov, err);
+    if (rc == 0 && format != CLI_FORMAT_TEXT) {
+        pair p = {ea, eb};
+        rc = cli_emit_table(format, fill_compare, &p) != 0 ? RETSIM_EIO : 0;
+        if (rc != 0) {
+            retsim_error_set(err, rc, "", 0, "", "cannot write the table to standard output");
+        }
+    }
+    return rc;
+}
+
 /* retsim compare OUT_A OUT_B: pair the replications two earlier runs wrote. */
 static int compare_folders(const cli_args *a)
 {
@@ -153,7 +184,7 @@ static int compare_folders(const cli_args *a)
     retsim_provenance prov;
     cli_provenance("compare", a, &prov);
     if (rc == 0) {
-        rc = retsim_compare_report(ea, eb, a->out_dir, stdout, &prov, &err);
+        rc = report(ea, eb, a, &prov, &err);
     }
     retsim_experiment_destroy(ea);
     retsim_experiment_destroy(eb);
@@ -172,14 +203,18 @@ int cli_compare(int argc, char **argv)
     cli_args a;
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
-    if (cli_parse("compare", argc, argv,
-                  OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE, &a) == 0 &&
-        !a.help && a.n_positional == 2 && is_folder(a.positional[0])) {
+    const unsigned allowed =
+        OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE | OPT_FORMAT;
+    cli_format format;
+    if (cli_parse("compare", argc, argv, allowed, &a) == 0 && !a.help &&
+        cli_format_of("compare", &a, &format) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    if (cli_parse("compare", argc, argv, allowed, &a) == 0 && !a.help && a.n_positional == 2 &&
+        is_folder(a.positional[0])) {
         return compare_folders(&a);
     }
-    int rc =
-        start("compare", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE,
-              compare_help, &a, &sc, &o);
+    int rc = start("compare", argc, argv, allowed, compare_help, &a, &sc, &o);
     if (rc != 0) {
         return rc < 0 ? CLI_OK : rc;
     }
@@ -202,7 +237,7 @@ int cli_compare(int argc, char **argv)
     retsim_provenance prov;
     cli_provenance("compare", &a, &prov);
     if (rc == 0) {
-        rc = retsim_compare_report(ea, eb, a.out_dir, stdout, &prov, &err);
+        rc = report(ea, eb, &a, &prov, &err);
     }
     if (rc == 0 && a.out_dir != NULL) {
         cli_note("wrote %s/compare.csv\n", a.out_dir);

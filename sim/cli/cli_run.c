@@ -12,7 +12,8 @@
 
 static const char run_help[] =
     "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
-    "                  [--events] [--trace-out FILE] [--force] [--set section.key=value]...\n"
+    "                  [--events] [--trace-out FILE] [--format text|csv|json] [--force]\n"
+    "                  [--set section.key=value]... [-q]\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
@@ -22,9 +23,9 @@ static const char run_help[] =
     "  --replications N  N independent replications (default 1); with N > 1 the\n"
     "                    outputs get a replication column and summary_ci.csv holds\n"
     "                    mean, sd and 95% confidence interval of every metric\n"
-    "  --jobs J          threads for replications (default: all cores); results do\n"
+    "  -j, --jobs J      threads for replications (default: all cores); results do\n"
     "                    not depend on J\n"
-    "  --out DIR         output folder (default: out); replaced whole by this run's\n"
+    "  -o, --out DIR     output folder (default: out); replaced whole by this run's\n"
     "                    files; refused if it holds files retsim did not write\n"
     "  --events          also write DIR/events.csv, one row per operation (one replication)\n"
     "  --trace-out FILE  write the generated operations as a trace; `retsim replay\n"
@@ -34,12 +35,18 @@ static const char run_help[] =
     "                    or --set workload.apim.arrivals=500/d\n"
     "  --force           run even when the expected size is beyond the limits (1e10\n"
     "                    events, 2e8 names in a replication, 1e8 output rows)\n"
+    "  --format F        the summary on stdout: text (default, for people), csv (the\n"
+    "                    rows of summary.csv, or of summary_ci.csv with replications)\n"
+    "                    or json (the same rows, an object each)\n"
+    "  -q, --quiet       no messages on stderr (progress, the files written); errors\n"
+    "                    and warnings still\n"
     "\n"
     "Writes DIR/summary.csv, summary_by_type.csv, outcomes.csv, timeseries.csv and\n"
     "manifest; with [change.*] sections also summary_by_period.csv; with N > 1\n"
     "replications also summary_ci.csv (and summary_by_period_ci.csv). All or\n"
-    "nothing; prints a short summary. Progress goes to stderr when it is a\n"
-    "terminal. Ctrl-C stops: a single run writes nothing; replications keep the\n"
+    "nothing; prints a short summary on stdout; messages (the files written) and\n"
+    "progress (when it is a terminal) go to stderr. Ctrl-C stops: a single run writes nothing; replications "
+    "keep the\n"
     "ones that finished.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
 
@@ -69,11 +76,20 @@ static void warn_warmup(const retsim_scenario *sc, double days, const char *row,
 }
 
 /* What replications print: means and CIs, period means, the warm-up warning, the files. */
-static void print_replications(const retsim_scenario *sc, const retsim_experiment *e, int jobs,
-                               const char *out)
+static void fill_ci(FILE *out, const void *ctx)
 {
-    retsim_experiment_print(stdout, e);
-    retsim_run_periods *means = sc->n_changes > 0 ? malloc(sizeof *means) : NULL;
+    retsim_experiment_write_ci(out, ctx);
+}
+
+static void print_replications(const retsim_scenario *sc, const retsim_experiment *e, int jobs,
+                               const char *out, cli_format format)
+{
+    if (format != CLI_FORMAT_TEXT) {
+        cli_emit_table(format, fill_ci, e);
+    } else {
+        retsim_experiment_print(stdout, e);
+    }
+    retsim_run_periods *means = format == CLI_FORMAT_TEXT && sc->n_changes > 0 ? malloc(sizeof *means) : NULL;
     if (means != NULL && retsim_experiment_period_means(e, means) == 0) {
         printf("means of %" PRIu32 " replications; CIs in summary_by_period_ci.csv\n", e->completed);
         retsim_run_print_periods(stdout, means);
@@ -89,7 +105,8 @@ static void print_replications(const retsim_scenario *sc, const retsim_experimen
              sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
 }
 
-static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o)
+static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o,
+                            cli_format format)
 {
     if (a->events || a->trace_out != NULL) {
         return cli_usage_error("run", "--events and --trace-out are for a single run, not --replications");
@@ -117,7 +134,7 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
             retsim_experiment_destroy(e);
             return cli_fail(&werr);
         }
-        print_replications(sc, e, o->jobs, out);
+        print_replications(sc, e, o->jobs, out, format);
     }
     retsim_experiment_destroy(e);
     return rc != 0 ? cli_fail(&err) : CLI_OK;
@@ -125,11 +142,29 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
 
 /* What a single run prints on success: the summary, the periods, the warm-up
  * warning and the files written. */
-static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, const retsim_summary *summary,
-                      const retsim_run_stats *stats)
+typedef struct summary_rows {
+    const retsim_scenario *sc;
+    const retsim_summary *summary;
+    uint64_t seed;
+} summary_rows;
+
+static void fill_summary(FILE *out, const void *ctx)
 {
-    retsim_summary_print(stdout, summary);
-    if (opt->periods != NULL) {
+    const summary_rows *r = ctx;
+    retsim_summary_write_header(out);
+    retsim_summary_write_rows(out, r->summary, r->sc->name[0] ? r->sc->name : r->sc->path, 0, r->seed);
+}
+
+static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, const retsim_summary *summary,
+                      const retsim_run_stats *stats, cli_format format)
+{
+    if (format != CLI_FORMAT_TEXT) {
+        summary_rows rows = {sc, summary, opt->seed};
+        cli_emit_table(format, fill_summary, &rows);
+    } else {
+        retsim_summary_print(stdout, summary);
+    }
+    if (opt->periods != NULL && format == CLI_FORMAT_TEXT) {
         retsim_run_print_periods(stdout, opt->periods);
     }
     warn_warmup(sc, stats->warmup_mser5_d,
@@ -142,7 +177,8 @@ static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, 
              opt->trace_out != NULL ? " and " : "", opt->trace_out != NULL ? opt->trace_out : "");
 }
 
-static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim_experiment_options *xo)
+static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim_experiment_options *xo,
+                      cli_format format)
 {
     retsim_provenance prov;
     cli_provenance("run", a, &prov);
@@ -163,7 +199,7 @@ static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim
     if (retsim_run(sc, &opt, &summary, &stats, &err) != 0) {
         rc = cli_fail(&err);
     } else {
-        print_run(sc, &opt, &summary, &stats);
+        print_run(sc, &opt, &summary, &stats, format);
     }
     free(opt.periods);
     return rc;
@@ -188,9 +224,10 @@ static int prepare(const cli_args *a, retsim_scenario **sc, retsim_experiment_op
 int cli_run(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse(
-        "run", argc, argv,
-        OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS | OPT_FORCE, &a);
+    int rc = cli_parse("run", argc, argv,
+                       OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS |
+                           OPT_FORCE | OPT_FORMAT,
+                       &a);
     if (rc != 0 || a.help) {
         cli_help(run_help, rc);
         return rc;
@@ -198,11 +235,15 @@ int cli_run(int argc, char **argv)
     if (a.n_positional != 1) {
         return cli_usage_error("run", "expected one SCENARIO");
     }
+    cli_format format;
+    if (cli_format_of("run", &a, &format) != 0) {
+        return CLI_BAD_INPUT;
+    }
     retsim_scenario *sc = NULL;
     retsim_experiment_options xo;
     rc = prepare(&a, &sc, &xo);
     if (rc == 0) {
-        rc = xo.replications > 1 ? run_replications(sc, &a, &xo) : run_single(sc, &a, &xo);
+        rc = xo.replications > 1 ? run_replications(sc, &a, &xo, format) : run_single(sc, &a, &xo, format);
     }
     retsim_scenario_destroy(sc);
     return rc;

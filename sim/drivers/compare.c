@@ -97,12 +97,15 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
             "A and B are the same scenario once the overrides are applied: nothing to "
             "compare (give B the policy that differs, e.g. --set-b policy.KIND.retention=7d)");
     }
+    retsim_stages stages;
+    retsim_stages_begin(&stages, opt, 2);
     if (rc == 0) {
-        rc = retsim_experiment_run(sa, opt, a, err);
+        rc = retsim_experiment_run(sa, retsim_stages_options(&stages, 0, "A"), a, err);
     }
     if (rc == 0) {
-        rc = retsim_experiment_run(sb, opt, b, err);
+        rc = retsim_experiment_run(sb, retsim_stages_options(&stages, 1, "B"), b, err);
     }
+    retsim_stages_end(&stages);
     if (rc != 0) {
         retsim_experiment_destroy(*a);
         retsim_experiment_destroy(*b);
@@ -113,7 +116,7 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
     return rc;
 }
 
-static void write_compare_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
+void retsim_compare_write_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
 {
     fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,"
           "rel_ci95_low_pct,rel_ci95_high_pct\n",
@@ -176,7 +179,7 @@ static int write_compare_dir(const retsim_experiment *a, const retsim_experiment
         rc = retsim_outdir_open(&d, &f[i], names[i], err);
     }
     if (rc == 0) {
-        write_compare_csv(f[CSV].fp, a, b);
+        retsim_compare_write_csv(f[CSV].fp, a, b);
         char seed[32], reps[32];
         snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
         snprintf(reps, sizeof reps, "%" PRIu32, a->completed < b->completed ? a->completed : b->completed);

@@ -310,7 +310,7 @@ double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool
     return best;
 }
 
-static void write_ci(FILE *out, const retsim_experiment *e)
+void retsim_experiment_write_ci(FILE *out, const retsim_experiment *e)
 {
     fputs("kind,metric,n,mean,sd,ci95_low,ci95_high\n", out);
     const retsim_summary *s = retsim_experiment_first(e);
@@ -452,7 +452,7 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
     }
     if (rc == 0) {
         write_replications(sc, e, &f[SUMMARY], &f[OUTCOMES], &f[TIMESERIES]);
-        write_ci(f[CI].fp, e);
+        retsim_experiment_write_ci(f[CI].fp, e);
         write_split_rows(e, f[BY_TYPE].fp, f[BY_PERIOD].fp);
         if (f[PERIOD_CI].fp != NULL) {
             write_period_ci(f[PERIOD_CI].fp, e);
@@ -818,4 +818,56 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
     }
     free(ma.k);
     return rc;
+}
+
+/* A stage's report, as a report on the whole. */
+static void stage_report(void *ctx, const retsim_progress *p)
+{
+    retsim_stages *st = ctx;
+    retsim_progress whole = *p;
+    uint32_t per = st->outer.replications;
+    whole.done = st->stage * per + p->done;
+    whole.total = st->stages * per;
+    whole.fraction = whole.total > 0 ? (double)whole.done / (double)whole.total : 1.0;
+    whole.events = st->events_before + p->events;
+    whole.wall_seconds = st->wall_before + p->wall_seconds;
+    whole.stage = st->stage;
+    whole.stages = st->stages;
+    whole.stage_label = st->label;
+    whole.finished = false;
+    if (p->finished) { /* the stage is over: remember where the whole stands */
+        st->wall_before = whole.wall_seconds;
+        st->events_before = whole.events;
+        st->last = whole;
+        return;
+    }
+    st->outer.progress(st->outer.progress_ctx, &whole);
+}
+
+void retsim_stages_begin(retsim_stages *st, const retsim_experiment_options *opt, uint32_t stages)
+{
+    memset(st, 0, sizeof *st);
+    st->outer = *opt;
+    st->stages = stages;
+}
+
+const retsim_experiment_options *retsim_stages_options(retsim_stages *st, uint32_t stage, const char *label)
+{
+    st->stage = stage;
+    snprintf(st->label, sizeof st->label, "%s", label != NULL ? label : "");
+    st->inner = st->outer;
+    if (st->outer.progress != NULL) {
+        st->inner.progress = stage_report;
+        st->inner.progress_ctx = st;
+    }
+    return &st->inner;
+}
+
+void retsim_stages_end(retsim_stages *st)
+{
+    if (st->outer.progress != NULL) {
+        retsim_progress p = st->last;
+        p.finished = true;
+        st->outer.progress(st->outer.progress_ctx, &p);
+    }
 }

@@ -196,11 +196,21 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
     if (rc == 0) {
         rc = check_points(sc, s, opt, err);
     }
+    retsim_stages stages;
+    retsim_stages_begin(&stages, opt, s != NULL ? (uint32_t)s->n_points : 0);
     for (int p = 0; rc == 0 && p < s->n_points; p++) {
+        char label[256] = "";
+        for (int v = 0; v < n_vary; v++) {
+            retsim_format_append(label, sizeof label, "%s%s=%s", v > 0 ? " " : "", vary[v].key,
+                                 vary[v].value[s->index[p][v]]);
+        }
         retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
-        rc = ps == NULL ? RETSIM_ENOMEM : retsim_experiment_run(ps, opt, &s->experiments[p], err);
+        rc = ps == NULL ? RETSIM_ENOMEM
+                        : retsim_experiment_run(ps, retsim_stages_options(&stages, (uint32_t)p, label),
+                                                &s->experiments[p], err);
         retsim_scenario_destroy(ps);
     }
+    retsim_stages_end(&stages);
     if (rc != 0) {
         retsim_sweep_destroy(s);
         return rc;
