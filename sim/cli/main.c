@@ -20,6 +20,7 @@ static const char usage[] =
     "  explain SCENARIO TRACE  what retsim answered and why, in words\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
+    "  report OUT_DIR... -o REPORT.html   output folders as one self-contained HTML page\n"
     "\n"
     "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n";
 
@@ -54,6 +55,9 @@ static int dispatch(int argc, char **argv)
     }
     if (strcmp(argv[1], "check") == 0) {
         return cli_check(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "report") == 0) {
+        return cli_report(argc - 2, argv + 2);
     }
     if (strcmp(argv[1], "systems") == 0) {
         return cli_systems(argc - 2, argv + 2);
