@@ -6,7 +6,10 @@
  * where the folder holds their data:
  *   - the scenario and its rules in words (the manifest's resolved scenario,
  *     read with retsim_scenario_load, told by retsim_narrate_rules), with the
- *     run's command line and any [change.*] of the policy;
+ *     run's command line and any [change.*] of the policy. compare's manifest
+ *     holds no scenario: then the scenario file its command line names is
+ *     read, relative to the working directory, if it can be (its rules and
+ *     currency as the file reads now), and the section is left out if not;
  *   - the headline metrics and every metric of summary.csv per kind, with
  *     its meaning and unit, and the 95% CI where summary_ci.csv has one;
  *   - inventory (ACTIVE, SOFT_DELETED, reserved) and cost per hour over
@@ -16,8 +19,8 @@
  *     trade-off curves of recovery and conflicts against retained cost;
  *   - the compare table (compare.csv): A, B, B − A with its CI and the
  *     relative change with its CI;
- *   - the metrics of each period between policy changes
- *     (summary_by_period_ci.csv, else summary_by_period.csv);
+ *   - the metrics of each period between policy changes, with their CIs
+ *     (summary_by_period_ci.csv: a run of 2 or more replications);
  *   - the timeline of names (events.csv): each name's answers in time order,
  *     the first `max_names` names.
  * Every number carries its unit: rates and shares as %, costs in the
@@ -37,10 +40,11 @@
  * line); the caller writes `out` under a temporary name and discards it then,
  * so that a failed report leaves nothing.
  *
- * Cost: every CSV file of each folder is read whole into memory (events.csv
- * up to the rows of max_names names' worth: it stops reading after
- * RETSIM_REPORT_MAX_EVENT_ROWS rows); O(total cells). Thread-safe: no state
- * beyond the call. */
+ * Cost: each CSV file a section uses is read whole into memory, except
+ * events.csv, read only up to its first RETSIM_REPORT_MAX_EVENT_ROWS rows;
+ * O(cells) for most sections, O(names shown x rows) for the timeline and
+ * O(groups x rows) per cell of the sweep and period tables (small files).
+ * Thread-safe: no state beyond the call. */
 #ifndef RETSIM_REPORT_H
 #define RETSIM_REPORT_H
 
