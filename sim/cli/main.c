@@ -21,6 +21,7 @@ static const char usage[] =
     "  explain SCENARIO TRACE  what retsim answered and why, in words\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
+    "  report OUT_DIR... -o REPORT.html   output folders as one self-contained HTML page\n"
     "\n"
     "options of every command: -h, --help (what it does and takes), -q, --quiet (no\n"
     "messages on stderr but errors and warnings); every option reads --opt VALUE or\n"
@@ -33,8 +34,9 @@ static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
-    {"run", cli_run},           {"sweep", cli_sweep},     {"compare", cli_compare}, {"replay", cli_replay},
-    {"generate", cli_generate}, {"explain", cli_explain}, {"check", cli_check},     {"systems", cli_systems},
+    {"run", cli_run},       {"sweep", cli_sweep},       {"compare", cli_compare},
+    {"replay", cli_replay}, {"generate", cli_generate}, {"explain", cli_explain},
+    {"check", cli_check},   {"systems", cli_systems},   {"report", cli_report},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
