@@ -21,7 +21,9 @@ static const char usage[] =
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "\n"
-    "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n";
+    "'retsim COMMAND --help' describes a command. 'retsim --version' prints the version.\n"
+    "A SCENARIO or TRACE not found from the working folder is looked up in the installed\n"
+    "share folder, PREFIX/share/retsim/ beside PREFIX/bin/retsim (e.g. quickstart.ini).\n";
 
 static int dispatch(int argc, char **argv)
 {
