@@ -99,6 +99,17 @@ bool cli_is_quiet(void);
 /* Load the scenario and apply every --set. Returns 0 or an exit code (printed). */
 int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out);
 
+/* An installed retsim's share folder (scenarios/, analysis/): <dir of the
+ * binary>/../share/retsim, from /proc/self/exe, so a relocated prefix works.
+ * Writes it into buf and returns 0; -1 when there is no such folder (a binary
+ * in a build folder). */
+int cli_share_dir(char *buf, size_t size);
+/* An input file (scenario, trace) as the user named it: `path` itself when it
+ * exists, is absolute or there is no share folder; else the first existing
+ * share/retsim/PATH, share/retsim/scenarios/PATH, share/retsim/scenarios/traces/PATH
+ * (written into buf). Not found anywhere: `path`, so errors name it as given. */
+const char *cli_path_resolve(const char *path, char *buf, size_t size);
+
 int cli_replay(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_systems(int argc, char **argv);

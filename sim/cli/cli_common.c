@@ -364,7 +364,8 @@ int cli_load_scenario(const char *path, const cli_args *a, retsim_scenario **out
     retsim_error err;
     retsim_error_clear(&err);
     retsim_scenario *sc = NULL;
-    if (retsim_scenario_load(path, &sc, &err) != 0) {
+    char found[4096];
+    if (retsim_scenario_load(cli_path_resolve(path, found, sizeof found), &sc, &err) != 0) {
         return cli_fail(&err);
     }
     if (retsim_scenario_set_all(sc, a->sets, a->n_sets, &err) != 0) {

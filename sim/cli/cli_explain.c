@@ -36,7 +36,8 @@ static const char explain_help[] =
     "  --until TIME      stop the clock at TIME, as replay --until\n"
     "  --png FILE        also draw the names told as analysis/plot-timeline does\n"
     "                    (needs gnuplot; the script is found in $RETSIM_ANALYSIS_DIR,\n"
-    "                    else beside the sources retsim was built from)\n"
+    "                    else in an installed retsim's share/retsim/analysis, else\n"
+    "                    beside the sources retsim was built from)\n"
     "  --width N         wrap the sentences at N columns (default 100)\n"
     "  --set K=V         override a scenario key, e.g. --set policy.apim.retention=7d\n"
     "\n"
@@ -72,9 +73,14 @@ static void on_name(void *ctx, const char *key)
 static int plot(const char *dir, const char *png, const told *t)
 {
     const char *analysis = getenv("RETSIM_ANALYSIS_DIR");
-    char script[4096];
+    char script[4200];
+    char share[4096];
+    /* An installed retsim uses its own copy of the scripts, not the sources it was built from. */
+    bool installed = cli_share_dir(share, sizeof share - 16) == 0;
     snprintf(script, sizeof script, "%s/plot-timeline",
-             analysis != NULL && analysis[0] != '\0' ? analysis : RETSIM_ANALYSIS_DIR);
+             analysis != NULL && analysis[0] != '\0' ? analysis
+             : installed                             ? strcat(share, "/analysis")
+                                                     : RETSIM_ANALYSIS_DIR);
     if (access(script, X_OK) != 0) {
         fprintf(stderr, "retsim: %s: %s (set RETSIM_ANALYSIS_DIR to the folder of the analysis scripts)\n",
                 script, strerror(errno));
@@ -213,6 +219,8 @@ int cli_explain(int argc, char **argv)
     if (a.n_positional != 2) {
         return cli_usage_error("explain", "expected SCENARIO and TRACE");
     }
+    char trace[4096];
+    a.positional[1] = cli_path_resolve(a.positional[1], trace, sizeof trace); /* an installed trace by name */
     retsim_time until;
     rc = parse_until(&a, &until);
     if (rc == 0 && e.png != NULL) {

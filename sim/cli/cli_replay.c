@@ -82,6 +82,8 @@ int cli_replay(int argc, char **argv)
     if (a.n_positional != 2) {
         return cli_usage_error("replay", "expected SCENARIO and TRACE");
     }
+    char trace[4096];
+    a.positional[1] = cli_path_resolve(a.positional[1], trace, sizeof trace); /* an installed trace by name */
     retsim_scenario *sc = NULL;
     rc = cli_load_scenario(a.positional[0], &a, &sc);
     if (rc != 0) {

@@ -26,7 +26,9 @@ static const char usage[] =
     "options of every command: -h, --help (what it does and takes), -q, --quiet (no\n"
     "messages on stderr but errors and warnings); every option reads --opt VALUE or\n"
     "--opt=VALUE. 'retsim COMMAND --help' describes a command; 'retsim -V' or\n"
-    "'retsim --version' prints the version.\n";
+    "'retsim --version' prints the version. A SCENARIO or TRACE not found from the\n"
+    "working folder is looked up in the installed share folder, PREFIX/share/retsim/\n"
+    "beside PREFIX/bin/retsim (e.g. quickstart.ini).\n";
 
 typedef int (*command_fn)(int argc, char **argv);
 
