@@ -28,7 +28,8 @@ static int load_all(const char *const *files, int n, retsim_scenario **sc)
     for (int i = 0; i < n; i++) {
         retsim_error err;
         retsim_error_clear(&err);
-        if (retsim_scenario_load(files[i], &sc[i], &err) != 0) {
+        char found[4096];
+        if (retsim_scenario_load(cli_path_resolve(files[i], found, sizeof found), &sc[i], &err) != 0) {
             return cli_fail(&err);
         }
     }

@@ -188,7 +188,9 @@ static int read_manifest(report_folder *f, retsim_error *err)
             if (starts_with(line + 1, "change.") && f->changes[0] != '\0') {
                 retsim_format_append(f->changes, sizeof f->changes, "\n");
             }
-            snprintf(section, sizeof section, "%s", line + 1);
+            if (snprintf(section, sizeof section, "%s", line + 1) >= (int)sizeof section) {
+                section[0] = '\0'; /* longer than any section a scenario can have: none we read */
+            }
             f->has_scenario |= strcmp(section, "scenario") == 0;
         } else {
             manifest_line(f, section, line);

@@ -598,9 +598,10 @@ static void remove_stale_stage(const char *stage, long pid)
 {
     name_list staged, done;
     char path[RETSIM_PATH_MAX + 300], temp_tag[64];
-    snprintf(path, sizeof path, "%s/%s", stage, RETSIM_STAGING_LIST);
     staged.n = 0;
-    read_list(path, &staged);
+    if (snprintf(path, sizeof path, "%s/%s", stage, RETSIM_STAGING_LIST) < (int)sizeof path) {
+        read_list(path, &staged);
+    }
     retsim_names(stage, &done);
     snprintf(temp_tag, sizeof temp_tag, ".tmp-%ld-", pid);
     DIR *d = opendir(stage);
@@ -609,8 +610,8 @@ static void remove_stale_stage(const char *stage, long pid)
         bool temp = e->d_name[0] == '.' && tag != NULL && strlen(tag + strlen(temp_tag)) == 6;
         bool ours = temp || listed(&staged, e->d_name) || listed(&done, e->d_name) ||
                     strcmp(e->d_name, RETSIM_STAGING_LIST) == 0 || strcmp(e->d_name, RETSIM_OUTDIR_LIST) == 0;
-        snprintf(path, sizeof path, "%s/%s", stage, e->d_name);
-        if (ours && owned(path, S_IFREG)) {
+        bool whole = snprintf(path, sizeof path, "%s/%s", stage, e->d_name) < (int)sizeof path;
+        if (ours && whole && owned(path, S_IFREG)) {
             unlink(path);
         }
     }
