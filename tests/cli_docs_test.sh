@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The documents' commands work as printed. Every line inside a ``` block of
-# README.md, docs/*.md, scenarios/README.md and scenarios/traces/README.md, and
+# README.md, docs/*.md (but the tutorial: cli_tutorial runs it), scenarios/README.md and scenarios/traces/README.md, and
 # every comment line of a scenario header, that starts with `build/retsim ` or
 # `analysis/` is run, in document order, from a scratch copy of the repository
 # root after the quick start's own commands (those of quickstart.sh), with the
@@ -53,7 +53,11 @@ shorten() {
 }
 
 cd "$src" || exit 1
-docs=(README.md docs/*.md scenarios/README.md scenarios/traces/README.md)
+# docs/tutorial.md is cli_tutorial's: it runs every command there and checks its output
+docs=(README.md scenarios/README.md scenarios/traces/README.md)
+for d in docs/*.md; do
+    [ "$d" = docs/tutorial.md ] || docs+=("$d")
+done
 list=$work/commands.tsv
 {
     commands quickstart.sh

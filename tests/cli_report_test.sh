@@ -24,7 +24,8 @@ well_formed() {
 external() {
     grep -Eio '(src|href|xlink:href)[[:space:]]*=[[:space:]]*["'\'']?[[:space:]]*(https?:|//|file:)[^"'\'' >]*' "$1"
     grep -Eio '@import[^;]*' "$1"
-    grep -Eio 'url\([^)]*\)' "$1" | grep -Eiv '^url\([[:space:]]*["'\'']?data:'
+    # data: and #fragment (an SVG pattern of the page itself) stay inside it
+    grep -Eio 'url\([^)]*\)' "$1" | grep -Eiv '^url\([[:space:]]*["'\'']?(data:|#)'
     grep -Eio '<(script|link|img|iframe|object|embed)[[:space:]>][^>]*' "$1"
 }
 
@@ -127,6 +128,20 @@ if [ "$rows" -gt 10 ] && [ "$got" -eq "$rows" ]; then ok; else bad "timeline has
 for want in "<h4>apim contoso-api</h4>" "<h4>apim contoso-dev-api</h4>" "The timeline of names"; do
     if grep -qF "$want" "$work/replay.html"; then ok; else bad "replay page lacks '$want'"; fi
 done
+# the lanes: a marker per named row, red triangles for the refusals (counted here from events.csv)
+want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $c["name"] != "" && $c["outcome"] ~ /^(conflict_|blocked_|forbidden|rejected|expired|name_taken|not_found|wrong_region|purge_protected|not_supported)/ { n++ }
+    END { print n + 0 }' "$work/replay/events.csv")
+got=$(grep -c 'fill="#c0392b"/></g>' "$work/replay.html")
+[ "$want" -gt 3 ] && [ "$got" -eq "$want" ] && ok || bad "lanes: $got refusal markers, events.csv has $want refusals"
+named=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["name"] != "" { n++ } END { print n }' \
+    "$work/replay/events.csv")
+got=$(grep -c '</title><\(path\|circle\) ' "$work/replay.html")
+[ "$got" -eq "$named" ] && ok || bad "lanes: $got markers, events.csv has $named named rows"
+# contoso-dev-api is active from 0 to its hard delete at 20d: a green bar 20d / (last time) of the 650 px plot
+width=$(awk -F, 'NR > 1 && $1 > t { t = $1 } END { printf "%.1f", 20 * 86400000 / t * 650 }' "$work/replay/events.csv")
+grep -qF "width=\"$width\" height=\"12\" fill=\"#5cb85c\"" "$work/replay.html" && ok ||
+    bad "lanes: no active bar $width px wide (0 to 20d) for contoso-dev-api"
 
 # --- a compare folder -------------------------------------------------------
 expect 0 "" -- compare "$scen/quickstart.ini" "${short[@]}" --set-a policy.apim.retention=48h \

@@ -95,4 +95,12 @@ int report_periods(FILE *out, const report_folder *f, retsim_error *err);
 int report_compare(FILE *out, const report_folder *f, retsim_error *err);
 int report_timeline(FILE *out, const report_folder *f, retsim_error *err);
 
+/* events.csv's name of row r as the timeline keys it: "kind parent/name"
+ * (c: the kind, parent and name columns); a kind-wide row ends in a space. */
+void report_lane_key(const report_table *t, int r, const int *c, char *buf, size_t size);
+/* One SVG lane per name of keys (n of them; kind-wide keys get none): bars
+ * for each state after each answer (active, soft-deleted, purged) up to the
+ * last time of events.csv, and a marker per answer, refusals in red. */
+void report_lanes(FILE *out, const report_table *t, const int *c, char (*keys)[512], int n);
+
 #endif

@@ -432,7 +432,7 @@ int report_compare(FILE *out, const report_folder *f, retsim_error *err)
 
 /* ---- the timeline of names ------------------------------------------------------ */
 
-static void name_key(const report_table *t, int r, const int *c, char *buf, size_t size)
+void report_lane_key(const report_table *t, int r, const int *c, char *buf, size_t size)
 {
     snprintf(buf, size, "%s %s%s%s", report_table_cell(t, r, c[0]), report_table_cell(t, r, c[1]),
              report_table_cell(t, r, c[1])[0] != '\0' ? "/" : "", report_table_cell(t, r, c[2]));
@@ -481,7 +481,7 @@ static void name_table(FILE *out, const report_table *t, const int *c, const cha
           out);
     char k2[512];
     for (int r = 0; r < t->n_rows; r++) {
-        name_key(t, r, c, k2, sizeof k2);
+        report_lane_key(t, r, c, k2, sizeof k2);
         if (strcmp(k2, key) == 0) {
             event_row(out, t, r);
         }
@@ -510,7 +510,7 @@ int report_timeline(FILE *out, const report_folder *f, retsim_error *err)
     int n = 0, more = 0;
     for (int r = 0; r < t.n_rows; r++) {
         char key[512];
-        name_key(&t, r, c, key, sizeof key);
+        report_lane_key(&t, r, c, key, sizeof key);
         bool seen = false;
         for (int i = 0; i < n && !seen; i++) {
             seen = strcmp(keys[i], key) == 0;
@@ -521,6 +521,7 @@ int report_timeline(FILE *out, const report_folder *f, retsim_error *err)
             more++; /* counts rows of names beyond the limit, an upper bound of names */
         }
     }
+    report_lanes(out, &t, c, keys, n);
     for (int i = 0; i < n; i++) {
         name_table(out, &t, c, keys[i]);
     }
