@@ -1,0 +1,95 @@
+/* retsim/import.h — activity logs as traces: `retsim import FORMAT LOG -o TRACE`.
+ *
+ * A log is read once, front to back, with a streaming (SAX) JSON parser
+ * (yajl), so the parser's memory does not grow with the log: a record's
+ * fields are copied into fixed buffers and the record is dropped once seen.
+ * What grows is the table of requests (one row per request, about 200 bytes
+ * plus its strings) and its index: the rows must all be known before they can
+ * be sorted by time and written. Cost: O(bytes) to read, O(rows log rows) to
+ * sort.
+ *
+ * Formats (retsim_import_format): the Azure Activity Log, either the JSON
+ * array `az monitor activity-log list` prints or JSON lines (one record per
+ * line) as a diagnostic setting exports them; the first byte that is not
+ * white space tells which ('[': an array, '{': lines).
+ *
+ * A record's operationName is looked up in a mapping table (retsim_import_map,
+ * loaded from INI files: the shipped scenarios/import/azure-activity.ini, then
+ * any --map file, whose entries add to or override it) giving the retsim op,
+ * kind and trace options. The subscription, the parent path and the name come
+ * from the resourceId (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent
+ * "n1", name "n2"; a "locations/<region>" pair is a region, not a parent).
+ * Records of one request (the same correlationId, or operationId without one,
+ * with the same operationName and resourceId) collapse into one row at the
+ * time of its first record, with the status of its last final record
+ * (Succeeded or Failed; Started and Accepted are not final).
+ *
+ * Not thread-safe per retsim_import; separate ones are independent. The
+ * library never prints: unknown operations and counts come back in the stats. */
+#ifndef RETSIM_IMPORT_H
+#define RETSIM_IMPORT_H
+
+#include "retsim/error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Longest field kept from a record (resource ids included); longer is a bad record. */
+#define RETSIM_IMPORT_FIELD_MAX 1024
+/* Distinct unknown operationNames listed in the stats (the rest only counted). */
+#define RETSIM_IMPORT_UNKNOWN_MAX 32
+
+typedef enum { RETSIM_IMPORT_AZURE_ACTIVITY } retsim_import_format;
+
+/* Parse "azure-activity". 0 or RETSIM_EUSAGE. */
+int retsim_import_format_parse(const char *text, retsim_import_format *out);
+/* "azure-activity": the name of the format's shipped mapping file is <name>.ini. */
+const char *retsim_import_format_name(retsim_import_format f);
+
+typedef struct retsim_import retsim_import;
+
+typedef struct retsim_import_options {
+    retsim_import_format format;
+    bool skip_bad; /* count and skip malformed records instead of failing on the first */
+} retsim_import_options;
+
+typedef struct retsim_import_unknown {
+    char operation[128];
+    uint64_t count;
+} retsim_import_unknown;
+
+typedef struct retsim_import_stats {
+    uint64_t records;      /* records read */
+    uint64_t rows;         /* requests (trace rows) */
+    uint64_t collapsed;    /* records folded into an earlier one of the same request */
+    uint64_t bad;          /* malformed records skipped (--skip-bad) */
+    uint64_t unknown;      /* records whose operationName has no mapping */
+    uint64_t restores;     /* successful creates on a soft-deleted name written as restore */
+    size_t n_unknown;      /* distinct unknown operations listed below */
+    uint64_t unknown_more; /* records of unknown operations beyond the list */
+    retsim_import_unknown unknowns[RETSIM_IMPORT_UNKNOWN_MAX];
+} retsim_import_stats;
+
+/* A new, empty importer (no mappings yet); NULL when out of memory. */
+retsim_import *retsim_import_create(const retsim_import_options *o);
+void retsim_import_destroy(retsim_import *im);
+/* Add the mappings of an INI file: section [operations], each line
+ * `operationName = OP KIND [OPTIONS]` (OP a trace op, OPTIONS the trace's
+ * options column). A later entry for the same operationName (case-insensitive,
+ * as Azure treats them) replaces the earlier one. 0 or RETSIM_EINPUT/EIO naming file and line. */
+int retsim_import_map_load(retsim_import *im, const char *path, retsim_error *err);
+/* Read the log at path (a file or pipe). A malformed record is RETSIM_EINPUT
+ * naming its number (1-based, in file order) unless skip_bad; a JSON syntax
+ * error in an array cannot be skipped (the parser cannot find the next
+ * record), in JSON lines it skips the line. 0 or a negative code. */
+int retsim_import_read(retsim_import *im, const char *path, retsim_error *err);
+/* Sort the rows by time (stable), turn successful creates on soft-deleted
+ * names into restores, and write the trace (header included) to out with
+ * retsim_csv_row: time (ISO-8601), op, kind, subscription, name, parent,
+ * options, recorded_outcome (succeeded, failed or failed:<code>). The caller
+ * owns out (commit it all or nothing). Fills st. 0, or RETSIM_ENOMEM. */
+int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, retsim_error *err);
+
+#endif

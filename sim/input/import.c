@@ -1,0 +1,553 @@
+/* retsim import: the mapping table, the request rows (collapse, sort,
+ * restores) and the trace they make. The formats' parsers are beside it
+ * (import_azure.c). */
+#include "retsim/import.h"
+#include "retsim/csv.h"
+#include "retsim/registry.h"
+#include "retsim/time.h"
+
+#include "import_record.h"
+
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct map_entry {
+    char *operation; /* operationName, compared case-insensitively */
+    char op[32];     /* a trace op, or "create_or_restore" */
+    char kind[64];
+    char *options;
+} map_entry;
+
+typedef struct row {
+    int64_t t; /* ms since 1970, of the request's first record */
+    uint64_t seq;
+    size_t map; /* its map entry */
+    char *sub, *name, *parent, *key;
+    char outcome[160]; /* "" until a final record */
+    const char *op;    /* set at write: the map's op, or restore */
+} row;
+
+/* Open addressing from a string to a row index (or a state). */
+typedef struct strindex {
+    char **keys;
+    size_t *vals;
+    size_t cap, n;
+} strindex;
+
+struct retsim_import {
+    retsim_import_options o;
+    map_entry *maps;
+    size_t n_maps, cap_maps;
+    row *rows;
+    size_t n_rows, cap_rows;
+    strindex by_key;
+    retsim_import_stats st;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot of key: where it is, or the empty one where it would go. */
+static size_t strindex_slot(const strindex *x, const char *key)
+{
+    size_t i = (size_t)hash_str(key) & (x->cap - 1);
+    while (x->keys[i] != NULL && strcmp(x->keys[i], key) != 0) {
+        i = (i + 1) & (x->cap - 1);
+    }
+    return i;
+}
+
+static int strindex_grow(strindex *x)
+{
+    strindex y = {calloc(x->cap == 0 ? 64 : x->cap * 2, sizeof(char *)), NULL, x->cap == 0 ? 64 : x->cap * 2,
+                  x->n};
+    y.vals = calloc(y.cap, sizeof(size_t));
+    if (y.keys == NULL || y.vals == NULL) {
+        free(y.keys);
+        free(y.vals);
+        return RETSIM_ENOMEM;
+    }
+    for (size_t i = 0; i < x->cap; i++) {
+        if (x->keys[i] != NULL) {
+            size_t j = strindex_slot(&y, x->keys[i]);
+            y.keys[j] = x->keys[i];
+            y.vals[j] = x->vals[i];
+        }
+    }
+    free(x->keys);
+    free(x->vals);
+    *x = y;
+    return 0;
+}
+
+/* The value of key, or SIZE_MAX. */
+static size_t strindex_get(const strindex *x, const char *key)
+{
+    if (x->cap == 0) {
+        return SIZE_MAX;
+    }
+    size_t i = strindex_slot(x, key);
+    return x->keys[i] != NULL ? x->vals[i] : SIZE_MAX;
+}
+
+/* Set key to val; the index keeps its own copy of key. */
+static int strindex_put(strindex *x, const char *key, size_t val)
+{
+    if ((x->n + 1) * 2 > x->cap && strindex_grow(x) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    size_t i = strindex_slot(x, key);
+    if (x->keys[i] == NULL) {
+        x->keys[i] = strdup(key);
+        if (x->keys[i] == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        x->n++;
+    }
+    x->vals[i] = val;
+    return 0;
+}
+
+static void strindex_free(strindex *x)
+{
+    for (size_t i = 0; i < x->cap; i++) {
+        free(x->keys[i]);
+    }
+    free(x->keys);
+    free(x->vals);
+    memset(x, 0, sizeof *x);
+}
+
+int retsim_import_format_parse(const char *text, retsim_import_format *out)
+{
+    if (text != NULL && strcmp(text, "azure-activity") == 0) {
+        *out = RETSIM_IMPORT_AZURE_ACTIVITY;
+        return 0;
+    }
+    return RETSIM_EUSAGE;
+}
+
+const char *retsim_import_format_name(retsim_import_format f)
+{
+    (void)f; /* one format so far */
+    return "azure-activity";
+}
+
+retsim_import *retsim_import_create(const retsim_import_options *o)
+{
+    retsim_import *im = calloc(1, sizeof *im);
+    if (im != NULL) {
+        im->o = *o;
+    }
+    return im;
+}
+
+void retsim_import_destroy(retsim_import *im)
+{
+    if (im == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < im->n_maps; i++) {
+        free(im->maps[i].operation);
+        free(im->maps[i].options);
+    }
+    for (size_t i = 0; i < im->n_rows; i++) {
+        free(im->rows[i].sub);
+        free(im->rows[i].name);
+        free(im->rows[i].parent);
+        free(im->rows[i].key);
+    }
+    free(im->maps);
+    free(im->rows);
+    strindex_free(&im->by_key);
+    free(im);
+}
+
+const retsim_import_options *retsim_import_opts(const retsim_import *im)
+{
+    return &im->o;
+}
+
+void retsim_import_count_bad(retsim_import *im)
+{
+    im->st.bad++;
+}
+
+static size_t map_find(const retsim_import *im, const char *operation)
+{
+    for (size_t i = 0; i < im->n_maps; i++) {
+        if (strcasecmp(im->maps[i].operation, operation) == 0) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* ---- the mapping table ---- */
+
+typedef struct map_load {
+    retsim_import *im;
+    const char *why; /* the first problem, or NULL */
+    int rc;
+} map_load;
+
+/* "OP KIND [OPTIONS]" into e; a message when it is not that. */
+static const char *map_parse_value(const char *value, map_entry *e, char *options, size_t size)
+{
+    char op[64] = "", kind[96] = "";
+    int used = 0;
+    if (sscanf(value, "%63s %95s %n", op, kind, &used) < 2) {
+        return "expected OP KIND [OPTIONS], e.g. 'delete apim'";
+    }
+    retsim_op parsed;
+    if (strcmp(op, "create_or_restore") != 0 && retsim_op_parse(op, &parsed) != 0) {
+        return "OP is not a trace op (create, delete, restore, purge, get_deleted, list_deleted, "
+               "set_policy) nor create_or_restore";
+    }
+    if (strlen(op) >= sizeof e->op || strlen(kind) >= sizeof e->kind || strlen(value + used) >= size) {
+        return "OP, KIND or OPTIONS is too long";
+    }
+    strcpy(e->op, op);
+    strcpy(e->kind, kind);
+    strcpy(options, value + used);
+    return NULL;
+}
+
+static int map_add(retsim_import *im, const char *operation, const map_entry *e, const char *options)
+{
+    size_t i = map_find(im, operation);
+    if (i == SIZE_MAX) {
+        if (im->n_maps == im->cap_maps) {
+            size_t cap = im->cap_maps == 0 ? 32 : im->cap_maps * 2;
+            map_entry *m = realloc(im->maps, cap * sizeof *m);
+            if (m == NULL) {
+                return RETSIM_ENOMEM;
+            }
+            im->maps = m;
+            im->cap_maps = cap;
+        }
+        i = im->n_maps++;
+        im->maps[i] = (map_entry){.operation = strdup(operation)};
+    }
+    free(im->maps[i].options);
+    map_entry *m = &im->maps[i];
+    memcpy(m->op, e->op, sizeof m->op);
+    memcpy(m->kind, e->kind, sizeof m->kind);
+    m->options = strdup(options);
+    return m->operation == NULL || m->options == NULL ? RETSIM_ENOMEM : 0;
+}
+
+static int map_handler(void *user, const char *section, const char *name, const char *value)
+{
+    map_load *ml = user;
+    if (strcmp(section, "operations") != 0) {
+        ml->why = "mappings go in the [operations] section";
+        return 0;
+    }
+    map_entry e;
+    char options[512];
+    ml->why = map_parse_value(value, &e, options, sizeof options);
+    if (ml->why != NULL) {
+        return 0;
+    }
+    ml->rc = map_add(ml->im, name, &e, options);
+    return ml->rc == 0;
+}
+
+int retsim_import_map_load(retsim_import *im, const char *path, retsim_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return retsim_error_set(err, RETSIM_EIO, path, 0, "", "cannot open the mapping file");
+    }
+    map_load ml = {im, NULL, 0};
+    int line = ini_parse_file(f, map_handler, &ml);
+    fclose(f);
+    if (ml.rc != 0) {
+        return retsim_error_set(err, ml.rc, path, line, "", "out of memory");
+    }
+    if (line != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, path, line, "",
+                                "%s (a line reads operationName = OP KIND [OPTIONS])",
+                                ml.why != NULL ? ml.why : "not an INI line");
+    }
+    return 0;
+}
+
+/* ---- records into rows ---- */
+
+static int bad(retsim_error *err, const char *path, uint64_t recno, const char *field, const char *why)
+{
+    return retsim_error_set(err, RETSIM_EINPUT, path, 0, field, "record %llu: %s", (unsigned long long)recno,
+                            why);
+}
+
+/* Azure writes up to seven fraction digits (".1234567Z"); retsim reads milliseconds. */
+static int parse_time(const char *text, int64_t *t)
+{
+    char buf[64];
+    const char *dot = strchr(text, '.');
+    if (dot == NULL || strlen(text) >= sizeof buf) {
+        return retsim_time_parse_iso8601(text, t, NULL);
+    }
+    size_t head = (size_t)(dot - text);
+    memcpy(buf, text, head);
+    size_t n = head;
+    buf[n++] = '.';
+    const char *p = dot + 1;
+    for (int i = 0; i < 3; i++) {
+        buf[n++] = (*p >= '0' && *p <= '9') ? *p++ : '0';
+    }
+    while (*p >= '0' && *p <= '9') {
+        p++;
+    }
+    snprintf(buf + n, sizeof buf - n, "%s", p);
+    return retsim_time_parse_iso8601(buf, t, NULL);
+}
+
+typedef enum { ST_PENDING, ST_SUCCEEDED, ST_FAILED, ST_UNKNOWN } status_kind;
+
+static status_kind classify(const char *s)
+{
+    static const char *const pending[] = {"Started", "Start", "Accepted", "Accept", "Active"};
+    static const char *const ok[] = {"Succeeded", "Success"};
+    static const char *const failed[] = {"Failed", "Failure", "Canceled", "Cancelled"};
+    for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++) {
+        if (strcasecmp(s, pending[i]) == 0) {
+            return ST_PENDING;
+        }
+    }
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (strcasecmp(s, ok[i]) == 0) {
+            return ST_SUCCEEDED;
+        }
+    }
+    for (size_t i = 0; i < sizeof failed / sizeof failed[0]; i++) {
+        if (strcasecmp(s, failed[i]) == 0) {
+            return ST_FAILED;
+        }
+    }
+    return ST_UNKNOWN;
+}
+
+/* The subscription, parent path and name of a resource id. 0, or -1 when it is not one. */
+typedef struct resource {
+    char sub[RETSIM_IMPORT_FIELD_MAX], parent[RETSIM_IMPORT_FIELD_MAX], name[RETSIM_IMPORT_FIELD_MAX];
+} resource;
+
+static int parse_resource(const char *id, resource *r)
+{
+    char buf[RETSIM_IMPORT_FIELD_MAX];
+    snprintf(buf, sizeof buf, "%s", id);
+    r->sub[0] = r->parent[0] = r->name[0] = '\0';
+    char *save = NULL;
+    char *seg[64];
+    int n = 0;
+    for (char *s = strtok_r(buf, "/", &save); s != NULL && n < 64; s = strtok_r(NULL, "/", &save)) {
+        seg[n++] = s;
+    }
+    int p = 0;
+    while (p < n && strcasecmp(seg[p], "providers") != 0) {
+        if (strcasecmp(seg[p], "subscriptions") == 0 && p + 1 < n) {
+            snprintf(r->sub, sizeof r->sub, "%s", seg[p + 1]);
+        }
+        p++;
+    }
+    /* after "providers": the namespace, then type/name pairs */
+    if (p + 3 >= n || (n - p - 2) % 2 != 0) {
+        return -1;
+    }
+    size_t len = 0;
+    for (int i = p + 2; i + 1 < n - 1; i += 2) {
+        if (strcasecmp(seg[i], "locations") != 0) {
+            len += (size_t)snprintf(r->parent + len, sizeof r->parent - len, "%s%s", len > 0 ? "/" : "",
+                                    seg[i + 1]);
+        }
+    }
+    snprintf(r->name, sizeof r->name, "%s", seg[n - 1]);
+    return len < sizeof r->parent ? 0 : -1;
+}
+
+static void set_outcome(row *w, status_kind k, const import_record *r)
+{
+    if (k == ST_SUCCEEDED) {
+        snprintf(w->outcome, sizeof w->outcome, "succeeded");
+    } else if (k == ST_FAILED) {
+        const char *code = r->f[REC_SUB_STATUS][0] != '\0' ? r->f[REC_SUB_STATUS] : r->f[REC_STATUS_CODE];
+        snprintf(w->outcome, sizeof w->outcome, "failed%s%.120s", code[0] != '\0' ? ":" : "", code);
+    }
+}
+
+/* Unknown operations: counted, and the first RETSIM_IMPORT_UNKNOWN_MAX listed. */
+static void count_unknown(retsim_import *im, const char *operation)
+{
+    retsim_import_stats *st = &im->st;
+    st->unknown++;
+    for (size_t i = 0; i < st->n_unknown; i++) {
+        if (strcasecmp(st->unknowns[i].operation, operation) == 0) {
+            st->unknowns[i].count++;
+            return;
+        }
+    }
+    if (st->n_unknown == RETSIM_IMPORT_UNKNOWN_MAX) {
+        st->unknown_more++;
+        return;
+    }
+    retsim_import_unknown *u = &st->unknowns[st->n_unknown++];
+    snprintf(u->operation, sizeof u->operation, "%s", operation);
+    u->count = 1;
+}
+
+static int new_row(retsim_import *im, int64_t t, size_t map, const resource *res, const char *key)
+{
+    if (im->n_rows == im->cap_rows) {
+        size_t cap = im->cap_rows == 0 ? 256 : im->cap_rows * 2;
+        row *r = realloc(im->rows, cap * sizeof *r);
+        if (r == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        im->rows = r;
+        im->cap_rows = cap;
+    }
+    row *w = &im->rows[im->n_rows];
+    *w = (row){.t = t, .seq = im->n_rows, .map = map};
+    w->sub = strdup(res->sub);
+    w->name = strdup(res->name);
+    w->parent = strdup(res->parent);
+    w->key = key[0] != '\0' ? strdup(key) : NULL;
+    im->n_rows++;
+    if (w->sub == NULL || w->name == NULL || w->parent == NULL || (key[0] != '\0' && w->key == NULL)) {
+        return RETSIM_ENOMEM;
+    }
+    return key[0] != '\0' ? strindex_put(&im->by_key, key, im->n_rows - 1) : 0;
+}
+
+int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno, const char *path,
+                      retsim_error *err)
+{
+    im->st.records++;
+    const char *time = r->f[REC_TIME][0] != '\0' ? r->f[REC_TIME] : r->f[REC_EVENT_TS];
+    const char *status = r->f[REC_STATUS][0] != '\0' ? r->f[REC_STATUS] : r->f[REC_RESULT_TYPE];
+    int64_t t = 0;
+    if (time[0] == '\0' || parse_time(time, &t) != 0) {
+        return bad(err, path, recno, "time", "expected time or eventTimestamp, an ISO-8601 UTC timestamp");
+    }
+    if (r->f[REC_OPERATION][0] == '\0') {
+        return bad(err, path, recno, "operationName", "missing operationName");
+    }
+    status_kind k = classify(status);
+    if (k == ST_UNKNOWN) {
+        return bad(err, path, recno, "status",
+                   "expected status or resultType: Started, Accepted, Succeeded, Failed (or Start, Success, "
+                   "Failure)");
+    }
+    size_t map = map_find(im, r->f[REC_OPERATION]);
+    if (map == SIZE_MAX) {
+        count_unknown(im, r->f[REC_OPERATION]);
+        return 0;
+    }
+    resource res;
+    if (parse_resource(r->f[REC_RESOURCE], &res) != 0) {
+        return bad(
+            err, path, recno, "resourceId",
+            "expected a resource id /subscriptions/S/resourceGroups/G/providers/NS/TYPE/NAME[/TYPE/NAME]...");
+    }
+    if (r->f[REC_SUBSCRIPTION][0] != '\0') {
+        snprintf(res.sub, sizeof res.sub, "%s", r->f[REC_SUBSCRIPTION]);
+    }
+    const char *id = r->f[REC_CORRELATION][0] != '\0' ? r->f[REC_CORRELATION] : r->f[REC_OPERATION_ID];
+    char key[3 * RETSIM_IMPORT_FIELD_MAX + 4] = "";
+    if (id[0] != '\0') {
+        snprintf(key, sizeof key, "%s|%s|%s", id, r->f[REC_OPERATION], r->f[REC_RESOURCE]);
+    }
+    size_t at = key[0] != '\0' ? strindex_get(&im->by_key, key) : SIZE_MAX;
+    if (at == SIZE_MAX) {
+        int rc = new_row(im, t, map, &res, key);
+        if (rc != 0) {
+            return retsim_error_set(err, rc, path, 0, "", "out of memory");
+        }
+        at = im->n_rows - 1;
+    } else {
+        im->st.collapsed++;
+        im->rows[at].t = t < im->rows[at].t ? t : im->rows[at].t;
+    }
+    set_outcome(&im->rows[at], k, r);
+    return 0;
+}
+
+/* ---- sort, restores, write ---- */
+
+static int row_cmp(const void *a, const void *b)
+{
+    const row *x = a, *y = b;
+    if (x->t != y->t) {
+        return x->t < y->t ? -1 : 1;
+    }
+    return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
+}
+
+/* In time order: a create_or_restore on a name whose last successful request
+ * was a delete (soft-deleted) is a restore; otherwise a create. */
+static int resolve_ops(retsim_import *im)
+{
+    strindex deleted = {0};
+    char key[3 * RETSIM_IMPORT_FIELD_MAX];
+    int rc = 0;
+    for (size_t i = 0; i < im->n_rows && rc == 0; i++) {
+        row *w = &im->rows[i];
+        const map_entry *m = &im->maps[w->map];
+        snprintf(key, sizeof key, "%s|%s|%s|%s", m->kind, w->sub, w->parent, w->name);
+        bool gone = strindex_get(&deleted, key) == 1;
+        w->op = m->op;
+        if (strcmp(m->op, "create_or_restore") == 0) {
+            w->op = gone && strcmp(w->outcome, "succeeded") == 0 ? "restore" : "create";
+            im->st.restores += strcmp(w->op, "restore") == 0;
+        }
+        if (strcmp(w->outcome, "succeeded") == 0) {
+            rc = strindex_put(&deleted, key, strcmp(w->op, "delete") == 0 ? 1 : 0);
+        }
+    }
+    strindex_free(&deleted);
+    return rc;
+}
+
+int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, retsim_error *err)
+{
+    qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
+    if (resolve_ops(im) != 0) {
+        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+    }
+    static const char *const header[] = {"time", "op",     "kind",    "subscription",
+                                         "name", "parent", "options", "recorded_outcome"};
+    retsim_csv_row(out, header, 8);
+    for (size_t i = 0; i < im->n_rows; i++) {
+        const row *w = &im->rows[i];
+        char when[40];
+        retsim_time_format_iso8601(w->t, when, sizeof when);
+        const char *f[] = {when,    w->op,     im->maps[w->map].kind,    w->sub,
+                           w->name, w->parent, im->maps[w->map].options, w->outcome};
+        retsim_csv_row(out, f, 8);
+    }
+    im->st.rows = im->n_rows;
+    *st = im->st;
+    return 0;
+}
+
+int retsim_import_read(retsim_import *im, const char *path, retsim_error *err)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        return retsim_error_set(err, RETSIM_EIO, path, 0, "", "cannot open the log");
+    }
+    int rc = retsim_import_read_azure(im, in, path, err);
+    fclose(in);
+    return rc;
+}
