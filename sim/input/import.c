@@ -391,8 +391,12 @@ static void count_unknown(retsim_import *im, const char *operation)
 {
     retsim_import_stats *st = &im->st;
     st->unknown++;
+    /* names longer than the list's field are kept cut ("..."): compared on what is kept */
+    const size_t keep = sizeof st->unknowns[0].operation - 4;
     for (size_t i = 0; i < st->n_unknown; i++) {
-        if (strcasecmp(st->unknowns[i].operation, operation) == 0) {
+        const char *known = st->unknowns[i].operation;
+        bool cut = strlen(known) == keep + 3 && strcmp(known + keep, "...") == 0;
+        if (cut ? strncasecmp(known, operation, keep) == 0 : strcasecmp(known, operation) == 0) {
             st->unknowns[i].count++;
             return;
         }
@@ -402,7 +406,9 @@ static void count_unknown(retsim_import *im, const char *operation)
         return;
     }
     retsim_import_unknown *u = &st->unknowns[st->n_unknown++];
-    snprintf(u->operation, sizeof u->operation, "%s", operation);
+    if (snprintf(u->operation, sizeof u->operation, "%s", operation) >= (int)sizeof u->operation) {
+        memcpy(u->operation + keep, "...", 4);
+    }
     u->count = 1;
 }
 
