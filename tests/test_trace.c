@@ -44,8 +44,8 @@ static void test_trace_columns_in_order(void **state)
 {
     (void)state;
     static const char *const names[RETSIM_COL_COUNT] = {
-        "time",     "op",     "kind",   "subscription", "name",    "tenant",
-        "sub_type", "parent", "region", "api_version",  "options", "size_gb",
+        "time",   "op",     "kind",        "subscription", "name",    "tenant",           "sub_type",
+        "parent", "region", "api_version", "options",      "size_gb", "recorded_outcome",
     };
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
         assert_string_equal(retsim_trace_col_name((retsim_trace_col)c), names[c]);

@@ -15,6 +15,7 @@
 #include "retsim/error.h"
 #include "retsim/events.h"
 #include "retsim/sim.h"
+#include "retsim/validate.h"
 
 #include <stdint.h>
 
@@ -38,6 +39,9 @@ typedef struct retsim_replay_stats {
     /* Set as soon as the first row is read (so an events sink can point at
      * it): iso when the trace's times are ISO-8601, with that row's instant. */
     retsim_events_clock clock;
+    /* Rows with a recorded_outcome, compared with retsim's answers
+     * (retsim/validate.h); compared 0 when the trace has none. */
+    retsim_validation validation;
 } retsim_replay_stats;
 
 /* Replay `trace_path` into sim, then run the automatic purges still pending up
@@ -49,7 +53,8 @@ int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
                       retsim_error *err);
 
 /* Replay and write events.csv, outcomes.csv, summary.csv and manifest (with
- * prov, may be NULL) into out_dir, all or nothing: the folder is staged and
+ * prov, may be NULL) into out_dir, and when rows have a recorded_outcome
+ * validation.csv and disagreements.csv too (retsim/validate.h), all or nothing: the folder is staged and
  * swapped in whole (retsim/outdir.h), so on any error out_dir is as it was, and on
  * success it holds this replay's files only. */
 struct retsim_provenance;

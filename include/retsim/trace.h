@@ -3,11 +3,16 @@
  *
  * Columns, in the order a written trace has them: time, op, kind,
  * subscription, name (required in a header), then tenant, sub_type, parent,
- * region, api_version, options, size_gb (optional). size_gb is the size of
+ * region, api_version, options, size_gb, recorded_outcome (optional). size_gb is the size of
  * the instance a create makes (or updates), in GB: a finite number >= 0, 0
  * or empty for none, on create rows only. A trace is written with the
  * size_gb column only when asked to (a workload with sizes), so traces
- * without sizes keep the columns they had before it. When reading, other columns are
+ * without sizes keep the columns they had before it. recorded_outcome is the
+ * answer the real service gave to the request (an imported activity log):
+ * `succeeded`, `failed` or `failed:<code>` (the code any text without ','),
+ * empty when unknown; a replay compares it with retsim's answer
+ * (retsim/validate.h) and otherwise ignores it. Like size_gb it is written
+ * only when asked for. When reading, other columns are
  * ignored and a column named twice is an error. A row has at most as many
  * fields as the header; it may leave off trailing fields of optional columns
  * (they read as ""), never a required one the op needs (list_deleted names no
@@ -69,6 +74,7 @@ typedef enum {
     RETSIM_COL_API_VERSION,
     RETSIM_COL_OPTIONS,
     RETSIM_COL_SIZE_GB,
+    RETSIM_COL_RECORDED_OUTCOME,
     RETSIM_COL_COUNT
 } retsim_trace_col;
 
@@ -86,6 +92,7 @@ typedef struct retsim_trace_row {
     long line;                           /* read: the line the row starts on, 1-based; unused in writing */
     const char *field[RETSIM_COL_COUNT]; /* read: "" for absent optional columns; write: NULL reads as "" */
     bool size_column; /* write: the header has size_gb (retsim_trace_write_header_sized); unused in reading */
+    bool outcome_column; /* write: the header has recorded_outcome (retsim_trace_write_header_cols) */
 } retsim_trace_row;
 
 /* Called once per data row; the strings live until it returns. Return 0 to go
@@ -99,7 +106,10 @@ int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_er
  * size_column every column. */
 void retsim_trace_write_header(FILE *out); /* retsim_trace_write_header_sized(out, false) */
 void retsim_trace_write_header_sized(FILE *out, bool size_column);
-/* Write one row under that header (with size_gb when row->size_column),
+/* The same, with recorded_outcome last when outcome_column (an importer's trace). */
+void retsim_trace_write_header_cols(FILE *out, bool size_column, bool outcome_column);
+/* Write one row under that header (with size_gb when row->size_column, and
+ * recorded_outcome when row->outcome_column),
  * quoted as CSV needs (a name with a comma or a quote reads back the same).
  * O(bytes of the row). */
 void retsim_trace_write_row(FILE *out, const retsim_trace_row *row);
@@ -147,5 +157,23 @@ int retsim_trace_size_parse(const char *text, struct retsim_request *rq, const c
 /* rq's size as the column has it: "" for none (or not a create), else the
  * fewest digits (at most 9) that read back as the same float. size >= 32. */
 void retsim_trace_size_format(const struct retsim_request *rq, char *buf, size_t size);
+
+/* The recorded_outcome column, read. */
+typedef enum {
+    RETSIM_RECORDED_UNKNOWN,   /* empty: nothing to compare */
+    RETSIM_RECORDED_SUCCEEDED, /* "succeeded" */
+    RETSIM_RECORDED_FAILED     /* "failed" or "failed:<code>" */
+} retsim_recorded_class;
+
+typedef struct retsim_trace_recorded {
+    retsim_recorded_class cls;
+    const char *text; /* the field as written ("failed:Conflict"); points into the row */
+} retsim_trace_recorded;
+
+/* Parse a recorded_outcome field into *out. Anything but "", succeeded,
+ * failed and failed:<code> (code not empty, no ','): RETSIM_EINPUT with path,
+ * line and "recorded_outcome" in err. O(length of text). */
+int retsim_trace_recorded_parse(const char *text, retsim_trace_recorded *out, const char *path, long line,
+                                retsim_error *err);
 
 #endif

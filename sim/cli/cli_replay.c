@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char replay_help[] =
     "usage: retsim replay SCENARIO TRACE [--out DIR] [--until TIME] [--set section.key=value]...\n"
@@ -37,6 +38,10 @@ static const char replay_help[] =
     "\n"
     "A reservation drawn from a distribution is drawn from [simulation] seed: to\n"
     "replay a run made with --seed N, add --set simulation.seed=N.\n"
+    "A trace with a recorded_outcome column (succeeded, failed or failed:CODE, as\n"
+    "retsim import writes it) is checked against retsim's answers: validation.csv\n"
+    "(per kind and op, retsim's succeeded/failed against the recorded one) and\n"
+    "disagreements.csv (each row where they differ, with retsim's reason).\n"
     "Writes DIR/events.csv, outcomes.csv, summary.csv and manifest, all or nothing.\n"
     "Ctrl-C (or SIGTERM, SIGHUP) stops it and writes nothing.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
@@ -48,6 +53,24 @@ static const char check_help[] =
     "value in force, defaults included, except the optional rules (retention_set_at,\n"
     "retention_min/max, force_delete, restore_needs_permission and their workload\n"
     "keys), shown only where set. Exit codes: 0 ok, 2 bad scenario.\n";
+
+/* The validation line: how many recorded answers retsim agrees with, and the first that it does not. */
+static void note_validation(const retsim_validation *v)
+{
+    if (v->compared == 0) {
+        return;
+    }
+    char first[2048] = "";
+    for (int i = 0; i < v->n_first; i++) {
+        const retsim_validate_disagreement *d = &v->first[i];
+        size_t len = strlen(first);
+        snprintf(first + len, sizeof first - len, "%sline %ld %s %s %s: retsim %s (%s), recorded %s",
+                 i > 0 ? "; " : "", d->line, d->op, d->kind, d->name, d->outcome, d->reason, d->recorded);
+    }
+    cli_note("validation: %" PRIu64 " of %" PRIu64 " answers agree (%.1f%%)%s%s\n", v->agreed, v->compared,
+             100.0 * (double)v->agreed / (double)v->compared, v->n_first > 0 ? "; first disagreements: " : "",
+             first);
+}
 
 /* A reservation.<type> no subscription of the trace has never applied: say so. */
 static void warn_unmatched(const retsim_scenario *sc, const retsim_replay_stats *st)
@@ -114,7 +137,9 @@ int cli_replay(int argc, char **argv)
                      st.rows_after_until == 1 ? "" : "s", a.horizon,
                      st.rows_after_until == 1 ? "was" : "were");
         }
-        cli_note("wrote %s/events.csv, outcomes.csv, summary.csv, manifest\n", out);
+        cli_note("wrote %s/events.csv, outcomes.csv, summary.csv, manifest%s\n", out,
+                 st.validation.compared > 0 ? ", validation.csv, disagreements.csv" : "");
+        note_validation(&st.validation);
         warn_unmatched(sc, &st);
     }
     retsim_scenario_destroy(sc);

@@ -6,10 +6,20 @@
 #include "retsim/outdir.h"
 #include "retsim/summary.h"
 #include "retsim/trace.h"
+#include "retsim/validate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The comparison with recorded outcomes, made at the first row that has one;
+ * with dir set, its two files are opened in the staging folder then. */
+typedef struct validation_out {
+    retsim_outdir *dir;    /* NULL: count only (retsim_replay_run) */
+    retsim_outfile *files; /* [0] validation.csv, [1] disagreements.csv */
+    bool opened;           /* files were opened: they are part of the output */
+    retsim_validate *val;  /* NULL until a row has a recorded outcome */
+} validation_out;
 
 typedef struct replay {
     retsim_sim *sim;
@@ -22,6 +32,7 @@ typedef struct replay {
     uint64_t rows_after_until;  /* read, not applied: the clock stopped before them */
     retsim_events_clock *clock; /* told the trace's origin at the first row */
     const volatile int *stop;   /* the caller's stop request, or NULL */
+    validation_out *vo;
 } replay;
 
 static int bad(const replay *rp, const retsim_trace_row *row, retsim_trace_col col, retsim_error *err,
@@ -109,6 +120,38 @@ static int resolve(replay *rp, const retsim_trace_row *row, retsim_request *rq, 
                                 &rq->slot);
 }
 
+/* The recorded_outcome of an applied row, compared with retsim's answer res. */
+static int validate_row(replay *rp, const retsim_trace_row *row, const retsim_result *res, retsim_error *err)
+{
+    retsim_trace_recorded rec;
+    validation_out *vo = rp->vo;
+    int rc =
+        retsim_trace_recorded_parse(row->field[RETSIM_COL_RECORDED_OUTCOME], &rec, rp->path, row->line, err);
+    if (rc != 0 || rec.cls == RETSIM_RECORDED_UNKNOWN) {
+        return rc;
+    }
+    if (vo->val == NULL) {
+        vo->val = retsim_validate_create();
+        if (vo->val == NULL) {
+            return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
+        }
+        if (vo->dir != NULL) {
+            rc = retsim_outdir_open(vo->dir, &vo->files[0], "validation.csv", err);
+            if (rc == 0) {
+                rc = retsim_outdir_open(vo->dir, &vo->files[1], "disagreements.csv", err);
+            }
+            vo->opened = true; /* even half-opened: the finish (or abort) closes what is open */
+            if (rc != 0) {
+                return rc;
+            }
+            retsim_validate_write_disagreements_header(vo->files[1].fp);
+        }
+    }
+    retsim_validate_add(vo->val, rp->reg, res, row, &rec, rp->clock,
+                        vo->dir != NULL ? vo->files[1].fp : NULL);
+    return 0;
+}
+
 static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
 {
     replay *rp = ctx;
@@ -122,8 +165,10 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
         return rc;
     }
     if (t > rp->until) { /* the clock stops at --until: later rows are counted, not applied */
+        retsim_trace_recorded rec;
         rp->rows_after_until++;
-        return 0;
+        return retsim_trace_recorded_parse(row->field[RETSIM_COL_RECORDED_OUTCOME], &rec, rp->path, row->line,
+                                           err);
     }
     if (retsim_op_parse(row->field[RETSIM_COL_OP], &op) != 0) {
         return bad(rp, row, RETSIM_COL_OP, err,
@@ -173,7 +218,7 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
         return retsim_error_set(err, rc, rp->path, row->line, "", "%s", retsim_strerror(rc));
     }
     rp->rows++;
-    return 0;
+    return validate_row(rp, row, &res, err);
 }
 
 /* The reservation.<type> keys whose type no subscription of the trace has:
@@ -205,9 +250,10 @@ static void unmatched_reservations(const replay *rp, retsim_replay_stats *stats)
 }
 
 static int replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, const volatile int *stop,
-                      retsim_replay_stats *stats, retsim_error *err)
+                      retsim_replay_stats *stats, validation_out *vo, retsim_error *err)
 {
     replay rp = {.sim = sim,
+                 .vo = vo,
                  .reg = retsim_sim_registry(sim),
                  .kernel = retsim_sim_kernel(sim),
                  .path = trace_path,
@@ -232,6 +278,10 @@ static int replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
         stats->rows_after_until = rp.rows_after_until;
         unmatched_reservations(&rp, stats);
         stats->events = retsim_kernel_events_run(rp.kernel) - events_before;
+        memset(&stats->validation, 0, sizeof stats->validation);
+        if (vo->val != NULL) {
+            stats->validation = *retsim_validate_summary(vo->val);
+        }
         stats->end_time = retsim_kernel_now(rp.kernel);
         stats->auto_purges = 0;
         for (int k = 0; k < retsim_registry_kinds(rp.reg); k++) {
@@ -245,7 +295,10 @@ static int replay_run(retsim_sim *sim, const char *trace_path, retsim_time until
 int retsim_replay_run(retsim_sim *sim, const char *trace_path, retsim_time until, retsim_replay_stats *stats,
                       retsim_error *err)
 {
-    return replay_run(sim, trace_path, until, NULL, stats, err);
+    validation_out vo = {0};
+    int rc = replay_run(sim, trace_path, until, NULL, stats, &vo, err);
+    retsim_validate_destroy(vo.val);
+    return rc;
 }
 
 int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
@@ -255,17 +308,52 @@ int retsim_replay_to_dir(const retsim_scenario *sc, const char *trace_path, cons
     return retsim_replay_to_dir_stop(sc, trace_path, out_dir, until, NULL, prov, stats, err);
 }
 
+enum { EVENTS, OUTCOMES, SUMMARY, MANIFEST, N_FILES, VALIDATION = N_FILES, DISAGREEMENTS, N_ALL };
+
+/* summary.csv, outcomes.csv, the manifest and, with recorded outcomes, validation.csv. */
+static int write_outputs(const retsim_scenario *sc, retsim_sim *sim, const char *trace_path,
+                         const char *out_dir, retsim_time until, const retsim_provenance *prov,
+                         const retsim_replay_stats *stats, const validation_out *vo, retsim_outfile *files,
+                         retsim_error *err)
+{
+    /* what the trace cost and how its inventory went, over [0, end] */
+    retsim_summary sum;
+    int rc = retsim_summary_compute(&sum, sim, NULL, (double)stats->end_time);
+    retsim_summary_write_header(files[SUMMARY].fp);
+    retsim_summary_write_rows(files[SUMMARY].fp, &sum, sc->name[0] ? sc->name : sc->path, 0, 0);
+    if (rc != 0) {
+        return rc;
+    }
+    if (vo->opened) {
+        retsim_validate_write(vo->val, retsim_sim_registry(sim), files[VALIDATION].fp);
+    }
+    rc = retsim_metrics_write_outcomes(retsim_sim_metrics(sim), retsim_sim_registry(sim), files[OUTCOMES].fp);
+    char until_text[64] = "never";
+    if (until != RETSIM_TIME_NEVER) {
+        retsim_time_format(until, until_text, sizeof until_text);
+    }
+    const char *keys[] = {"command", "scenario", "trace", "until"};
+    const char *values[] = {"replay", sc->path, trace_path, until_text};
+    if (rc == 0) {
+        rc = retsim_manifest_write(files[MANIFEST].fp, keys, values, 4, prov, sc);
+    }
+    if (rc != 0) {
+        retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
+    }
+    return rc;
+}
+
 int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path, const char *out_dir,
                               retsim_time until, const volatile int *stop, const retsim_provenance *prov,
                               retsim_replay_stats *stats, retsim_error *err)
 {
-    enum { EVENTS, OUTCOMES, SUMMARY, MANIFEST, N_FILES };
     static const char *const names[N_FILES] = {"events.csv", "outcomes.csv", "summary.csv", "manifest"};
     retsim_replay_stats local = {0};
     stats = stats != NULL ? stats : &local;
-    retsim_outfile files[N_FILES];
+    retsim_outfile files[N_ALL];
     retsim_outdir dir;
     memset(files, 0, sizeof files);
+    validation_out vo = {.dir = &dir, .files = &files[VALIDATION]};
     retsim_sim *sim = NULL;
     retsim_events_sink sink; /* outlives the replay: the sim calls it to the end */
     int rc = retsim_outdir_begin(&dir, out_dir, err);
@@ -283,31 +371,14 @@ int retsim_replay_to_dir_stop(const retsim_scenario *sc, const char *trace_path,
         sink.out = files[EVENTS].fp;
         sink.clock = &stats->clock;
         retsim_sim_set_sink(sim, retsim_events_sink_observer, &sink);
-        rc = replay_run(sim, trace_path, until, stop, stats, err);
-    }
-    if (rc == 0) { /* what the trace cost and how its inventory went, over [0, end] */
-        retsim_summary sum;
-        rc = retsim_summary_compute(&sum, sim, NULL, (double)stats->end_time);
-        retsim_summary_write_header(files[SUMMARY].fp);
-        retsim_summary_write_rows(files[SUMMARY].fp, &sum, sc->name[0] ? sc->name : sc->path, 0, 0);
+        rc = replay_run(sim, trace_path, until, stop, stats, &vo, err);
     }
     if (rc == 0) {
-        rc = retsim_metrics_write_outcomes(retsim_sim_metrics(sim), retsim_sim_registry(sim),
-                                           files[OUTCOMES].fp);
-        char until_text[64] = "never";
-        if (until != RETSIM_TIME_NEVER) {
-            retsim_time_format(until, until_text, sizeof until_text);
-        }
-        const char *keys[] = {"command", "scenario", "trace", "until"};
-        const char *values[] = {"replay", sc->path, trace_path, until_text};
-        if (rc == 0) {
-            rc = retsim_manifest_write(files[MANIFEST].fp, keys, values, 4, prov, sc);
-        }
-        if (rc != 0) {
-            retsim_error_set(err, rc, out_dir, 0, "", "cannot write the outputs");
-        }
+        rc = write_outputs(sc, sim, trace_path, out_dir, until, prov, stats, &vo, files, err);
     }
-    rc = retsim_outdir_finish(rc, &dir, files, N_FILES, err);
+    /* the validation files are part of the output only when a row had a recorded outcome */
+    rc = retsim_outdir_finish(rc, &dir, files, vo.opened ? N_ALL : N_FILES, err);
+    retsim_validate_destroy(vo.val);
     retsim_sim_destroy(sim);
     return rc;
 }

@@ -28,9 +28,19 @@ typedef struct column {
 
 /* In retsim_trace_col order, which is the order a written trace has. */
 static const column columns[RETSIM_COL_COUNT] = {
-    {"time", true},    {"op", true},           {"kind", true},      {"subscription", true},
-    {"name", true},    {"tenant", false},      {"sub_type", false}, {"parent", false},
-    {"region", false}, {"api_version", false}, {"options", false},  {"size_gb", false},
+    {"time", true},
+    {"op", true},
+    {"kind", true},
+    {"subscription", true},
+    {"name", true},
+    {"tenant", false},
+    {"sub_type", false},
+    {"parent", false},
+    {"region", false},
+    {"api_version", false},
+    {"options", false},
+    {"size_gb", false},
+    {"recorded_outcome", false},
 };
 
 /* The columns a trace without sizes has: all but size_gb, so that traces of
@@ -47,13 +57,36 @@ bool retsim_trace_col_required(retsim_trace_col c)
     return columns[c].required;
 }
 
-void retsim_trace_write_header_sized(FILE *out, bool size_column)
+/* The fields of a written row: the unsized columns, then size_gb and
+ * recorded_outcome as asked for; returns how many. */
+static int written_fields(const char *const *all, bool size_column, bool outcome_column, const char **out)
+{
+    int n = 0;
+    for (int c = 0; c < N_UNSIZED; c++) {
+        out[n++] = all[c];
+    }
+    if (size_column) {
+        out[n++] = all[RETSIM_COL_SIZE_GB];
+    }
+    if (outcome_column) {
+        out[n++] = all[RETSIM_COL_RECORDED_OUTCOME];
+    }
+    return n;
+}
+
+void retsim_trace_write_header_cols(FILE *out, bool size_column, bool outcome_column)
 {
     const char *names[RETSIM_COL_COUNT];
+    const char *fields[RETSIM_COL_COUNT];
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
         names[c] = columns[c].name;
     }
-    retsim_csv_row(out, names, size_column ? RETSIM_COL_COUNT : N_UNSIZED);
+    retsim_csv_row(out, fields, (size_t)written_fields(names, size_column, outcome_column, fields));
+}
+
+void retsim_trace_write_header_sized(FILE *out, bool size_column)
+{
+    retsim_trace_write_header_cols(out, size_column, false);
 }
 
 void retsim_trace_write_header(FILE *out)
@@ -63,11 +96,13 @@ void retsim_trace_write_header(FILE *out)
 
 void retsim_trace_write_row(FILE *out, const retsim_trace_row *row)
 {
+    const char *all[RETSIM_COL_COUNT];
     const char *fields[RETSIM_COL_COUNT];
     for (int c = 0; c < RETSIM_COL_COUNT; c++) {
-        fields[c] = row->field[c] != NULL ? row->field[c] : "";
+        all[c] = row->field[c] != NULL ? row->field[c] : "";
     }
-    retsim_csv_row(out, fields, row->size_column ? RETSIM_COL_COUNT : N_UNSIZED);
+    int n = written_fields(all, row->size_column, row->outcome_column, fields);
+    retsim_csv_row(out, fields, (size_t)n);
 }
 
 /* An input error at path:line in `field`. The message is formatted into 400
@@ -178,6 +213,30 @@ void retsim_trace_size_format(const retsim_request *rq, char *buf, size_t size)
             return;
         }
     }
+}
+
+/* ---- the recorded_outcome column ---- */
+
+int retsim_trace_recorded_parse(const char *text, retsim_trace_recorded *out, const char *path, long line,
+                                retsim_error *err)
+{
+    static const char prefix[] = "failed:";
+    out->text = text;
+    if (text[0] == '\0') {
+        out->cls = RETSIM_RECORDED_UNKNOWN;
+    } else if (strcmp(text, "succeeded") == 0) {
+        out->cls = RETSIM_RECORDED_SUCCEEDED;
+    } else if (strcmp(text, "failed") == 0) {
+        out->cls = RETSIM_RECORDED_FAILED;
+    } else if (strncmp(text, prefix, sizeof prefix - 1) == 0 && text[sizeof prefix - 1] != '\0' &&
+               strchr(text, ',') == NULL) {
+        out->cls = RETSIM_RECORDED_FAILED;
+    } else {
+        return bad(err, path, line, "recorded_outcome",
+                   "expected succeeded, failed or failed:<code> (a code without ','), or empty; got '%s'",
+                   text);
+    }
+    return 0;
 }
 
 /* ---- the options column ---- */
