@@ -19,6 +19,7 @@ static const char usage[] =
     "  replay SCENARIO TRACE   replay a recorded workload, operation by operation\n"
     "  generate SCENARIO -o TRACE   write the scenario's workload as a trace\n"
     "  explain SCENARIO TRACE  what retsim answered and why, in words\n"
+    "  fit TRACE [-o WORKLOAD.ini]   estimate a workload (arrivals, lifetime) from a trace\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "  report OUT_DIR... -o REPORT.html   output folders as one self-contained HTML page\n"
@@ -36,9 +37,9 @@ static const struct {
     const char *name;
     command_fn fn;
 } commands[] = {
-    {"run", cli_run},       {"sweep", cli_sweep},       {"compare", cli_compare},
-    {"replay", cli_replay}, {"generate", cli_generate}, {"explain", cli_explain},
-    {"check", cli_check},   {"systems", cli_systems},   {"report", cli_report},
+    {"run", cli_run},           {"sweep", cli_sweep},     {"compare", cli_compare}, {"replay", cli_replay},
+    {"generate", cli_generate}, {"explain", cli_explain}, {"check", cli_check},     {"systems", cli_systems},
+    {"report", cli_report},     {"fit", cli_fit}, /* a trace to a workload */
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
