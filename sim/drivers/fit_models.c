@@ -87,15 +87,16 @@ static int minimise(double (*f)(const gsl_vector *, void *), sample *s, double x
         gsl_vector_set(x, 1, x0[1]);
         gsl_vector_set_all(step, 0.3);
         gsl_multimin_fminimizer_set(m, &fn, x, step);
+        /* The simplex stops when it is small, or when it can no longer
+         * improve (GSL_ENOPROG, as from a start at the minimum): small is
+         * what counts. */
         for (int it = 0; it < MAX_ITERS; it++) {
-            if (gsl_multimin_fminimizer_iterate(m) != 0) {
-                break;
-            }
-            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-9) == GSL_SUCCESS) {
-                rc = 0;
+            if (gsl_multimin_fminimizer_iterate(m) != 0 ||
+                gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 1e-9) == GSL_SUCCESS) {
                 break;
             }
         }
+        rc = gsl_multimin_fminimizer_size(m) < 1e-6 ? 0 : -1;
         x0[0] = gsl_vector_get(m->x, 0);
         x0[1] = gsl_vector_get(m->x, 1);
         *fmin = m->fval;
