@@ -15,7 +15,11 @@
  *     Hessian of the log-likelihood at the MLE, on log-parameters, so the CIs
  *     are positive); the KS distance is the largest gap between the fitted CDF
  *     and the Kaplan-Meier estimate of the CDF at its jumps (both sides), up to
- *     the last event: on uncensored data the ordinary KS statistic.
+ *     the last event: on uncensored data the ordinary KS statistic;
+ *   - accidents: deletes the owner restored later, as a rate per active
+ *     instance-day (Poisson CI), and the restore delay (delete to restore),
+ *     fitted like the lifetime. A trace holds requests, so a late restore is
+ *     seen too: the delays are not censored by the retention.
  * Durations are in days throughout this interface.
  *
  * Cost: reading is O(rows) time and O(names) memory (one entry per name);
@@ -81,11 +85,23 @@ typedef struct retsim_fit_kind {
     retsim_fit_rate arrivals;
     bool has_lifetime; /* at least 2 deletes ended a life */
     retsim_fit_lifetime lifetime;
+    /* accidents: the owner's deletes the owner restored later, per active
+     * instance-day (first instances, time deleted by accidents left out).
+     * An accident never restored looks like the owner's delete, so this is
+     * the rate of noticed accidents (accidental_deletes x notice_probability). */
+    bool has_accidents;
+    retsim_fit_rate accidents;
+    bool has_restore_delay;            /* at least 2 restored accidents */
+    retsim_fit_lifetime restore_delay; /* accident to restore, days, uncensored */
 } retsim_fit_kind;
 
 typedef struct retsim_fit_options {
     const char *kind;    /* only this kind; NULL: every kind in the trace */
     retsim_time horizon; /* the end of observation; 0: the last row's time */
+    /* The retention of the kind(s), when known (0: unknown, every restore
+     * succeeds): a restore this late after the owner's delete failed, so the
+     * instance ended there, by accident: its lifetime is censored at the delete. */
+    retsim_time retention;
 } retsim_fit_options;
 
 typedef struct retsim_fit_result {

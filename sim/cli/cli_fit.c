@@ -6,12 +6,13 @@
 #include <string.h>
 
 static const char fit_help[] =
-    "usage: retsim fit TRACE [--kind K] [--horizon D] [-o WORKLOAD.ini]\n"
+    "usage: retsim fit TRACE [--kind K] [--horizon D] [--retention D] [-o WORKLOAD.ini]\n"
     "\n"
     "Estimate a [workload.<kind>] section for each kind of the trace: the arrival\n"
     "rate of new names (Poisson, exact 95% CI) and the lifetime, create to the\n"
     "owner's delete, right-censored at the end of the trace for instances still\n"
-    "alive; a delete the owner restores later counts as an accident, not the end.\n"
+    "alive; a delete the owner restores later counts as an accident, not the end:\n"
+    "their rate per active instance-day and the restore delay are fitted too.\n"
     "The lifetime is fitted by maximum likelihood as exponential, lognormal and\n"
     "Weibull, and the lowest AIC is written; every estimate has its n, 95% CI and\n"
     "KS distance (against the Kaplan-Meier curve) as comments. Add a\n"
@@ -20,6 +21,9 @@ static const char fit_help[] =
     "  --kind K          only kind K\n"
     "  --horizon D       the end of observation (default: the last row's time);\n"
     "                    not before the last row\n"
+    "  --retention D     the kind's retention: a restore later than D after the\n"
+    "                    delete failed, so the instance ended there by accident\n"
+    "                    (its lifetime is censored at the delete)\n"
     "  -o, --out FILE    the file to write (default: stdout)\n"
     "\n"
     "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.\n";
@@ -28,6 +32,7 @@ typedef struct fit_args {
     const char *out;
     const char *kind;
     const char *horizon;
+    const char *retention;
 } fit_args;
 
 static int fit_write(const fit_args *f, const retsim_fit_result *r, const char *trace)
@@ -52,10 +57,11 @@ static int fit_write(const fit_args *f, const retsim_fit_result *r, const char *
 
 int cli_fit(int argc, char **argv)
 {
-    fit_args f = {NULL, NULL, NULL};
+    fit_args f = {NULL, NULL, NULL, NULL};
     const cli_option own[] = {{.name = "--out", .short_name = 'o', .value = &f.out},
                               {.name = "--kind", .value = &f.kind},
-                              {.name = "--horizon", .value = &f.horizon}};
+                              {.name = "--horizon", .value = &f.horizon},
+                              {.name = "--retention", .value = &f.retention}};
     cli_args a;
     int rc = cli_parse_own("fit", argc, argv, 0, own, sizeof own / sizeof own[0], &a);
     if (rc != 0 || a.help) {
@@ -69,6 +75,11 @@ int cli_fit(int argc, char **argv)
     if (f.horizon != NULL && (retsim_time_parse(f.horizon, &o.horizon, NULL) != 0 || o.horizon <= 0)) {
         return cli_usage_error("fit", "--horizon: expected a positive duration such as 120d, got '%s'",
                                f.horizon);
+    }
+    if (f.retention != NULL &&
+        (retsim_time_parse(f.retention, &o.retention, NULL) != 0 || o.retention <= 0)) {
+        return cli_usage_error("fit", "--retention: expected a positive duration such as 48h, got '%s'",
+                               f.retention);
     }
     char buf[4096];
     const char *trace = cli_path_resolve(a.positional[0], buf, sizeof buf);

@@ -16,7 +16,9 @@ typedef struct name_entry {
     int kind;
     retsim_time born;
     retsim_time deleted; /* the owner's latest unrestored delete; -1: none */
+    retsim_time down;    /* time spent deleted by accidents (delete to the owner's restore) */
     bool ended;          /* the name was created again after that delete: its life is known */
+    bool lost;           /* an accident restored too late (options' retention): censored at the delete */
 } name_entry;
 
 typedef struct fit_state {
@@ -26,6 +28,8 @@ typedef struct fit_state {
     size_t cap, used;
     char kinds[MAX_KINDS][64];
     uint64_t arrivals[MAX_KINDS];
+    double *delays[MAX_KINDS]; /* accident (restored delete) to restore, days */
+    size_t n_delays[MAX_KINDS], cap_delays[MAX_KINDS];
     size_t n_kinds;
     retsim_trace_clock clock;
     retsim_time last;
@@ -107,24 +111,49 @@ static int add_name(fit_state *s, name_entry *e, const char *key, const retsim_t
     return 0;
 }
 
+/* One restore delay of kind k. 0 or RETSIM_ENOMEM (err filled by the caller). */
+static int add_delay(fit_state *s, int k, double days)
+{
+    if (s->n_delays[k] == s->cap_delays[k]) {
+        size_t cap = s->cap_delays[k] == 0 ? 256 : 2 * s->cap_delays[k];
+        double *d = realloc(s->delays[k], cap * sizeof *d);
+        if (d == NULL) {
+            return RETSIM_ENOMEM;
+        }
+        s->delays[k] = d;
+        s->cap_delays[k] = cap;
+    }
+    s->delays[k][s->n_delays[k]++] = days;
+    return 0;
+}
+
 /* What one row says about its name's first instance. Only the owner's
  * delete, restore and create count: a restore after a delete makes that
  * delete an accident; a create after it ends the life at the delete. */
-static void follow(name_entry *e, const char *op, const char *sub, retsim_time t)
+static int follow(fit_state *s, name_entry *e, const char *op, const char *sub, retsim_time t)
 {
     if (e->ended || strcmp(sub, e->owner) != 0) {
         if (!e->ended && e->deleted >= 0 && strcmp(op, "create") == 0) {
             e->ended = true; /* another subscription took the name: the owner's delete was final */
         }
-        return;
+        return 0;
     }
     if (strcmp(op, "delete") == 0 && e->deleted < 0) {
         e->deleted = t;
-    } else if (strcmp(op, "restore") == 0) {
+    } else if (strcmp(op, "restore") == 0 && e->deleted >= 0) {
+        int rc = add_delay(s, e->kind, (double)(t - e->deleted) / (double)RETSIM_MS_PER_DAY);
+        if (s->o->retention > 0 && t - e->deleted >= s->o->retention) {
+            e->lost = true; /* too late: the accident took the instance, not its owner */
+            e->ended = true;
+            return rc;
+        }
+        e->down += t - e->deleted;
         e->deleted = -1;
+        return rc;
     } else if (strcmp(op, "create") == 0 && e->deleted >= 0) {
         e->ended = true;
     }
+    return 0;
 }
 
 static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
@@ -155,8 +184,27 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (e->key == NULL) {
         return strcmp(op, "create") == 0 ? add_name(s, e, key, row, t, err) : 0;
     }
-    follow(e, op, row->field[RETSIM_COL_SUBSCRIPTION], t);
+    if (follow(s, e, op, row->field[RETSIM_COL_SUBSCRIPTION], t) != 0) {
+        return retsim_error_set(err, RETSIM_ENOMEM, s->path, row->line, NULL,
+                                "out of memory for restore delays");
+    }
     return 0;
+}
+
+/* Kind k's restore delays, all observed (a trace has the requests, late ones included). */
+static int fit_delays(const fit_state *s, int k, retsim_fit_lifetime *out, retsim_error *err)
+{
+    size_t n = s->n_delays[k];
+    bool *obs = malloc(n * sizeof *obs);
+    if (obs == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, s->path, 0, NULL, "out of memory for %zu delays", n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        obs[i] = true;
+    }
+    int rc = retsim_fit_lifetime_of(s->delays[k], obs, n, out, err);
+    free(obs);
+    return rc;
 }
 
 /* Kind k's lifetimes: ended at the owner's last unrestored delete, or
@@ -179,20 +227,30 @@ static int fit_kind(const fit_state *s, int k, retsim_fit_kind *out, retsim_erro
     }
     size_t m = 0;
     size_t events = 0;
+    double active = 0;
     for (size_t i = 0; i < s->cap; i++) {
         const name_entry *e = &s->slots[i];
         if (e->key == NULL || e->kind != k) {
             continue;
         }
-        obs[m] = e->deleted >= 0;
-        t[m] = (double)((obs[m] ? e->deleted : s->last) - e->born) / day;
+        obs[m] = e->deleted >= 0 && !e->lost;
+        t[m] = (double)((e->deleted >= 0 ? e->deleted : s->last) - e->born) / day;
         events += obs[m] ? 1 : 0;
+        active += t[m] - (double)e->down / day;
         m++;
     }
     out->has_lifetime = events >= 2;
     rc = out->has_lifetime ? retsim_fit_lifetime_of(t, obs, m, &out->lifetime, err) : 0;
     free(t);
     free(obs);
+    if (rc == 0 && active > 0) {
+        out->has_accidents = true;
+        rc = retsim_fit_rate_of(s->n_delays[k], active, &out->accidents, err);
+    }
+    if (rc == 0 && s->n_delays[k] >= 2) {
+        rc = fit_delays(s, k, &out->restore_delay, err);
+        out->has_restore_delay = rc == 0;
+    }
     return rc;
 }
 
@@ -202,6 +260,9 @@ static void free_names(fit_state *s)
         free(s->slots[i].key);
     }
     free(s->slots);
+    for (size_t k = 0; k < MAX_KINDS; k++) {
+        free(s->delays[k]);
+    }
 }
 
 int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_result *out, retsim_error *err)
@@ -276,28 +337,49 @@ static void write_model(FILE *out, const retsim_fit_model *m, bool best)
     fprintf(out, "; AIC %.2f, KS %.4f%s\n", m->aic, m->ks, best ? " (best by AIC)" : "");
 }
 
-static void write_lifetime(FILE *out, const retsim_fit_lifetime *l)
+/* The families' fits as comments and the best as `key = dist`. */
+static void write_dist(FILE *out, const char *key, const retsim_fit_lifetime *l)
 {
-    fprintf(out,
-            "; lifetime: n = %zu instances, %zu ended by the owner's delete, %zu censored at the end "
-            "(maximum likelihood; KS against the Kaplan-Meier curve)\n",
-            l->n, l->events, l->n - l->events);
     for (int f = 0; f < RETSIM_FIT_FAMILIES; f++) {
         write_model(out, &l->model[f], f == l->best);
     }
     if (l->best < 0) {
-        fputs("; no family converged: lifetime left unset\n", out);
+        fprintf(out, "; no family converged: %s left unset\n", key);
         return;
     }
     const retsim_fit_model *m = &l->model[l->best];
     char d[64];
     days_text(m->p[0], d, sizeof d);
     if (m->family == RETSIM_FIT_EXP) {
-        fprintf(out, "lifetime = exp(mean=%s)\n", d);
+        fprintf(out, "%s = exp(mean=%s)\n", key, d);
     } else if (m->family == RETSIM_FIT_LOGNORMAL) {
-        fprintf(out, "lifetime = lognormal(median=%s, sigma=%.6g)\n", d, m->p[1]);
+        fprintf(out, "%s = lognormal(median=%s, sigma=%.6g)\n", key, d, m->p[1]);
     } else {
-        fprintf(out, "lifetime = weibull(scale=%s, shape=%.6g)\n", d, m->p[1]);
+        fprintf(out, "%s = weibull(scale=%s, shape=%.6g)\n", key, d, m->p[1]);
+    }
+}
+
+static void write_accidents(FILE *out, const retsim_fit_kind *fk)
+{
+    /* Comment lines stay short: the scenario reader takes lines of at most 197 bytes. */
+    const retsim_fit_rate *a = &fk->accidents;
+    fprintf(out,
+            "; accidents (deletes the owner restored): n = %" PRIu64 " over %.6g active instance-days, "
+            "95%% CI %.6g–%.6g/d\n"
+            "; (Poisson, exact); an accident never restored looks like the owner's delete, so this is\n"
+            "; accidental_deletes x notice_probability\n",
+            a->n, a->exposure_days, a->lo, a->hi);
+    fprintf(out, "accidental_deletes = %.6g/d\n", a->per_day);
+    if (a->n == 0) {
+        return;
+    }
+    fputs("notice_probability = 1\n", out);
+    if (fk->has_restore_delay) {
+        fprintf(out,
+                "; restore delay (accident to restore): n = %zu, none censored (a trace holds late restores "
+                "too)\n",
+                fk->restore_delay.n);
+        write_dist(out, "restore_delay", &fk->restore_delay);
     }
 }
 
@@ -314,9 +396,18 @@ void retsim_fit_write_ini(FILE *out, const retsim_fit_result *r, const char *tra
                 fk->arrivals.n, fk->arrivals.exposure_days, fk->arrivals.lo, fk->arrivals.hi);
         fprintf(out, "arrivals = %.6g/d\n", fk->arrivals.per_day);
         if (fk->has_lifetime) {
-            write_lifetime(out, &fk->lifetime);
+            const retsim_fit_lifetime *l = &fk->lifetime;
+            fprintf(
+                out,
+                "; lifetime: n = %zu instances, %zu ended by the owner's delete, %zu censored at the end\n"
+                "; (maximum likelihood; KS against the Kaplan-Meier curve)\n",
+                l->n, l->events, l->n - l->events);
+            write_dist(out, "lifetime", l);
         } else {
             fputs("; lifetime: fewer than 2 deletes ended a life, not fitted (none: kept)\n", out);
+        }
+        if (fk->has_accidents) {
+            write_accidents(out, fk);
         }
     }
 }
