@@ -117,6 +117,7 @@ int cli_generate(int argc, char **argv);
 int cli_explain(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_import(int argc, char **argv);
+int cli_fit(int argc, char **argv);
 /* Install the SIGINT, SIGTERM and SIGHUP handler; the flag it sets (stop cleanly, exit 1). */
 const volatile int *cli_stop_flag(void);
 

@@ -20,6 +20,7 @@ static const char usage[] =
     "  generate SCENARIO -o TRACE   write the scenario's workload as a trace\n"
     "  explain SCENARIO TRACE  what retsim answered and why, in words\n"
     "  import FORMAT LOG -o TRACE   an activity log (azure-activity) as a trace\n"
+    "  fit TRACE [-o WORKLOAD.ini]   estimate a workload (arrivals, lifetime) from a trace\n"
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "  report OUT_DIR... -o REPORT.html   output folders as one self-contained HTML page\n"
@@ -39,7 +40,7 @@ static const struct {
 } commands[] = {
     {"run", cli_run},           {"sweep", cli_sweep},     {"compare", cli_compare}, {"replay", cli_replay},
     {"generate", cli_generate}, {"explain", cli_explain}, {"check", cli_check},     {"systems", cli_systems},
-    {"report", cli_report},     {"import", cli_import},
+    {"report", cli_report},     {"import", cli_import},   {"fit", cli_fit},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,125 @@
+/* retsim/fit.h — a [workload.<kind>] section estimated from a trace.
+ *
+ * What is estimated, per kind, from the requests of a trace (not their
+ * results: a trace has none):
+ *   - arrivals: the rate of new names (a name's first row is a create), a
+ *     homogeneous Poisson rate over the observed span, with its exact 95% CI
+ *     (chi-square quantiles of the Poisson count);
+ *   - lifetime: create -> the owner's delete, for the first instance of each
+ *     name. A delete the owner later restores (before the name is created
+ *     again) was an accident and does not end the life. An instance still
+ *     alive at the end of the span is right-censored there. Fitted by maximum
+ *     likelihood for exponential (closed form: events / total exposure),
+ *     lognormal and Weibull (GSL Nelder-Mead simplex on log-parameters), the
+ *     best by AIC. Parameter CIs from the observed information (numerical
+ *     Hessian of the log-likelihood at the MLE, on log-parameters, so the CIs
+ *     are positive); the KS distance is the largest gap between the fitted CDF
+ *     and the Kaplan-Meier estimate of the CDF at its jumps (both sides), up to
+ *     the last event: on uncensored data the ordinary KS statistic;
+ *   - accidents: deletes the owner restored later, as a rate per active
+ *     instance-day (Poisson CI), and the restore delay (delete to restore),
+ *     fitted like the lifetime. A trace holds requests, so a late restore is
+ *     seen too: the delays are not censored by the retention.
+ * Durations are in days throughout this interface.
+ *
+ * Cost: reading is O(rows) time and O(names) memory (one entry per name);
+ * each fit is O(n log n) for the sort plus O(n) per likelihood evaluation
+ * (a few thousand evaluations at most). The library never prints; the
+ * writer writes to the stream it is given. Not thread-safe per result. */
+#ifndef RETSIM_FIT_H
+#define RETSIM_FIT_H
+
+#include "retsim/error.h"
+#include "retsim/time.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A Poisson rate: n events over exposure_days. */
+typedef struct retsim_fit_rate {
+    uint64_t n;
+    double exposure_days;
+    double per_day, lo, hi; /* estimate and exact 95% CI, per day */
+} retsim_fit_rate;
+
+/* n events over exposure_days (> 0): the rate and its exact 95% CI
+ * (lo = 0 when n = 0). RETSIM_EUSAGE for exposure <= 0 or not finite. */
+int retsim_fit_rate_of(uint64_t n, double exposure_days, retsim_fit_rate *out, retsim_error *err);
+
+typedef enum {
+    RETSIM_FIT_EXP,
+    RETSIM_FIT_LOGNORMAL,
+    RETSIM_FIT_WEIBULL,
+    RETSIM_FIT_FAMILIES
+} retsim_fit_family;
+
+/* One family's fit. p[0], p[1]:
+ *   exp: mean (days), unused;  lognormal: median (days), sigma;
+ *   weibull: scale (days), shape. lo/hi: their 95% CIs. */
+typedef struct retsim_fit_model {
+    retsim_fit_family family;
+    bool ok; /* the fit converged (false: too few events, or no convergence) */
+    int n_params;
+    double p[2], lo[2], hi[2];
+    double loglik, aic, ks;
+} retsim_fit_model;
+
+typedef struct retsim_fit_lifetime {
+    size_t n;      /* instances */
+    size_t events; /* of them, ended by the owner's delete; the others are censored */
+    retsim_fit_model model[RETSIM_FIT_FAMILIES];
+    int best; /* the index in model of the lowest AIC among those ok; -1: none */
+} retsim_fit_lifetime;
+
+/* Fit t_days[i] (> 0; 0 is taken as one millisecond), observed[i] true for
+ * an event and false for a censored time, i < n. Needs at least 2 events
+ * (RETSIM_EINPUT otherwise). RETSIM_ENOMEM. */
+int retsim_fit_lifetime_of(const double *t_days, const bool *observed, size_t n, retsim_fit_lifetime *out,
+                           retsim_error *err);
+
+/* One kind's estimates. */
+typedef struct retsim_fit_kind {
+    char kind[64];
+    retsim_fit_rate arrivals;
+    bool has_lifetime; /* at least 2 deletes ended a life */
+    retsim_fit_lifetime lifetime;
+    /* accidents: the owner's deletes the owner restored later, per active
+     * instance-day (first instances, time deleted by accidents left out).
+     * An accident never restored looks like the owner's delete, so this is
+     * the rate of noticed accidents (accidental_deletes x notice_probability). */
+    bool has_accidents;
+    retsim_fit_rate accidents;
+    bool has_restore_delay;            /* at least 2 restored accidents */
+    retsim_fit_lifetime restore_delay; /* accident to restore, days, uncensored */
+} retsim_fit_kind;
+
+typedef struct retsim_fit_options {
+    const char *kind;    /* only this kind; NULL: every kind in the trace */
+    retsim_time horizon; /* the end of observation; 0: the last row's time */
+    /* The retention of the kind(s), when known (0: unknown, every restore
+     * succeeds): a restore this late after the owner's delete failed, so the
+     * instance ended there, by accident: its lifetime is censored at the delete. */
+    retsim_time retention;
+} retsim_fit_options;
+
+typedef struct retsim_fit_result {
+    retsim_fit_kind *kinds; /* in the order of their first row */
+    size_t n_kinds;
+    uint64_t rows;
+    retsim_time span; /* the observed span: options' horizon or the last row's time */
+} retsim_fit_result;
+
+/* Read the trace at path and fit every kind (or o->kind). RETSIM_EINPUT for
+ * a bad trace, a horizon before the last row, or no create of the kind;
+ * RETSIM_ENOMEM. On success free *out with retsim_fit_result_free. */
+int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_result *out,
+                     retsim_error *err);
+void retsim_fit_result_free(retsim_fit_result *r); /* NULL-safe */
+
+/* Write the [workload.<kind>] sections, each estimate with n, CI and fit
+ * quality as INI comments, in the syntax the scenario reader takes. */
+void retsim_fit_write_ini(FILE *out, const retsim_fit_result *r, const char *trace_name);
+
+#endif

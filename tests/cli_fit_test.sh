@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# retsim fit, round trip: generate a trace from apim.ini (arrivals 300/d,
+# lifetime lognormal(median=30d, sigma=1.0)), fit it, and check each true
+# parameter lies inside its 95% CI while a deliberately wrong one does not;
+# the fitted workload with apim's [policy.apim] passes `retsim check`.
+. "$(dirname "$0")/cli_lib.sh" "$@"
+# 17 whole weeks, so the weekly profile averages out to the nominal rate; no
+# accidents, since an unnoticed one ends a life in the trace like the owner's
+# delete (with them sigma comes out about 1.03)
+expect 0 "" -- generate "$src/scenarios/apim.ini" -o "$work/t.csv" --set simulation.horizon=119d \
+    --set simulation.warmup=0 --set workload.apim.accidental_deletes=0
+expect 0 "" -- fit "$work/t.csv" --horizon 119d -o "$work/w.ini"
+cat "$work/w.ini"
+
+# inside LO HI VALUE: LO <= VALUE <= HI
+inside() { awk -v lo="$1" -v hi="$2" -v v="$3" 'BEGIN { exit !(lo <= v && v <= hi) }'; }
+# ci PATTERN [FROM]: the "LO HI" of the 95% CI after PATTERN on the first
+# line that has it (at or after the first line matching FROM)
+ci() {
+    sed -n "/${2:-.}/,\$p" "$work/w.ini" |
+        sed -n "s/.*$1[^;]*95% CI \([0-9.e+-]*\)–\([0-9.e+-]*\).*/\1 \2/p" | head -1
+}
+
+check() { # LABEL PATTERN TRUE WRONG [FROM]
+    local r
+    r=$(ci "$2" "${5:-.}")
+    if [ -z "$r" ]; then
+        bad "$1: no CI in the output"
+        return
+    fi
+    # shellcheck disable=SC2086
+    inside $r "$3" && ok || bad "$1: true $3 outside the 95% CI $r"
+    # shellcheck disable=SC2086
+    inside $r "$4" && bad "$1: wrong $4 inside the 95% CI $r" || ok
+}
+check arrivals "new names" 300 315
+check median "lognormal: median" 30 33
+check sigma "sigma" 1.0 1.1
+grep -q '^lifetime = lognormal(' "$work/w.ini" && ok || bad "lognormal is not the best by AIC"
+
+# the output loads: [policy.apim] plus the fitted workload
+printf '[scenario]\nname = fitted\n[policy.apim]\nretention = 48h\n' >"$work/s.ini"
+cat "$work/w.ini" >>"$work/s.ini"
+expect 0 "" -- check "$work/s.ini"
+
+# With accidents (apim.ini as it is): the rate of the accidents the owner
+# restores is accidental_deletes 1/365d x the soft deletes' share 0.97 (3% of
+# deletes use an API version that hard-deletes) x notice_probability 0.9 =
+# 0.0023918/d; restore_delay = lognormal(median=24h, sigma=1.0). A restore
+# later than the 48h retention failed: --retention 48h says so.
+expect 0 "" -- generate "$src/scenarios/apim.ini" -o "$work/t2.csv" --set simulation.horizon=119d \
+    --set simulation.warmup=0
+expect 0 "" -- fit "$work/t2.csv" --horizon 119d --retention 48h -o "$work/w.ini" --force
+cat "$work/w.ini"
+check arrivals2 "new names" 300 315
+check accidents "accidents" 0.0023918 0.0028
+check restore_median "lognormal: median" 1.0 1.2 "^; restore delay"
+check restore_sigma "sigma" 1.0 1.15 "^; restore delay"
+grep -q '^restore_delay = lognormal(' "$work/w.ini" && ok || bad "restore delay: lognormal is not the best by AIC"
+printf '[scenario]\nname = fitted\n[policy.apim]\nretention = 48h\n' >"$work/s.ini"
+cat "$work/w.ini" >>"$work/s.ini"
+expect 0 "" -- check "$work/s.ini"
+
+expect 2 "expected one TRACE" -- fit
+expect 2 "horizon" -- fit "$work/t.csv" --horizon 1d
+expect 2 "no create of kind" -- fit "$work/t.csv" --kind keyvault
+# an existing file is kept unless --force, and a failed fit leaves it as it was
+cp "$work/w.ini" "$work/keep.ini"
+expect 2 "exists: add --force" -- fit "$work/t.csv" --horizon 119d -o "$work/w.ini"
+cmp -s "$work/w.ini" "$work/keep.ini" && ok || bad "fit without --force changed an existing file"
+expect 2 "" -- fit "$work/t.csv" --horizon 1d -o "$work/w.ini" --force
+cmp -s "$work/w.ini" "$work/keep.ini" && ok || bad "a failed fit touched the file"
+echo "cli_fit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

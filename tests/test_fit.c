@@ -1,0 +1,93 @@
+/* The fits' closed forms: the censored exponential MLE is events / total
+ * exposure; the lognormal MLE on uncensored data is the mean and the (1/n)
+ * standard deviation of the logs; the exact Poisson CI against its tables. */
+#include "helpers.h"
+
+#include "retsim/fit.h"
+
+#include <math.h>
+
+static void fit(const double *t, const bool *obs, size_t n, retsim_fit_lifetime *out)
+{
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_fit_lifetime_of(t, obs, n, out, &err) != 0) {
+        fail_msg("%s", err.msg);
+    }
+}
+
+/* 3 events over 1+2+3+4+10 = 20 days of exposure: the mean is 20/3 days. */
+static void test_exp_censored(void **state)
+{
+    (void)state;
+    const double t[] = {1, 2, 3, 4, 10};
+    const bool obs[] = {true, true, false, true, false};
+    retsim_fit_lifetime l;
+    fit(t, obs, 5, &l);
+    assert_int_equal(l.events, 3);
+    const retsim_fit_model *m = &l.model[RETSIM_FIT_EXP];
+    assert_true(m->ok);
+    assert_float_equal(m->p[0], 20.0 / 3.0, 1e-12);
+    /* log L = 3 log(3/20) - 3 */
+    assert_float_equal(m->loglik, 3 * log(3.0 / 20.0) - 3, 1e-9);
+    assert_true(m->lo[0] < m->p[0] && m->p[0] < m->hi[0]);
+}
+
+/* Logs 0, 1, 2, 3: mean 1.5, (1/n) sd sqrt(1.25). */
+static void test_lognormal_uncensored(void **state)
+{
+    (void)state;
+    const double t[] = {exp(0.0), exp(1.0), exp(2.0), exp(3.0)};
+    const bool obs[] = {true, true, true, true};
+    retsim_fit_lifetime l;
+    fit(t, obs, 4, &l);
+    const retsim_fit_model *m = &l.model[RETSIM_FIT_LOGNORMAL];
+    assert_true(m->ok);
+    assert_float_equal(m->p[0], exp(1.5), 1e-5);
+    assert_float_equal(m->p[1], sqrt(1.25), 1e-5);
+    /* the observed information of mu is n / sigma^2: se = sigma / 2 */
+    assert_float_equal(log(m->hi[0]) - log(m->p[0]), 1.959963984540054 * sqrt(1.25) / 2, 1e-3);
+    /* uncensored: KS is the ordinary statistic, here at most 1 */
+    assert_true(m->ks > 0 && m->ks <= 1);
+}
+
+/* Exact Poisson limits (Garwood): n = 0 over 1 day: 0 to -ln(0.025);
+ * n = 10: 4.7954 to 18.3904 (the standard table). */
+static void test_poisson_ci(void **state)
+{
+    (void)state;
+    retsim_fit_rate r;
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_fit_rate_of(0, 1.0, &r, &err), 0);
+    assert_float_equal(r.lo, 0.0, 1e-15);
+    assert_float_equal(r.hi, -log(0.025), 1e-9);
+    assert_int_equal(retsim_fit_rate_of(10, 2.0, &r, &err), 0);
+    assert_float_equal(r.per_day, 5.0, 1e-12);
+    assert_float_equal(r.lo, 4.7954 / 2, 1e-4);
+    assert_float_equal(r.hi, 18.3904 / 2, 1e-4);
+    assert_int_equal(retsim_fit_rate_of(10, 0.0, &r, &err), RETSIM_EUSAGE);
+}
+
+/* Fewer than 2 events: no fit. */
+static void test_too_few(void **state)
+{
+    (void)state;
+    const double t[] = {1, 2};
+    const bool obs[] = {true, false};
+    retsim_fit_lifetime l;
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_fit_lifetime_of(t, obs, 2, &l, &err), RETSIM_EINPUT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exp_censored),
+        cmocka_unit_test(test_lognormal_uncensored),
+        cmocka_unit_test(test_poisson_ci),
+        cmocka_unit_test(test_too_few),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
