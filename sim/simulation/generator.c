@@ -94,6 +94,7 @@ struct retsim_generator {
     uint32_t *sub_tenant, *sub_type;
     uint32_t *region_ids;
     int32_t api_versions[RETSIM_MAX_CHOICES];
+    const char *api_version_text[RETSIM_MAX_CHOICES]; /* as a trace writes it: "" for current */
     /* lifecycles */
     life *lives;
     uint32_t n_lives, cap_lives, free_head;
@@ -549,7 +550,7 @@ static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
     const retsim_choices *c = &g->sc->population.api_versions;
     int i = c->n > 1 ? pick(c, uniform(g, SRC_API_VERSION, l->entity, l->draws)) : 0;
     *v = g->api_versions[i];
-    return strcmp(c->name[i], "current") == 0 ? "" : c->name[i];
+    return g->api_version_text[i]; /* decided once at creation: no string compare per delete */
 }
 
 /* A delete of the life's instance: an intentional one may be forced; either
@@ -856,8 +857,10 @@ static int make_population(retsim_generator *g)
     }
     for (int i = 0; i < p->api_versions.n; i++) {
         g->api_versions[i] = RETSIM_APIVER_CURRENT;
+        g->api_version_text[i] = "";
         if (strcmp(p->api_versions.name[i], "current") != 0) {
             retsim_apiver_parse(p->api_versions.name[i], &g->api_versions[i], NULL);
+            g->api_version_text[i] = p->api_versions.name[i];
         }
     }
     return 0;
