@@ -104,6 +104,21 @@ static void test_narrate_rules_apim(void **state)
                 "every other subscription waits 7d (30d if the owner's subscription is of type free)");
     expect_line(text, "A soft-deleted instance can be purged early, with the purge permission");
     expect_line(text, "It costs EUR 0.1 per replica-hour: 2 replicas per region live, 1 while soft-deleted");
+    /* the text form holds the same sentences, unindented */
+    char *plain = retsim_narrate_rules_text(s, 0);
+    assert_non_null(plain);
+    char *expect = malloc(strlen(text) + 1), *w = expect;
+    for (const char *r = text; *r != '\0'; r++) {
+        if (strncmp(r, "| ", 2) == 0 && (r == text || r[-1] == '\n')) {
+            r++;
+            continue;
+        }
+        *w++ = *r;
+    }
+    *w = '\0';
+    assert_string_equal(plain, expect);
+    free(expect);
+    free(plain);
     /* defaults that change no answer are not said */
     expect_no(text, "force=true");
     expect_no(text, "grace");

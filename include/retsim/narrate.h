@@ -29,6 +29,10 @@ const char *retsim_narrate_reason(retsim_reason w);
  * force delete, children and parent, and what it costs. Only the rules that
  * can change an answer for this kind are said. Returns 0 or RETSIM_EIO. */
 int retsim_narrate_rules(const retsim_scenario *sc, int kind, const char *indent, FILE *out);
+/* The same sentences (no indent) in one malloc'ed string, a '\n' after each,
+ * for a caller that lays them out itself (explain wraps them, report lists
+ * them); the caller frees it. NULL when out of memory. */
+char *retsim_narrate_rules_text(const retsim_scenario *sc, int kind);
 
 /* What a release at `now` (a purge, automatic or not, or a hard delete) of
  * a name of kind `p` does to the name, as a sentence without period ("the

@@ -405,15 +405,8 @@ static int write_rules(const explainer *x, FILE *out)
         const retsim_policy *p = &sc->policies[k];
         fprintf(out, "\n  %s%s%s%s:\n", p->kind, p->parent >= 0 ? " (in " : "",
                 p->parent >= 0 ? p->parent_kind : "", p->parent >= 0 ? ")" : "");
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (mem == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        int rc = retsim_narrate_rules(sc, k, "", mem);
-        if (fclose(mem) != 0 || rc != 0) {
-            free(text);
+        char *text = retsim_narrate_rules_text(sc, k);
+        if (text == NULL) {
             return RETSIM_ENOMEM;
         }
         for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {

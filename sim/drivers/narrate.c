@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One sentence per reason code, in the registry's order: a new code without
@@ -369,4 +370,20 @@ int retsim_narrate_rules(const retsim_scenario *sc, int kind, const char *indent
     say_family(&l, sc, kind);
     say_cost(&l, sc, p);
     return ferror(out) ? RETSIM_EIO : 0;
+}
+
+char *retsim_narrate_rules_text(const retsim_scenario *sc, int kind)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem == NULL) {
+        return NULL;
+    }
+    int rc = retsim_narrate_rules(sc, kind, "", mem);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }

@@ -304,15 +304,8 @@ static void settings_table(FILE *out, const retsim_scenario *sc)
 
 static int kind_rules(FILE *out, const retsim_scenario *sc, int k)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (mem == NULL) {
-        return RETSIM_ENOMEM;
-    }
-    int rc = retsim_narrate_rules(sc, k, "", mem);
-    if (fclose(mem) != 0 || rc != 0) {
-        free(text);
+    char *text = retsim_narrate_rules_text(sc, k);
+    if (text == NULL) {
         return RETSIM_ENOMEM;
     }
     fputs("<h4>", out);
