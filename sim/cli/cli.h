@@ -130,6 +130,9 @@ void cli_provenance(const char *command, const cli_args *a, struct retsim_proven
 int cli_check_out(const char *dir);
 int cli_sweep(int argc, char **argv);
 int cli_compare(int argc, char **argv);
+/* --until TIME (replay, explain) as a time; RETSIM_TIME_NEVER when not given. 0 or CLI_BAD_INPUT (printed).
+ */
+int cli_until(const char *command, const cli_args *a, retsim_time *until);
 /* Parse a whole number option (--seed, --replications, --jobs) within [lo, hi]. */
 int cli_number(const char *command, const char *option, const char *text, uint64_t lo, uint64_t hi,
                uint64_t *out);

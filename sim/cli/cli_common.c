@@ -325,6 +325,16 @@ int cli_number(const char *command, const char *option, const char *text, uint64
     return 0;
 }
 
+int cli_until(const char *command, const cli_args *a, retsim_time *until)
+{
+    const char *why = NULL;
+    *until = RETSIM_TIME_NEVER;
+    if (a->horizon != NULL && retsim_time_parse(a->horizon, until, &why) != 0) {
+        return cli_usage_error(command, "--until: %s, got '%s'", why, a->horizon);
+    }
+    return 0;
+}
+
 int cli_experiment_options(const char *command, const cli_args *a, const retsim_scenario *sc,
                            uint32_t default_replications, struct retsim_experiment_options *o)
 {

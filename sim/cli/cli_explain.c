@@ -159,16 +159,6 @@ static int check_png(const char *png)
     return 0;
 }
 
-static int parse_until(const cli_args *a, retsim_time *until)
-{
-    const char *why = NULL;
-    *until = RETSIM_TIME_NEVER;
-    if (a->horizon != NULL && retsim_time_parse(a->horizon, until, &why) != 0) {
-        return cli_usage_error("explain", "--until: %s, got '%s'", why, a->horizon);
-    }
-    return 0;
-}
-
 static int explain(const retsim_scenario *sc, const cli_args *a, const explain_args *e, retsim_time until)
 {
     uint64_t width = 0;
@@ -222,7 +212,7 @@ int cli_explain(int argc, char **argv)
     char trace[4096];
     a.positional[1] = cli_path_resolve(a.positional[1], trace, sizeof trace); /* an installed trace by name */
     retsim_time until;
-    rc = parse_until(&a, &until);
+    rc = cli_until("explain", &a, &until);
     if (rc == 0 && e.png != NULL) {
         rc = check_png(e.png);
     }

@@ -116,11 +116,10 @@ int cli_replay(int argc, char **argv)
     retsim_error err;
     retsim_error_clear(&err);
     retsim_replay_stats st = {0};
-    retsim_time until = RETSIM_TIME_NEVER;
-    const char *why = NULL;
-    if (a.horizon != NULL && retsim_time_parse(a.horizon, &until, &why) != 0) {
+    retsim_time until;
+    if (cli_until("replay", &a, &until) != 0) {
         retsim_scenario_destroy(sc);
-        return cli_usage_error("replay", "--until: %s, got '%s'", why, a.horizon);
+        return CLI_BAD_INPUT;
     }
     retsim_provenance prov;
     cli_provenance("replay", &a, &prov);
