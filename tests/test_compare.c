@@ -166,6 +166,84 @@ static void test_compare_same_sides_are_refused(void **state)
     retsim_scenario_destroy(sc);
 }
 
+/* Unpaired, equal sizes and spreads: A = 1 2 3, B = 4 5 6. Each variance is
+ * 1, so each squared standard error 1/3, se = sqrt(2/3); Welch's degrees of
+ * freedom (2/3)^2 / (2 (1/3)^2 / 2) = 4, as the pooled t test has. The
+ * quantile t(0.975, 4) = 2.776445 from a printed table: B - A = 3, half width
+ * 2.776445 * 0.816497 = 2.266958, [0.733042, 5.266958] excludes 0. */
+static void test_compare_unpaired_welch_equal_spreads(void **state)
+{
+    (void)state;
+    const double xa[] = {1, 2, 3}, xb[] = {4, 5, 6};
+    retsim_experiment *a = made(xa, 3), *b = made(xb, 3);
+    retsim_paired p = retsim_compare_metric_unpaired(a, b, 0, METRIC);
+    assert_int_equal(p.diff.n, 3);
+    assert_float_equal(p.a.mean, 2, 1e-12);
+    assert_float_equal(p.b.mean, 5, 1e-12);
+    assert_float_equal(p.diff.mean, 3, 1e-12);
+    assert_float_equal(p.diff.low, 0.733042, 1e-5);
+    assert_float_equal(p.diff.high, 5.266958, 1e-5);
+    assert_true(p.significant);
+    assert_float_equal(p.rel_pct, 150, 1e-9); /* 3 of A's 2 */
+    unmade(a);
+    unmade(b);
+}
+
+/* Unpaired, unequal sizes and spreads (no pairs exist: 2 against 5): A = 0 2
+ * (mean 1, variance 2, squared se 1), B = 0 0 0 0 10 (mean 2, variance 20,
+ * squared se 4). se = sqrt 5 = 2.236068; degrees of freedom 25 / (1/1 +
+ * 16/4) = 5, t(0.975, 5) = 2.570582 (table): half width 5.748001, B - A = 1
+ * in [-4.748001, 6.748001]: no clear difference. */
+static void test_compare_unpaired_welch_unequal(void **state)
+{
+    (void)state;
+    const double xa[] = {0, 2}, xb[] = {0, 0, 0, 0, 10};
+    retsim_experiment *a = made(xa, 2), *b = made(xb, 5);
+    retsim_paired p = retsim_compare_metric_unpaired(a, b, 0, METRIC);
+    assert_int_equal(p.a.n, 2);
+    assert_int_equal(p.b.n, 5);
+    assert_int_equal(p.diff.n, 2);
+    assert_float_equal(p.diff.mean, 1, 1e-12);
+    assert_float_equal(p.diff.low, -4.748001, 1e-5);
+    assert_float_equal(p.diff.high, 6.748001, 1e-5);
+    assert_false(p.significant);
+    /* the paired form would pair only the first two replications */
+    assert_int_equal(retsim_compare_metric(a, b, 0, METRIC).diff.n, 2);
+    unmade(a);
+    unmade(b);
+}
+
+/* Folders compared unpaired must model the same kinds in the same order,
+ * with one currency and 2 replications a side; the seeds may differ. */
+static void test_compare_unpaired_needs_same_kinds(void **state)
+{
+    (void)state;
+    const double x[] = {1, 2, 3};
+    retsim_experiment *a = made(x, 3), *b = made(x, 3), *one = made(x, 1);
+    retsim_error err;
+    b->seed = 99;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_compare_unpaired_ok("A", a, "B", b, &err), 0);
+    assert_int_equal(retsim_compare_unpaired_ok("A", a, "ONE", one, &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.file, "ONE"));
+    for (uint32_t r = 0; r < b->n; r++) {
+        snprintf(b->reps[r].summary.kind[0], sizeof b->reps[r].summary.kind[0], "key_vault");
+    }
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_compare_unpaired_ok("A", a, "B", b, &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "key_vault"));
+    for (uint32_t r = 0; r < b->n; r++) {
+        snprintf(b->reps[r].summary.kind[0], sizeof b->reps[r].summary.kind[0], "apim");
+        snprintf(b->reps[r].summary.currency, sizeof b->reps[r].summary.currency, "EUR");
+    }
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_compare_unpaired_ok("A", a, "B", b, &err), RETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "EUR"));
+    unmade(a);
+    unmade(b);
+    unmade(one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +252,9 @@ int main(void)
         cmocka_unit_test(test_compare_pairs_only),
         cmocka_unit_test(test_compare_no_relative_change_from_zero),
         cmocka_unit_test(test_compare_same_sides_are_refused),
+        cmocka_unit_test(test_compare_unpaired_welch_equal_spreads),
+        cmocka_unit_test(test_compare_unpaired_welch_unequal),
+        cmocka_unit_test(test_compare_unpaired_needs_same_kinds),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

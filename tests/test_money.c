@@ -67,10 +67,10 @@ static void test_money_compare_table(void **state)
     size_t len = 0, big_len = 0;
     FILE *out = open_memstream(&text, &len);
     retsim_error err;
-    assert_int_equal(retsim_compare_report(ea, eb, NULL, out, NULL, &err), 0);
+    assert_int_equal(retsim_compare_report(ea, eb, RETSIM_COMPARE_PAIRED, NULL, out, NULL, &err), 0);
     fclose(out);
     out = open_memstream(&big, &big_len);
-    assert_int_equal(retsim_compare_report(ba, bb, NULL, out, NULL, &err), 0);
+    assert_int_equal(retsim_compare_report(ba, bb, RETSIM_COMPARE_PAIRED, NULL, out, NULL, &err), 0);
     fclose(out);
     assert_non_null(strstr(text, "(costs in EUR)"));
     const char *line = strstr(text, "  cost_total ");

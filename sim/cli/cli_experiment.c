@@ -32,7 +32,7 @@ static const char compare_help[] =
     "usage: retsim compare SCENARIO --set-a KEY=V... --set-b KEY=V... [--replications N]\n"
     "                      [--jobs J] [--seed N] [--out DIR] [--format text|csv|json] [--force]\n"
     "                      [--set section.key=value]... [-q]\n"
-    "       retsim compare OUT_A OUT_B [--out DIR] [--format text|csv|json]\n"
+    "       retsim compare OUT_A OUT_B [--unpaired] [--out DIR] [--format text|csv|json]\n"
     "\n"
     "Run policy A and policy B (the scenario with each side's overrides) on the same\n"
     "workload streams, replication by replication, and report per metric A, B, the\n"
@@ -58,6 +58,11 @@ static const char compare_help[] =
     "which must have the same seed and number of replications (at least 2), and\n"
     "manifests that differ only in [policy.*] and [change.*] keys: otherwise B - A\n"
     "is not the policy's effect.\n"
+    "  --unpaired         compare the two folders as independent samples instead:\n"
+    "                     Welch's interval of the difference of the means. For two\n"
+    "                     runs whose workloads differ (a scenario and the one\n"
+    "                     `retsim fit` made from its trace); they need only the\n"
+    "                     same kinds, the same currency and 2 replications a side\n"
     "\n"
     "Example: does 7 days instead of 48 hours cut data loss, and what does it cost?\n"
     "  retsim compare scenarios/apim.ini --set-a policy.apim.retention=48h \\\n"
@@ -140,23 +145,25 @@ int cli_sweep(int argc, char **argv)
 
 typedef struct pair {
     const retsim_experiment *a, *b;
+    retsim_compare_design how;
 } pair;
 
 static void fill_compare(FILE *out, const void *ctx)
 {
     const pair *p = ctx;
-    retsim_compare_write_csv(out, p->a, p->b);
+    retsim_compare_write_csv(out, p->a, p->b, p->how);
 }
 
 /* compare.csv (with --out) and the table on stdout: for people, or as csv or json. */
-static int report(const retsim_experiment *ea, const retsim_experiment *eb, const cli_args *a,
-                  const retsim_provenance *prov, retsim_error *err)
+static int report(const retsim_experiment *ea, const retsim_experiment *eb, retsim_compare_design how,
+                  const cli_args *a, const retsim_provenance *prov, retsim_error *err)
 {
     cli_format format = CLI_FORMAT_TEXT;
     cli_format_of("compare", a, &format); /* checked before running */
-    int rc = retsim_compare_report(ea, eb, a->out_dir, format == CLI_FORMAT_TEXT ? stdout : NULL, prov, err);
+    int rc =
+        retsim_compare_report(ea, eb, how, a->out_dir, format == CLI_FORMAT_TEXT ? stdout : NULL, prov, err);
     if (rc == 0 && format != CLI_FORMAT_TEXT) {
-        pair p = {ea, eb};
+        pair p = {ea, eb, how};
         rc = cli_emit_table(format, fill_compare, &p) != 0 ? RETSIM_EIO : 0;
         if (rc != 0) {
             retsim_error_set(err, rc, "", 0, "", "cannot write the table to standard output");
@@ -165,8 +172,9 @@ static int report(const retsim_experiment *ea, const retsim_experiment *eb, cons
     return rc;
 }
 
-/* retsim compare OUT_A OUT_B: pair the replications two earlier runs wrote. */
-static int compare_folders(const cli_args *a)
+/* retsim compare OUT_A OUT_B: pair the replications two earlier runs wrote
+ * (or, --unpaired, compare them as independent samples). */
+static int compare_folders(const cli_args *a, bool unpaired)
 {
     retsim_error err;
     retsim_error_clear(&err);
@@ -178,13 +186,15 @@ static int compare_folders(const cli_args *a)
     if (rc == 0) {
         rc = retsim_experiment_read(a->positional[1], &eb, &err);
     }
-    if (rc == 0) { /* same workload, same replications, at least 2 of them: or B - A means nothing */
+    if (rc == 0 && unpaired) { /* two workloads: the same kinds and currency is all they share */
+        rc = retsim_compare_unpaired_ok(a->positional[0], ea, a->positional[1], eb, &err);
+    } else if (rc == 0) { /* same workload, same replications, at least 2 of them: or B - A means nothing */
         rc = retsim_experiment_comparable(a->positional[0], ea, a->positional[1], eb, &err);
     }
     retsim_provenance prov;
     cli_provenance("compare", a, &prov);
     if (rc == 0) {
-        rc = report(ea, eb, a, &prov, &err);
+        rc = report(ea, eb, unpaired ? RETSIM_COMPARE_UNPAIRED : RETSIM_COMPARE_PAIRED, a, &prov, &err);
     }
     retsim_experiment_destroy(ea);
     retsim_experiment_destroy(eb);
@@ -206,15 +216,25 @@ int cli_compare(int argc, char **argv)
     const unsigned allowed =
         OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE | OPT_FORMAT;
     cli_format format;
-    if (cli_parse("compare", argc, argv, allowed, &a) == 0 && !a.help &&
-        cli_format_of("compare", &a, &format) != 0) {
+    bool unpaired = false;
+    const cli_option own[] = {{.name = "--unpaired", .flag = &unpaired}};
+    int rc = cli_parse_own("compare", argc, argv, allowed, own, 1, &a);
+    if (rc != 0 || a.help) { /* parsed once here, so a bad option is told once */
+        cli_help(compare_help, rc);
+        return rc;
+    }
+    if (cli_format_of("compare", &a, &format) != 0) {
         return CLI_BAD_INPUT;
     }
-    if (cli_parse("compare", argc, argv, allowed, &a) == 0 && !a.help && a.n_positional == 2 &&
-        is_folder(a.positional[0])) {
-        return compare_folders(&a);
+    if (a.n_positional == 2 && is_folder(a.positional[0])) {
+        return compare_folders(&a, unpaired);
     }
-    int rc = start("compare", argc, argv, allowed, compare_help, &a, &sc, &o);
+    if (unpaired) {
+        return cli_usage_error("compare",
+                               "--unpaired compares two output folders (retsim compare OUT_A OUT_B "
+                               "--unpaired); a scenario's two policies are always paired");
+    }
+    rc = start("compare", argc, argv, allowed, compare_help, &a, &sc, &o);
     if (rc != 0) {
         return rc < 0 ? CLI_OK : rc;
     }
@@ -237,7 +257,7 @@ int cli_compare(int argc, char **argv)
     retsim_provenance prov;
     cli_provenance("compare", &a, &prov);
     if (rc == 0) {
-        rc = report(ea, eb, &a, &prov, &err);
+        rc = report(ea, eb, RETSIM_COMPARE_PAIRED, &a, &prov, &err);
     }
     if (rc == 0 && a.out_dir != NULL) {
         cli_note("wrote %s/compare.csv\n", a.out_dir);

@@ -7,10 +7,21 @@
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
 
+#include <gsl/gsl_cdf.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The relative change: B - A and its interval as percentages of |mean of A|. */
+static void relative_of(retsim_paired *p)
+{
+    double base = fabs(p->a.mean);
+    bool relative = isfinite(base) && base > 0;
+    p->rel_pct = relative ? 100 * p->diff.mean / base : NAN;
+    p->rel_low_pct = relative ? 100 * p->diff.low / base : NAN;
+    p->rel_high_pct = relative ? 100 * p->diff.high / base : NAN;
+}
 
 retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_experiment *b, int row,
                                     retsim_metric m)
@@ -34,15 +45,97 @@ retsim_paired retsim_compare_metric(const retsim_experiment *a, const retsim_exp
     out.b = retsim_ci_of(vb, k);
     out.diff = retsim_ci_of(d, k);
     out.significant = out.diff.n >= 2 && (out.diff.low > 0 || out.diff.high < 0);
-    double base = fabs(out.a.mean);
-    bool relative = isfinite(base) && base > 0;
-    out.rel_pct = relative ? 100 * out.diff.mean / base : NAN;
-    out.rel_low_pct = relative ? 100 * out.diff.low / base : NAN;
-    out.rel_high_pct = relative ? 100 * out.diff.high / base : NAN;
+    relative_of(&out);
     free(va);
     free(vb);
     free(d);
     return out;
+}
+
+/* One side's finished values of metric m in row `row`, and their interval. */
+static retsim_ci side_of(const retsim_experiment *e, int row, retsim_metric m)
+{
+    double *v = malloc((e->n ? e->n : 1) * sizeof *v);
+    if (v == NULL) {
+        retsim_ci none = {0, NAN, NAN, NAN, NAN};
+        return none;
+    }
+    size_t k = 0;
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (e->reps[r].done) {
+            v[k++] = e->reps[r].summary.value[row][m];
+        }
+    }
+    retsim_ci ci = retsim_ci_of(v, k); /* leaves out non-finite values */
+    free(v);
+    return ci;
+}
+
+retsim_paired retsim_compare_metric_unpaired(const retsim_experiment *a, const retsim_experiment *b, int row,
+                                             retsim_metric m)
+{
+    retsim_paired out;
+    memset(&out, 0, sizeof out);
+    out.a = side_of(a, row, m);
+    out.b = side_of(b, row, m);
+    out.diff.n = out.a.n < out.b.n ? out.a.n : out.b.n;
+    out.diff.mean = out.a.n > 0 && out.b.n > 0 ? out.b.mean - out.a.mean : NAN;
+    out.diff.sd = out.diff.low = out.diff.high = NAN;
+    if (out.diff.n >= 2) {
+        double va = out.a.sd * out.a.sd / out.a.n, vb = out.b.sd * out.b.sd / out.b.n;
+        double se = sqrt(va + vb), half = 0;
+        if (se > 0) { /* Welch-Satterthwaite degrees of freedom */
+            double df = (va + vb) * (va + vb) / (va * va / (out.a.n - 1) + vb * vb / (out.b.n - 1));
+            half = gsl_cdf_tdist_Pinv(0.975, df) * se;
+        }
+        out.diff.low = out.diff.mean - half;
+        out.diff.high = out.diff.mean + half;
+        out.significant = out.diff.low > 0 || out.diff.high < 0;
+    }
+    relative_of(&out);
+    return out;
+}
+
+int retsim_compare_unpaired_ok(const char *dir_a, const retsim_experiment *a, const char *dir_b,
+                               const retsim_experiment *b, retsim_error *err)
+{
+    const char *dirs[2] = {dir_a, dir_b};
+    const retsim_experiment *e[2] = {a, b};
+    for (int i = 0; i < 2; i++) {
+        if (e[i]->completed < 2) {
+            return retsim_error_set(err, RETSIM_EINPUT, dirs[i], 0, "replication",
+                                    "holds %" PRIu32 " replication; an interval of B - A needs at least 2 "
+                                    "a side (retsim run ... --replications 10)",
+                                    e[i]->completed);
+        }
+    }
+    const retsim_summary *sa = retsim_experiment_first(a), *sb = retsim_experiment_first(b);
+    if (sa->n_rows != sb->n_rows) {
+        return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "kind",
+                                "has %d summary rows but %s has %d: the runs must model the same kinds",
+                                sb->n_rows, dir_a, sa->n_rows);
+    }
+    for (int row = 0; row < sa->n_rows; row++) {
+        if (strcmp(sa->kind[row], sb->kind[row]) != 0) {
+            return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "kind",
+                                    "row %d is kind '%s' but '%s' in %s: the runs must model the same kinds "
+                                    "in the same order",
+                                    row + 1, sb->kind[row], sa->kind[row], dir_a);
+        }
+    }
+    if (strcmp(sa->currency, sb->currency) != 0) {
+        return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "currency",
+                                "costs are in %s but in %s in %s: B - A of a cost needs one currency",
+                                sb->currency, sa->currency, dir_a);
+    }
+    return 0;
+}
+
+static retsim_paired metric_of(const retsim_experiment *a, const retsim_experiment *b, int row,
+                               retsim_metric m, retsim_compare_design how)
+{
+    return how == RETSIM_COMPARE_UNPAIRED ? retsim_compare_metric_unpaired(a, b, row, m)
+                                          : retsim_compare_metric(a, b, row, m);
 }
 
 static retsim_scenario *with_sets(const retsim_scenario *sc, const char *const *sets, int n,
@@ -116,7 +209,8 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
     return rc;
 }
 
-void retsim_compare_write_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b)
+void retsim_compare_write_csv(FILE *out, const retsim_experiment *a, const retsim_experiment *b,
+                              retsim_compare_design how)
 {
     fputs("kind,metric,n,a_mean,b_mean,diff_mean,diff_ci95_low,diff_ci95_high,significant,rel_change_pct,"
           "rel_ci95_low_pct,rel_ci95_high_pct\n",
@@ -124,7 +218,7 @@ void retsim_compare_write_csv(FILE *out, const retsim_experiment *a, const retsi
     const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; s != NULL && row < s->n_rows; row++) {
         for (int m = 0; m < RETSIM_M_COUNT; m++) {
-            retsim_paired p = retsim_compare_metric(a, b, row, (retsim_metric)m);
+            retsim_paired p = metric_of(a, b, row, (retsim_metric)m, how);
             char x[64], y[64], z[64], lo[64], hi[64], r[64], rl[64], rh[64];
             retsim_csv_field(out, s->kind[row]);
             fprintf(
@@ -166,8 +260,9 @@ static void print_compare_row(FILE *out, retsim_paired p, retsim_metric m)
 
 /* compare.csv and a manifest of the command (no scenario: the folder form
  * has none, and the scenario form's two sides are in the command line). */
-static int write_compare_dir(const retsim_experiment *a, const retsim_experiment *b, const char *dir,
-                             const retsim_provenance *prov, retsim_error *err)
+static int write_compare_dir(const retsim_experiment *a, const retsim_experiment *b,
+                             retsim_compare_design how, const char *dir, const retsim_provenance *prov,
+                             retsim_error *err)
 {
     enum { CSV, MANIFEST, N };
     static const char *const names[N] = {"compare.csv", "manifest"};
@@ -179,20 +274,28 @@ static int write_compare_dir(const retsim_experiment *a, const retsim_experiment
         rc = retsim_outdir_open(&d, &f[i], names[i], err);
     }
     if (rc == 0) {
-        retsim_compare_write_csv(f[CSV].fp, a, b);
-        char seed[32], reps[32];
+        retsim_compare_write_csv(f[CSV].fp, a, b, how);
+        char seed[32], reps[32], reps_b[32];
         snprintf(seed, sizeof seed, "%" PRIu64, a->seed);
         snprintf(reps, sizeof reps, "%" PRIu32, a->completed < b->completed ? a->completed : b->completed);
         const char *keys[] = {"command", "seed", "pairs"};
         const char *values[] = {"compare", seed, reps};
-        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 3, prov, NULL);
+        if (how == RETSIM_COMPARE_UNPAIRED) { /* two workloads: each side's count, no pairs */
+            snprintf(reps, sizeof reps, "%" PRIu32, a->completed);
+            snprintf(reps_b, sizeof reps_b, "%" PRIu32, b->completed);
+            const char *ukeys[] = {"command", "design", "replications_a", "replications_b"};
+            const char *uvalues[] = {"compare", "unpaired", reps, reps_b};
+            rc = retsim_manifest_write(f[MANIFEST].fp, ukeys, uvalues, 4, prov, NULL);
+        } else {
+            rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 3, prov, NULL);
+        }
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;
 }
 
-int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, const char *dir, FILE *out,
-                          const retsim_provenance *prov, retsim_error *err)
+int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b, retsim_compare_design how,
+                          const char *dir, FILE *out, const retsim_provenance *prov, retsim_error *err)
 {
     static const retsim_metric headline[] = {RETSIM_M_RECOVERY_RATE,
                                              RETSIM_M_RESTORES_EXPIRED,
@@ -209,17 +312,25 @@ int retsim_compare_report(const retsim_experiment *a, const retsim_experiment *b
                                              RETSIM_M_RETENTION_COST_SHARE};
     const retsim_summary *s = retsim_experiment_first(a);
     for (int row = 0; out != NULL && s != NULL && row < s->n_rows; row++) {
-        fprintf(out,
-                "%s — B minus A, paired over %" PRIu32 " replications on the same workload (costs in %s):\n",
-                s->kind[row], a->completed < b->completed ? a->completed : b->completed, s->currency);
+        if (how == RETSIM_COMPARE_UNPAIRED) {
+            fprintf(out,
+                    "%s — B minus A, %" PRIu32 " and %" PRIu32
+                    " independent replications (Welch's interval; costs in %s):\n",
+                    s->kind[row], a->completed, b->completed, s->currency);
+        } else {
+            fprintf(out,
+                    "%s — B minus A, paired over %" PRIu32
+                    " replications on the same workload (costs in %s):\n",
+                    s->kind[row], a->completed < b->completed ? a->completed : b->completed, s->currency);
+        }
         fprintf(out, "  %-26s %16s %16s %16s  %-28s %8s  %s\n", "metric", "A", "B", "B - A",
                 "95% CI of B - A", "B vs A", "95% CI (% of A)");
         for (size_t i = 0; i < sizeof headline / sizeof headline[0]; i++) {
-            print_compare_row(out, retsim_compare_metric(a, b, row, headline[i]), headline[i]);
+            print_compare_row(out, metric_of(a, b, row, headline[i], how), headline[i]);
         }
     }
     if (dir == NULL) {
         return 0;
     }
-    return write_compare_dir(a, b, dir, prov, err);
+    return write_compare_dir(a, b, how, dir, prov, err);
 }

@@ -773,7 +773,8 @@ static int manifests_differ(const manifest_keys *x, const char *px, const manife
                 return retsim_error_set(
                     err, RETSIM_EINPUT, pb, 0, k->key,
                     "[%s] %s is '%s' here but '%s' in %s: the runs differ in more than policy keys, so "
-                    "B - A would not be the policy's effect",
+                    "B - A would not be the policy's effect (--unpaired compares them as independent "
+                    "samples)",
                     k->section, k->key, o != NULL ? o->value : "(not set)", k->value, pa);
             }
         }
