@@ -99,15 +99,12 @@ retsim_paired retsim_compare_metric_unpaired(const retsim_experiment *a, const r
 int retsim_compare_unpaired_ok(const char *dir_a, const retsim_experiment *a, const char *dir_b,
                                const retsim_experiment *b, retsim_error *err)
 {
-    const char *dirs[2] = {dir_a, dir_b};
-    const retsim_experiment *e[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        if (e[i]->completed < 2) {
-            return retsim_error_set(err, RETSIM_EINPUT, dirs[i], 0, "replication",
-                                    "holds %" PRIu32 " replication; an interval of B - A needs at least 2 "
-                                    "a side (retsim run ... --replications 10)",
-                                    e[i]->completed);
-        }
+    int rc = retsim_experiment_enough(dir_a, a, err);
+    if (rc == 0) {
+        rc = retsim_experiment_enough(dir_b, b, err);
+    }
+    if (rc != 0) {
+        return rc;
     }
     const retsim_summary *sa = retsim_experiment_first(a), *sb = retsim_experiment_first(b);
     if (sa->n_rows != sb->n_rows) {

@@ -782,18 +782,26 @@ static int manifests_differ(const manifest_keys *x, const char *px, const manife
     return 0;
 }
 
+int retsim_experiment_enough(const char *dir, const retsim_experiment *e, retsim_error *err)
+{
+    if (e->completed >= 2) {
+        return 0;
+    }
+    return retsim_error_set(err, RETSIM_EINPUT, dir, 0, "replication",
+                            "holds %" PRIu32 " replication; a confidence interval of B - A needs at least 2 "
+                            "(retsim run ... --replications 10)",
+                            e->completed);
+}
+
 int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, const char *dir_b,
                                  const retsim_experiment *b, retsim_error *err)
 {
-    const char *dirs[2] = {dir_a, dir_b};
-    const retsim_experiment *e[2] = {a, b};
-    for (int i = 0; i < 2; i++) {
-        if (e[i]->completed < 2) {
-            return retsim_error_set(err, RETSIM_EINPUT, dirs[i], 0, "replication",
-                                    "holds %" PRIu32 " replication; a confidence interval of B - A needs at "
-                                    "least 2 (retsim run ... --replications 10)",
-                                    e[i]->completed);
-        }
+    int rc = retsim_experiment_enough(dir_a, a, err);
+    if (rc == 0) {
+        rc = retsim_experiment_enough(dir_b, b, err);
+    }
+    if (rc != 0) {
+        return rc;
     }
     if (a->completed != b->completed) {
         return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "replication",
@@ -809,7 +817,7 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
     }
     manifest_keys ma, mb;
     char pa[PATH_MAX], pb[PATH_MAX];
-    int rc = read_manifest(dir_a, &ma, pa, sizeof pa, err);
+    rc = read_manifest(dir_a, &ma, pa, sizeof pa, err);
     if (rc == 0) {
         rc = read_manifest(dir_b, &mb, pb, sizeof pb, err);
         if (rc == 0) {
