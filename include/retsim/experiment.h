@@ -23,6 +23,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct retsim_executor;
+
 typedef struct retsim_experiment_options {
     uint64_t seed;
     uint32_t replications;
@@ -36,6 +38,13 @@ typedef struct retsim_experiment_options {
     void *progress_ctx;       /* handed to progress */
     const volatile int *stop; /* set non-zero to stop: replications not finished are dropped */
     bool force;               /* run even beyond the limits of retsim/estimate.h */
+    /* Where the replications run (retsim/tasks.h): NULL, this process's
+     * threads; or an MPI executor. On an MPI run's other ranks the results
+     * are sent to the root and the experiments hold nothing to write. */
+    const struct retsim_executor *exec;
+    /* Run only the shard_k-th slice of shard_n (task t with t % shard_n ==
+     * shard_k; shard_n 0 or 1: all): the others stay not done. */
+    uint32_t shard_k, shard_n;
 } retsim_experiment_options;
 
 typedef struct retsim_replication {
@@ -67,6 +76,29 @@ typedef struct retsim_experiment {
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err);
 void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */
+/* Unless opt->force, refuse opt->replications of sc beyond the limits of
+ * retsim/estimate.h (RETSIM_EINPUT), before anything is allocated. */
+int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                 retsim_error *err);
+/* Several experiments as one list of tasks: the replications of sc[0], then
+ * of sc[1], ... (task t = replication t % replications of point t /
+ * replications), on opt->exec, so a sweep's or a compare's points share the
+ * threads (or ranks) instead of running one after another. labels[i] (NULL:
+ * none) names point i in progress reports (stage, stages, stage_label).
+ * out[0 .. points) receive the experiments; errors and a stop as
+ * retsim_experiment_run (on error every out[i] is NULL). No size check:
+ * the caller's. */
+int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *const *labels, uint32_t points,
+                               const retsim_experiment_options *opt, retsim_experiment **out,
+                               retsim_error *err);
+/* One replication's results as bytes, to move them between processes (MPI)
+ * or through files (shards): everything retsim_replication holds, in this
+ * machine's byte order with a marker that a machine of the other order
+ * refuses. encode: *buf malloc'd (the caller frees), 0 or RETSIM_ENOMEM.
+ * decode: fills rep (which must be empty: zeroed) and sets done;
+ * RETSIM_EINPUT when the bytes are not such a record (err says why). */
+int retsim_replication_encode(const retsim_replication *rep, char **buf, size_t *len);
+int retsim_replication_decode(retsim_replication *rep, const char *buf, size_t len, retsim_error *err);
 
 /* Mean, standard deviation and a 95% Student-t confidence interval of the
  * finite values among x[0..n) (NaN are left out); n < 2 gives NaN sd and CI. */
@@ -114,25 +146,6 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
  * summary rows, in days (NaN: none), with its row and whether any
  * replication found no steady state in its first half. */
 double retsim_experiment_warmup_mser5(const retsim_experiment *e, int *row, bool *at_limit);
-
-/* Progress over several experiments run one after another (a sweep's
- * points, a compare's two sides), reported as one piece of work: _begin with
- * the caller's options (whose progress, if any, receives the reports) and
- * the number of stages; _options gives the options for stage k, whose
- * reports carry done and total over all stages, the time since _begin and
- * the label (copied); _end makes the one call with finished set. Not
- * thread-safe across stages (they run in turn). */
-typedef struct retsim_stages {
-    retsim_experiment_options outer, inner;
-    uint32_t stage, stages;
-    double wall_before; /* seconds of the stages already run */
-    uint64_t events_before;
-    retsim_progress last;
-    char label[256];
-} retsim_stages;
-void retsim_stages_begin(retsim_stages *st, const retsim_experiment_options *opt, uint32_t stages);
-const retsim_experiment_options *retsim_stages_options(retsim_stages *st, uint32_t stage, const char *label);
-void retsim_stages_end(retsim_stages *st);
 
 /* summary_ci.csv's table (kind,metric,n,mean,sd,ci95_low,ci95_high: every
  * metric of every kind) to out: the file, or --format csv on a terminal. */

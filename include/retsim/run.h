@@ -61,10 +61,11 @@ typedef struct retsim_progress {
     retsim_time horizon_ms;   /* a run: [simulation] horizon; an experiment: 0 */
     uint64_t events;          /* kernel events run (an experiment: by the finished replications) */
     double wall_seconds;      /* since the run or experiment began; not deterministic */
-    /* Work in stages (a sweep's points, a compare's two sides: see
-     * retsim_stages in retsim/experiment.h): this stage (0-based) of stages,
-     * and its label ("policy.apim.retention=7d", "B"); done and total then
-     * count over every stage. stages 0: not staged. */
+    /* Work in stages (a sweep's points, a compare's two sides, run as one
+     * list of tasks: retsim_experiment_run_many): the stage (0-based) of
+     * stages whose task finished last, and its label
+     * ("policy.apim.retention=7d", "B"); done and total count the tasks of
+     * every stage. stages 0: not staged. */
     uint32_t stage, stages;
     const char *stage_label;
     /* The last call, made once when the work is over, completed or not

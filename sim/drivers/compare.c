@@ -187,15 +187,20 @@ int retsim_compare_run(const retsim_scenario *sc, const char *const *sets_a, int
             "A and B are the same scenario once the overrides are applied: nothing to "
             "compare (give B the policy that differs, e.g. --set-b policy.KIND.retention=7d)");
     }
-    retsim_stages stages;
-    retsim_stages_begin(&stages, opt, 2);
     if (rc == 0) {
-        rc = retsim_experiment_run(sa, retsim_stages_options(&stages, 0, "A"), a, err);
+        rc = retsim_experiment_check_size(sa, opt, err);
     }
     if (rc == 0) {
-        rc = retsim_experiment_run(sb, retsim_stages_options(&stages, 1, "B"), b, err);
+        rc = retsim_experiment_check_size(sb, opt, err);
     }
-    retsim_stages_end(&stages);
+    if (rc == 0) { /* both sides' replications as one list of tasks */
+        const retsim_scenario *sides[2] = {sa, sb};
+        const char *labels[2] = {"A", "B"};
+        retsim_experiment *e[2] = {NULL, NULL};
+        rc = retsim_experiment_run_many(sides, labels, 2, opt, e, err);
+        *a = e[0];
+        *b = e[1];
+    }
     if (rc != 0) {
         retsim_experiment_destroy(*a);
         retsim_experiment_destroy(*b);

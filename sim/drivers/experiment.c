@@ -7,6 +7,7 @@
 #include "retsim/manifest.h"
 #include "retsim/outdir.h"
 #include "retsim/run.h"
+#include "retsim/tasks.h"
 #include "retsim/timeseries.h"
 
 #include "base/stopwatch.h"
@@ -18,20 +19,19 @@
 #include <limits.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 typedef struct pool {
-    const retsim_scenario *sc;
+    const retsim_scenario *const *sc; /* [points] */
+    const char *const *labels;        /* [points], or NULL */
+    uint32_t points;
     const retsim_experiment_options *opt;
-    retsim_experiment *e;
-    pthread_mutex_t lock;
-    uint32_t next;   /* the next replication to start */
-    uint64_t events; /* run by the finished replications: for progress */
-    int rc;          /* the first error */
-    retsim_error err;
+    retsim_experiment **e; /* [points] */
+    uint32_t done;         /* tasks finished, of points x replications */
+    uint64_t events;       /* run by the finished tasks: for progress */
+    uint32_t last_point;   /* the point of the task that finished last */
     retsim_stopwatch watch;
 } pool;
 
@@ -47,13 +47,13 @@ static void close_rows(retsim_run_sinks *s)
 }
 
 /* Rows of each output in memory, written out in replication order later. */
-static int open_rows(const pool *p, retsim_replication *rep, retsim_run_sinks *s)
+static int open_rows(const retsim_scenario *sc, retsim_replication *rep, retsim_run_sinks *s)
 {
     size_t len[4];
     s->timeseries = open_memstream(&rep->timeseries, &len[0]);
     s->outcomes = open_memstream(&rep->outcomes, &len[1]);
     s->by_type = open_memstream(&rep->by_type, &len[2]);
-    bool changes = p->sc->n_changes > 0;
+    bool changes = sc->n_changes > 0;
     s->by_period = changes ? open_memstream(&rep->by_period, &len[3]) : NULL;
     if (s->timeseries == NULL || s->outcomes == NULL || s->by_type == NULL ||
         (changes && s->by_period == NULL)) {
@@ -63,15 +63,19 @@ static int open_rows(const pool *p, retsim_replication *rep, retsim_run_sinks *s
     return 0;
 }
 
-static int run_one(pool *p, uint32_t r, retsim_error *err)
+/* Task t: replication t % replications of point t / replications. */
+static int run_one(void *ctx, uint32_t t, retsim_error *err)
 {
-    retsim_replication *rep = &p->e->reps[r];
+    pool *p = ctx;
+    uint32_t point = t / p->opt->replications, r = t % p->opt->replications;
+    const retsim_scenario *sc = p->sc[point];
+    retsim_replication *rep = &p->e[point]->reps[r];
     retsim_run_sinks sinks = {0};
     sinks.replication_column = true;
-    if (p->opt->keep_rows && open_rows(p, rep, &sinks) != 0) {
+    if (p->opt->keep_rows && open_rows(sc, rep, &sinks) != 0) {
         return RETSIM_ENOMEM;
     }
-    if (p->sc->n_changes > 0) { /* per-period summaries for summary_by_period_ci.csv */
+    if (sc->n_changes > 0) { /* per-period summaries for summary_by_period_ci.csv */
         rep->periods = malloc(sizeof *rep->periods);
         if (rep->periods == NULL) {
             close_rows(&sinks);
@@ -81,7 +85,7 @@ static int run_one(pool *p, uint32_t r, retsim_error *err)
     }
     retsim_run_options ro = {.seed = p->opt->seed, .replication = r, .stop = p->opt->stop};
     retsim_run_stats stats = {0};
-    int rc = retsim_run_replication(p->sc, &sinks, &ro, &rep->summary, &stats, err);
+    int rc = retsim_run_replication(sc, &sinks, &ro, &rep->summary, &stats, err);
     close_rows(&sinks);
     rep->events = stats.events;
     rep->wall_seconds = stats.wall_seconds;
@@ -89,54 +93,57 @@ static int run_one(pool *p, uint32_t r, retsim_error *err)
     return rc;
 }
 
-/* Where the experiment stands: replications finished of those asked for. */
+/* Where the experiment stands: tasks finished of those asked for. */
 static void report(const pool *p, bool finished)
 {
     if (p->opt->progress == NULL) {
         return;
     }
-    retsim_progress pr = {.done = p->e->completed,
-                          .total = p->e->n,
-                          .fraction = (double)p->e->completed / (double)p->e->n,
+    uint32_t total = p->points * p->opt->replications;
+    retsim_progress pr = {.done = p->done,
+                          .total = total,
+                          .fraction = total > 0 ? (double)p->done / (double)total : 1.0,
                           .events = p->events,
                           .wall_seconds = retsim_stopwatch_seconds(&p->watch),
                           .finished = finished};
+    if (p->points > 1) { /* a sweep's points, a compare's sides */
+        pr.stage = p->last_point;
+        pr.stages = p->points;
+        pr.stage_label = p->labels != NULL ? p->labels[p->last_point] : "";
+    }
     p->opt->progress(p->opt->progress_ctx, &pr);
 }
 
-static void *worker(void *arg)
+/* Task t's slot is filled: count it (one call at a time, retsim/tasks.h). */
+static void landed(void *ctx, uint32_t t)
 {
-    pool *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        bool stop = p->rc != 0 || (p->opt->stop != NULL && *p->opt->stop);
-        uint32_t r = p->next;
-        if (!stop && r < p->e->n) {
-            p->next++;
-        }
-        pthread_mutex_unlock(&p->lock);
-        if (stop || r >= p->e->n) {
-            return NULL;
-        }
-        retsim_error err;
-        retsim_error_clear(&err);
-        int rc = run_one(p, r, &err);
-        pthread_mutex_lock(&p->lock);
-        if (rc == 0) {
-            p->e->reps[r].done = true;
-            p->e->completed++;
-            p->events += p->e->reps[r].events;
-            report(p, false); /* under the lock: one call at a time, counts in order */
-        } else if (p->rc == 0) {
-            p->rc = rc;
-            p->err = err;
-        }
-        pthread_mutex_unlock(&p->lock);
-    }
+    pool *p = ctx;
+    uint32_t point = t / p->opt->replications;
+    retsim_replication *rep = &p->e[point]->reps[t % p->opt->replications];
+    rep->done = true;
+    p->e[point]->completed++;
+    p->done++;
+    p->events += rep->events;
+    p->last_point = point;
+    report(p, false);
 }
 
-/* Refuse replications beyond the limits of retsim/estimate.h before any is allocated. */
-static int check_size(const retsim_scenario *sc, const retsim_experiment_options *opt, retsim_error *err)
+static int encode(void *ctx, uint32_t t, char **buf, size_t *len)
+{
+    const pool *p = ctx;
+    return retsim_replication_encode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
+                                     len);
+}
+
+static int decode(void *ctx, uint32_t t, const char *buf, size_t len, retsim_error *err)
+{
+    pool *p = ctx;
+    return retsim_replication_decode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
+                                     len, err);
+}
+
+int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                 retsim_error *err)
 {
     if (opt->force || opt->replications == 0) {
         return 0;
@@ -166,65 +173,79 @@ static int experiment_alloc(const retsim_experiment_options *opt, retsim_experim
     return 0;
 }
 
-/* Run every replication on up to opt->jobs threads (on this one when none can be had). */
-static void run_pool(pool *p)
+/* Free out[0 .. points) and clear them. */
+static void destroy_all(retsim_experiment **out, uint32_t points)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int jobs = p->opt->jobs > 0 ? p->opt->jobs : (int)(cores > 0 ? cores : 1);
-    if ((uint32_t)jobs > p->e->n) {
-        jobs = (int)p->e->n;
+    for (uint32_t i = 0; i < points; i++) {
+        retsim_experiment_destroy(out[i]);
+        out[i] = NULL;
     }
-    pthread_t *threads = calloc((size_t)jobs, sizeof *threads);
-    int started = 0;
-    for (; threads != NULL && started < jobs; started++) {
-        if (pthread_create(&threads[started], NULL, worker, p) != 0) {
-            break;
-        }
+}
+
+/* Every point's replications as one list of tasks, on opt->exec. */
+static int run_tasks(pool *p, uint32_t *mine, retsim_error *err)
+{
+    retsim_tasks ts = {.n = p->points * p->opt->replications,
+                       .shard_k = p->opt->shard_k,
+                       .shard_n = p->opt->shard_n,
+                       .jobs = p->opt->jobs,
+                       .stop = p->opt->stop,
+                       .run = run_one,
+                       .encode = encode,
+                       .decode = decode,
+                       .landed = landed,
+                       .ctx = p};
+    *mine = retsim_tasks_count(&ts);
+    retsim_stopwatch_start(&p->watch);
+    int rc = retsim_tasks_run(p->opt->exec, &ts, err);
+    report(p, true);
+    for (uint32_t i = 0; i < p->points; i++) {
+        p->e[i]->wall_seconds = retsim_stopwatch_seconds(&p->watch);
     }
-    if (started == 0) {
-        worker(p); /* no threads to be had: do the work here */
+    return rc;
+}
+
+int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *const *labels, uint32_t points,
+                               const retsim_experiment_options *opt, retsim_experiment **out,
+                               retsim_error *err)
+{
+    int rc = 0;
+    for (uint32_t i = 0; i < points; i++) {
+        out[i] = NULL;
     }
-    for (int i = 0; i < started; i++) {
-        pthread_join(threads[i], NULL);
+    for (uint32_t i = 0; rc == 0 && i < points; i++) {
+        rc = experiment_alloc(opt, &out[i], err);
     }
-    free(threads);
+    if (rc != 0) {
+        destroy_all(out, points);
+        return rc;
+    }
+    pool p = {.sc = sc, .labels = labels, .points = points, .opt = opt, .e = out};
+    uint32_t mine = 0;
+    rc = run_tasks(&p, &mine, err);
+    if (rc == 0 && p.done < mine) {
+        rc = RETSIM_EINTR;
+    }
+    if (rc != 0 && rc != RETSIM_EINTR) {
+        destroy_all(out, points);
+        return rc;
+    }
+    if (rc == RETSIM_EINTR) {
+        retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " of %" PRIu32 " replications",
+                         p.done, mine);
+    }
+    return rc;
 }
 
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err)
 {
-    retsim_experiment *e = NULL;
-    int rc = check_size(sc, opt, err);
-    if (rc == 0) {
-        rc = experiment_alloc(opt, &e, err);
-    }
+    int rc = retsim_experiment_check_size(sc, opt, err);
     if (rc != 0) {
+        *out = NULL;
         return rc;
     }
-    pool p = {.sc = sc, .opt = opt, .e = e};
-    pthread_mutex_init(&p.lock, NULL);
-    retsim_stopwatch_start(&p.watch);
-    run_pool(&p);
-    pthread_mutex_destroy(&p.lock);
-    report(&p, true);
-    e->wall_seconds = retsim_stopwatch_seconds(&p.watch);
-    rc = p.rc;
-    if (rc == 0 && e->completed < e->n) {
-        rc = RETSIM_EINTR;
-    }
-    if (rc != 0 && rc != RETSIM_EINTR) {
-        if (err != NULL) {
-            *err = p.err;
-        }
-        retsim_experiment_destroy(e);
-        return rc;
-    }
-    *out = e;
-    if (rc == RETSIM_EINTR) {
-        retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " of %" PRIu32 " replications",
-                         e->completed, e->n);
-    }
-    return rc;
+    return retsim_experiment_run_many(&sc, NULL, 1, opt, out, err);
 }
 
 void retsim_experiment_destroy(retsim_experiment *e)
@@ -827,56 +848,4 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
     }
     free(ma.k);
     return rc;
-}
-
-/* A stage's report, as a report on the whole. */
-static void stage_report(void *ctx, const retsim_progress *p)
-{
-    retsim_stages *st = ctx;
-    retsim_progress whole = *p;
-    uint32_t per = st->outer.replications;
-    whole.done = st->stage * per + p->done;
-    whole.total = st->stages * per;
-    whole.fraction = whole.total > 0 ? (double)whole.done / (double)whole.total : 1.0;
-    whole.events = st->events_before + p->events;
-    whole.wall_seconds = st->wall_before + p->wall_seconds;
-    whole.stage = st->stage;
-    whole.stages = st->stages;
-    whole.stage_label = st->label;
-    whole.finished = false;
-    if (p->finished) { /* the stage is over: remember where the whole stands */
-        st->wall_before = whole.wall_seconds;
-        st->events_before = whole.events;
-        st->last = whole;
-        return;
-    }
-    st->outer.progress(st->outer.progress_ctx, &whole);
-}
-
-void retsim_stages_begin(retsim_stages *st, const retsim_experiment_options *opt, uint32_t stages)
-{
-    memset(st, 0, sizeof *st);
-    st->outer = *opt;
-    st->stages = stages;
-}
-
-const retsim_experiment_options *retsim_stages_options(retsim_stages *st, uint32_t stage, const char *label)
-{
-    st->stage = stage;
-    snprintf(st->label, sizeof st->label, "%s", label != NULL ? label : "");
-    st->inner = st->outer;
-    if (st->outer.progress != NULL) {
-        st->inner.progress = stage_report;
-        st->inner.progress_ctx = st;
-    }
-    return &st->inner;
-}
-
-void retsim_stages_end(retsim_stages *st)
-{
-    if (st->outer.progress != NULL) {
-        retsim_progress p = st->last;
-        p.finished = true;
-        st->outer.progress(st->outer.progress_ctx, &p);
-    }
 }

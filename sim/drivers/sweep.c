@@ -196,21 +196,34 @@ int retsim_sweep_run(const retsim_scenario *sc, const retsim_vary *vary, int n_v
     if (rc == 0) {
         rc = check_points(sc, s, opt, err);
     }
-    retsim_stages stages;
-    retsim_stages_begin(&stages, opt, s != NULL ? (uint32_t)s->n_points : 0);
+    retsim_scenario **ps = NULL;
+    char(*labels)[256] = NULL;
+    const char **names = NULL;
+    if (rc == 0) {
+        ps = calloc((size_t)s->n_points, sizeof *ps);
+        labels = calloc((size_t)s->n_points, sizeof *labels);
+        names = calloc((size_t)s->n_points, sizeof *names);
+        rc = ps == NULL || labels == NULL || names == NULL ? RETSIM_ENOMEM : 0;
+    }
     for (int p = 0; rc == 0 && p < s->n_points; p++) {
-        char label[256] = "";
         for (int v = 0; v < n_vary; v++) {
-            retsim_format_append(label, sizeof label, "%s%s=%s", v > 0 ? " " : "", vary[v].key,
+            retsim_format_append(labels[p], sizeof labels[p], "%s%s=%s", v > 0 ? " " : "", vary[v].key,
                                  vary[v].value[s->index[p][v]]);
         }
-        retsim_scenario *ps = point_scenario(sc, vary, n_vary, s->index[p], err);
-        rc = ps == NULL ? RETSIM_ENOMEM
-                        : retsim_experiment_run(ps, retsim_stages_options(&stages, (uint32_t)p, label),
-                                                &s->experiments[p], err);
-        retsim_scenario_destroy(ps);
+        names[p] = labels[p];
+        ps[p] = point_scenario(sc, vary, n_vary, s->index[p], err);
+        rc = ps[p] == NULL ? RETSIM_ENOMEM : 0;
     }
-    retsim_stages_end(&stages);
+    if (rc == 0) { /* every point's replications as one list of tasks */
+        rc = retsim_experiment_run_many((const retsim_scenario *const *)ps, names, (uint32_t)s->n_points, opt,
+                                        s->experiments, err);
+    }
+    for (int p = 0; ps != NULL && p < s->n_points; p++) {
+        retsim_scenario_destroy(ps[p]);
+    }
+    free(ps);
+    free(labels);
+    free(names);
     if (rc != 0) {
         retsim_sweep_destroy(s);
         return rc;
