@@ -41,11 +41,15 @@
 /* Distinct unknown operationNames listed in the stats (the rest only counted). */
 #define RETSIM_IMPORT_UNKNOWN_MAX 32
 
-typedef enum { RETSIM_IMPORT_AZURE_ACTIVITY } retsim_import_format;
+typedef enum {
+    RETSIM_IMPORT_AZURE_ACTIVITY,
+    RETSIM_IMPORT_AWS_CLOUDTRAIL,
+    RETSIM_IMPORT_GCP_AUDIT
+} retsim_import_format;
 
-/* Parse "azure-activity". 0 or RETSIM_EUSAGE. */
+/* Parse "azure-activity", "aws-cloudtrail" or "gcp-audit". 0 or RETSIM_EUSAGE. */
 int retsim_import_format_parse(const char *text, retsim_import_format *out);
-/* "azure-activity": the name of the format's shipped mapping file is <name>.ini. */
+/* "azure-activity" etc.: the name of the format's shipped mapping file is <name>.ini. */
 const char *retsim_import_format_name(retsim_import_format f);
 
 typedef struct retsim_import retsim_import;
