@@ -8,21 +8,41 @@
  * be sorted by time and written. Cost: O(bytes) to read, O(rows log rows) to
  * sort.
  *
- * Formats (retsim_import_format): the Azure Activity Log, either the JSON
- * array `az monitor activity-log list` prints or JSON lines (one record per
- * line) as a diagnostic setting exports them; the first byte that is not
- * white space tells which ('[': an array, '{': lines).
+ * Each record is read as a format-neutral request (time, operation, the
+ * subscription, parent path and name, caller, the key that groups the records
+ * of one request, final or not, failure code, trace options the record
+ * carries). Its operation is looked up in a mapping table (retsim_import_map,
+ * loaded from INI files: the shipped scenarios/import/<format>.ini, then any
+ * --map file, whose entries add to or override it) giving the retsim op, kind
+ * and trace options; the record's own options follow the table's. Records of
+ * one request collapse into one row at the time of its first record, with the
+ * answer of its last final record. Formats (retsim_import_format); in each the
+ * first byte that is not white space tells an array ('[') from JSON lines
+ * ('{', one record per line):
  *
- * A record's operationName is looked up in a mapping table (retsim_import_map,
- * loaded from INI files: the shipped scenarios/import/azure-activity.ini, then
- * any --map file, whose entries add to or override it) giving the retsim op,
- * kind and trace options. The subscription, the parent path and the name come
- * from the resourceId (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent
- * "n1", name "n2"; a "locations/<region>" pair is a region, not a parent).
- * Records of one request (the same correlationId, or operationId without one,
- * with the same operationName and resourceId) collapse into one row at the
- * time of its first record, with the status of its last final record
- * (Succeeded or Failed; Started and Accepted are not final).
+ * - azure-activity: the JSON array `az monitor activity-log list` prints, or
+ *   JSON lines as a diagnostic setting exports them. Key operationName. The
+ *   subscription, parent path and name come from the resourceId
+ *   (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent "n1", name "n2";
+ *   a "locations/<region>" pair is a region, not a parent). One request: the
+ *   same correlationId (or operationId without one), operationName and
+ *   resourceId; Succeeded and Failed are final, Started and Accepted not; the
+ *   code is subStatus, else properties.statusCode.
+ * - aws-cloudtrail: a file that begins {"Records": [ as CloudTrail delivers
+ *   them (decompressed), or JSON lines of events. Key eventSource/eventName;
+ *   subscription recipientAccountId; name requestParameters.secretId, .name,
+ *   .keyId, .bucketName or responseElements.keyMetadata.keyId (an ARN gives
+ *   its resource part; a secret's ARN loses its 6-character suffix); every
+ *   event is final, failed when it has an errorCode (the code); one request:
+ *   the same eventID. recoveryWindowInDays or pendingWindowInDays n adds
+ *   retention=<n>d, forceDeleteWithoutRecovery true adds force=true.
+ * - gcp-audit: audit-log LogEntry records, JSON lines or the JSON array
+ *   `gcloud logging read --format=json` prints. Key protoPayload.methodName;
+ *   subscription resource.labels.project_id; name and parent from
+ *   protoPayload.resourceName (projects/P -> name P; projects/_/buckets/B/objects/O
+ *   -> parent B, name O); failed when protoPayload.status.code is not 0 (the
+ *   code); one request: the same operation.id (an operation.first record
+ *   without .last is not final), else the same insertId.
  *
  * Not thread-safe per retsim_import; separate ones are independent. The
  * library never prints: unknown operations and counts come back in the stats. */
