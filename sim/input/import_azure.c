@@ -5,6 +5,7 @@
 
 #include "import_record.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -71,9 +72,25 @@ static status_kind classify(const char *s)
     return ST_UNKNOWN;
 }
 
+/* A type/name pair in a resource id that is not a parent: a region
+ * (locations/westus), or a service's single container between a resource and
+ * its children (storageAccounts/a/blobServices/default/containers/c: the
+ * container's parent is the account; vaults/v/backupFabrics/Azure/
+ * protectionContainers/C/protectedItems/i: the item's parent is the vault). */
+static bool not_a_parent(const char *type)
+{
+    static const char *const skip[] = {"locations", "blobServices", "backupFabrics", "protectionContainers"};
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++) {
+        if (strcasecmp(type, skip[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The subscription, parent path and name of a resource id
  * (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent "n1", name "n2";
- * a locations/<region> pair is a region, not a parent). 0, or -1 when it is not one. */
+ * not_a_parent's pairs are left out). 0, or -1 when it is not one. */
 static int parse_resource(const char *id, import_record *r)
 {
     char buf[RETSIM_IMPORT_FIELD_MAX];
@@ -97,7 +114,7 @@ static int parse_resource(const char *id, import_record *r)
     }
     size_t len = 0;
     for (int i = p + 2; i + 1 < n - 1; i += 2) {
-        if (strcasecmp(seg[i], "locations") != 0) {
+        if (!not_a_parent(seg[i])) {
             len += (size_t)snprintf(r->parent + len, sizeof r->parent - len, "%s%s", len > 0 ? "/" : "",
                                     seg[i + 1]);
         }
