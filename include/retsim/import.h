@@ -58,7 +58,7 @@
 
 /* Longest field kept from a record (resource ids included); longer is a bad record. */
 #define RETSIM_IMPORT_FIELD_MAX 1024
-/* Distinct unknown operationNames listed in the stats (the rest only counted). */
+/* Distinct unknown operations (the mapping key) listed in the stats (the rest only counted). */
 #define RETSIM_IMPORT_UNKNOWN_MAX 32
 
 typedef enum {
@@ -89,7 +89,7 @@ typedef struct retsim_import_stats {
     uint64_t rows;         /* requests (trace rows) */
     uint64_t collapsed;    /* records folded into an earlier one of the same request */
     uint64_t bad;          /* malformed records skipped (--skip-bad) */
-    uint64_t unknown;      /* records whose operationName has no mapping */
+    uint64_t unknown;      /* records whose operation has no mapping */
     uint64_t restores;     /* successful creates on a soft-deleted name written as restore */
     size_t n_unknown;      /* distinct unknown operations listed below */
     uint64_t unknown_more; /* records of unknown operations beyond the list */
@@ -100,8 +100,10 @@ typedef struct retsim_import_stats {
 retsim_import *retsim_import_create(const retsim_import_options *o);
 void retsim_import_destroy(retsim_import *im);
 /* Add the mappings of an INI file: section [operations], each line
- * `operationName = OP KIND [OPTIONS]` (OP a trace op, OPTIONS the trace's
- * options column). A later entry for the same operationName (case-insensitive,
+ * `OPERATION = OP KIND [OPTIONS]` (OPERATION the format's key: an Azure
+ * operationName, a CloudTrail eventSource/eventName, a Google methodName; OP
+ * a trace op, OPTIONS the trace's options column). A later entry for the same
+ * OPERATION (case-insensitive,
  * as Azure treats them) replaces the earlier one. 0 or RETSIM_EINPUT/EIO naming file and line. */
 int retsim_import_map_load(retsim_import *im, const char *path, retsim_error *err);
 /* Read the log at path (a file or pipe). A malformed record is RETSIM_EINPUT

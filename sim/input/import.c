@@ -460,7 +460,9 @@ static int resolve_ops(retsim_import *im)
 
 int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, retsim_error *err)
 {
-    qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
+    if (im->n_rows > 1) { /* qsort(NULL, 0, ...) is undefined */
+        qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
+    }
     if (resolve_ops(im) != 0) {
         return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
     }

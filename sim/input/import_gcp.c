@@ -51,7 +51,10 @@ static int parse_resource(const char *id, import_record *r)
     char *seg[64];
     int n = 0;
     char *save = NULL;
-    for (char *s = strtok_r(buf, "/", &save); s != NULL && n < 64; s = strtok_r(NULL, "/", &save)) {
+    for (char *s = strtok_r(buf, "/", &save); s != NULL; s = strtok_r(NULL, "/", &save)) {
+        if (n == 64) {
+            return -1; /* deeper than any resource retsim models: not cut short silently */
+        }
         seg[n++] = s;
         if (strcmp(s, "objects") == 0 && save != NULL && *save != '\0') {
             seg[n++] = save; /* the rest, slashes and all */
