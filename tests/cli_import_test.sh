@@ -120,4 +120,9 @@ set +e; "$R" import gcp-audit "$T/gbad.jsonl" -o "$T/gb.csv" 2>"$T/gb.err"; rc=$
 [ "$rc" = 2 ] && grep -q "record 2: expected timestamp" "$T/gb.err" || fail "gcp bad record: $rc $(cat "$T/gb.err")"
 "$R" import gcp-audit "$T/gbad.jsonl" -o "$T/gb.csv" --skip-bad 2>"$T/gb.err" || fail "gcp --skip-bad"
 grep -q "1 bad skipped" "$T/gb.err" || fail "gcp --skip-bad count"
+# a log of unknown operations only: a header-only trace, the operations listed
+head -1 "$D/aws-cloudtrail.jsonl" | sed 's/"CreateKey"/"ListKeys"/' >"$T/none.jsonl"
+"$R" import aws-cloudtrail "$T/none.jsonl" -o "$T/none.csv" 2>"$T/none.err" || fail "no rows: import failed"
+[ "$(cat "$T/none.csv")" = "time,op,kind,subscription,name,parent,options,recorded_outcome" ] || fail "no rows: not header-only"
+grep -q "1  kms.amazonaws.com/ListKeys" "$T/none.err" || fail "no rows: unknown op not listed"
 echo "cli_import: ok"
