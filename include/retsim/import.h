@@ -8,21 +8,41 @@
  * be sorted by time and written. Cost: O(bytes) to read, O(rows log rows) to
  * sort.
  *
- * Formats (retsim_import_format): the Azure Activity Log, either the JSON
- * array `az monitor activity-log list` prints or JSON lines (one record per
- * line) as a diagnostic setting exports them; the first byte that is not
- * white space tells which ('[': an array, '{': lines).
+ * Each record is read as a format-neutral request (time, operation, the
+ * subscription, parent path and name, caller, the key that groups the records
+ * of one request, final or not, failure code, trace options the record
+ * carries). Its operation is looked up in a mapping table (retsim_import_map,
+ * loaded from INI files: the shipped scenarios/import/<format>.ini, then any
+ * --map file, whose entries add to or override it) giving the retsim op, kind
+ * and trace options; the record's own options follow the table's. Records of
+ * one request collapse into one row at the time of its first record, with the
+ * answer of its last final record. Formats (retsim_import_format); in each the
+ * first byte that is not white space tells an array ('[') from JSON lines
+ * ('{', one record per line):
  *
- * A record's operationName is looked up in a mapping table (retsim_import_map,
- * loaded from INI files: the shipped scenarios/import/azure-activity.ini, then
- * any --map file, whose entries add to or override it) giving the retsim op,
- * kind and trace options. The subscription, the parent path and the name come
- * from the resourceId (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent
- * "n1", name "n2"; a "locations/<region>" pair is a region, not a parent).
- * Records of one request (the same correlationId, or operationId without one,
- * with the same operationName and resourceId) collapse into one row at the
- * time of its first record, with the status of its last final record
- * (Succeeded or Failed; Started and Accepted are not final).
+ * - azure-activity: the JSON array `az monitor activity-log list` prints, or
+ *   JSON lines as a diagnostic setting exports them. Key operationName. The
+ *   subscription, parent path and name come from the resourceId
+ *   (/subscriptions/S/.../providers/NS/t1/n1/t2/n2 -> parent "n1", name "n2";
+ *   a "locations/<region>" pair is a region, not a parent). One request: the
+ *   same correlationId (or operationId without one), operationName and
+ *   resourceId; Succeeded and Failed are final, Started and Accepted not; the
+ *   code is subStatus, else properties.statusCode.
+ * - aws-cloudtrail: a file that begins {"Records": [ as CloudTrail delivers
+ *   them (decompressed), or JSON lines of events. Key eventSource/eventName;
+ *   subscription recipientAccountId; name requestParameters.secretId, .name,
+ *   .keyId, .bucketName or responseElements.keyMetadata.keyId (an ARN gives
+ *   its resource part; a secret's ARN loses its 6-character suffix); every
+ *   event is final, failed when it has an errorCode (the code); one request:
+ *   the same eventID. recoveryWindowInDays or pendingWindowInDays n adds
+ *   retention=<n>d, forceDeleteWithoutRecovery true adds force=true.
+ * - gcp-audit: audit-log LogEntry records, JSON lines or the JSON array
+ *   `gcloud logging read --format=json` prints. Key protoPayload.methodName;
+ *   subscription resource.labels.project_id; name and parent from
+ *   protoPayload.resourceName (projects/P -> name P; projects/_/buckets/B/objects/O
+ *   -> parent B, name O); failed when protoPayload.status.code is not 0 (the
+ *   code); one request: the same operation.id (an operation.first record
+ *   without .last is not final), else the same insertId.
  *
  * Not thread-safe per retsim_import; separate ones are independent. The
  * library never prints: unknown operations and counts come back in the stats. */
@@ -38,14 +58,18 @@
 
 /* Longest field kept from a record (resource ids included); longer is a bad record. */
 #define RETSIM_IMPORT_FIELD_MAX 1024
-/* Distinct unknown operationNames listed in the stats (the rest only counted). */
+/* Distinct unknown operations (the mapping key) listed in the stats (the rest only counted). */
 #define RETSIM_IMPORT_UNKNOWN_MAX 32
 
-typedef enum { RETSIM_IMPORT_AZURE_ACTIVITY } retsim_import_format;
+typedef enum {
+    RETSIM_IMPORT_AZURE_ACTIVITY,
+    RETSIM_IMPORT_AWS_CLOUDTRAIL,
+    RETSIM_IMPORT_GCP_AUDIT
+} retsim_import_format;
 
-/* Parse "azure-activity". 0 or RETSIM_EUSAGE. */
+/* Parse "azure-activity", "aws-cloudtrail" or "gcp-audit". 0 or RETSIM_EUSAGE. */
 int retsim_import_format_parse(const char *text, retsim_import_format *out);
-/* "azure-activity": the name of the format's shipped mapping file is <name>.ini. */
+/* "azure-activity" etc.: the name of the format's shipped mapping file is <name>.ini. */
 const char *retsim_import_format_name(retsim_import_format f);
 
 typedef struct retsim_import retsim_import;
@@ -65,7 +89,7 @@ typedef struct retsim_import_stats {
     uint64_t rows;         /* requests (trace rows) */
     uint64_t collapsed;    /* records folded into an earlier one of the same request */
     uint64_t bad;          /* malformed records skipped (--skip-bad) */
-    uint64_t unknown;      /* records whose operationName has no mapping */
+    uint64_t unknown;      /* records whose operation has no mapping */
     uint64_t restores;     /* successful creates on a soft-deleted name written as restore */
     size_t n_unknown;      /* distinct unknown operations listed below */
     uint64_t unknown_more; /* records of unknown operations beyond the list */
@@ -76,8 +100,10 @@ typedef struct retsim_import_stats {
 retsim_import *retsim_import_create(const retsim_import_options *o);
 void retsim_import_destroy(retsim_import *im);
 /* Add the mappings of an INI file: section [operations], each line
- * `operationName = OP KIND [OPTIONS]` (OP a trace op, OPTIONS the trace's
- * options column). A later entry for the same operationName (case-insensitive,
+ * `OPERATION = OP KIND [OPTIONS]` (OPERATION the format's key: an Azure
+ * operationName, a CloudTrail eventSource/eventName, a Google methodName; OP
+ * a trace op, OPTIONS the trace's options column). A later entry for the same
+ * OPERATION (case-insensitive,
  * as Azure treats them) replaces the earlier one. 0 or RETSIM_EINPUT/EIO naming file and line. */
 int retsim_import_map_load(retsim_import *im, const char *path, retsim_error *err);
 /* Read the log at path (a file or pipe). A malformed record is RETSIM_EINPUT

@@ -13,19 +13,28 @@ static const char import_help[] =
     "\n"
     "Turn a cloud activity log into a trace: one row per request, in time order,\n"
     "with the service's recorded answer in a recorded_outcome column (succeeded,\n"
-    "failed or failed:<code>). Records of one request (Started, Accepted,\n"
-    "Succeeded or Failed with the same correlationId) collapse into one row.\n"
-    "FORMAT: azure-activity (the JSON array `az monitor activity-log list` prints,\n"
-    "or JSON lines from a diagnostic setting; detected). Operations map to retsim\n"
-    "ops and kinds through scenarios/import/FORMAT.ini; unknown operations are\n"
-    "counted and listed on stderr at the end.\n"
+    "failed or failed:<code>). Records of one request collapse into one row\n"
+    "(Azure: Started, Accepted, Succeeded or Failed with the same correlationId;\n"
+    "CloudTrail: the same eventID; Google: the same operation.id, or insertId).\n"
+    "FORMAT (array or JSON lines detected from the first bytes):\n"
+    "  azure-activity  the JSON array `az monitor activity-log list` prints, or\n"
+    "                  JSON lines from a diagnostic setting; key operationName\n"
+    "  aws-cloudtrail  a {\"Records\": [...]} file as CloudTrail delivers it\n"
+    "                  (gunzip it first), or JSON lines; key eventSource/eventName;\n"
+    "                  failed:<errorCode>; recoveryWindowInDays/pendingWindowInDays\n"
+    "                  -> retention=<n>d, forceDeleteWithoutRecovery -> force=true\n"
+    "  gcp-audit       audit LogEntry records, JSON lines or the JSON array\n"
+    "                  `gcloud logging read --format=json` prints; key\n"
+    "                  protoPayload.methodName; failed:<status.code>\n"
+    "Operations map to retsim ops and kinds through scenarios/import/FORMAT.ini;\n"
+    "unknown operations are counted and listed on stderr at the end.\n"
     "\n"
     "  -o, --trace TRACE the trace file to write (required); written under a\n"
     "                    temporary name and renamed at the end: a failure leaves\n"
     "                    nothing\n"
     "  --map FILE        more mappings, adding to or overriding the shipped ones:\n"
     "                    an INI file, section [operations], lines\n"
-    "                    operationName = OP KIND [OPTIONS]\n"
+    "                    OPERATION = OP KIND [OPTIONS]\n"
     "  --skip-bad        count and skip malformed records (default: stop at the\n"
     "                    first, naming its record number)\n"
     "  --force           replace an existing TRACE\n"
@@ -128,7 +137,9 @@ int cli_import(int argc, char **argv)
         return cli_usage_error("import", "expected FORMAT and LOG");
     }
     if (retsim_import_format_parse(a.positional[0], &fmt) != 0) {
-        return cli_usage_error("import", "unknown FORMAT '%s' (known: azure-activity)", a.positional[0]);
+        return cli_usage_error("import",
+                               "unknown FORMAT '%s' (known: azure-activity, aws-cloudtrail, gcp-audit)",
+                               a.positional[0]);
     }
     if (g.trace == NULL || g.trace[0] == '\0') {
         return cli_usage_error("import", "expected -o TRACE, the trace file to write");

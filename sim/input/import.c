@@ -25,6 +25,7 @@ typedef struct row {
     uint64_t seq;
     size_t map; /* its map entry */
     char *sub, *name, *parent, *key;
+    char *options;     /* the map's joined to the record's, or NULL: the map's alone */
     char outcome[160]; /* "" until a final record */
     const char *op;    /* set at write: the map's op, or restore */
 } row;
@@ -126,19 +127,23 @@ static void strindex_free(strindex *x)
     memset(x, 0, sizeof *x);
 }
 
+/* In retsim_import_format order. */
+static const char *const format_names[] = {"azure-activity", "aws-cloudtrail", "gcp-audit"};
+
 int retsim_import_format_parse(const char *text, retsim_import_format *out)
 {
-    if (text != NULL && strcmp(text, "azure-activity") == 0) {
-        *out = RETSIM_IMPORT_AZURE_ACTIVITY;
-        return 0;
+    for (size_t i = 0; text != NULL && i < sizeof format_names / sizeof format_names[0]; i++) {
+        if (strcmp(text, format_names[i]) == 0) {
+            *out = (retsim_import_format)i;
+            return 0;
+        }
     }
     return RETSIM_EUSAGE;
 }
 
 const char *retsim_import_format_name(retsim_import_format f)
 {
-    (void)f; /* one format so far */
-    return "azure-activity";
+    return (size_t)f < sizeof format_names / sizeof format_names[0] ? format_names[f] : "azure-activity";
 }
 
 retsim_import *retsim_import_create(const retsim_import_options *o)
@@ -164,6 +169,7 @@ void retsim_import_destroy(retsim_import *im)
         free(im->rows[i].name);
         free(im->rows[i].parent);
         free(im->rows[i].key);
+        free(im->rows[i].options);
     }
     free(im->maps);
     free(im->rows);
@@ -290,8 +296,8 @@ static int bad(retsim_error *err, const char *path, uint64_t recno, const char *
                             why);
 }
 
-/* Azure writes up to seven fraction digits (".1234567Z"); retsim reads milliseconds. */
-static int parse_time(const char *text, int64_t *t)
+/* Azure writes up to seven fraction digits (".1234567Z"), Google nine; retsim reads milliseconds. */
+int retsim_import_parse_time(const char *text, int64_t *t)
 {
     char buf[64];
     const char *dot = strchr(text, '.');
@@ -313,76 +319,12 @@ static int parse_time(const char *text, int64_t *t)
     return retsim_time_parse_iso8601(buf, t, NULL);
 }
 
-typedef enum { ST_PENDING, ST_SUCCEEDED, ST_FAILED, ST_UNKNOWN } status_kind;
-
-static status_kind classify(const char *s)
+static void set_outcome(row *w, const import_record *r)
 {
-    static const char *const pending[] = {"Started", "Start", "Accepted", "Accept", "Active"};
-    static const char *const ok[] = {"Succeeded", "Success"};
-    static const char *const failed[] = {"Failed", "Failure", "Canceled", "Cancelled"};
-    for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++) {
-        if (strcasecmp(s, pending[i]) == 0) {
-            return ST_PENDING;
-        }
-    }
-    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        if (strcasecmp(s, ok[i]) == 0) {
-            return ST_SUCCEEDED;
-        }
-    }
-    for (size_t i = 0; i < sizeof failed / sizeof failed[0]; i++) {
-        if (strcasecmp(s, failed[i]) == 0) {
-            return ST_FAILED;
-        }
-    }
-    return ST_UNKNOWN;
-}
-
-/* The subscription, parent path and name of a resource id. 0, or -1 when it is not one. */
-typedef struct resource {
-    char sub[RETSIM_IMPORT_FIELD_MAX], parent[RETSIM_IMPORT_FIELD_MAX], name[RETSIM_IMPORT_FIELD_MAX];
-} resource;
-
-static int parse_resource(const char *id, resource *r)
-{
-    char buf[RETSIM_IMPORT_FIELD_MAX];
-    snprintf(buf, sizeof buf, "%s", id);
-    r->sub[0] = r->parent[0] = r->name[0] = '\0';
-    char *save = NULL;
-    char *seg[64];
-    int n = 0;
-    for (char *s = strtok_r(buf, "/", &save); s != NULL && n < 64; s = strtok_r(NULL, "/", &save)) {
-        seg[n++] = s;
-    }
-    int p = 0;
-    while (p < n && strcasecmp(seg[p], "providers") != 0) {
-        if (strcasecmp(seg[p], "subscriptions") == 0 && p + 1 < n) {
-            snprintf(r->sub, sizeof r->sub, "%s", seg[p + 1]);
-        }
-        p++;
-    }
-    /* after "providers": the namespace, then type/name pairs */
-    if (p + 3 >= n || (n - p - 2) % 2 != 0) {
-        return -1;
-    }
-    size_t len = 0;
-    for (int i = p + 2; i + 1 < n - 1; i += 2) {
-        if (strcasecmp(seg[i], "locations") != 0) {
-            len += (size_t)snprintf(r->parent + len, sizeof r->parent - len, "%s%s", len > 0 ? "/" : "",
-                                    seg[i + 1]);
-        }
-    }
-    snprintf(r->name, sizeof r->name, "%s", seg[n - 1]);
-    return len < sizeof r->parent ? 0 : -1;
-}
-
-static void set_outcome(row *w, status_kind k, const import_record *r)
-{
-    if (k == ST_SUCCEEDED) {
+    if (r->status == IMPORT_SUCCEEDED) {
         snprintf(w->outcome, sizeof w->outcome, "succeeded");
-    } else if (k == ST_FAILED) {
-        const char *code = r->f[REC_SUB_STATUS][0] != '\0' ? r->f[REC_SUB_STATUS] : r->f[REC_STATUS_CODE];
-        snprintf(w->outcome, sizeof w->outcome, "failed%s%.120s", code[0] != '\0' ? ":" : "", code);
+    } else if (r->status == IMPORT_FAILED) {
+        snprintf(w->outcome, sizeof w->outcome, "failed%s%.120s", r->code[0] != '\0' ? ":" : "", r->code);
     }
 }
 
@@ -412,7 +354,18 @@ static void count_unknown(retsim_import *im, const char *operation)
     u->count = 1;
 }
 
-static int new_row(retsim_import *im, int64_t t, size_t map, const resource *res, const char *key)
+/* "a;b": the map's options, then the record's (a record's retention= after a map's force=). */
+static char *join_options(const char *map, const char *rec)
+{
+    size_t n = strlen(map) + strlen(rec) + 2;
+    char *s = malloc(n);
+    if (s != NULL) {
+        snprintf(s, n, "%s%s%s", map, map[0] != '\0' ? ";" : "", rec);
+    }
+    return s;
+}
+
+static int new_row(retsim_import *im, size_t map, const import_record *res)
 {
     if (im->n_rows == im->cap_rows) {
         size_t cap = im->cap_rows == 0 ? 256 : im->cap_rows * 2;
@@ -424,13 +377,16 @@ static int new_row(retsim_import *im, int64_t t, size_t map, const resource *res
         im->cap_rows = cap;
     }
     row *w = &im->rows[im->n_rows];
-    *w = (row){.t = t, .seq = im->n_rows, .map = map};
+    *w = (row){.t = res->t, .seq = im->n_rows, .map = map};
     w->sub = strdup(res->sub);
     w->name = strdup(res->name);
     w->parent = strdup(res->parent);
+    const char *key = res->key;
     w->key = key[0] != '\0' ? strdup(key) : NULL;
+    w->options = res->options[0] != '\0' ? join_options(im->maps[map].options, res->options) : NULL;
     im->n_rows++;
-    if (w->sub == NULL || w->name == NULL || w->parent == NULL || (key[0] != '\0' && w->key == NULL)) {
+    if (w->sub == NULL || w->name == NULL || w->parent == NULL || (key[0] != '\0' && w->key == NULL) ||
+        (res->options[0] != '\0' && w->options == NULL)) {
         return RETSIM_ENOMEM;
     }
     return key[0] != '\0' ? strindex_put(&im->by_key, key, im->n_rows - 1) : 0;
@@ -440,52 +396,29 @@ int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno,
                       retsim_error *err)
 {
     im->st.records++;
-    const char *time = r->f[REC_TIME][0] != '\0' ? r->f[REC_TIME] : r->f[REC_EVENT_TS];
-    const char *status = r->f[REC_STATUS][0] != '\0' ? r->f[REC_STATUS] : r->f[REC_RESULT_TYPE];
-    int64_t t = 0;
-    if (time[0] == '\0' || parse_time(time, &t) != 0) {
-        return bad(err, path, recno, "time", "expected time or eventTimestamp, an ISO-8601 UTC timestamp");
+    if (r->bad != NULL) {
+        return bad(err, path, recno, r->bad_field, r->bad);
     }
-    if (r->f[REC_OPERATION][0] == '\0') {
-        return bad(err, path, recno, "operationName", "missing operationName");
-    }
-    status_kind k = classify(status);
-    if (k == ST_UNKNOWN) {
-        return bad(err, path, recno, "status",
-                   "expected status or resultType: Started, Accepted, Succeeded, Failed (or Start, Success, "
-                   "Failure)");
-    }
-    size_t map = map_find(im, r->f[REC_OPERATION]);
+    size_t map = map_find(im, r->operation);
     if (map == SIZE_MAX) {
-        count_unknown(im, r->f[REC_OPERATION]);
+        count_unknown(im, r->operation);
         return 0;
     }
-    resource res;
-    if (parse_resource(r->f[REC_RESOURCE], &res) != 0) {
-        return bad(
-            err, path, recno, "resourceId",
-            "expected a resource id /subscriptions/S/resourceGroups/G/providers/NS/TYPE/NAME[/TYPE/NAME]...");
+    if (r->late_bad != NULL) {
+        return bad(err, path, recno, r->late_field, r->late_bad);
     }
-    if (r->f[REC_SUBSCRIPTION][0] != '\0') {
-        snprintf(res.sub, sizeof res.sub, "%s", r->f[REC_SUBSCRIPTION]);
-    }
-    const char *id = r->f[REC_CORRELATION][0] != '\0' ? r->f[REC_CORRELATION] : r->f[REC_OPERATION_ID];
-    char key[3 * RETSIM_IMPORT_FIELD_MAX + 4] = "";
-    if (id[0] != '\0') {
-        snprintf(key, sizeof key, "%s|%s|%s", id, r->f[REC_OPERATION], r->f[REC_RESOURCE]);
-    }
-    size_t at = key[0] != '\0' ? strindex_get(&im->by_key, key) : SIZE_MAX;
+    size_t at = r->key[0] != '\0' ? strindex_get(&im->by_key, r->key) : SIZE_MAX;
     if (at == SIZE_MAX) {
-        int rc = new_row(im, t, map, &res, key);
+        int rc = new_row(im, map, r);
         if (rc != 0) {
             return retsim_error_set(err, rc, path, 0, "", "out of memory");
         }
         at = im->n_rows - 1;
     } else {
         im->st.collapsed++;
-        im->rows[at].t = t < im->rows[at].t ? t : im->rows[at].t;
+        im->rows[at].t = r->t < im->rows[at].t ? r->t : im->rows[at].t;
     }
-    set_outcome(&im->rows[at], k, r);
+    set_outcome(&im->rows[at], r);
     return 0;
 }
 
@@ -527,7 +460,9 @@ static int resolve_ops(retsim_import *im)
 
 int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, retsim_error *err)
 {
-    qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
+    if (im->n_rows > 1) { /* qsort(NULL, 0, ...) is undefined */
+        qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
+    }
     if (resolve_ops(im) != 0) {
         return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
     }
@@ -538,8 +473,9 @@ int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, r
         const row *w = &im->rows[i];
         char when[40];
         retsim_time_format_iso8601(w->t, when, sizeof when);
-        const char *f[] = {when,    w->op,     im->maps[w->map].kind,    w->sub,
-                           w->name, w->parent, im->maps[w->map].options, w->outcome};
+        const char *options = w->options != NULL ? w->options : im->maps[w->map].options;
+        const char *f[] = {when,    w->op,     im->maps[w->map].kind, w->sub, w->name, w->parent,
+                           options, w->outcome};
         retsim_csv_row(out, f, 8);
     }
     im->st.rows = im->n_rows;
@@ -553,7 +489,18 @@ int retsim_import_read(retsim_import *im, const char *path, retsim_error *err)
     if (in == NULL) {
         return retsim_error_set(err, RETSIM_EIO, path, 0, "", "cannot open the log");
     }
-    int rc = retsim_import_read_azure(im, in, path, err);
+    int rc = 0;
+    switch (im->o.format) {
+    case RETSIM_IMPORT_AWS_CLOUDTRAIL:
+        rc = retsim_import_read_cloudtrail(im, in, path, err);
+        break;
+    case RETSIM_IMPORT_GCP_AUDIT:
+        rc = retsim_import_read_gcp(im, in, path, err);
+        break;
+    default:
+        rc = retsim_import_read_azure(im, in, path, err);
+        break;
+    }
     fclose(in);
     return rc;
 }

@@ -1,5 +1,7 @@
-/* The importer's inside: one log record, as a format's parser hands it over
- * (sim/input/import.c keeps the rows; import_azure.c reads the JSON). */
+/* The importer's inside: one log record in the format-neutral form the core
+ * (sim/input/import.c) folds into trace rows, and the streaming JSON reader
+ * (import_json.c) each format's reader (import_azure.c, import_cloudtrail.c,
+ * import_gcp.c) drives with its table of fields and its conversion. */
 #ifndef RETSIM_IMPORT_RECORD_H
 #define RETSIM_IMPORT_RECORD_H
 
@@ -8,27 +10,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The fields of one record that the import uses, "" when absent. */
-typedef enum {
-    REC_TIME,         /* time (diagnostic-setting export) */
-    REC_EVENT_TS,     /* eventTimestamp (az monitor activity-log list) */
-    REC_OPERATION,    /* operationName, or its .value */
-    REC_RESOURCE,     /* resourceId */
-    REC_STATUS,       /* status, or its .value */
-    REC_RESULT_TYPE,  /* resultType (export) */
-    REC_SUB_STATUS,   /* subStatus, or its .value */
-    REC_STATUS_CODE,  /* properties.statusCode */
-    REC_SUBSCRIPTION, /* subscriptionId */
-    REC_CALLER,       /* caller */
-    REC_CORRELATION,  /* correlationId */
-    REC_OPERATION_ID, /* operationId */
-    REC_COUNT
-} import_field;
+typedef enum { IMPORT_PENDING, IMPORT_SUCCEEDED, IMPORT_FAILED } import_status;
 
+/* One request record as the core reads it; strings "" when absent. */
 typedef struct import_record {
-    char f[REC_COUNT][RETSIM_IMPORT_FIELD_MAX];
-    const char *bad; /* why the record is malformed while parsing it, or NULL */
-    const char *bad_field;
+    int64_t t;                               /* ms since 1970 */
+    import_status status;                    /* pending (Started, Accepted, a first part) or final */
+    char operation[RETSIM_IMPORT_FIELD_MAX]; /* the mapping table's key */
+    char sub[RETSIM_IMPORT_FIELD_MAX];       /* subscription / account / project */
+    char parent[RETSIM_IMPORT_FIELD_MAX];    /* parent path, "a/b" */
+    char name[RETSIM_IMPORT_FIELD_MAX];
+    char caller[RETSIM_IMPORT_FIELD_MAX];
+    char key[3 * RETSIM_IMPORT_FIELD_MAX + 4]; /* records with the same key are one request; "" none */
+    char code[160];                            /* a failure's code, "" when none */
+    char options[256]; /* trace options the record itself carries (retention=7d), joined to the map's */
+    /* a problem found converting it, reported before the mapping is looked up */
+    const char *bad, *bad_field;
+    /* a problem that matters only when the operation is mapped (Azure: its resource id) */
+    const char *late_bad, *late_field;
 } import_record;
 
 /* Fold one record into the rows. RETSIM_EINPUT (err says why, naming record
@@ -39,8 +38,50 @@ int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno,
 const retsim_import_options *retsim_import_opts(const retsim_import *im);
 /* A malformed record skipped (--skip-bad). */
 void retsim_import_count_bad(retsim_import *im);
+/* An ISO-8601 UTC time with any number of fraction digits (Azure writes 7, Google 9), cut to ms. 0 or -1. */
+int retsim_import_parse_time(const char *text, int64_t *t);
 
-/* Read an Azure Activity Log (JSON array or JSON lines) into im. */
+/* ---- the streaming JSON reader ---- */
+
+#define IMPORT_RAW_MAX 16 /* fields a format captures from a record */
+
+/* The captured fields of one record, "" when absent. */
+typedef struct import_raw {
+    char f[IMPORT_RAW_MAX][RETSIM_IMPORT_FIELD_MAX];
+    const char *bad; /* why the record is malformed while parsing it, or NULL */
+    const char *bad_field;
+} import_raw;
+
+typedef enum {
+    IMPORT_ANY,    /* a string, number or boolean, kept as its text */
+    IMPORT_STRING, /* a string; anything else is ignored */
+    IMPORT_STRICT, /* a string (or an object, whose fields other paths read); a number, boolean or array is
+                      bad */
+} import_path_mode;
+
+/* A field: its dotted path from the record's top ("protoPayload.status.code"). */
+typedef struct import_path {
+    const char *path;
+    int slot; /* index into import_raw.f */
+    import_path_mode mode;
+} import_path;
+
+typedef struct import_spec {
+    const import_path *paths;
+    size_t n_paths;
+    bool records_key; /* a file {"Records": [...]} holds the records (CloudTrail) */
+    /* raw into rec (every field of rec cleared before): the format's reading of the record */
+    void (*convert)(const import_raw *raw, import_record *rec);
+} import_spec;
+
+/* Read in (a JSON array of records, JSON lines, or with records_key a
+ * {"Records": [...]} object; detected from the first bytes) into im. */
+int retsim_import_read_json(retsim_import *im, const import_spec *spec, FILE *in, const char *path,
+                            retsim_error *err);
+
+/* The formats. */
 int retsim_import_read_azure(retsim_import *im, FILE *in, const char *path, retsim_error *err);
+int retsim_import_read_cloudtrail(retsim_import *im, FILE *in, const char *path, retsim_error *err);
+int retsim_import_read_gcp(retsim_import *im, FILE *in, const char *path, retsim_error *err);
 
 #endif
