@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 static const char import_help[] =
-    "usage: retsim import FORMAT LOG -o TRACE [--map FILE] [--skip-bad] [--force]\n"
+    "usage: retsim import FORMAT LOG -o TRACE [--map FILE] [--kind K]... [--skip-bad]\n"
+    "                     [--buffer-rows N] [--force]\n"
     "\n"
     "Turn a cloud activity log into a trace: one row per request, in time order,\n"
     "with the service's recorded answer in a recorded_outcome column (succeeded,\n"
@@ -35,8 +36,14 @@ static const char import_help[] =
     "  --map FILE        more mappings, adding to or overriding the shipped ones:\n"
     "                    an INI file, section [operations], lines\n"
     "                    OPERATION = OP KIND [OPTIONS]\n"
+    "  --kind K          keep only requests of kind K (repeatable), e.g. the kinds\n"
+    "                    of the scenario the trace is for (default: every kind)\n"
     "  --skip-bad        count and skip malformed records (default: stop at the\n"
     "                    first, naming its record number)\n"
+    "  --buffer-rows N   requests held in memory (default 65536, about 40 MB)\n"
+    "                    before the finished ones are sorted into a temporary\n"
+    "                    file; the trace is the merge of those files, so memory\n"
+    "                    stays flat however long the log\n"
     "  --force           replace an existing TRACE\n"
     "\n"
     "Exit codes: 0 ok, 1 runtime failure, 2 bad usage or bad input.\n";
@@ -44,6 +51,9 @@ static const char import_help[] =
 typedef struct imp_args {
     const char *trace;
     const char *map;
+    const char *buffer_rows;
+    const char *kinds[CLI_MAX_LIST];
+    int n_kinds;
     bool skip_bad;
 } imp_args;
 
@@ -67,8 +77,9 @@ static void report_unknown(const retsim_import_stats *st)
     }
     fprintf(stderr,
             "retsim: import: %" PRIu64
-            " records of %zu unknown operations (not in the trace; add them with --map):\n",
-            st->unknown, st->n_unknown);
+            " record%s of %zu unknown operation%s (not in the trace; add %s with --map):\n",
+            st->unknown, st->unknown == 1 ? "" : "s", st->n_unknown, st->n_unknown == 1 ? "" : "s",
+            st->n_unknown == 1 ? "it" : "them");
     for (size_t i = 0; i < st->n_unknown; i++) {
         fprintf(stderr, "  %8" PRIu64 "  %s\n", st->unknowns[i].count, st->unknowns[i].operation);
     }
@@ -77,11 +88,8 @@ static void report_unknown(const retsim_import_stats *st)
     }
 }
 
-static int import_write(retsim_import *im, const imp_args *g, bool force, retsim_error *err)
+static int import_write(retsim_import *im, const imp_args *g, retsim_error *err)
 {
-    if (!force && access(g->trace, F_OK) == 0) {
-        return retsim_error_set(err, RETSIM_EUSAGE, g->trace, 0, "", "exists; --force replaces it");
-    }
     char dir[4096];
     const char *name = retsim_path_split(g->trace, dir, sizeof dir);
     retsim_outfile f;
@@ -100,12 +108,41 @@ static int import_write(retsim_import *im, const imp_args *g, bool force, retsim
     cli_note("wrote %s: %" PRIu64 " requests from %" PRIu64 " records (%" PRIu64 " collapsed, %" PRIu64
              " unknown, %" PRIu64 " bad skipped, %" PRIu64 " restores)\n",
              g->trace, st.rows, st.records + st.bad, st.collapsed, st.unknown, st.bad, st.restores);
+    if (st.late > 0) {
+        fprintf(stderr,
+                "retsim: import: warning: %" PRIu64 " records came after their request's row was written "
+                "out (more requests in flight at once than --buffer-rows holds): those rows keep the answer "
+                "they had; raise --buffer-rows\n",
+                st.late);
+    }
+    if (st.other_kinds > 0) {
+        cli_note("left out %" PRIu64 " record%s of other kinds than --kind asked for\n", st.other_kinds,
+                 st.other_kinds == 1 ? "" : "s");
+    }
     return 0;
 }
 
-static int import_run(retsim_import_format fmt, const char *log, const imp_args *g, bool force)
+/* Every --kind must be one the mapping tables give: a misspelt kind would keep nothing. */
+static int check_kinds(const retsim_import *im, const imp_args *g, retsim_error *err)
 {
-    retsim_import_options o = {.format = fmt, .skip_bad = g->skip_bad};
+    for (int i = 0; i < g->n_kinds; i++) {
+        if (!retsim_import_maps_kind(im, g->kinds[i])) {
+            return retsim_error_set(err, RETSIM_EUSAGE, "", 0, "--kind",
+                                    "no mapping gives kind '%s': the kinds are those after the op in "
+                                    "scenarios/import/*.ini (or --map)",
+                                    g->kinds[i]);
+        }
+    }
+    return 0;
+}
+
+static int import_run(retsim_import_format fmt, const char *log, const imp_args *g, size_t buffer_rows)
+{
+    retsim_import_options o = {.format = fmt,
+                               .skip_bad = g->skip_bad,
+                               .buffer_rows = buffer_rows,
+                               .kinds = g->kinds,
+                               .n_kinds = (size_t)g->n_kinds};
     retsim_import *im = retsim_import_create(&o);
     retsim_error err;
     retsim_error_clear(&err);
@@ -114,17 +151,21 @@ static int import_run(retsim_import_format fmt, const char *log, const imp_args 
     int rc = im == NULL ? retsim_error_set(&err, RETSIM_ENOMEM, "", 0, "", "out of memory") : 0;
     rc = rc == 0 ? retsim_import_map_load(im, shipped, &err) : rc;
     rc = rc == 0 && g->map != NULL ? retsim_import_map_load(im, g->map, &err) : rc;
+    rc = rc == 0 ? check_kinds(im, g, &err) : rc;
     rc = rc == 0 ? retsim_import_read(im, log, &err) : rc;
-    rc = rc == 0 ? import_write(im, g, force, &err) : rc;
+    rc = rc == 0 ? import_write(im, g, &err) : rc;
     retsim_import_destroy(im);
     return rc == 0 ? CLI_OK : cli_fail(&err);
 }
 
 int cli_import(int argc, char **argv)
 {
-    imp_args g = {NULL, NULL, false};
+    imp_args g;
+    memset(&g, 0, sizeof g);
     const cli_option own[] = {{.name = "--trace", .short_name = 'o', .value = &g.trace},
                               {.name = "--map", .value = &g.map},
+                              {.name = "--kind", .list = g.kinds, .count = &g.n_kinds},
+                              {.name = "--buffer-rows", .value = &g.buffer_rows},
                               {.name = "--skip-bad", .flag = &g.skip_bad}};
     cli_args a;
     int rc = cli_parse_own("import", argc, argv, OPT_FORCE, own, sizeof own / sizeof own[0], &a);
@@ -144,5 +185,13 @@ int cli_import(int argc, char **argv)
     if (g.trace == NULL || g.trace[0] == '\0') {
         return cli_usage_error("import", "expected -o TRACE, the trace file to write");
     }
-    return import_run(fmt, a.positional[1], &g, a.force);
+    if (!a.force && access(g.trace, F_OK) == 0) { /* before reading the log: it may be long */
+        return cli_usage_error("import", "%s exists; --force replaces it", g.trace);
+    }
+    uint64_t rows = 0;
+    if (g.buffer_rows != NULL &&
+        cli_number("import", "--buffer-rows", g.buffer_rows, 1, 100000000, &rows) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    return import_run(fmt, a.positional[1], &g, (size_t)rows);
 }

@@ -20,16 +20,6 @@ typedef struct map_entry {
     char *options;
 } map_entry;
 
-typedef struct row {
-    int64_t t; /* ms since 1970, of the request's first record */
-    uint64_t seq;
-    size_t map; /* its map entry */
-    char *sub, *name, *parent, *key;
-    char *options;     /* the map's joined to the record's, or NULL: the map's alone */
-    char outcome[160]; /* "" until a final record */
-    const char *op;    /* set at write: the map's op, or restore */
-} row;
-
 /* Open addressing from a string to a row index (or a state). */
 typedef struct strindex {
     char **keys;
@@ -41,25 +31,19 @@ struct retsim_import {
     retsim_import_options o;
     map_entry *maps;
     size_t n_maps, cap_maps;
-    row *rows;
+    import_row *rows; /* in memory: since the last spill */
     size_t n_rows, cap_rows;
-    strindex by_key;
+    uint64_t next_seq;     /* requests seen */
+    strindex by_key;       /* request key -> index in rows */
+    import_hashes written; /* hashes of the keys of requests spilled to a run */
+    import_runs runs;
     retsim_import_stats st;
 };
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s != '\0'; s++) {
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    }
-    return h;
-}
 
 /* The slot of key: where it is, or the empty one where it would go. */
 static size_t strindex_slot(const strindex *x, const char *key)
 {
-    size_t i = (size_t)hash_str(key) & (x->cap - 1);
+    size_t i = (size_t)retsim_import_hash(key) & (x->cap - 1);
     while (x->keys[i] != NULL && strcmp(x->keys[i], key) != 0) {
         i = (i + 1) & (x->cap - 1);
     }
@@ -165,15 +149,13 @@ void retsim_import_destroy(retsim_import *im)
         free(im->maps[i].options);
     }
     for (size_t i = 0; i < im->n_rows; i++) {
-        free(im->rows[i].sub);
-        free(im->rows[i].name);
-        free(im->rows[i].parent);
-        free(im->rows[i].key);
-        free(im->rows[i].options);
+        retsim_import_row_free(&im->rows[i]);
     }
     free(im->maps);
     free(im->rows);
     strindex_free(&im->by_key);
+    retsim_import_hashes_free(&im->written);
+    retsim_import_runs_free(&im->runs);
     free(im);
 }
 
@@ -319,7 +301,7 @@ int retsim_import_parse_time(const char *text, int64_t *t)
     return retsim_time_parse_iso8601(buf, t, NULL);
 }
 
-static void set_outcome(row *w, const import_record *r)
+static void set_outcome(import_row *w, const import_record *r)
 {
     if (r->status == IMPORT_SUCCEEDED) {
         snprintf(w->outcome, sizeof w->outcome, "succeeded");
@@ -365,19 +347,70 @@ static char *join_options(const char *map, const char *rec)
     return s;
 }
 
+/* The rows in memory reached the budget: the final ones (most: a request's
+ * records come close together) are sorted and written out as a run, their
+ * keys remembered by hash; the pending stay. When fewer than one in eight is
+ * final, all go (else the pending alone would hold memory, and every new
+ * request would spill a run of one): a later record of a pending request
+ * written out is then late (counted, its row keeps the answer it had). */
+static int spill(retsim_import *im)
+{
+    size_t n_final = 0;
+    for (size_t i = 0; i < im->n_rows; i++) {
+        n_final += im->rows[i].outcome[0] != '\0';
+    }
+    bool all = n_final * 8 < im->n_rows;
+    import_row *out = malloc((all ? im->n_rows : n_final) * sizeof *out + 1);
+    if (out == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    size_t n_out = 0, kept = 0;
+    int rc = 0;
+    for (size_t i = 0; i < im->n_rows; i++) {
+        import_row *w = &im->rows[i];
+        if (all || w->outcome[0] != '\0') {
+            if (w->key != NULL && rc == 0) {
+                rc = retsim_import_hashes_put(&im->written, retsim_import_hash(w->key), 1);
+            }
+            out[n_out++] = *w;
+        } else {
+            im->rows[kept++] = *w;
+        }
+    }
+    retsim_import_rows_sort(out, n_out);
+    rc = rc == 0 ? retsim_import_runs_spill(&im->runs, out, n_out) : rc;
+    for (size_t i = 0; i < n_out; i++) {
+        retsim_import_row_free(&out[i]);
+    }
+    free(out);
+    im->n_rows = kept;
+    strindex_free(&im->by_key); /* the pending rows moved: index them again */
+    for (size_t i = 0; i < kept && rc == 0; i++) {
+        rc = im->rows[i].key != NULL ? strindex_put(&im->by_key, im->rows[i].key, i) : 0;
+    }
+    return rc;
+}
+
 static int new_row(retsim_import *im, size_t map, const import_record *res)
 {
+    size_t budget = im->o.buffer_rows > 0 ? im->o.buffer_rows : RETSIM_IMPORT_BUFFER_ROWS;
+    if (im->n_rows >= budget) {
+        int rc = spill(im);
+        if (rc != 0) {
+            return rc;
+        }
+    }
     if (im->n_rows == im->cap_rows) {
         size_t cap = im->cap_rows == 0 ? 256 : im->cap_rows * 2;
-        row *r = realloc(im->rows, cap * sizeof *r);
+        import_row *r = realloc(im->rows, cap * sizeof *r);
         if (r == NULL) {
             return RETSIM_ENOMEM;
         }
         im->rows = r;
         im->cap_rows = cap;
     }
-    row *w = &im->rows[im->n_rows];
-    *w = (row){.t = res->t, .seq = im->n_rows, .map = map};
+    import_row *w = &im->rows[im->n_rows];
+    *w = (import_row){.t = res->t, .seq = im->next_seq++, .map = map};
     w->sub = strdup(res->sub);
     w->name = strdup(res->name);
     w->parent = strdup(res->parent);
@@ -390,6 +423,27 @@ static int new_row(retsim_import *im, size_t map, const import_record *res)
         return RETSIM_ENOMEM;
     }
     return key[0] != '\0' ? strindex_put(&im->by_key, key, im->n_rows - 1) : 0;
+}
+
+bool retsim_import_maps_kind(const retsim_import *im, const char *kind)
+{
+    for (size_t i = 0; i < im->n_maps; i++) {
+        if (strcmp(im->maps[i].kind, kind) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Is the record's kind one of those asked for (all when none are)? */
+static bool kind_wanted(const retsim_import *im, const char *kind)
+{
+    for (size_t i = 0; i < im->o.n_kinds; i++) {
+        if (strcmp(im->o.kinds[i], kind) == 0) {
+            return true;
+        }
+    }
+    return im->o.n_kinds == 0;
 }
 
 int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno, const char *path,
@@ -407,11 +461,22 @@ int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno,
     if (r->late_bad != NULL) {
         return bad(err, path, recno, r->late_field, r->late_bad);
     }
+    if (!kind_wanted(im, im->maps[map].kind)) {
+        im->st.other_kinds++;
+        return 0;
+    }
     size_t at = r->key[0] != '\0' ? strindex_get(&im->by_key, r->key) : SIZE_MAX;
+    if (at == SIZE_MAX && r->key[0] != '\0' &&
+        retsim_import_hashes_get(&im->written, retsim_import_hash(r->key)) >= 0) {
+        im->st.collapsed++; /* its request's row is in a run already, final: kept as it was */
+        im->st.late++;
+        return 0;
+    }
     if (at == SIZE_MAX) {
         int rc = new_row(im, map, r);
         if (rc != 0) {
-            return retsim_error_set(err, rc, path, 0, "", "out of memory");
+            return retsim_error_set(err, rc, path, 0, "",
+                                    rc == RETSIM_EIO ? "cannot write a temporary file" : "out of memory");
         }
         at = im->n_rows - 1;
     } else {
@@ -424,61 +489,56 @@ int retsim_import_add(retsim_import *im, const import_record *r, uint64_t recno,
 
 /* ---- sort, restores, write ---- */
 
-static int row_cmp(const void *a, const void *b)
-{
-    const row *x = a, *y = b;
-    if (x->t != y->t) {
-        return x->t < y->t ? -1 : 1;
-    }
-    return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
-}
+typedef struct writer {
+    retsim_import *im;
+    FILE *out;
+    import_hashes deleted; /* per name (hash of kind, subscription, parent, name): 1 soft-deleted */
+} writer;
 
-/* In time order: a create_or_restore on a name whose last successful request
- * was a delete (soft-deleted) is a restore; otherwise a create. */
-static int resolve_ops(retsim_import *im)
+/* One row, in time order: a create_or_restore on a name whose last
+ * successful request was a delete (soft-deleted) is a restore; otherwise a
+ * create. Then the row is written. */
+static int write_row(void *ctx, const import_row *w)
 {
-    strindex deleted = {0};
-    char key[3 * RETSIM_IMPORT_FIELD_MAX];
-    int rc = 0;
-    for (size_t i = 0; i < im->n_rows && rc == 0; i++) {
-        row *w = &im->rows[i];
-        const map_entry *m = &im->maps[w->map];
-        snprintf(key, sizeof key, "%s|%s|%s|%s", m->kind, w->sub, w->parent, w->name);
-        bool gone = strindex_get(&deleted, key) == 1;
-        w->op = m->op;
-        if (strcmp(m->op, "create_or_restore") == 0) {
-            w->op = gone && strcmp(w->outcome, "succeeded") == 0 ? "restore" : "create";
-            im->st.restores += strcmp(w->op, "restore") == 0;
-        }
-        if (strcmp(w->outcome, "succeeded") == 0) {
-            rc = strindex_put(&deleted, key, strcmp(w->op, "delete") == 0 ? 1 : 0);
-        }
+    writer *wr = ctx;
+    retsim_import *im = wr->im;
+    const map_entry *m = &im->maps[w->map];
+    char key[4 * RETSIM_IMPORT_FIELD_MAX];
+    snprintf(key, sizeof key, "%s|%s|%s|%s", m->kind, w->sub, w->parent, w->name);
+    uint64_t h = retsim_import_hash(key);
+    bool gone = retsim_import_hashes_get(&wr->deleted, h) == 1;
+    bool succeeded = strcmp(w->outcome, "succeeded") == 0;
+    const char *op = m->op;
+    if (strcmp(m->op, "create_or_restore") == 0) {
+        op = gone && succeeded ? "restore" : "create";
+        im->st.restores += strcmp(op, "restore") == 0;
     }
-    strindex_free(&deleted);
-    return rc;
+    if (succeeded && retsim_import_hashes_put(&wr->deleted, h, strcmp(op, "delete") == 0 ? 1 : 0) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    char when[40];
+    retsim_time_format_iso8601(w->t, when, sizeof when);
+    const char *options = w->options != NULL ? w->options : m->options;
+    const char *f[] = {when, op, m->kind, w->sub, w->name, w->parent, options, w->outcome};
+    retsim_csv_row(wr->out, f, 8);
+    im->st.rows++;
+    return 0;
 }
 
 int retsim_import_write(retsim_import *im, FILE *out, retsim_import_stats *st, retsim_error *err)
 {
-    if (im->n_rows > 1) { /* qsort(NULL, 0, ...) is undefined */
-        qsort(im->rows, im->n_rows, sizeof *im->rows, row_cmp);
-    }
-    if (resolve_ops(im) != 0) {
-        return retsim_error_set(err, RETSIM_ENOMEM, "", 0, "", "out of memory");
-    }
+    retsim_import_rows_sort(im->rows, im->n_rows);
     static const char *const header[] = {"time", "op",     "kind",    "subscription",
                                          "name", "parent", "options", "recorded_outcome"};
     retsim_csv_row(out, header, 8);
-    for (size_t i = 0; i < im->n_rows; i++) {
-        const row *w = &im->rows[i];
-        char when[40];
-        retsim_time_format_iso8601(w->t, when, sizeof when);
-        const char *options = w->options != NULL ? w->options : im->maps[w->map].options;
-        const char *f[] = {when,    w->op,     im->maps[w->map].kind, w->sub, w->name, w->parent,
-                           options, w->outcome};
-        retsim_csv_row(out, f, 8);
+    writer wr = {.im = im, .out = out};
+    im->st.rows = 0;
+    int rc = retsim_import_runs_merge(&im->runs, im->rows, im->n_rows, write_row, &wr);
+    retsim_import_hashes_free(&wr.deleted);
+    if (rc != 0) {
+        return retsim_error_set(err, rc, "", 0, "",
+                                rc == RETSIM_EIO ? "cannot read a temporary file back" : "out of memory");
     }
-    im->st.rows = im->n_rows;
     *st = im->st;
     return 0;
 }

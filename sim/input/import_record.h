@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef enum { IMPORT_PENDING, IMPORT_SUCCEEDED, IMPORT_FAILED } import_status;
 
@@ -29,6 +30,52 @@ typedef struct import_record {
     /* a problem that matters only when the operation is mapped (Azure: its resource id) */
     const char *late_bad, *late_field;
 } import_record;
+
+/* One request: a trace row in the making. */
+typedef struct import_row {
+    int64_t t;    /* ms since 1970, of the request's first record */
+    uint64_t seq; /* the order the requests were first seen: ties in t keep it */
+    size_t map;   /* its map entry */
+    char *sub, *name, *parent, *key;
+    char *options;     /* the map's joined to the record's, or NULL: the map's alone */
+    char outcome[160]; /* "" until a final record */
+} import_row;
+
+/* A set of 64-bit hashes with a byte each (open addressing; the hash 0 is
+ * stored as 1): what the importer must remember of every request and name
+ * without holding their strings. */
+typedef struct import_hashes {
+    uint64_t *keys;
+    uint8_t *vals;
+    size_t cap, n;
+} import_hashes;
+/* FNV-1a of s. */
+uint64_t retsim_import_hash(const char *s);
+/* The byte of h, or -1 when h is not in the set. */
+int retsim_import_hashes_get(const import_hashes *x, uint64_t h);
+/* Set h's byte. 0 or RETSIM_ENOMEM. */
+int retsim_import_hashes_put(import_hashes *x, uint64_t h, uint8_t val);
+void retsim_import_hashes_free(import_hashes *x);
+
+/* Sorted runs of rows on temporary files: when the rows in memory reach the
+ * budget they are sorted and written out, so memory stays flat however long
+ * the log; the trace is their merge. */
+typedef struct import_runs {
+    FILE **files;
+    size_t n, cap;
+} import_runs;
+/* Sort rows[0 .. n) by (t, seq) (stable: seq is unique). */
+void retsim_import_rows_sort(import_row *rows, size_t n);
+/* Write the sorted rows[0 .. n) as a new run. 0, RETSIM_EIO or RETSIM_ENOMEM. */
+int retsim_import_runs_spill(import_runs *runs, const import_row *rows, size_t n);
+/* Call each(ctx, row) for every row of the runs and of the sorted mem[0 ..
+ * n_mem), in (t, seq) order. 0, each's non-zero return, RETSIM_EIO (a run
+ * cannot be read back) or RETSIM_ENOMEM. */
+int retsim_import_runs_merge(import_runs *runs, const import_row *mem, size_t n_mem,
+                             int (*each)(void *ctx, const import_row *row), void *ctx);
+void retsim_import_runs_free(import_runs *runs);
+/* Free a row's strings. */
+void retsim_import_row_free(import_row *w);
 
 /* Fold one record into the rows. RETSIM_EINPUT (err says why, naming record
  * number recno of path) for a malformed record; RETSIM_ENOMEM. */
