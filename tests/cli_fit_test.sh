@@ -36,6 +36,7 @@ check() { # LABEL PATTERN TRUE WRONG [FROM]
 check arrivals "new names" 300 315
 check median "lognormal: median" 30 33
 check sigma "sigma" 1.0 1.1
+grep -q "^;   gamma: scale = " "$work/w.ini" && ok || bad "no gamma fit in the comments"
 grep -q '^lifetime = lognormal(' "$work/w.ini" && ok || bad "lognormal is not the best by AIC"
 
 # the output loads: [policy.apim] plus the fitted workload

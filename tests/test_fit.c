@@ -1,11 +1,16 @@
 /* The fits' closed forms: the censored exponential MLE is events / total
  * exposure; the lognormal MLE on uncensored data is the mean and the (1/n)
- * standard deviation of the logs; the exact Poisson CI against its tables. */
+ * standard deviation of the logs; the gamma MLE against its score equations
+ * and a seeded censored sample; the exact Poisson CI against its tables. */
 #include "helpers.h"
 
 #include "retsim/fit.h"
 
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_psi.h>
 #include <math.h>
+#include <stdlib.h>
 
 static void fit(const double *t, const bool *obs, size_t n, retsim_fit_lifetime *out)
 {
@@ -69,6 +74,64 @@ static void test_poisson_ci(void **state)
     assert_int_equal(retsim_fit_rate_of(10, 0.0, &r, &err), RETSIM_EUSAGE);
 }
 
+/* Uncensored gamma: the MLE solves scale = mean / shape and
+ * log(shape) - digamma(shape) = log(mean) - mean(log t) (the score equations). */
+static void test_gamma_uncensored(void **state)
+{
+    (void)state;
+    const double t[] = {0.5, 1.0, 1.5, 2.0, 3.0, 4.5, 7.0};
+    bool obs[7];
+    double mean = 0;
+    double mlog = 0;
+    for (int i = 0; i < 7; i++) {
+        obs[i] = true;
+        mean += t[i] / 7;
+        mlog += log(t[i]) / 7;
+    }
+    retsim_fit_lifetime l;
+    fit(t, obs, 7, &l);
+    const retsim_fit_model *m = &l.model[RETSIM_FIT_GAMMA];
+    assert_true(m->ok);
+    double k = m->p[1];
+    assert_float_equal(m->p[0], mean / k, 1e-4 * mean);
+    assert_float_equal(log(k) - gsl_sf_psi(k), log(mean) - mlog, 1e-5);
+    assert_true(m->lo[1] < k && k < m->hi[1]);
+}
+
+/* Censored gamma, seeded: 3000 draws of gamma(shape 2, scale 3 days),
+ * censored at 8 days (about 40% censored). The 95% CIs hold the true
+ * parameters, not shape 2.3 or scale 3.4 (at n = 3000 the CIs are about
+ * +-5% and +-6% wide), and gamma wins by AIC over lognormal. */
+static void test_gamma_censored(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    double *t = malloc(N * sizeof *t);
+    bool *obs = malloc(N * sizeof *obs);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    assert_non_null(t);
+    assert_non_null(obs);
+    assert_non_null(r);
+    gsl_rng_set(r, 15);
+    for (int i = 0; i < N; i++) {
+        double x = gsl_ran_gamma(r, 2.0, 3.0);
+        obs[i] = x < 8.0;
+        t[i] = obs[i] ? x : 8.0;
+    }
+    retsim_fit_lifetime l;
+    fit(t, obs, N, &l);
+    const retsim_fit_model *m = &l.model[RETSIM_FIT_GAMMA];
+    assert_true(m->ok);
+    assert_true(m->lo[1] <= 2.0 && 2.0 <= m->hi[1]);
+    assert_true(m->lo[0] <= 3.0 && 3.0 <= m->hi[0]);
+    assert_false(m->lo[1] <= 2.3 && 2.3 <= m->hi[1]);
+    assert_false(m->lo[0] <= 3.4 && 3.4 <= m->hi[0]);
+    assert_true(m->aic < l.model[RETSIM_FIT_LOGNORMAL].aic);
+    gsl_rng_free(r);
+    free(t);
+    free(obs);
+}
+
 /* Fewer than 2 events: no fit. */
 static void test_too_few(void **state)
 {
@@ -84,10 +147,9 @@ static void test_too_few(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exp_censored),
-        cmocka_unit_test(test_lognormal_uncensored),
-        cmocka_unit_test(test_poisson_ci),
-        cmocka_unit_test(test_too_few),
+        cmocka_unit_test(test_exp_censored),     cmocka_unit_test(test_lognormal_uncensored),
+        cmocka_unit_test(test_poisson_ci),       cmocka_unit_test(test_too_few),
+        cmocka_unit_test(test_gamma_uncensored), cmocka_unit_test(test_gamma_censored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

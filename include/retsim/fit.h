@@ -10,12 +10,14 @@
  *     again) was an accident and does not end the life. An instance still
  *     alive at the end of the span is right-censored there. Fitted by maximum
  *     likelihood for exponential (closed form: events / total exposure),
- *     lognormal and Weibull (GSL Nelder-Mead simplex on log-parameters), the
- *     best by AIC. Parameter CIs from the observed information (numerical
- *     Hessian of the log-likelihood at the MLE, on log-parameters, so the CIs
- *     are positive); the KS distance is the largest gap between the fitted CDF
- *     and the Kaplan-Meier estimate of the CDF at its jumps (both sides), up to
- *     the last event: on uncensored data the ordinary KS statistic;
+ *     lognormal, Weibull and gamma (GSL Nelder-Mead simplex on log-parameters;
+ *     a censored gamma time adds log Q(shape, t / scale), the regularised
+ *     upper incomplete gamma function), the best by AIC. Parameter CIs from
+ *     the observed information (numerical Hessian of the log-likelihood at
+ *     the MLE, on log-parameters, so the CIs are positive); the KS distance
+ *     is the largest gap between the fitted CDF and the Kaplan-Meier
+ *     estimate of the CDF at its jumps (both sides), up to the last event:
+ *     on uncensored data the ordinary KS statistic;
  *   - accidents: deletes the owner restored later, as a rate per active
  *     instance-day (Poisson CI), and the restore delay (delete to restore),
  *     fitted like the lifetime. A trace holds requests, so a late restore is
@@ -52,12 +54,14 @@ typedef enum {
     RETSIM_FIT_EXP,
     RETSIM_FIT_LOGNORMAL,
     RETSIM_FIT_WEIBULL,
+    RETSIM_FIT_GAMMA,
     RETSIM_FIT_FAMILIES
 } retsim_fit_family;
 
 /* One family's fit. p[0], p[1]:
  *   exp: mean (days), unused;  lognormal: median (days), sigma;
- *   weibull: scale (days), shape. lo/hi: their 95% CIs. */
+ *   weibull: scale (days), shape;  gamma: scale (days), shape.
+ * lo/hi: their 95% CIs. */
 typedef struct retsim_fit_model {
     retsim_fit_family family;
     bool ok; /* the fit converged (false: too few events, or no convergence) */

@@ -313,7 +313,7 @@ void retsim_fit_result_free(retsim_fit_result *r)
     r->n_kinds = 0;
 }
 
-static const char *const family_name[RETSIM_FIT_FAMILIES] = {"exp", "lognormal", "weibull"};
+static const char *const family_name[RETSIM_FIT_FAMILIES] = {"exp", "lognormal", "weibull", "gamma"};
 
 /* A duration in days as the scenario reader takes it: whole ms. */
 static void days_text(double days, char *buf, size_t size)
@@ -323,8 +323,8 @@ static void days_text(double days, char *buf, size_t size)
 
 static void write_model(FILE *out, const retsim_fit_model *m, bool best)
 {
-    static const char *const p1[RETSIM_FIT_FAMILIES] = {"", "sigma", "shape"};
-    static const char *const p0[RETSIM_FIT_FAMILIES] = {"mean", "median", "scale"};
+    static const char *const p1[RETSIM_FIT_FAMILIES] = {"", "sigma", "shape", "shape"};
+    static const char *const p0[RETSIM_FIT_FAMILIES] = {"mean", "median", "scale", "scale"};
     if (!m->ok) {
         fprintf(out, ";   %s: did not converge\n", family_name[m->family]);
         return;
@@ -354,8 +354,10 @@ static void write_dist(FILE *out, const char *key, const retsim_fit_lifetime *l)
         fprintf(out, "%s = exp(mean=%s)\n", key, d);
     } else if (m->family == RETSIM_FIT_LOGNORMAL) {
         fprintf(out, "%s = lognormal(median=%s, sigma=%.6g)\n", key, d, m->p[1]);
-    } else {
+    } else if (m->family == RETSIM_FIT_WEIBULL) {
         fprintf(out, "%s = weibull(scale=%s, shape=%.6g)\n", key, d, m->p[1]);
+    } else {
+        fprintf(out, "%s = gamma(shape=%.6g, scale=%s)\n", key, m->p[1], d);
     }
 }
 
