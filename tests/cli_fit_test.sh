@@ -39,6 +39,49 @@ check sigma "sigma" 1.0 1.1
 grep -q "^;   gamma: scale = " "$work/w.ini" && ok || bad "no gamma fit in the comments"
 grep -q '^lifetime = lognormal(' "$work/w.ini" && ok || bad "lognormal is not the best by AIC"
 
+# truth SCENARIO SECTION KEY: the value of KEY in [SECTION] of a scenario
+truth() {
+    awk -v sec="[$2]" -v key="$3" '/^\[/ { in_sec = ($1 == sec) }
+        in_sec && $1 == key && $2 == "=" { sub(/^[^=]*= */, ""); print; exit }' "$1"
+}
+# days DURATION: 2h, 1d, 30m, 45s (one unit) in days
+days() { awk -v d="$1" 'BEGIN { n = d + 0; u = substr(d, length(d));
+    f = u == "d" ? 1 : u == "h" ? 24 : u == "m" ? 1440 : u == "s" ? 86400 : 0; print n / f }'; }
+# mean_of "exp(mean=2h)": the mean, in days
+mean_of() { days "$(echo "$1" | sed -n 's/^exp(mean=\(.*\))$/\1/p')"; }
+# the purge, recreate and retry keys of apim.ini, and its weekly profile
+apim="$src/scenarios/apim.ini"
+for key in purge_probability recreate_probability recreate_other_subscription_probability; do
+    v=$(truth "$apim" workload.apim "$key")
+    # wrong: 10% more than the truth, about 4 standard errors at these n
+    check "$key" "; $key:" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.1 }')"
+done
+v=$(mean_of "$(truth "$apim" workload.apim purge_delay)")
+check purge_delay "exp: mean" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.08 }')" "^; purge delay"
+v=$(mean_of "$(truth "$apim" workload.apim recreate_delay)")
+check recreate_delay "exp: mean" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.08 }')" "^; recreate delay"
+[ "$(truth "$work/w.ini" workload.apim retry_interval)" = "$(truth "$apim" workload.apim retry_interval)" ] &&
+    ok || bad "retry_interval is not apim's"
+[ "$(truth "$work/w.ini" workload.apim retry_limit)" = "$(truth "$apim" workload.apim retry_limit)" ] &&
+    ok || bad "retry_limit is not apim's"
+# weekly: each true weight (normalised to mean 1, as the reader does) inside
+# its interval; flat (1) outside every one; the daily profile (none in
+# apim.ini) is flat within noise and not written
+w=$(truth "$apim" workload.apim weekly_profile | tr -d ' ')
+i=0
+for day in Mon Tue Wed Thu Fri Sat Sun; do
+    i=$((i + 1))
+    t=$(echo "$w" | awk -F, -v i=$i '{ s = 0; for (j = 1; j <= NF; j++) s += $j; print $i * NF / s }')
+    r=$(sed -n "s/.* $day [0-9.]* (\([0-9.]*\)–\([0-9.]*\)).*/\1 \2/p" "$work/w.ini")
+    # shellcheck disable=SC2086
+    inside $r "$t" && ok || bad "weekly $day: true $t outside $r"
+    # shellcheck disable=SC2086
+    inside $r 1 && bad "weekly $day: flat 1 inside $r" || ok
+done
+grep -q '^weekly_profile = ' "$work/w.ini" && ok || bad "no weekly_profile written"
+grep -q '^; daily_profile: .*flat within noise' "$work/w.ini" && ok || bad "daily profile not flat within noise"
+grep -q '^daily_profile' "$work/w.ini" && bad "a daily_profile written for a flat trace" || ok
+
 # the output loads: [policy.apim] plus the fitted workload
 printf '[scenario]\nname = fitted\n[policy.apim]\nretention = 48h\n' >"$work/s.ini"
 cat "$work/w.ini" >>"$work/s.ini"

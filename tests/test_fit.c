@@ -11,6 +11,7 @@
 #include <gsl/gsl_sf_psi.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void fit(const double *t, const bool *obs, size_t n, retsim_fit_lifetime *out)
 {
@@ -132,6 +133,80 @@ static void test_gamma_censored(void **state)
     free(obs);
 }
 
+/* Wilson 95%: 5 of 10 is 0.2366-0.7634, 0 of 20 is 0-0.1611 (the
+ * published tables); n = 0 says nothing: 0-1. */
+static void test_wilson(void **state)
+{
+    (void)state;
+    retsim_fit_prob p;
+    retsim_fit_prob_of(5, 10, &p);
+    assert_float_equal(p.p, 0.5, 1e-15);
+    assert_float_equal(p.lo, 0.2366, 1e-4);
+    assert_float_equal(p.hi, 0.7634, 1e-4);
+    retsim_fit_prob_of(0, 20, &p);
+    assert_float_equal(p.lo, 0.0, 1e-15);
+    assert_float_equal(p.hi, 0.1611, 1e-4);
+    retsim_fit_prob_of(0, 0, &p);
+    assert_float_equal(p.lo, 0.0, 1e-15);
+    assert_float_equal(p.hi, 1.0, 1e-15);
+}
+
+/* Exposure: 1.5 days from a Monday 00:00 give Monday 1 day, Tuesday 0.5,
+ * the rest none (not estimable); hours 0-11 get 2 hours each, 12-23 one.
+ * Starting Sunday 18:00 for 12 hours: Sunday 0.25 day, Monday 0.25. */
+static void test_profile_exposure(void **state)
+{
+    (void)state;
+    const int64_t h = 3600000;
+    retsim_fit_profile p;
+    retsim_fit_profile_exposure(&p, 7, 24 * h, 0, 36 * h);
+    assert_float_equal(p.exposure_days[0], 1.0, 1e-12);
+    assert_float_equal(p.exposure_days[1], 0.5, 1e-12);
+    assert_float_equal(p.exposure_days[2], 0.0, 1e-12);
+    p.count[0] = 3;
+    retsim_fit_profile_finish(&p);
+    assert_false(p.ok);
+    retsim_fit_profile_exposure(&p, 24, h, 0, 36 * h);
+    assert_float_equal(p.exposure_days[11], 2.0 / 24, 1e-12);
+    assert_float_equal(p.exposure_days[12], 1.0 / 24, 1e-12);
+    retsim_fit_profile_exposure(&p, 7, 24 * h, 6 * 24 * h + 18 * h, 12 * h);
+    assert_float_equal(p.exposure_days[6], 0.25, 1e-12);
+    assert_float_equal(p.exposure_days[0], 0.25, 1e-12);
+}
+
+/* Counts 10 x 6 and 40 over a day each: expected 100/7 each, so
+ * chi-square = 6 (30/7)^2/(100/7) + (180/7)^2/(100/7) = 54 and the weights
+ * 0.7 and 2.8. Counts 5 and 10 over 0.5 and 1 day are one rate: flat,
+ * chi-square 0, p 1 (the exposure, not the counts alone). */
+static void test_profile_chi2(void **state)
+{
+    (void)state;
+    retsim_fit_profile p;
+    memset(&p, 0, sizeof p);
+    p.n = 7;
+    for (int i = 0; i < 7; i++) {
+        p.count[i] = i == 6 ? 40 : 10;
+        p.exposure_days[i] = 1.0;
+    }
+    retsim_fit_profile_finish(&p);
+    assert_true(p.ok);
+    assert_float_equal(p.chi2, 54.0, 1e-9);
+    assert_float_equal(p.weight[0], 0.7, 1e-12);
+    assert_float_equal(p.weight[6], 2.8, 1e-12);
+    assert_true(p.p < 1e-8);
+    assert_true(p.lo[6] < 2.8 && 2.8 < p.hi[6]);
+    memset(&p, 0, sizeof p);
+    p.n = 7;
+    for (int i = 0; i < 7; i++) {
+        p.count[i] = i == 0 ? 5 : 10;
+        p.exposure_days[i] = i == 0 ? 0.5 : 1.0;
+    }
+    retsim_fit_profile_finish(&p);
+    assert_float_equal(p.chi2, 0.0, 1e-12);
+    assert_float_equal(p.p, 1.0, 1e-12);
+    assert_float_equal(p.weight[0], 1.0, 1e-12);
+}
+
 /* Fewer than 2 events: no fit. */
 static void test_too_few(void **state)
 {
@@ -150,6 +225,8 @@ int main(void)
         cmocka_unit_test(test_exp_censored),     cmocka_unit_test(test_lognormal_uncensored),
         cmocka_unit_test(test_poisson_ci),       cmocka_unit_test(test_too_few),
         cmocka_unit_test(test_gamma_uncensored), cmocka_unit_test(test_gamma_censored),
+        cmocka_unit_test(test_wilson),           cmocka_unit_test(test_profile_exposure),
+        cmocka_unit_test(test_profile_chi2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
