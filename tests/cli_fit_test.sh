@@ -105,6 +105,48 @@ printf '[scenario]\nname = fitted\n[policy.apim]\nretention = 48h\n' >"$work/s.i
 cat "$work/w.ini" >>"$work/s.ini"
 expect 0 "" -- check "$work/s.ini"
 
+# A child kind: compute-gallery.ini's image versions live inside gallery
+# images (parent "gallery/image"), which come 3 with each gallery; versions
+# are hard-deleted in galleries with soft delete off, soft-deleted (and a
+# recreate refused and retried at retry_interval) in the others, and a
+# failed provisioning refuses the delete (retried too). No accidents, as above.
+cg="$src/scenarios/compute-gallery.ini"
+ck=gallery_image_version
+expect 0 "" -- generate "$cg" -o "$work/g.csv" --set simulation.horizon=119d --set simulation.warmup=0 \
+    --set workload.$ck.accidental_deletes=0
+expect 0 "" -- fit "$work/g.csv" --horizon 119d --kind $ck -o "$work/w.ini" --force
+cat "$work/w.ini"
+grep -q "^\[workload.$ck\]" "$work/w.ini" && ok || bad "no [workload.$ck]"
+# wrong: 5% more arrivals, 10% on the lifetime, 25% on the rest (n is a few
+# hundred for the purges and recreates, so their CIs are about +-15% wide)
+v=$(truth "$cg" workload.$ck arrivals | sed 's|/d$||')
+check cg_arrivals "new names" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.05 }')"
+lt=$(truth "$cg" workload.$ck lifetime)
+v=$(days "$(echo "$lt" | sed -n 's/^lognormal(median=\([^,]*\),.*/\1/p')")
+check cg_median "lognormal: median" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.1 }')"
+v=$(echo "$lt" | sed -n 's/.*sigma=\([0-9.]*\))$/\1/p')
+check cg_sigma "sigma" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.1 }')"
+for key in purge_probability recreate_probability; do
+    v=$(truth "$cg" workload.$ck "$key")
+    check "cg_$key" "; $key:" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.25 }')"
+done
+v=$(mean_of "$(truth "$cg" workload.$ck purge_delay)")
+check cg_purge_delay "exp: mean" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.25 }')" "^; purge delay"
+v=$(mean_of "$(truth "$cg" workload.$ck recreate_delay)")
+check cg_recreate_delay "exp: mean" "$v" "$(awk -v v="$v" 'BEGIN { print v * 1.25 }')" "^; recreate delay"
+for key in retry_interval retry_limit; do
+    [ "$(truth "$work/w.ini" workload.$ck $key)" = "$(truth "$cg" workload.$ck $key)" ] &&
+        ok || bad "$ck $key is not compute-gallery's"
+done
+# compute-gallery.ini sets no profile and no other-subscription recreates
+grep -q '^; weekly_profile: .*flat within noise' "$work/w.ini" && ok || bad "$ck weekly profile not flat"
+grep -q '^; daily_profile: .*flat within noise' "$work/w.ini" && ok || bad "$ck daily profile not flat"
+[ -z "$(truth "$cg" workload.$ck recreate_other_subscription_probability)" ] && ok ||
+    bad "compute-gallery.ini now sets recreate_other_subscription_probability: check it here"
+r=$(ci "; recreate_other_subscription_probability:")
+# shellcheck disable=SC2086
+inside $r 0 && ok || bad "other-subscription recreates: 0 outside $r"
+
 expect 2 "expected one TRACE" -- fit
 expect 2 "horizon" -- fit "$work/t.csv" --horizon 1d
 expect 2 "no create of kind" -- fit "$work/t.csv" --kind keyvault
