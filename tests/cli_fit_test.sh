@@ -147,6 +147,25 @@ r=$(ci "; recreate_other_subscription_probability:")
 # shellcheck disable=SC2086
 inside $r 0 && ok || bad "other-subscription recreates: 0 outside $r"
 
+# Every kind: the image definitions come per_parent with each gallery (none
+# arrive on their own); the versions' section is the one --kind wrote (every
+# kind's rows are followed either way); with compute-gallery's policies the
+# fitted workload is a scenario `check` takes
+cp "$work/w.ini" "$work/w_kind.ini"
+expect 0 "" -- fit "$work/g.csv" --horizon 119d -o "$work/w.ini" --force
+v=$(truth "$cg" workload.gallery_image per_parent)
+[ -n "$v" ] && [ "$(truth "$work/w.ini" workload.gallery_image per_parent)" = "$v" ] && ok ||
+    bad "gallery_image per_parent is not compute-gallery's $v"
+grep -q "^; children created with their gallery parent: $v each .*: exact)" "$work/w.ini" && ok ||
+    bad "gallery_image: not exactly $v children per gallery"
+[ "$(truth "$work/w.ini" workload.gallery_image arrivals)" = "0/d" ] && ok || bad "gallery_image arrivals not 0"
+grep -q '^per_parent' <(sed -n "/^\[workload.$ck\]/,\$p" "$work/w.ini") && bad "$ck given a per_parent" || ok
+cmp -s <(sed -n "/^\[workload.$ck\]/,\$p" "$work/w.ini") <(sed -n '/^\[workload/,$p' "$work/w_kind.ini") &&
+    ok || bad "$ck: fit with and without --kind differ"
+awk '/^\[/ { keep = ($0 !~ /^\[workload\./) } keep' "$cg" >"$work/s.ini"
+cat "$work/w.ini" >>"$work/s.ini"
+expect 0 "" -- check "$work/s.ini"
+
 expect 2 "expected one TRACE" -- fit
 expect 2 "horizon" -- fit "$work/t.csv" --horizon 1d
 expect 2 "no create of kind" -- fit "$work/t.csv" --kind keyvault

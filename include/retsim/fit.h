@@ -154,6 +154,15 @@ typedef struct retsim_fit_kind {
     uint64_t retry_at_interval, retry_repeats; /* repeats at that spacing, of all repeats */
     uint32_t retry_limit;
     uint64_t retry_at_limit; /* runs that reached the limit */
+    /* Children created in their parent's very instant (a name whose parent
+     * path names an entry first created at the same millisecond): the
+     * generator's per_parent. They are left out of arrivals and profiles.
+     * parents: every name of parent_kind; min/max/mean: children each got. */
+    bool has_per_parent;
+    char parent_kind[64];
+    uint64_t parents;
+    uint32_t per_parent_min, per_parent_max;
+    double per_parent_mean;
 } retsim_fit_kind;
 
 typedef struct retsim_fit_options {
@@ -172,7 +181,8 @@ typedef struct retsim_fit_result {
     retsim_time span; /* the observed span: options' horizon or the last row's time */
 } retsim_fit_result;
 
-/* Read the trace at path and fit every kind (or o->kind). RETSIM_EINPUT for
+/* Read the trace at path and fit every kind (or o->kind; every kind's rows
+ * are still followed, for the parents of o->kind). RETSIM_EINPUT for
  * a bad trace, a horizon before the last row, or no create of the kind;
  * RETSIM_ENOMEM. On success free *out with retsim_fit_result_free. */
 int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_result *out,

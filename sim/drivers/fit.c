@@ -44,6 +44,8 @@ typedef struct kind_acc {
     size_t n_dels, cap_dels;
     gap_rec *gaps;
     size_t n_gaps, cap_gaps;
+    uint64_t born_with; /* names created at their parent's first create: per_parent children */
+    int parent_kind;    /* the kind of those parents, + 1; 0: none */
 } kind_acc;
 
 /* The first instance of one name, as the trace shows it. */
@@ -57,6 +59,8 @@ typedef struct name_entry {
     bool ended;          /* the name was created again after that delete: its life is known */
     bool lost;           /* an accident restored too late (options' retention): censored at the delete */
     name_after a;
+    uint32_t spawned; /* children created with it (of spawned_kind) */
+    int spawned_kind; /* their kind + 1; 0: none */
 } name_entry;
 
 typedef struct fit_state {
@@ -155,7 +159,24 @@ static int reserve(void *pp, size_t *cap, size_t n, size_t size)
     return 0;
 }
 
-/* A name's first create: a new name arrives. */
+/* The entry of the parent path "p" or "g/p" (kind unknown: each is tried). */
+static name_entry *parent_of(fit_state *s, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    int len = slash != NULL ? (int)(slash - path) : 0;
+    const char *pname = slash != NULL ? slash + 1 : path;
+    char key[3 * 256];
+    for (size_t j = 0; j < s->n_kinds; j++) {
+        snprintf(key, sizeof key, "%s\x1f%.*s\x1f%.255s", s->kinds[j], len > 255 ? 255 : len, path, pname);
+        name_entry *p = slot_of(s->slots, s->cap, key);
+        if (p->key != NULL) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* A name's first create: a new name arrives, or a child with its parent. */
 static int add_name(fit_state *s, name_entry *e, const char *key, const retsim_trace_row *row, retsim_time t,
                     retsim_error *err)
 {
@@ -175,6 +196,17 @@ static int add_name(fit_state *s, name_entry *e, const char *key, const retsim_t
     e->a = (name_after){.c_sub = hash_of(sub), .c_t = t, .d_t = -1, .pend = -1, .purge = -1, .recreate = -1};
     s->used++;
     s->arrivals[k]++;
+    name_entry *p =
+        row->field[RETSIM_COL_PARENT][0] != '\0' ? parent_of(s, row->field[RETSIM_COL_PARENT]) : NULL;
+    if (p != NULL && p->born == t) { /* the generator makes per_parent children in its parent's instant */
+        s->acc[k].born_with++;
+        s->acc[k].parent_kind = p->kind + 1;
+        if (p->spawned_kind == 0 || p->spawned_kind == k + 1) {
+            p->spawned_kind = k + 1;
+            p->spawned++;
+        }
+        return 0;
+    }
     int64_t at = instant_of(s, t);
     s->acc[k].hour[(at / HOUR_MS) % 24]++;
     s->acc[k].wday[(at / DAY_MS) % 7]++;
@@ -312,8 +344,8 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     s->last = t;
     const char *kind = row->field[RETSIM_COL_KIND];
     const char *name = row->field[RETSIM_COL_NAME];
-    if (name[0] == '\0' || (s->o->kind != NULL && strcmp(kind, s->o->kind) != 0)) {
-        return 0;
+    if (name[0] == '\0') {
+        return 0; /* every kind is followed, even with a --kind: a child's parent may be of another */
     }
     char key[3 * 256];
     snprintf(key, sizeof key, "%.255s\x1f%.255s\x1f%.255s", kind, row->field[RETSIM_COL_PARENT], name);
@@ -419,6 +451,29 @@ static void after_share(const kind_acc *acc, retsim_time last, bool purge, retsi
     *window = (double)w / (double)DAY_MS;
 }
 
+/* Children made with their parent: how many each parent of that kind got. */
+static void fit_per_parent(const fit_state *s, int k, retsim_fit_kind *out)
+{
+    const kind_acc *acc = &s->acc[k];
+    out->has_per_parent = acc->born_with > 0;
+    if (!out->has_per_parent) {
+        return;
+    }
+    snprintf(out->parent_kind, sizeof out->parent_kind, "%s", s->kinds[acc->parent_kind - 1]);
+    out->per_parent_min = UINT32_MAX;
+    for (size_t i = 0; i < s->cap; i++) {
+        const name_entry *e = &s->slots[i];
+        if (e->key == NULL || e->kind != acc->parent_kind - 1) {
+            continue;
+        }
+        uint32_t c = e->spawned_kind == k + 1 ? e->spawned : 0;
+        out->parents++;
+        out->per_parent_min = c < out->per_parent_min ? c : out->per_parent_min;
+        out->per_parent_max = c > out->per_parent_max ? c : out->per_parent_max;
+    }
+    out->per_parent_mean = (double)acc->born_with / (double)out->parents;
+}
+
 /* Profiles, purge, recreate and retry of kind k. */
 static int fit_after(fit_state *s, int k, retsim_fit_kind *out, retsim_error *err)
 {
@@ -431,6 +486,7 @@ static int fit_after(fit_state *s, int k, retsim_fit_kind *out, retsim_error *er
     retsim_fit_profile_finish(&out->daily);
     retsim_fit_profile_finish(&out->weekly);
     fit_retry(acc, out);
+    fit_per_parent(s, k, out);
     double *d = malloc((acc->n_dels + 1) * sizeof *d);
     if (d == NULL) {
         return retsim_error_set(err, RETSIM_ENOMEM, s->path, 0, NULL, "out of memory for %zu deletes",
@@ -463,7 +519,8 @@ static int fit_kind(fit_state *s, int k, retsim_fit_kind *out, retsim_error *err
 {
     const double day = (double)RETSIM_MS_PER_DAY;
     snprintf(out->kind, sizeof out->kind, "%s", s->kinds[k]);
-    int rc = retsim_fit_rate_of(s->arrivals[k], (double)s->last / day, &out->arrivals, err);
+    int rc =
+        retsim_fit_rate_of(s->arrivals[k] - s->acc[k].born_with, (double)s->last / day, &out->arrivals, err);
     if (rc != 0) {
         return rc;
     }
@@ -538,7 +595,11 @@ int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_r
             rc = retsim_error_set(err, RETSIM_ENOMEM, path, 0, NULL, "out of memory for deletes");
         }
     }
-    if (rc == 0 && (s->n_kinds == 0 || s->last <= 0)) {
+    bool found = o->kind == NULL;
+    for (size_t k = 0; !found && k < s->n_kinds; k++) {
+        found = strcmp(o->kind, s->kinds[k]) == 0;
+    }
+    if (rc == 0 && (s->n_kinds == 0 || !found || s->last <= 0)) {
         rc = retsim_error_set(err, RETSIM_EINPUT, path, 0, "kind", "no create%s%s over a span longer than 0",
                               o->kind != NULL ? " of kind " : "", o->kind != NULL ? o->kind : "");
     }
@@ -547,8 +608,10 @@ int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_r
         rc = out->kinds == NULL ? retsim_error_set(err, RETSIM_ENOMEM, path, 0, NULL, "out of memory") : 0;
     }
     for (size_t k = 0; rc == 0 && k < s->n_kinds; k++) {
-        rc = fit_kind(s, (int)k, &out->kinds[k], err);
-        out->n_kinds = k + 1;
+        if (o->kind == NULL || strcmp(o->kind, s->kinds[k]) == 0) {
+            rc = fit_kind(s, (int)k, &out->kinds[out->n_kinds], err);
+            out->n_kinds++;
+        }
     }
     out->rows = s->rows;
     out->span = s->last;

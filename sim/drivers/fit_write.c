@@ -82,7 +82,8 @@ static void write_profile(FILE *out, const char *key, const retsim_fit_profile *
 {
     static const char *const day[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
     if (!p->ok) {
-        fprintf(out, "; %s: not every %s was observed: not estimated\n", key, p->n == 7 ? "weekday" : "hour");
+        fprintf(out, "; %s: no new names, or not every %s observed: not estimated\n", key,
+                p->n == 7 ? "weekday" : "hour");
         return;
     }
     fprintf(out, "; %s: chi-square against flat %.4g on %d d.f., p = %.3g", key, p->chi2, p->n - 1, p->p);
@@ -113,6 +114,10 @@ static void write_profile(FILE *out, const char *key, const retsim_fit_profile *
 
 static void write_prob(FILE *out, const char *key, const retsim_fit_prob *p, const char *of)
 {
+    if (p->n == 0) {
+        fprintf(out, "; %s: no %.*s to count: left unset\n", key, (int)strcspn(of, " "), of);
+        return;
+    }
     fprintf(out, "; %s: n = %" PRIu64 " of %" PRIu64 " %s, 95%% CI %.6g–%.6g (Wilson)\n", key, p->k, p->n, of,
             p->lo, p->hi);
     fprintf(out, "%s = %.6g\n", key, p->p);
@@ -121,26 +126,29 @@ static void write_prob(FILE *out, const char *key, const retsim_fit_prob *p, con
 /* Purge, recreate and retry estimates. */
 static void write_after(FILE *out, const retsim_fit_kind *fk)
 {
-    fprintf(out,
+    if (fk->purge.n > 0) {
+        fprintf(
+            out,
             "; after an intentional delete (the deletes before the last %.6gd, the longest purge delay):\n",
             fk->purge_window_days);
+    }
     write_prob(out, "purge_probability", &fk->purge, "deletes purged by the deleter");
     if (fk->has_purge_delay) {
         fprintf(out, "; purge delay (delete to purge): n = %zu\n", fk->purge_delay.n);
         write_dist(out, "purge_delay", &fk->purge_delay);
     }
-    fprintf(out, "; (the deletes before the last %.6gd, the longest recreate delay):\n",
-            fk->recreate_window_days);
+    if (fk->recreate.n > 0) {
+        fprintf(out, "; (the deletes before the last %.6gd, the longest recreate delay):\n",
+                fk->recreate_window_days);
+    }
     write_prob(out, "recreate_probability", &fk->recreate, "deletes whose name was created again");
     if (fk->has_recreate_delay) {
         fprintf(out, "; recreate delay (delete to the first create of the name): n = %zu\n",
                 fk->recreate_delay.n);
         write_dist(out, "recreate_delay", &fk->recreate_delay);
     }
-    if (fk->recreate_other.n > 0) {
-        write_prob(out, "recreate_other_subscription_probability", &fk->recreate_other,
-                   "recreates by another subscription");
-    }
+    write_prob(out, "recreate_other_subscription_probability", &fk->recreate_other,
+               "recreates by another subscription");
     if (!fk->has_retry) {
         fprintf(out,
                 "; retries: %" PRIu64 " repeats of a create or delete by its caller, none at one spacing\n",
@@ -173,6 +181,14 @@ void retsim_fit_write_ini(FILE *out, const retsim_fit_result *r, const char *tra
         fprintf(out, "; new names: n = %" PRIu64 " over %.6gd, 95%% CI %.6g–%.6g/d (Poisson, exact)\n",
                 fk->arrivals.n, fk->arrivals.exposure_days, fk->arrivals.lo, fk->arrivals.hi);
         fprintf(out, "arrivals = %.6g/d\n", fk->arrivals.per_day);
+        if (fk->has_per_parent) {
+            fprintf(out,
+                    "; children created with their %s parent: %.6g each on average over n = %" PRIu64
+                    " parents (min %" PRIu32 ", max %" PRIu32 "%s)\n",
+                    fk->parent_kind, fk->per_parent_mean, fk->parents, fk->per_parent_min, fk->per_parent_max,
+                    fk->per_parent_min == fk->per_parent_max ? ": exact" : "");
+            fprintf(out, "per_parent = %.0f\n", fk->per_parent_mean);
+        }
         write_profile(out, "daily_profile", &fk->daily);
         write_profile(out, "weekly_profile", &fk->weekly);
         if (fk->has_lifetime) {
