@@ -21,7 +21,10 @@
  *   - accidents: deletes the owner restored later, as a rate per active
  *     instance-day (Poisson CI), and the restore delay (delete to restore),
  *     fitted like the lifetime. A trace holds requests, so a late restore is
- *     seen too: the delays are not censored by the retention.
+ *     seen too: the delays are not censored by the retention;
+ *   - daily and weekly arrival profiles, purge, recreate (and from another
+ *     subscription) probabilities and delays, retry interval and limit, and
+ *     per_parent children: see retsim_fit_kind.
  * Durations are in days throughout this interface.
  *
  * Cost: reading is O(rows) time and O(names) memory (one entry per name);

@@ -169,12 +169,29 @@ static void write_after(FILE *out, const retsim_fit_kind *fk)
     fprintf(out, "retry_limit = %" PRIu32 "\n", fk->retry_limit);
 }
 
+/* How far to trust each estimate: said once, at the top of the file. */
+static const char trust[] =
+    ";\n"
+    "; How much to trust these numbers (each has its n and 95% CI below):\n"
+    "; - arrivals, lifetime, purge/recreate probabilities and delays: CIs are statistical only;\n"
+    ";   they assume the trace is complete and its callers independent. Narrow CIs with n in\n"
+    ";   the thousands are good to a few percent; with n below about 30, treat them as rough.\n"
+    "; - lifetime: prefer the family with the lowest AIC AND a small KS (under about 0.02);\n"
+    ";   a large KS for all four means none fits: the tail beyond the trace is a guess.\n"
+    "; - accidents are only those the owner restored: unnoticed ones look like the owner's\n"
+    ";   deletes (they shorten the lifetime, and dilute purge/recreate probabilities a little).\n"
+    "; - profiles: written only when flatness is rejected at 1%; their CIs hold jointly.\n"
+    "; - retry_interval is exact when the repeats share one spacing; retry_limit is the longest\n"
+    ";   run seen, a lower bound. per_parent counts children made in the parent's instant.\n"
+    "; - purge and recreate are read from rows, not outcomes: a refused purge still counts.\n";
+
 void retsim_fit_write_ini(FILE *out, const retsim_fit_result *r, const char *trace_name)
 {
     char span[64];
     retsim_time_format(r->span, span, sizeof span);
     fprintf(out, "; fitted by retsim fit from %s: %" PRIu64 " rows observed over %s\n", trace_name, r->rows,
             span);
+    fputs(trust, out);
     for (size_t k = 0; k < r->n_kinds; k++) {
         const retsim_fit_kind *fk = &r->kinds[k];
         fprintf(out, "\n[workload.%s]\n", fk->kind);
