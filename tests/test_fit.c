@@ -207,6 +207,68 @@ static void test_profile_chi2(void **state)
     assert_float_equal(p.weight[0], 1.0, 1e-12);
 }
 
+/* A hand-written ISO trace (2026-11-30 was a Monday): a deleted by s1 at
+ * 02:00, purged by s1 an hour later and created again by s2 an hour after
+ * that; b deleted at 05:00, created again by s1 at 06:00 and, refused,
+ * repeated at 12:00 and 18:00. So: 4 new names (Mon Mon Tue Sun; hours 0, 1,
+ * 12, 23); purge 1 of 2 deletes, delays 1h; recreate 2 of 2, delays 2h and
+ * 1h, 1 of 2 by another subscription; retries: 2 repeats at exactly 6h, the
+ * longest run 2 (once). The span is Mon 00:00 to Sun 23:00: Sunday was
+ * observed 23 hours, the other days 24. */
+static void test_trace_after(void **state)
+{
+    (void)state;
+    static const char trace[] = "time,op,kind,subscription,name\n"
+                                "2026-11-30T00:00:00Z,create,apim,s1,a\n"
+                                "2026-11-30T01:00:00Z,create,apim,s1,b\n"
+                                "2026-11-30T02:00:00Z,delete,apim,s1,a\n"
+                                "2026-11-30T03:00:00Z,purge,apim,s1,a\n"
+                                "2026-11-30T04:00:00Z,create,apim,s2,a\n"
+                                "2026-11-30T05:00:00Z,delete,apim,s1,b\n"
+                                "2026-11-30T06:00:00Z,create,apim,s1,b\n"
+                                "2026-11-30T12:00:00Z,create,apim,s1,b\n"
+                                "2026-11-30T18:00:00Z,create,apim,s1,b\n"
+                                "2026-12-01T12:00:00Z,create,apim,s1,c\n"
+                                "2026-12-06T23:00:00Z,create,apim,s1,d\n";
+    const char *path = put_file("after.csv", trace, sizeof trace - 1);
+    retsim_fit_options o = {.kind = NULL};
+    retsim_fit_result r;
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_fit_trace(path, &o, &r, &err) != 0) {
+        fail_msg("%s", err.msg);
+    }
+    assert_int_equal(r.n_kinds, 1);
+    const retsim_fit_kind *k = &r.kinds[0];
+    assert_int_equal(k->arrivals.n, 4);
+    const uint64_t wday[7] = {2, 1, 0, 0, 0, 0, 1};
+    for (int i = 0; i < 7; i++) {
+        assert_int_equal(k->weekly.count[i], wday[i]);
+    }
+    assert_float_equal(k->weekly.exposure_days[6], 23.0 / 24, 1e-12);
+    assert_float_equal(k->weekly.exposure_days[0], 1.0, 1e-12);
+    assert_int_equal(k->daily.count[0] + k->daily.count[1] + k->daily.count[12] + k->daily.count[23], 4);
+    assert_int_equal(k->daily.count[12], 1);
+    assert_int_equal(k->purge.k, 1);
+    assert_int_equal(k->purge.n, 2);
+    assert_float_equal(k->purge_window_days, 1.0 / 24, 1e-12);
+    assert_int_equal(k->recreate.k, 2);
+    assert_int_equal(k->recreate.n, 2);
+    assert_float_equal(k->recreate_window_days, 2.0 / 24, 1e-12);
+    assert_true(k->has_recreate_delay);
+    assert_float_equal(k->recreate_delay.model[RETSIM_FIT_EXP].p[0], 1.5 / 24, 1e-12);
+    assert_int_equal(k->recreate_other.k, 1);
+    assert_int_equal(k->recreate_other.n, 2);
+    assert_true(k->has_retry);
+    assert_float_equal(k->retry_interval_days, 0.25, 1e-12);
+    assert_int_equal(k->retry_at_interval, 2);
+    assert_int_equal(k->retry_repeats, 2);
+    assert_int_equal(k->retry_limit, 2);
+    assert_int_equal(k->retry_at_limit, 1);
+    assert_false(k->has_per_parent);
+    retsim_fit_result_free(&r);
+}
+
 /* Fewer than 2 events: no fit. */
 static void test_too_few(void **state)
 {
@@ -226,7 +288,7 @@ int main(void)
         cmocka_unit_test(test_poisson_ci),       cmocka_unit_test(test_too_few),
         cmocka_unit_test(test_gamma_uncensored), cmocka_unit_test(test_gamma_censored),
         cmocka_unit_test(test_wilson),           cmocka_unit_test(test_profile_exposure),
-        cmocka_unit_test(test_profile_chi2),
+        cmocka_unit_test(test_profile_chi2),     cmocka_unit_test(test_trace_after),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -394,7 +394,9 @@ static int by_gap(const void *a, const void *b)
  * tie); the limit: the longest run at it. Sorts acc's repeats. */
 static void fit_retry(kind_acc *acc, retsim_fit_kind *out)
 {
-    qsort(acc->gaps, acc->n_gaps, sizeof *acc->gaps, by_gap);
+    if (acc->n_gaps > 0) { /* qsort's array must not be NULL, even empty */
+        qsort(acc->gaps, acc->n_gaps, sizeof *acc->gaps, by_gap);
+    }
     size_t best = 0;
     size_t best_n = 0;
     for (size_t i = 0; i < acc->n_gaps;) {
