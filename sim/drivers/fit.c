@@ -8,6 +8,45 @@
 #include <string.h>
 
 #define MAX_KINDS 64
+#define HOUR_MS   INT64_C(3600000)
+#define DAY_MS    INT64_C(86400000)
+
+/* What follows each delete of a name, over all its instances (the first
+ * instance's lifetime is followed apart, in name_entry). Subscriptions as
+ * 64-bit hashes: a collision among a trace's few thousand is negligible. */
+typedef struct name_after {
+    uint64_t c_sub, d_sub; /* the latest create's and delete's subscriptions */
+    retsim_time c_t, d_t;  /* their times; -1: none since a delete (for c_t) or a create or restore (d_t) */
+    retsim_time c_gap, d_gap;
+    uint32_t c_run, d_run; /* repeats at c_gap / d_gap in a row */
+    retsim_time pend;      /* the latest delete not yet resolved; -1: none */
+    uint64_t pend_sub;
+    retsim_time purge, recreate; /* delays after pend; -1: none (yet) */
+    bool other;                  /* the recreate came from another subscription */
+} name_after;
+
+/* One intentional delete's outcome, as the trace shows it. */
+typedef struct del_rec {
+    retsim_time at, purge, recreate; /* delays; -1: none */
+    bool other;
+} del_rec;
+
+/* One repeat: its spacing and its place in a run of repeats at that spacing. */
+typedef struct gap_rec {
+    retsim_time gap;
+    uint32_t run;
+} gap_rec;
+
+/* What the rows after a name's first say, per kind. */
+typedef struct kind_acc {
+    uint64_t hour[24], wday[7]; /* new names by UTC hour of day and day of week (Monday first) */
+    del_rec *dels;
+    size_t n_dels, cap_dels;
+    gap_rec *gaps;
+    size_t n_gaps, cap_gaps;
+    uint64_t born_with; /* names created at their parent's first create: per_parent children */
+    int parent_kind;    /* the kind of those parents, + 1; 0: none */
+} kind_acc;
 
 /* The first instance of one name, as the trace shows it. */
 typedef struct name_entry {
@@ -19,6 +58,9 @@ typedef struct name_entry {
     retsim_time down;    /* time spent deleted by accidents (delete to the owner's restore) */
     bool ended;          /* the name was created again after that delete: its life is known */
     bool lost;           /* an accident restored too late (options' retention): censored at the delete */
+    name_after a;
+    uint32_t spawned; /* children created with it (of spawned_kind) */
+    int spawned_kind; /* their kind + 1; 0: none */
 } name_entry;
 
 typedef struct fit_state {
@@ -30,6 +72,7 @@ typedef struct fit_state {
     uint64_t arrivals[MAX_KINDS];
     double *delays[MAX_KINDS]; /* accident (restored delete) to restore, days */
     size_t n_delays[MAX_KINDS], cap_delays[MAX_KINDS];
+    kind_acc acc[MAX_KINDS];
     size_t n_kinds;
     retsim_trace_clock clock;
     retsim_time last;
@@ -89,7 +132,51 @@ static int kind_index(fit_state *s, const char *kind, retsim_error *err)
     return (int)s->n_kinds++;
 }
 
-/* A name's first create: a new name arrives. */
+/* t as an instant whose day number mod 7 is the weekday, Monday 0: a
+ * duration trace starts on a Monday 00:00 UTC (as the generator's profiles
+ * do), an ISO trace at its first row's instant (1970-01-01 was a Thursday). */
+static int64_t instant_of(const fit_state *s, retsim_time t)
+{
+    int64_t base = s->clock.iso ? s->clock.origin_ms + 3 * DAY_MS : 0;
+    return base + t >= 0 ? base + t : 0;
+}
+
+/* Room for n + 1 elements of size bytes in *pp (a pointer to the array). */
+static int reserve(void *pp, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) {
+        return 0;
+    }
+    void *old = NULL;
+    memcpy(&old, pp, sizeof old);
+    size_t c = *cap == 0 ? 256 : 2 * *cap;
+    void *q = realloc(old, c * size);
+    if (q == NULL) {
+        return RETSIM_ENOMEM;
+    }
+    memcpy(pp, &q, sizeof q);
+    *cap = c;
+    return 0;
+}
+
+/* The entry of the parent path "p" or "g/p" (kind unknown: each is tried). */
+static name_entry *parent_of(fit_state *s, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    int len = slash != NULL ? (int)(slash - path) : 0;
+    const char *pname = slash != NULL ? slash + 1 : path;
+    char key[3 * 256];
+    for (size_t j = 0; j < s->n_kinds; j++) {
+        snprintf(key, sizeof key, "%s\x1f%.*s\x1f%.255s", s->kinds[j], len > 255 ? 255 : len, path, pname);
+        name_entry *p = slot_of(s->slots, s->cap, key);
+        if (p->key != NULL) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* A name's first create: a new name arrives, or a child with its parent. */
 static int add_name(fit_state *s, name_entry *e, const char *key, const retsim_trace_row *row, retsim_time t,
                     retsim_error *err)
 {
@@ -106,24 +193,113 @@ static int add_name(fit_state *s, name_entry *e, const char *key, const retsim_t
     memcpy(mem, key, lk + 1);
     strcpy(mem + lk + 1, sub);
     *e = (name_entry){.key = mem, .owner = mem + lk + 1, .kind = k, .born = t, .deleted = -1};
+    e->a = (name_after){.c_sub = hash_of(sub), .c_t = t, .d_t = -1, .pend = -1, .purge = -1, .recreate = -1};
     s->used++;
     s->arrivals[k]++;
+    name_entry *p =
+        row->field[RETSIM_COL_PARENT][0] != '\0' ? parent_of(s, row->field[RETSIM_COL_PARENT]) : NULL;
+    if (p != NULL && p->born == t) { /* the generator makes per_parent children in its parent's instant */
+        s->acc[k].born_with++;
+        s->acc[k].parent_kind = p->kind + 1;
+        if (p->spawned_kind == 0 || p->spawned_kind == k + 1) {
+            p->spawned_kind = k + 1;
+            p->spawned++;
+        }
+        return 0;
+    }
+    int64_t at = instant_of(s, t);
+    s->acc[k].hour[(at / HOUR_MS) % 24]++;
+    s->acc[k].wday[(at / DAY_MS) % 7]++;
     return 0;
 }
 
 /* One restore delay of kind k. 0 or RETSIM_ENOMEM (err filled by the caller). */
 static int add_delay(fit_state *s, int k, double days)
 {
-    if (s->n_delays[k] == s->cap_delays[k]) {
-        size_t cap = s->cap_delays[k] == 0 ? 256 : 2 * s->cap_delays[k];
-        double *d = realloc(s->delays[k], cap * sizeof *d);
-        if (d == NULL) {
-            return RETSIM_ENOMEM;
-        }
-        s->delays[k] = d;
-        s->cap_delays[k] = cap;
+    if (reserve(&s->delays[k], &s->cap_delays[k], s->n_delays[k], sizeof(double)) != 0) {
+        return RETSIM_ENOMEM;
     }
     s->delays[k][s->n_delays[k]++] = days;
+    return 0;
+}
+
+/* The pending delete of e is over (the name is deleted again, or the trace
+ * ends): its outcome joins its kind's. 0 or RETSIM_ENOMEM. */
+static int resolve(fit_state *s, name_entry *e)
+{
+    name_after *a = &e->a;
+    kind_acc *k = &s->acc[e->kind];
+    if (a->pend < 0) {
+        return 0;
+    }
+    if (reserve(&k->dels, &k->cap_dels, k->n_dels, sizeof *k->dels) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    k->dels[k->n_dels++] = (del_rec){a->pend, a->purge, a->recreate, a->other};
+    a->pend = -1;
+    return 0;
+}
+
+/* A create or delete by sub at t after the latest of the same op (*last_t,
+ * by *last_sub): a repeat when the same caller, and its spacing joins the
+ * kind's. 1 for a repeat, 0 if not, RETSIM_ENOMEM. */
+static int run_step(fit_state *s, int kind, retsim_time *last_t, uint64_t *last_sub, retsim_time *gap,
+                    uint32_t *run, uint64_t sub, retsim_time t)
+{
+    bool repeat = *last_t >= 0 && *last_sub == sub;
+    retsim_time g = t - *last_t;
+    *last_t = t;
+    *last_sub = sub;
+    if (!repeat) {
+        *run = 0;
+        return 0;
+    }
+    *run = *run > 0 && g == *gap ? *run + 1 : 1;
+    *gap = g;
+    kind_acc *k = &s->acc[kind];
+    if (reserve(&k->gaps, &k->cap_gaps, k->n_gaps, sizeof *k->gaps) != 0) {
+        return RETSIM_ENOMEM;
+    }
+    k->gaps[k->n_gaps++] = (gap_rec){g, *run};
+    return 1;
+}
+
+/* What one row says about the name's deletes: a restore by the deleter
+ * makes the delete an accident (dropped); a purge by the deleter and the
+ * next create (by anyone) are its outcome. 0 or RETSIM_ENOMEM. */
+static int track(fit_state *s, name_entry *e, const char *op, uint64_t sub, retsim_time t)
+{
+    name_after *a = &e->a;
+    if (strcmp(op, "create") == 0) {
+        a->d_t = -1;
+        if (a->pend >= 0 && a->recreate < 0) {
+            a->recreate = t - a->pend;
+            a->other = sub != a->pend_sub;
+        }
+        return run_step(s, e->kind, &a->c_t, &a->c_sub, &a->c_gap, &a->c_run, sub, t) < 0 ? RETSIM_ENOMEM : 0;
+    }
+    if (strcmp(op, "delete") == 0) {
+        a->c_t = -1;
+        int r = run_step(s, e->kind, &a->d_t, &a->d_sub, &a->d_gap, &a->d_run, sub, t);
+        if (r == 1 && a->pend >= 0) {
+            a->pend = t; /* a refused delete retried: the outcome follows the last */
+            return 0;
+        }
+        int rc = r < 0 ? RETSIM_ENOMEM : resolve(s, e);
+        a->pend = t;
+        a->pend_sub = sub;
+        a->purge = -1;
+        a->recreate = -1;
+        return rc;
+    }
+    if (strcmp(op, "restore") == 0) {
+        a->d_t = -1;
+        if (a->pend >= 0 && sub == a->pend_sub) {
+            a->pend = -1;
+        }
+    } else if (strcmp(op, "purge") == 0 && a->pend >= 0 && sub == a->pend_sub && a->purge < 0) {
+        a->purge = t - a->pend;
+    }
     return 0;
 }
 
@@ -168,8 +344,8 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     s->last = t;
     const char *kind = row->field[RETSIM_COL_KIND];
     const char *name = row->field[RETSIM_COL_NAME];
-    if (name[0] == '\0' || (s->o->kind != NULL && strcmp(kind, s->o->kind) != 0)) {
-        return 0;
+    if (name[0] == '\0') {
+        return 0; /* every kind is followed, even with a --kind: a child's parent may be of another */
     }
     char key[3 * 256];
     snprintf(key, sizeof key, "%.255s\x1f%.255s\x1f%.255s", kind, row->field[RETSIM_COL_PARENT], name);
@@ -184,17 +360,17 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (e->key == NULL) {
         return strcmp(op, "create") == 0 ? add_name(s, e, key, row, t, err) : 0;
     }
-    if (follow(s, e, op, row->field[RETSIM_COL_SUBSCRIPTION], t) != 0) {
-        return retsim_error_set(err, RETSIM_ENOMEM, s->path, row->line, NULL,
-                                "out of memory for restore delays");
+    if (follow(s, e, op, row->field[RETSIM_COL_SUBSCRIPTION], t) != 0 ||
+        track(s, e, op, hash_of(row->field[RETSIM_COL_SUBSCRIPTION]), t) != 0) {
+        return retsim_error_set(err, RETSIM_ENOMEM, s->path, row->line, NULL, "out of memory for delays");
     }
     return 0;
 }
 
 /* Kind k's restore delays, all observed (a trace has the requests, late ones included). */
-static int fit_delays(const fit_state *s, int k, retsim_fit_lifetime *out, retsim_error *err)
+static int fit_delays(const fit_state *s, const double *d, size_t n, retsim_fit_lifetime *out,
+                      retsim_error *err)
 {
-    size_t n = s->n_delays[k];
     bool *obs = malloc(n * sizeof *obs);
     if (obs == NULL) {
         return retsim_error_set(err, RETSIM_ENOMEM, s->path, 0, NULL, "out of memory for %zu delays", n);
@@ -202,18 +378,151 @@ static int fit_delays(const fit_state *s, int k, retsim_fit_lifetime *out, retsi
     for (size_t i = 0; i < n; i++) {
         obs[i] = true;
     }
-    int rc = retsim_fit_lifetime_of(s->delays[k], obs, n, out, err);
+    int rc = retsim_fit_lifetime_of(d, obs, n, out, err);
     free(obs);
+    return rc;
+}
+
+static int by_gap(const void *a, const void *b)
+{
+    const gap_rec *x = a;
+    const gap_rec *y = b;
+    return x->gap != y->gap ? (x->gap < y->gap ? -1 : 1) : 0;
+}
+
+/* The retry interval: the most frequent spacing of repeats (the shorter at a
+ * tie); the limit: the longest run at it. Sorts acc's repeats. */
+static void fit_retry(kind_acc *acc, retsim_fit_kind *out)
+{
+    if (acc->n_gaps > 0) { /* qsort's array must not be NULL, even empty */
+        qsort(acc->gaps, acc->n_gaps, sizeof *acc->gaps, by_gap);
+    }
+    size_t best = 0;
+    size_t best_n = 0;
+    for (size_t i = 0; i < acc->n_gaps;) {
+        size_t j = i;
+        while (j < acc->n_gaps && acc->gaps[j].gap == acc->gaps[i].gap) {
+            j++;
+        }
+        if (j - i > best_n) {
+            best = i;
+            best_n = j - i;
+        }
+        i = j;
+    }
+    out->retry_repeats = acc->n_gaps;
+    out->has_retry = best_n >= 2;
+    if (!out->has_retry) {
+        return;
+    }
+    out->retry_interval_days = (double)acc->gaps[best].gap / (double)DAY_MS;
+    out->retry_at_interval = best_n;
+    for (size_t i = best; i < best + best_n; i++) {
+        if (acc->gaps[i].run > out->retry_limit) {
+            out->retry_limit = acc->gaps[i].run;
+            out->retry_at_limit = 0;
+        }
+        out->retry_at_limit += acc->gaps[i].run == out->retry_limit ? 1 : 0;
+    }
+}
+
+/* The share of deletes (at least the longest delay before the end) that
+ * `which` delay follows, and those delays in days into d (n_d of them). */
+static void after_share(const kind_acc *acc, retsim_time last, bool purge, retsim_fit_prob *p, double *window,
+                        double *d, size_t *n_d)
+{
+    retsim_time w = 0;
+    *n_d = 0;
+    for (size_t i = 0; i < acc->n_dels; i++) {
+        retsim_time x = purge ? acc->dels[i].purge : acc->dels[i].recreate;
+        if (x >= 0) {
+            d[(*n_d)++] = (double)x / (double)DAY_MS;
+            w = x > w ? x : w;
+        }
+    }
+    uint64_t n = 0;
+    uint64_t k = 0;
+    for (size_t i = 0; i < acc->n_dels; i++) {
+        retsim_time x = purge ? acc->dels[i].purge : acc->dels[i].recreate;
+        if (acc->dels[i].at <= last - w) {
+            n++;
+            k += x >= 0 ? 1 : 0;
+        }
+    }
+    retsim_fit_prob_of(k, n, p);
+    *window = (double)w / (double)DAY_MS;
+}
+
+/* Children made with their parent: how many each parent of that kind got. */
+static void fit_per_parent(const fit_state *s, int k, retsim_fit_kind *out)
+{
+    const kind_acc *acc = &s->acc[k];
+    out->has_per_parent = acc->born_with > 0;
+    if (!out->has_per_parent) {
+        return;
+    }
+    snprintf(out->parent_kind, sizeof out->parent_kind, "%s", s->kinds[acc->parent_kind - 1]);
+    out->per_parent_min = UINT32_MAX;
+    for (size_t i = 0; i < s->cap; i++) {
+        const name_entry *e = &s->slots[i];
+        if (e->key == NULL || e->kind != acc->parent_kind - 1) {
+            continue;
+        }
+        uint32_t c = e->spawned_kind == k + 1 ? e->spawned : 0;
+        out->parents++;
+        out->per_parent_min = c < out->per_parent_min ? c : out->per_parent_min;
+        out->per_parent_max = c > out->per_parent_max ? c : out->per_parent_max;
+    }
+    out->per_parent_mean = (double)acc->born_with / (double)out->parents;
+}
+
+/* Profiles, purge, recreate and retry of kind k. */
+static int fit_after(fit_state *s, int k, retsim_fit_kind *out, retsim_error *err)
+{
+    kind_acc *acc = &s->acc[k];
+    int64_t shift = instant_of(s, 0);
+    retsim_fit_profile_exposure(&out->daily, 24, HOUR_MS, shift, s->last);
+    retsim_fit_profile_exposure(&out->weekly, 7, DAY_MS, shift, s->last);
+    memcpy(out->daily.count, acc->hour, sizeof acc->hour);
+    memcpy(out->weekly.count, acc->wday, sizeof acc->wday);
+    retsim_fit_profile_finish(&out->daily);
+    retsim_fit_profile_finish(&out->weekly);
+    fit_retry(acc, out);
+    fit_per_parent(s, k, out);
+    double *d = malloc((acc->n_dels + 1) * sizeof *d);
+    if (d == NULL) {
+        return retsim_error_set(err, RETSIM_ENOMEM, s->path, 0, NULL, "out of memory for %zu deletes",
+                                acc->n_dels);
+    }
+    size_t n_d = 0;
+    int rc = 0;
+    after_share(acc, s->last, true, &out->purge, &out->purge_window_days, d, &n_d);
+    if (n_d >= 2) {
+        rc = fit_delays(s, d, n_d, &out->purge_delay, err);
+        out->has_purge_delay = rc == 0;
+    }
+    after_share(acc, s->last, false, &out->recreate, &out->recreate_window_days, d, &n_d);
+    if (rc == 0 && n_d >= 2) {
+        rc = fit_delays(s, d, n_d, &out->recreate_delay, err);
+        out->has_recreate_delay = rc == 0;
+    }
+    uint64_t other = 0;
+    for (size_t i = 0; i < acc->n_dels; i++) {
+        other += acc->dels[i].recreate >= 0 && acc->dels[i].other ? 1 : 0;
+    }
+    retsim_fit_prob_of(other, n_d, &out->recreate_other);
+    free(d);
     return rc;
 }
 
 /* Kind k's lifetimes: ended at the owner's last unrestored delete, or
  * censored at the end of the span. */
-static int fit_kind(const fit_state *s, int k, retsim_fit_kind *out, retsim_error *err)
+static int fit_kind(fit_state *s, int k, retsim_fit_kind *out, retsim_error *err)
 {
     const double day = (double)RETSIM_MS_PER_DAY;
     snprintf(out->kind, sizeof out->kind, "%s", s->kinds[k]);
-    int rc = retsim_fit_rate_of(s->arrivals[k], (double)s->last / day, &out->arrivals, err);
+    int rc =
+        retsim_fit_rate_of(s->arrivals[k] - s->acc[k].born_with, (double)s->last / day, &out->arrivals, err);
     if (rc != 0) {
         return rc;
     }
@@ -248,10 +557,10 @@ static int fit_kind(const fit_state *s, int k, retsim_fit_kind *out, retsim_erro
         rc = retsim_fit_rate_of(s->n_delays[k], active, &out->accidents, err);
     }
     if (rc == 0 && s->n_delays[k] >= 2) {
-        rc = fit_delays(s, k, &out->restore_delay, err);
+        rc = fit_delays(s, s->delays[k], s->n_delays[k], &out->restore_delay, err);
         out->has_restore_delay = rc == 0;
     }
-    return rc;
+    return rc == 0 ? fit_after(s, k, out, err) : rc;
 }
 
 static void free_names(fit_state *s)
@@ -262,6 +571,8 @@ static void free_names(fit_state *s)
     free(s->slots);
     for (size_t k = 0; k < MAX_KINDS; k++) {
         free(s->delays[k]);
+        free(s->acc[k].dels);
+        free(s->acc[k].gaps);
     }
 }
 
@@ -281,7 +592,16 @@ int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_r
     if (rc == 0 && o->horizon > 0) {
         s->last = o->horizon;
     }
-    if (rc == 0 && (s->n_kinds == 0 || s->last <= 0)) {
+    for (size_t i = 0; rc == 0 && i < s->cap; i++) {
+        if (s->slots[i].key != NULL && resolve(s, &s->slots[i]) != 0) {
+            rc = retsim_error_set(err, RETSIM_ENOMEM, path, 0, NULL, "out of memory for deletes");
+        }
+    }
+    bool found = o->kind == NULL;
+    for (size_t k = 0; !found && k < s->n_kinds; k++) {
+        found = strcmp(o->kind, s->kinds[k]) == 0;
+    }
+    if (rc == 0 && (s->n_kinds == 0 || !found || s->last <= 0)) {
         rc = retsim_error_set(err, RETSIM_EINPUT, path, 0, "kind", "no create%s%s over a span longer than 0",
                               o->kind != NULL ? " of kind " : "", o->kind != NULL ? o->kind : "");
     }
@@ -290,8 +610,10 @@ int retsim_fit_trace(const char *path, const retsim_fit_options *o, retsim_fit_r
         rc = out->kinds == NULL ? retsim_error_set(err, RETSIM_ENOMEM, path, 0, NULL, "out of memory") : 0;
     }
     for (size_t k = 0; rc == 0 && k < s->n_kinds; k++) {
-        rc = fit_kind(s, (int)k, &out->kinds[k], err);
-        out->n_kinds = k + 1;
+        if (o->kind == NULL || strcmp(o->kind, s->kinds[k]) == 0) {
+            rc = fit_kind(s, (int)k, &out->kinds[out->n_kinds], err);
+            out->n_kinds++;
+        }
     }
     out->rows = s->rows;
     out->span = s->last;
@@ -311,103 +633,4 @@ void retsim_fit_result_free(retsim_fit_result *r)
     free(r->kinds);
     r->kinds = NULL;
     r->n_kinds = 0;
-}
-
-static const char *const family_name[RETSIM_FIT_FAMILIES] = {"exp", "lognormal", "weibull"};
-
-/* A duration in days as the scenario reader takes it: whole ms. */
-static void days_text(double days, char *buf, size_t size)
-{
-    retsim_time_format(retsim_time_from_double(days * (double)RETSIM_MS_PER_DAY), buf, size);
-}
-
-static void write_model(FILE *out, const retsim_fit_model *m, bool best)
-{
-    static const char *const p1[RETSIM_FIT_FAMILIES] = {"", "sigma", "shape"};
-    static const char *const p0[RETSIM_FIT_FAMILIES] = {"mean", "median", "scale"};
-    if (!m->ok) {
-        fprintf(out, ";   %s: did not converge\n", family_name[m->family]);
-        return;
-    }
-    fprintf(out, ";   %s: %s = %.6gd, 95%% CI %.6g–%.6gd", family_name[m->family], p0[m->family], m->p[0],
-            m->lo[0], m->hi[0]);
-    if (m->n_params == 2) {
-        fprintf(out, "; %s = %.6g, 95%% CI %.6g–%.6g", p1[m->family], m->p[1], m->lo[1], m->hi[1]);
-    }
-    fprintf(out, "; AIC %.2f, KS %.4f%s\n", m->aic, m->ks, best ? " (best by AIC)" : "");
-}
-
-/* The families' fits as comments and the best as `key = dist`. */
-static void write_dist(FILE *out, const char *key, const retsim_fit_lifetime *l)
-{
-    for (int f = 0; f < RETSIM_FIT_FAMILIES; f++) {
-        write_model(out, &l->model[f], f == l->best);
-    }
-    if (l->best < 0) {
-        fprintf(out, "; no family converged: %s left unset\n", key);
-        return;
-    }
-    const retsim_fit_model *m = &l->model[l->best];
-    char d[64];
-    days_text(m->p[0], d, sizeof d);
-    if (m->family == RETSIM_FIT_EXP) {
-        fprintf(out, "%s = exp(mean=%s)\n", key, d);
-    } else if (m->family == RETSIM_FIT_LOGNORMAL) {
-        fprintf(out, "%s = lognormal(median=%s, sigma=%.6g)\n", key, d, m->p[1]);
-    } else {
-        fprintf(out, "%s = weibull(scale=%s, shape=%.6g)\n", key, d, m->p[1]);
-    }
-}
-
-static void write_accidents(FILE *out, const retsim_fit_kind *fk)
-{
-    /* Comment lines stay short: the scenario reader takes lines of at most 197 bytes. */
-    const retsim_fit_rate *a = &fk->accidents;
-    fprintf(out,
-            "; accidents (deletes the owner restored): n = %" PRIu64 " over %.6g active instance-days, "
-            "95%% CI %.6g–%.6g/d\n"
-            "; (Poisson, exact); an accident never restored looks like the owner's delete, so this is\n"
-            "; accidental_deletes x notice_probability\n",
-            a->n, a->exposure_days, a->lo, a->hi);
-    fprintf(out, "accidental_deletes = %.6g/d\n", a->per_day);
-    if (a->n == 0) {
-        return;
-    }
-    fputs("notice_probability = 1\n", out);
-    if (fk->has_restore_delay) {
-        fprintf(out,
-                "; restore delay (accident to restore): n = %zu, none censored (a trace holds late restores "
-                "too)\n",
-                fk->restore_delay.n);
-        write_dist(out, "restore_delay", &fk->restore_delay);
-    }
-}
-
-void retsim_fit_write_ini(FILE *out, const retsim_fit_result *r, const char *trace_name)
-{
-    char span[64];
-    retsim_time_format(r->span, span, sizeof span);
-    fprintf(out, "; fitted by retsim fit from %s: %" PRIu64 " rows observed over %s\n", trace_name, r->rows,
-            span);
-    for (size_t k = 0; k < r->n_kinds; k++) {
-        const retsim_fit_kind *fk = &r->kinds[k];
-        fprintf(out, "\n[workload.%s]\n", fk->kind);
-        fprintf(out, "; new names: n = %" PRIu64 " over %.6gd, 95%% CI %.6g–%.6g/d (Poisson, exact)\n",
-                fk->arrivals.n, fk->arrivals.exposure_days, fk->arrivals.lo, fk->arrivals.hi);
-        fprintf(out, "arrivals = %.6g/d\n", fk->arrivals.per_day);
-        if (fk->has_lifetime) {
-            const retsim_fit_lifetime *l = &fk->lifetime;
-            fprintf(
-                out,
-                "; lifetime: n = %zu instances, %zu ended by the owner's delete, %zu censored at the end\n"
-                "; (maximum likelihood; KS against the Kaplan-Meier curve)\n",
-                l->n, l->events, l->n - l->events);
-            write_dist(out, "lifetime", l);
-        } else {
-            fputs("; lifetime: fewer than 2 deletes ended a life, not fitted (none: kept)\n", out);
-        }
-        if (fk->has_accidents) {
-            write_accidents(out, fk);
-        }
-    }
 }

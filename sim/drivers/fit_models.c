@@ -1,11 +1,12 @@
 /* Maximum-likelihood lifetime fits with right-censoring (retsim/fit.h):
- * exponential in closed form, lognormal and Weibull by the GSL simplex, CIs
+ * exponential in closed form, lognormal, Weibull and gamma by the GSL simplex, CIs
  * from the observed information, KS against the Kaplan-Meier curve. */
 #include "retsim/fit.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_erf.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ int retsim_fit_rate_of(uint64_t n, double exposure_days, retsim_fit_rate *out, r
 
 /* The sample the likelihoods read: logs of the times, and which are events. */
 typedef struct sample {
+    const double *t;
     const double *logt;
     const bool *obs;
     size_t n;
@@ -69,6 +71,34 @@ static double nll_weibull(const gsl_vector *v, void *ctx)
         sum -= u;
         if (s->obs[i]) {
             sum += lk - ll + (k - 1) * y;
+        }
+    }
+    return -sum;
+}
+
+/* -log L of gamma(scale = exp(v[0]), shape = exp(v[1])): an event adds the
+ * log density, a censored time log Q(shape, t / scale), the upper tail. */
+static double nll_gamma(const gsl_vector *v, void *ctx)
+{
+    const sample *s = ctx;
+    double lth = gsl_vector_get(v, 0);
+    double k = exp(gsl_vector_get(v, 1));
+    if (!(k < 1e6) || !(k > 1e-6)) {
+        return HUGE_VAL; /* outside where the special functions are accurate: not a minimum */
+    }
+    double theta = exp(lth);
+    double lg = gsl_sf_lngamma(k);
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (s->obs[i]) {
+            sum += (k - 1) * s->logt[i] - s->t[i] / theta - k * lth - lg;
+        } else {
+            gsl_sf_result q;
+            /* Q underflows far in the tail: that point is as unlikely as any the simplex avoids */
+            if (gsl_sf_gamma_inc_Q_e(k, s->t[i] / theta, &q) != GSL_SUCCESS || !(q.val > 0)) {
+                return HUGE_VAL;
+            }
+            sum += log(q.val);
         }
     }
     return -sum;
@@ -183,6 +213,8 @@ static double model_cdf(const retsim_fit_model *m, double t)
         return -expm1(-t / m->p[0]);
     case RETSIM_FIT_LOGNORMAL:
         return gsl_cdf_lognormal_P(t, log(m->p[0]), m->p[1]);
+    case RETSIM_FIT_GAMMA:
+        return gsl_cdf_gamma_P(t, m->p[1], m->p[0]);
     default:
         return gsl_cdf_weibull_P(t, m->p[0], m->p[1]);
     }
@@ -231,6 +263,28 @@ static double ks_distance(const retsim_fit_model *m, const obs_t *o, size_t n)
     return worst;
 }
 
+/* The gamma's start: the events' moments (shape mean^2 / var, scale var / mean). */
+static void gamma_start(const double *t, const bool *obs, size_t n, double x[2])
+{
+    double s = 0;
+    double ss = 0;
+    double k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (obs[i]) {
+            s += t[i];
+            ss += t[i] * t[i];
+            k += 1;
+        }
+    }
+    double mean = s / k;
+    double var = ss / k - mean * mean;
+    if (!(var > 1e-12 * mean * mean)) {
+        var = 1e-4 * mean * mean;
+    }
+    x[0] = log(var / mean);
+    x[1] = log(mean * mean / var);
+}
+
 /* Starting points from the events' logs: mean and sd. */
 static void log_moments(const double *logt, const bool *obs, size_t n, double *mean, double *sd)
 {
@@ -253,7 +307,7 @@ static void fit_all(retsim_fit_lifetime *out, const double *t, const double *log
                     obs_t *sorted)
 {
     size_t n = out->n;
-    sample s = {logt, observed, n};
+    sample s = {t, logt, observed, n};
     double mean = 0;
     double sd = 0;
     log_moments(logt, observed, n, &mean, &sd);
@@ -265,6 +319,10 @@ static void fit_all(retsim_fit_lifetime *out, const double *t, const double *log
     out->model[RETSIM_FIT_WEIBULL].family = RETSIM_FIT_WEIBULL;
     double x_wb[2] = {mean + 0.5 * sd, -log(sd > 0.1 ? sd : 0.1) + log(1.28)};
     fit_two(&out->model[RETSIM_FIT_WEIBULL], nll_weibull, &s, x_wb);
+    out->model[RETSIM_FIT_GAMMA].family = RETSIM_FIT_GAMMA;
+    double x_gm[2];
+    gamma_start(t, observed, n, x_gm);
+    fit_two(&out->model[RETSIM_FIT_GAMMA], nll_gamma, &s, x_gm);
     qsort(sorted, n, sizeof sorted[0], by_time);
     out->best = -1;
     for (int f = 0; f < RETSIM_FIT_FAMILIES; f++) {
