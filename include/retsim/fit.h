@@ -144,6 +144,10 @@ typedef struct retsim_fit_kind {
      * window_days says how much that was. A delete repeated by its caller
      * (a refusal retried) counts once, from the last repeat. */
     retsim_fit_prob purge, recreate, recreate_other; /* other: of the recreates, by another subscription */
+    /* of the purge (restore) requests, those whose caller held the permission:
+     * every one but those whose options say purge_permission=false
+     * (restore_permission=false), as generate writes them */
+    retsim_fit_prob purge_permission, restore_permission;
     double purge_window_days, recreate_window_days;
     bool has_purge_delay, has_recreate_delay;        /* at least 2 delays */
     retsim_fit_lifetime purge_delay, recreate_delay; /* days, from the (last repeated) delete */

@@ -45,7 +45,8 @@ typedef struct kind_acc {
     gap_rec *gaps;
     size_t n_gaps, cap_gaps;
     uint64_t born_with; /* names created at their parent's first create: per_parent children */
-    int parent_kind;    /* the kind of those parents, + 1; 0: none */
+    uint64_t purges, purges_denied, restores, restores_denied; /* requests; denied: permission=false */
+    int parent_kind;                                           /* the kind of those parents, + 1; 0: none */
 } kind_acc;
 
 /* The first instance of one name, as the trace shows it. */
@@ -332,6 +333,18 @@ static int follow(fit_state *s, name_entry *e, const char *op, const char *sub, 
     return 0;
 }
 
+/* A purge or restore request, and whether its caller lacked the permission. */
+static void count_permission(kind_acc *k, const char *op, const char *options)
+{
+    if (strcmp(op, "purge") == 0) {
+        k->purges++;
+        k->purges_denied += strstr(options, "purge_permission=false") != NULL;
+    } else if (strcmp(op, "restore") == 0) {
+        k->restores++;
+        k->restores_denied += strstr(options, "restore_permission=false") != NULL;
+    }
+}
+
 static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
 {
     fit_state *s = ctx;
@@ -360,6 +373,7 @@ static int on_row(void *ctx, const retsim_trace_row *row, retsim_error *err)
     if (e->key == NULL) {
         return strcmp(op, "create") == 0 ? add_name(s, e, key, row, t, err) : 0;
     }
+    count_permission(&s->acc[e->kind], op, row->field[RETSIM_COL_OPTIONS]);
     if (follow(s, e, op, row->field[RETSIM_COL_SUBSCRIPTION], t) != 0 ||
         track(s, e, op, hash_of(row->field[RETSIM_COL_SUBSCRIPTION]), t) != 0) {
         return retsim_error_set(err, RETSIM_ENOMEM, s->path, row->line, NULL, "out of memory for delays");
@@ -511,6 +525,8 @@ static int fit_after(fit_state *s, int k, retsim_fit_kind *out, retsim_error *er
         other += acc->dels[i].recreate >= 0 && acc->dels[i].other ? 1 : 0;
     }
     retsim_fit_prob_of(other, n_d, &out->recreate_other);
+    retsim_fit_prob_of(acc->purges - acc->purges_denied, acc->purges, &out->purge_permission);
+    retsim_fit_prob_of(acc->restores - acc->restores_denied, acc->restores, &out->restore_permission);
     free(d);
     return rc;
 }

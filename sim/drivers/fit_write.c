@@ -133,6 +133,8 @@ static void write_after(FILE *out, const retsim_fit_kind *fk)
             fk->purge_window_days);
     }
     write_prob(out, "purge_probability", &fk->purge, "deletes purged by the deleter");
+    write_prob(out, "purge_permission_probability", &fk->purge_permission,
+               "purges by a caller with the permission (purge_permission=false in the others' options)");
     if (fk->has_purge_delay) {
         fprintf(out, "; purge delay (delete to purge): n = %zu\n", fk->purge_delay.n);
         write_dist(out, "purge_delay", &fk->purge_delay);
@@ -149,6 +151,11 @@ static void write_after(FILE *out, const retsim_fit_kind *fk)
     }
     write_prob(out, "recreate_other_subscription_probability", &fk->recreate_other,
                "recreates by another subscription");
+    if (fk->restore_permission.k < fk->restore_permission.n) { /* written only when some caller lacked it */
+        write_prob(
+            out, "restore_permission_probability", &fk->restore_permission,
+            "restores by a caller with the permission (restore_permission=false in the others' options)");
+    }
     if (!fk->has_retry) {
         fprintf(out,
                 "; retries: %" PRIu64 " repeats of a create or delete by its caller, none at one spacing\n",
