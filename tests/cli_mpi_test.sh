@@ -59,6 +59,11 @@ done
 [ -s "$work/run/single-j1/out/summary.csv" ] && [ -s "$work/sweep/single-j1/out/sweep.csv" ] &&
     [ -s "$work/compare/single-j1/out/compare.csv" ] && ok || bad "the single-process runs wrote no outputs"
 
+# more threads than tasks (rank 0's idle threads finish at once): no hang, the same bytes
+read -r -a args <<<"run $S/apim.ini --replications 2 ${short[*]} --jobs 3"
+one "$work/few/single" -- "${args[@]}" && one "$work/few/n3" mpirun -n 3 -- "${args[@]}" &&
+    diff -r "$work/few/single/out" "$work/few/n3/out" >/dev/null && ok || bad "2 tasks on 3 ranks x 3 threads"
+
 # a task failing on rank 1 (the test hook of retsim/ranks.h): exit 1 with that task's message, nothing written
 d="$work/fault"
 read -r -a args <<<"${cases[1]#*:}"

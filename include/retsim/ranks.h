@@ -21,7 +21,8 @@
  * (on any rank) stops the handing out; the run returns its error on rank 0
  * once every task under way has come back. On other ranks run returns 0
  * with nothing landed, and retsim_executor_is_root is false there: they
- * write nothing.
+ * write nothing. A root without the memory to receive a result ends the job
+ * (MPI_Abort): a message can be neither left unread nor read in part.
  *
  * Test hook: RETSIM_MPI_FAIL_RANK=K in the environment makes every task
  * that rank K (K > 0) runs fail with RETSIM_EIO (exit 1), so the fault path can be

@@ -21,7 +21,7 @@ enum {
 #define NO_TASK UINT32_MAX
 /* How long a main thread sleeps between looks at its messages: far below a
  * task's length (a replication takes milliseconds to minutes). */
-#define POLL_NS 200000L
+#define POLL_NS 1000000L
 
 struct retsim_ranks {
     int rank, size;
@@ -126,13 +126,8 @@ static void root_take_result(run *r, const MPI_Status *st, int len)
     char *buf = malloc(len > 0 ? (size_t)len : 1);
     retsim_error err;
     retsim_error_clear(&err);
-    if (buf == NULL) { /* receive it anyway, a byte at a time would hang the sender */
-        retsim_error_set(&err, RETSIM_ENOMEM, "", 0, "", "out of memory receiving a result");
-        char byte;
-        MPI_Recv(&byte, 0, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        pthread_mutex_lock(&r->lock);
-        fail_locked(r, RETSIM_ENOMEM, &err);
-        pthread_mutex_unlock(&r->lock);
+    if (buf == NULL) { /* a message cannot be left unread, nor read in part: the job cannot go on */
+        MPI_Abort(MPI_COMM_WORLD, 1);
         return;
     }
     MPI_Recv(buf, len, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -202,10 +197,10 @@ static int start_threads(run *r, void *(*fn)(void *), pthread_t *tids)
 static int root_run(run *r, int size, retsim_error *err)
 {
     pthread_t *tids = calloc((size_t)r->jobs, sizeof *tids);
-    r->workers_left = r->jobs;
+    r->workers_left = r->jobs; /* before any starts: one may finish at once */
     int started = tids != NULL ? start_threads(r, root_worker, tids) : 0;
     pthread_mutex_lock(&r->lock);
-    r->workers_left = started; /* threads that did not start never finish */
+    r->workers_left -= r->jobs - started; /* threads that did not start never finish */
     pthread_mutex_unlock(&r->lock);
     int byes = 0;
     for (;;) {
