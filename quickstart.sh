@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libcmocka-dev libinih-dev libyajl-dev gnuplot-nox jq libxml2-utils groff-base man-db)
+packages=(build-essential cmake pkg-config libgsl-dev libcsv-dev libcmocka-dev libinih-dev libyajl-dev gnuplot-nox jq libxml2-utils groff-base man-db libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -7,7 +7,7 @@
 # usage: layers_test.sh SOURCE_DIR
 set -euo pipefail
 cd "$1"
-layers=(base engine model input output simulation drivers cli)
+layers=(base engine model input output simulation drivers dist cli)
 declare -A rank home
 for i in "${!layers[@]}"; do rank[${layers[$i]}]=$i; done
 for f in sim/*/*.c; do

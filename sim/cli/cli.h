@@ -120,6 +120,9 @@ int cli_import(int argc, char **argv);
 int cli_fit(int argc, char **argv);
 /* Install the SIGINT, SIGTERM and SIGHUP handler; the flag it sets (stop cleanly, exit 1). */
 const volatile int *cli_stop_flag(void);
+/* Where run --replications, sweep and compare run their tasks: the MPI
+ * ranks under mpirun (retsim/ranks.h), else NULL (this process's threads). */
+const struct retsim_executor *cli_executor(void);
 
 int cli_run(int argc, char **argv);
 /* The command line and --set overrides of a command, for its manifest (points into a). */

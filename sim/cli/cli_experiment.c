@@ -3,6 +3,7 @@
 #include "retsim/compare.h"
 #include "retsim/manifest.h"
 #include "retsim/sweep.h"
+#include "retsim/tasks.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -95,6 +96,7 @@ static int start(const char *command, int argc, char **argv, unsigned allowed, c
                                a->positional[0]);
     }
     o->stop = cli_stop_flag();
+    o->exec = cli_executor();
     return 0;
 }
 
@@ -129,6 +131,11 @@ int cli_sweep(int argc, char **argv)
     }
     retsim_sweep *s = NULL;
     rc = retsim_sweep_run(sc, vary, a.n_vary, &o, &s, &err);
+    if (!retsim_executor_is_root(o.exec)) { /* an MPI rank's results went to rank 0, which writes */
+        retsim_sweep_destroy(s);
+        retsim_scenario_destroy(sc);
+        return CLI_OK;
+    }
     retsim_provenance prov;
     cli_provenance("sweep", &a, &prov);
     if (rc == 0) {
@@ -227,7 +234,8 @@ int cli_compare(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
     if (a.n_positional == 2 && is_folder(a.positional[0])) {
-        return compare_folders(&a, unpaired);
+        return retsim_executor_is_root(cli_executor()) ? compare_folders(&a, unpaired)
+                                                       : CLI_OK; /* rank 0's */
     }
     if (unpaired) {
         return cli_usage_error("compare",
@@ -254,6 +262,12 @@ int cli_compare(int argc, char **argv)
     retsim_error_clear(&err);
     retsim_experiment *ea = NULL, *eb = NULL;
     rc = retsim_compare_run(sc, a.set_a, a.n_set_a, a.set_b, a.n_set_b, &o, &ea, &eb, &err);
+    if (!retsim_executor_is_root(o.exec)) { /* an MPI rank's results went to rank 0, which writes */
+        retsim_experiment_destroy(ea);
+        retsim_experiment_destroy(eb);
+        retsim_scenario_destroy(sc);
+        return CLI_OK;
+    }
     retsim_provenance prov;
     cli_provenance("compare", &a, &prov);
     if (rc == 0) {

@@ -3,6 +3,7 @@
 #include "retsim/experiment.h"
 #include "retsim/manifest.h"
 #include "retsim/run.h"
+#include "retsim/tasks.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -121,10 +122,15 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     }
     o->keep_rows = true;
     o->stop = cli_stop_flag();
+    o->exec = cli_executor();
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *e = NULL;
     int rc = retsim_experiment_run(sc, o, &e, &err);
+    if (!retsim_executor_is_root(o->exec)) { /* an MPI rank's results went to rank 0, which writes */
+        retsim_experiment_destroy(e);
+        return CLI_OK;
+    }
     if (e != NULL && e->completed > 0) { /* completed replications are kept, even when interrupted */
         retsim_error werr;
         retsim_error_clear(&werr);
@@ -180,6 +186,9 @@ static void print_run(const retsim_scenario *sc, const retsim_run_options *opt, 
 static int run_single(const retsim_scenario *sc, const cli_args *a, const retsim_experiment_options *xo,
                       cli_format format)
 {
+    if (!retsim_executor_is_root(cli_executor())) { /* under mpirun a single run is rank 0's alone */
+        return CLI_OK;
+    }
     retsim_provenance prov;
     cli_provenance("run", a, &prov);
     retsim_run_options opt = {.seed = xo->seed,

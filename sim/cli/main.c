@@ -1,5 +1,6 @@
 /* retsim: the command-line tool, built only on the public headers. */
 #include "cli.h"
+#include "retsim/ranks.h"
 #include "retsim/suggest.h"
 
 #include <errno.h>
@@ -31,6 +32,15 @@ static const char usage[] =
     "'retsim --version' prints the version. A SCENARIO or TRACE not found from the\n"
     "working folder is looked up in the installed share folder, PREFIX/share/retsim/\n"
     "beside PREFIX/bin/retsim (e.g. quickstart.ini).\n";
+
+/* The ranks of an MPI run (NULL: one process), set once by main before any
+ * command runs: a process-wide fact, like the signal flag. */
+static retsim_ranks *ranks;
+
+const retsim_executor *cli_executor(void)
+{
+    return retsim_ranks_executor(ranks);
+}
 
 typedef int (*command_fn)(int argc, char **argv);
 
@@ -74,6 +84,10 @@ static int dispatch(int argc, char **argv)
         printf("retsim %s\n", RETSIM_VERSION);
         return CLI_OK;
     }
+    bool spread = strcmp(cmd, "run") == 0 || strcmp(cmd, "sweep") == 0 || strcmp(cmd, "compare") == 0;
+    if (!retsim_ranks_is_root(ranks) && !spread) { /* other commands run on rank 0 alone */
+        return CLI_OK;
+    }
     for (size_t i = 0; i < N_COMMANDS; i++) {
         if (strcmp(cmd, commands[i].name) == 0) {
             return commands[i].fn(argc - first - 1, argv + first + 1);
@@ -86,8 +100,13 @@ static int dispatch(int argc, char **argv)
  * or a full disk is a failure (exit 1) with the system's reason, not exit 0. */
 int main(int argc, char **argv)
 {
-    gsl_set_error_handler_off(); /* the one process-wide call: GSL's default handler aborts */
+    gsl_set_error_handler_off();             /* the one process-wide call: GSL's default handler aborts */
+    ranks = retsim_ranks_init(&argc, &argv); /* NULL unless launched by mpirun */
     int rc = dispatch(argc, argv);
+    if (!retsim_ranks_is_root(ranks)) {
+        rc = CLI_OK; /* the root reports for every rank: a task's failure is its message and exit code */
+    }
+    rc = retsim_ranks_finish(ranks, rc);
     errno = 0;
     bool bad = ferror(stdout) != 0;
     bad |= fflush(stdout) != 0;
