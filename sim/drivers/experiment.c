@@ -825,15 +825,18 @@ int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, 
         return rc;
     }
     if (a->completed != b->completed) {
-        return retsim_error_set(err, RETSIM_EINPUT, dir_b, 0, "replication",
-                                "holds %" PRIu32 " replications but %s holds %" PRIu32
-                                ": pairs need the same replications on both sides",
-                                b->completed, dir_a, a->completed);
+        return retsim_error_set(
+            err, RETSIM_EINPUT, dir_b, 0, "replication",
+            "holds %" PRIu32 " replications but %s holds %" PRIu32
+            ": pairs need the same replications on both sides (--unpaired compares them as "
+            "independent samples)",
+            b->completed, dir_a, a->completed);
     }
     if (a->seed != b->seed) {
         return retsim_error_set(
             err, RETSIM_EINPUT, dir_b, 0, "seed",
-            "the runs used seeds %llu and %llu: their replications share no workload to pair",
+            "the runs used seeds %llu and %llu: their replications share no workload to pair "
+            "(--unpaired compares them as independent samples)",
             (unsigned long long)a->seed, (unsigned long long)b->seed);
     }
     manifest_keys ma, mb;
