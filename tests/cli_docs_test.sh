@@ -16,6 +16,7 @@
 repo=$work/repo
 mkdir -p "$repo/build"
 cp -r "$src/scenarios" "$src/analysis" "$src/bench" "$repo/"
+mkdir -p "$repo/tests" && cp -r "$src/tests/data" "$repo/tests/"
 ln -s "$bin" "$repo/build/retsim"
 
 # commands FILE...: the command lines of code blocks (a trailing \ joins the
