@@ -45,6 +45,7 @@ typedef struct retsim_shard_frames {
     size_t len, cap;
     uint32_t count;    /* frames held */
     uint32_t expected; /* tasks in the slice */
+    uint32_t tasks;    /* in the whole list (the slice's ts->n) */
 } retsim_shard_frames;
 
 /* An executor (retsim/tasks.h) that runs the slice on this process's threads

@@ -109,25 +109,22 @@ static char *scenario_text(const retsim_scenario *sc)
 
 /* The driver of command, on o (its executor set): the slice's tasks run. */
 static int run_slice(const char *command, const cli_args *a, const retsim_scenario *sc,
-                     const retsim_experiment_options *o, const retsim_vary *vary, int n_vary, uint32_t *tasks,
+                     const retsim_experiment_options *o, const retsim_vary *vary, int n_vary,
                      retsim_error *err)
 {
     int rc = 0;
     if (strcmp(command, "sweep") == 0) {
         retsim_sweep *s = NULL;
         rc = retsim_sweep_run(sc, vary, n_vary, o, &s, err);
-        *tasks = rc == 0 ? (uint32_t)s->n_points * o->replications : 0;
         retsim_sweep_destroy(s);
     } else if (strcmp(command, "compare") == 0) {
         retsim_experiment *ea = NULL, *eb = NULL;
         rc = retsim_compare_run(sc, a->set_a, a->n_set_a, a->set_b, a->n_set_b, o, &ea, &eb, err);
-        *tasks = 2 * o->replications;
         retsim_experiment_destroy(ea);
         retsim_experiment_destroy(eb);
     } else {
         retsim_experiment *e = NULL;
         rc = retsim_experiment_run(sc, o, &e, err);
-        *tasks = o->replications;
         retsim_experiment_destroy(e);
     }
     return rc;
@@ -155,12 +152,12 @@ static size_t spec_lines(const cli_args *a, char keys[][32], const char **values
 }
 
 static int write_part(const char *command, const cli_args *a, const retsim_scenario *sc,
-                      const retsim_experiment_options *o, uint32_t tasks, const retsim_shard_frames *frames,
-                      const char *out, retsim_error *err)
+                      const retsim_experiment_options *o, const retsim_shard_frames *frames, const char *out,
+                      retsim_error *err)
 {
     retsim_shard_info info = {.shard_k = o->shard_k,
                               .shard_n = o->shard_n,
-                              .tasks = tasks,
+                              .tasks = frames->tasks,
                               .replications = o->replications,
                               .seed = o->seed};
     snprintf(info.command, sizeof info.command, "%s", command);
@@ -198,16 +195,15 @@ int cli_shard_run(const char *command, const cli_args *a, const retsim_scenario 
     retsim_executor ex;
     retsim_shard_collector(&frames, &ex);
     o->exec = &ex;
-    uint32_t tasks = 0;
-    int rc = run_slice(command, a, sc, o, vary, n_vary, &tasks, &err);
+    int rc = run_slice(command, a, sc, o, vary, n_vary, &err);
     if (rc == 0) {
-        rc = write_part(command, a, sc, o, tasks, &frames, out, &err);
+        rc = write_part(command, a, sc, o, &frames, out, &err);
     }
     if (rc == 0) {
         cli_note("shard %" PRIu32 "/%" PRIu32 ": %" PRIu32 " of %" PRIu32
                  " tasks; wrote %s/shard, scenario.ini, "
                  "tasks.bin (retsim merge puts the parts together)\n",
-                 o->shard_k + 1, o->shard_n, frames.count, tasks, out);
+                 o->shard_k + 1, o->shard_n, frames.count, frames.tasks, out);
     }
     retsim_shard_frames_free(&frames);
     return rc != 0 ? cli_fail(&err) : CLI_OK;

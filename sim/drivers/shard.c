@@ -4,6 +4,7 @@
 
 #include "retsim/outdir.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -86,6 +87,7 @@ static int collect_run(const retsim_executor *ex, const retsim_tasks *ts, retsim
 {
     retsim_shard_frames *f = ex->state;
     f->expected = retsim_tasks_count(ts);
+    f->tasks = ts->n;
     int rc = retsim_tasks_threads(ts, err);
     if (rc != 0 || (ts->stop != NULL && *ts->stop)) {
         return rc; /* stopped: some slots may be empty, so none is kept */
@@ -234,7 +236,8 @@ static void unescape(char *s)
     char *w = s;
     for (const char *r = s; *r != '\0'; r++) {
         unsigned v = 0;
-        if (*r == '%' && sscanf(r + 1, "%2X", &v) == 1 && r[1] != '\0' && r[2] != '\0') {
+        bool hex = *r == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2]);
+        if (hex && sscanf(r + 1, "%2X", &v) == 1) {
             *w++ = (char)v;
             r += 2;
         } else {
@@ -267,7 +270,11 @@ static int take_line(retsim_shard_info *info, const char *key, char *value)
     if (strcmp(key, "command") == 0 || strcmp(key, "out_prefix") == 0) {
         char *to = key[0] == 'c' ? info->command : info->out_prefix;
         size_t size = key[0] == 'c' ? sizeof info->command : sizeof info->out_prefix;
-        return strlen(value) < size ? (snprintf(to, size, "%s", value), 0) : -1;
+        if (strlen(value) >= size) {
+            return -1;
+        }
+        snprintf(to, size, "%s", value);
+        return 0;
     }
     if (strcmp(key, "shard") == 0) {
         retsim_error ignored;
