@@ -30,6 +30,7 @@ enum {
     OPT_SIDES = 256,   /* --set-a, --set-b */
     OPT_FORCE = 512,   /* --force: run beyond the size limits (retsim/estimate.h) */
     OPT_FORMAT = 1024, /* --format text|csv|json: the terminal summary */
+    OPT_SHARD = 2048,  /* --shard K/N: one slice of the tasks into a part folder (cli_shard.c) */
 };
 
 #define CLI_MAX_LIST       64
@@ -54,6 +55,7 @@ typedef struct cli_args {
     const char *trace_out;
     const char *horizon;
     const char *format; /* --format, NULL: text */
+    const char *shard;  /* --shard K/N, NULL: the whole run */
     bool events;
     bool force;
     bool help;
@@ -118,6 +120,14 @@ int cli_explain(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_fit(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+/* --shard K/N of run --replications, sweep and compare (a->shard set): run
+ * the slice of the task list with o (vary: sweep's, else NULL) and write
+ * the part folder (--out) instead of the outputs. Returns an exit code (printed). */
+struct retsim_experiment_options;
+struct retsim_vary;
+int cli_shard_run(const char *command, const cli_args *a, const retsim_scenario *sc,
+                  struct retsim_experiment_options *o, const struct retsim_vary *vary, int n_vary);
 /* Install the SIGINT, SIGTERM and SIGHUP handler; the flag it sets (stop cleanly, exit 1). */
 const volatile int *cli_stop_flag(void);
 /* Where run --replications, sweep and compare run their tasks: the MPI

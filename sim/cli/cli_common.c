@@ -58,6 +58,7 @@ static size_t shared_options(unsigned allowed, cli_args *a, cli_option *opts)
         {OPT_EVENTS, {.name = "--events", .flag = &a->events}},
         {OPT_FORCE, {.name = "--force", .flag = &a->force}},
         {OPT_FORMAT, {.name = "--format", .value = &a->format}},
+        {OPT_SHARD, {.name = "--shard", .value = &a->shard}},
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

@@ -12,6 +12,7 @@
 static const char sweep_help[] =
     "usage: retsim sweep SCENARIO --vary KEY=v1,v2,... [--vary KEY2=...]... [--replications N]\n"
     "                    [--jobs J] [--seed N] [--out DIR] [--force] [--set section.key=value]...\n"
+    "                    [--shard K/N]\n"
     "\n"
     "Run the scenario at every combination of the varied values (the first --vary\n"
     "changes slowest), each with the same replication seeds (common random numbers).\n"
@@ -25,6 +26,9 @@ static const char sweep_help[] =
     "                    per point, kind and metric) and manifest, all or nothing\n"
     "  --force           run even when all points together are expected beyond the\n"
     "                    limits (1e10 events, 2e8 names in a replication, 1e8 rows)\n"
+    "  --shard K/N       run the K-th of N slices of the (point, replication) tasks\n"
+    "                    and write a part folder (DIR) instead; `retsim merge` puts\n"
+    "                    the N parts together\n"
     "\n"
     "analysis/plot-sweep DIR METRIC [METRIC2] draws a metric against the first key.\n"
     "Exit codes: 0 ok, 1 runtime failure or interrupted, 2 bad usage or bad input.\n";
@@ -32,7 +36,7 @@ static const char sweep_help[] =
 static const char compare_help[] =
     "usage: retsim compare SCENARIO --set-a KEY=V... --set-b KEY=V... [--replications N]\n"
     "                      [--jobs J] [--seed N] [--out DIR] [--format text|csv|json] [--force]\n"
-    "                      [--set section.key=value]... [-q]\n"
+    "                      [--set section.key=value]... [--shard K/N] [-q]\n"
     "       retsim compare OUT_A OUT_B [--unpaired] [--out DIR] [--format text|csv|json]\n"
     "\n"
     "Run policy A and policy B (the scenario with each side's overrides) on the same\n"
@@ -54,6 +58,9 @@ static const char compare_help[] =
     "  --format F         the table on stdout: text (default: the headline metrics,\n"
     "                     for people), csv or json (compare.csv's rows: every metric)\n"
     "  -q, --quiet        no messages or progress on stderr; errors still\n"
+    "  --shard K/N        run the K-th of N slices of the replications of both sides\n"
+    "                     and write a part folder (--out DIR, default out) instead;\n"
+    "                     `retsim merge` puts the N parts together\n"
     "\n"
     "The second form pairs the replications of two earlier runs (their summary.csv),\n"
     "which must have the same seed and number of replications (at least 2), and\n"
@@ -105,9 +112,9 @@ int cli_sweep(int argc, char **argv)
     cli_args a;
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
-    int rc =
-        start("sweep", argc, argv, OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_VARY | OPT_FORCE,
-              sweep_help, &a, &sc, &o);
+    int rc = start("sweep", argc, argv,
+                   OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_VARY | OPT_FORCE | OPT_SHARD,
+                   sweep_help, &a, &sc, &o);
     if (rc != 0) {
         return rc < 0 ? CLI_OK : rc;
     }
@@ -128,6 +135,11 @@ int cli_sweep(int argc, char **argv)
     if (cli_check_out(out) != 0) {
         retsim_scenario_destroy(sc);
         return CLI_BAD_INPUT;
+    }
+    if (a.shard != NULL) {
+        rc = cli_shard_run("sweep", &a, sc, &o, vary, a.n_vary);
+        retsim_scenario_destroy(sc);
+        return rc;
     }
     retsim_sweep *s = NULL;
     rc = retsim_sweep_run(sc, vary, a.n_vary, &o, &s, &err);
@@ -221,7 +233,7 @@ int cli_compare(int argc, char **argv)
     retsim_scenario *sc = NULL;
     retsim_experiment_options o;
     const unsigned allowed =
-        OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE | OPT_FORMAT;
+        OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE | OPT_FORMAT | OPT_SHARD;
     cli_format format;
     bool unpaired = false;
     const cli_option own[] = {{.name = "--unpaired", .flag = &unpaired}};
@@ -234,6 +246,9 @@ int cli_compare(int argc, char **argv)
         return CLI_BAD_INPUT;
     }
     if (a.n_positional == 2 && is_folder(a.positional[0])) {
+        if (a.shard != NULL) {
+            return cli_usage_error("compare", "--shard slices a scenario's run, not two folders");
+        }
         return retsim_executor_is_root(cli_executor()) ? compare_folders(&a, unpaired)
                                                        : CLI_OK; /* rank 0's */
     }
@@ -257,6 +272,11 @@ int cli_compare(int argc, char **argv)
     if (a.out_dir != NULL && cli_check_out(a.out_dir) != 0) {
         retsim_scenario_destroy(sc);
         return CLI_BAD_INPUT;
+    }
+    if (a.shard != NULL) {
+        rc = cli_shard_run("compare", &a, sc, &o, NULL, 0);
+        retsim_scenario_destroy(sc);
+        return rc;
     }
     retsim_error err;
     retsim_error_clear(&err);

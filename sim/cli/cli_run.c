@@ -14,7 +14,7 @@
 static const char run_help[] =
     "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
     "                  [--events] [--trace-out FILE] [--format text|csv|json] [--force]\n"
-    "                  [--set section.key=value]... [-q]\n"
+    "                  [--set section.key=value]... [--shard K/N] [-q]\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
@@ -41,6 +41,9 @@ static const char run_help[] =
     "                    or json (the same rows, an object each)\n"
     "  -q, --quiet       no messages on stderr (progress, the files written); errors\n"
     "                    and warnings still\n"
+    "  --shard K/N       with --replications: run the K-th of N slices of the\n"
+    "                    replications and write a part folder (DIR) instead;\n"
+    "                    `retsim merge` puts the N parts together\n"
     "\n"
     "Writes DIR/summary.csv, summary_by_type.csv, outcomes.csv, timeseries.csv and\n"
     "manifest; with [change.*] sections also summary_by_period.csv; with N > 1\n"
@@ -123,6 +126,9 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     o->keep_rows = true;
     o->stop = cli_stop_flag();
     o->exec = cli_executor();
+    if (a->shard != NULL) {
+        return cli_shard_run("run", a, sc, o, NULL, 0);
+    }
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *e = NULL;
@@ -235,7 +241,7 @@ int cli_run(int argc, char **argv)
     cli_args a;
     int rc = cli_parse("run", argc, argv,
                        OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS |
-                           OPT_FORCE | OPT_FORMAT,
+                           OPT_FORCE | OPT_FORMAT | OPT_SHARD,
                        &a);
     if (rc != 0 || a.help) {
         cli_help(run_help, rc);
@@ -252,7 +258,8 @@ int cli_run(int argc, char **argv)
     retsim_experiment_options xo;
     rc = prepare(&a, &sc, &xo);
     if (rc == 0) {
-        rc = xo.replications > 1 ? run_replications(sc, &a, &xo, format) : run_single(sc, &a, &xo, format);
+        rc = xo.replications > 1 || a.shard != NULL ? run_replications(sc, &a, &xo, format)
+                                                    : run_single(sc, &a, &xo, format);
     }
     retsim_scenario_destroy(sc);
     return rc;

@@ -25,6 +25,7 @@ static const char usage[] =
     "  check SCENARIO          validate a scenario and print it resolved\n"
     "  systems SCENARIO...     the scenarios' retention rules side by side, one table\n"
     "  report OUT_DIR... -o REPORT.html   output folders as one self-contained HTML page\n"
+    "  merge PART... -o OUT    the part folders of a --shard K/N run as its outputs\n"
     "\n"
     "options of every command: -h, --help (what it does and takes), -q, --quiet (no\n"
     "messages on stderr but errors and warnings); every option reads --opt VALUE or\n"
@@ -50,7 +51,7 @@ static const struct {
 } commands[] = {
     {"run", cli_run},           {"sweep", cli_sweep},     {"compare", cli_compare}, {"replay", cli_replay},
     {"generate", cli_generate}, {"explain", cli_explain}, {"check", cli_check},     {"systems", cli_systems},
-    {"report", cli_report},     {"import", cli_import},   {"fit", cli_fit},
+    {"report", cli_report},     {"import", cli_import},   {"fit", cli_fit},         {"merge", cli_merge},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
