@@ -133,9 +133,11 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
  * errors name the file, line and column. */
 int retsim_experiment_read(const char *dir, retsim_experiment **out, retsim_error *err);
 
-/* Does the folder dir's experiment hold at least 2 finished replications (an
- * interval needs 2)? 0, or RETSIM_EINPUT naming dir. */
-int retsim_experiment_enough(const char *dir, const retsim_experiment *e, retsim_error *err);
+/* Do the experiments of folders dir_a and dir_b each hold at least 2
+ * finished replications (an interval needs 2)? 0, or RETSIM_EINPUT naming
+ * the first folder that does not. */
+int retsim_experiment_enough(const char *dir_a, const retsim_experiment *a, const char *dir_b,
+                             const retsim_experiment *b, retsim_error *err);
 /* May the replications of two output folders (read with retsim_experiment_read)
  * be paired? Each needs at least 2 replications, both the same number and the
  * same seed, and their manifests must agree on every key outside [policy.*],

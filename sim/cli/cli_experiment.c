@@ -227,11 +227,53 @@ static bool is_folder(const char *path)
     return access(probe, R_OK) == 0;
 }
 
+/* The scenario form: run both sides (or a shard of them) and report. */
+static int compare_scenario(int argc, char **argv, unsigned allowed, cli_args *a)
+{
+    retsim_scenario *sc = NULL;
+    retsim_experiment_options o;
+    int rc = start("compare", argc, argv, allowed, compare_help, a, &sc, &o);
+    if (rc != 0) {
+        return rc < 0 ? CLI_OK : rc;
+    }
+    const char *wrong = a->n_set_a + a->n_set_b == 0
+                            ? "give the two policies with --set-a KEY=V and --set-b KEY=V"
+                        : o.replications < 2 ? "a confidence interval needs at least 2 --replications"
+                                             : NULL;
+    if (wrong != NULL || (a->out_dir != NULL && cli_check_out(a->out_dir) != 0)) {
+        retsim_scenario_destroy(sc);
+        return wrong != NULL ? cli_usage_error("compare", "%s", wrong) : CLI_BAD_INPUT;
+    }
+    if (a->shard != NULL) {
+        rc = cli_shard_run("compare", a, sc, &o, NULL, 0);
+        retsim_scenario_destroy(sc);
+        return rc;
+    }
+    retsim_error err;
+    retsim_error_clear(&err);
+    retsim_experiment *ea = NULL, *eb = NULL;
+    rc = retsim_compare_run(sc, a->set_a, a->n_set_a, a->set_b, a->n_set_b, &o, &ea, &eb, &err);
+    if (retsim_executor_is_root(o.exec)) { /* an MPI rank's results went to rank 0, which writes */
+        retsim_provenance prov;
+        cli_provenance("compare", a, &prov);
+        if (rc == 0) {
+            rc = report(ea, eb, RETSIM_COMPARE_PAIRED, a, &prov, &err);
+        }
+        if (rc == 0 && a->out_dir != NULL) {
+            cli_note("wrote %s/compare.csv\n", a->out_dir);
+        }
+    } else {
+        rc = 0;
+    }
+    retsim_experiment_destroy(ea);
+    retsim_experiment_destroy(eb);
+    retsim_scenario_destroy(sc);
+    return rc != 0 ? cli_fail(&err) : CLI_OK;
+}
+
 int cli_compare(int argc, char **argv)
 {
     cli_args a;
-    retsim_scenario *sc = NULL;
-    retsim_experiment_options o;
     const unsigned allowed =
         OPT_OUT | OPT_SEED | OPT_REPLICATIONS | OPT_JOBS | OPT_SIDES | OPT_FORCE | OPT_FORMAT | OPT_SHARD;
     cli_format format;
@@ -257,47 +299,5 @@ int cli_compare(int argc, char **argv)
                                "--unpaired compares two output folders (retsim compare OUT_A OUT_B "
                                "--unpaired); a scenario's two policies are always paired");
     }
-    rc = start("compare", argc, argv, allowed, compare_help, &a, &sc, &o);
-    if (rc != 0) {
-        return rc < 0 ? CLI_OK : rc;
-    }
-    if (a.n_set_a + a.n_set_b == 0) {
-        retsim_scenario_destroy(sc);
-        return cli_usage_error("compare", "give the two policies with --set-a KEY=V and --set-b KEY=V");
-    }
-    if (o.replications < 2) {
-        retsim_scenario_destroy(sc);
-        return cli_usage_error("compare", "a confidence interval needs at least 2 --replications");
-    }
-    if (a.out_dir != NULL && cli_check_out(a.out_dir) != 0) {
-        retsim_scenario_destroy(sc);
-        return CLI_BAD_INPUT;
-    }
-    if (a.shard != NULL) {
-        rc = cli_shard_run("compare", &a, sc, &o, NULL, 0);
-        retsim_scenario_destroy(sc);
-        return rc;
-    }
-    retsim_error err;
-    retsim_error_clear(&err);
-    retsim_experiment *ea = NULL, *eb = NULL;
-    rc = retsim_compare_run(sc, a.set_a, a.n_set_a, a.set_b, a.n_set_b, &o, &ea, &eb, &err);
-    if (!retsim_executor_is_root(o.exec)) { /* an MPI rank's results went to rank 0, which writes */
-        retsim_experiment_destroy(ea);
-        retsim_experiment_destroy(eb);
-        retsim_scenario_destroy(sc);
-        return CLI_OK;
-    }
-    retsim_provenance prov;
-    cli_provenance("compare", &a, &prov);
-    if (rc == 0) {
-        rc = report(ea, eb, RETSIM_COMPARE_PAIRED, &a, &prov, &err);
-    }
-    if (rc == 0 && a.out_dir != NULL) {
-        cli_note("wrote %s/compare.csv\n", a.out_dir);
-    }
-    retsim_experiment_destroy(ea);
-    retsim_experiment_destroy(eb);
-    retsim_scenario_destroy(sc);
-    return rc != 0 ? cli_fail(&err) : CLI_OK;
+    return compare_scenario(argc, argv, allowed, &a);
 }

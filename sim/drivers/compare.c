@@ -99,10 +99,7 @@ retsim_paired retsim_compare_metric_unpaired(const retsim_experiment *a, const r
 int retsim_compare_unpaired_ok(const char *dir_a, const retsim_experiment *a, const char *dir_b,
                                const retsim_experiment *b, retsim_error *err)
 {
-    int rc = retsim_experiment_enough(dir_a, a, err);
-    if (rc == 0) {
-        rc = retsim_experiment_enough(dir_b, b, err);
-    }
+    int rc = retsim_experiment_enough(dir_a, a, dir_b, b, err);
     if (rc != 0) {
         return rc;
     }

@@ -803,8 +803,11 @@ static int manifests_differ(const manifest_keys *x, const char *px, const manife
     return 0;
 }
 
-int retsim_experiment_enough(const char *dir, const retsim_experiment *e, retsim_error *err)
+int retsim_experiment_enough(const char *dir_a, const retsim_experiment *a, const char *dir_b,
+                             const retsim_experiment *b, retsim_error *err)
 {
+    const char *dir = a->completed < 2 ? dir_a : dir_b;
+    const retsim_experiment *e = a->completed < 2 ? a : b;
     if (e->completed >= 2) {
         return 0;
     }
@@ -817,10 +820,7 @@ int retsim_experiment_enough(const char *dir, const retsim_experiment *e, retsim
 int retsim_experiment_comparable(const char *dir_a, const retsim_experiment *a, const char *dir_b,
                                  const retsim_experiment *b, retsim_error *err)
 {
-    int rc = retsim_experiment_enough(dir_a, a, err);
-    if (rc == 0) {
-        rc = retsim_experiment_enough(dir_b, b, err);
-    }
+    int rc = retsim_experiment_enough(dir_a, a, dir_b, b, err);
     if (rc != 0) {
         return rc;
     }
