@@ -76,6 +76,20 @@ typedef struct retsim_experiment {
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err);
 void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */
+/* An experiment of opt->replications empty slots (none done), to be filled
+ * range by range with retsim_experiment_run_range; n is how many slots, which
+ * the caller may lower to the slots it ran (the rest hold nothing). 0,
+ * RETSIM_EUSAGE (no replications) or RETSIM_ENOMEM. */
+int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experiment **out,
+                             retsim_error *err);
+/* Run replications from .. to-1 of sc into e's slots (to <= e->n), each with
+ * seed (opt->seed, r) as in retsim_experiment_run, on opt->exec; e->completed
+ * and e->wall_seconds grow. Progress counts this range's replications. With a
+ * stop request RETSIM_EINTR, the finished ones kept (reps[r].done); on an
+ * error e keeps what it held (slots of the range may be part-filled but not
+ * done). No size check: the caller's. RETSIM_EUSAGE for a range outside e. */
+int retsim_experiment_run_range(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, uint32_t from, uint32_t to, retsim_error *err);
 /* Unless opt->force, refuse opt->replications of sc beyond the limits of
  * retsim/estimate.h (RETSIM_EINPUT), before anything is allocated. */
 int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
@@ -127,6 +141,11 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
 struct retsim_provenance;
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             const struct retsim_provenance *prov, retsim_error *err);
+/* retsim_experiment_write with n_more (at most 8) more key/value pairs in the
+ * manifest's [run], after the usual ones (e.g. the precision mode's). */
+int retsim_experiment_write_keys(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                                 const struct retsim_provenance *prov, const char *const *more_keys,
+                                 const char *const *more_values, size_t n_more, retsim_error *err);
 
 /* Read the summary.csv of an earlier run (single or replicated) back into an
  * experiment, for comparing output folders. Columns are found by name;

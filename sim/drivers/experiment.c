@@ -27,6 +27,7 @@ typedef struct pool {
     const retsim_scenario *const *sc; /* [points] */
     const char *const *labels;        /* [points], or NULL */
     uint32_t points;
+    uint32_t from, count; /* each point's replications from .. from + count - 1 */
     const retsim_experiment_options *opt;
     retsim_experiment **e; /* [points] */
     uint32_t done;         /* tasks finished, of points x replications */
@@ -63,13 +64,20 @@ static int open_rows(const retsim_scenario *sc, retsim_replication *rep, retsim_
     return 0;
 }
 
-/* Task t: replication t % replications of point t / replications. */
+/* Task t's slot: replication from + t % count of point t / count. */
+static retsim_replication *slot(const pool *p, uint32_t t, uint32_t *r)
+{
+    *r = p->from + t % p->count;
+    return &p->e[t / p->count]->reps[*r];
+}
+
+/* Task t: replication r of its point, with seed (master, r). */
 static int run_one(void *ctx, uint32_t t, retsim_error *err)
 {
     pool *p = ctx;
-    uint32_t point = t / p->opt->replications, r = t % p->opt->replications;
-    const retsim_scenario *sc = p->sc[point];
-    retsim_replication *rep = &p->e[point]->reps[r];
+    uint32_t r;
+    const retsim_scenario *sc = p->sc[t / p->count];
+    retsim_replication *rep = slot(p, t, &r);
     retsim_run_sinks sinks = {0};
     sinks.replication_column = true;
     if (p->opt->keep_rows && open_rows(sc, rep, &sinks) != 0) {
@@ -99,7 +107,7 @@ static void report(const pool *p, bool finished)
     if (p->opt->progress == NULL) {
         return;
     }
-    uint32_t total = p->points * p->opt->replications;
+    uint32_t total = p->points * p->count;
     retsim_progress pr = {.done = p->done,
                           .total = total,
                           .fraction = total > 0 ? (double)p->done / (double)total : 1.0,
@@ -118,8 +126,8 @@ static void report(const pool *p, bool finished)
 static void landed(void *ctx, uint32_t t)
 {
     pool *p = ctx;
-    uint32_t point = t / p->opt->replications;
-    retsim_replication *rep = &p->e[point]->reps[t % p->opt->replications];
+    uint32_t point = t / p->count, r;
+    retsim_replication *rep = slot(p, t, &r);
     rep->done = true;
     p->e[point]->completed++;
     p->done++;
@@ -131,15 +139,15 @@ static void landed(void *ctx, uint32_t t)
 static int encode(void *ctx, uint32_t t, char **buf, size_t *len)
 {
     const pool *p = ctx;
-    return retsim_replication_encode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
-                                     len);
+    uint32_t r;
+    return retsim_replication_encode(slot(p, t, &r), buf, len);
 }
 
 static int decode(void *ctx, uint32_t t, const char *buf, size_t len, retsim_error *err)
 {
     pool *p = ctx;
-    return retsim_replication_decode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
-                                     len, err);
+    uint32_t r;
+    return retsim_replication_decode(slot(p, t, &r), buf, len, err);
 }
 
 int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
@@ -185,7 +193,7 @@ static void destroy_all(retsim_experiment **out, uint32_t points)
 /* Every point's replications as one list of tasks, on opt->exec. */
 static int run_tasks(pool *p, uint32_t *mine, retsim_error *err)
 {
-    retsim_tasks ts = {.n = p->points * p->opt->replications,
+    retsim_tasks ts = {.n = p->points * p->count,
                        .shard_k = p->opt->shard_k,
                        .shard_n = p->opt->shard_n,
                        .jobs = p->opt->jobs,
@@ -220,7 +228,7 @@ int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *con
         destroy_all(out, points);
         return rc;
     }
-    pool p = {.sc = sc, .labels = labels, .points = points, .opt = opt, .e = out};
+    pool p = {.sc = sc, .labels = labels, .points = points, .count = opt->replications, .opt = opt, .e = out};
     uint32_t mine = 0;
     rc = run_tasks(&p, &mine, err);
     if (rc == 0 && p.done < mine) {
@@ -233,6 +241,34 @@ int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *con
     if (rc == RETSIM_EINTR) {
         retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " of %" PRIu32 " replications",
                          p.done, mine);
+    }
+    return rc;
+}
+
+int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experiment **out, retsim_error *err)
+{
+    *out = NULL;
+    return experiment_alloc(opt, out, err);
+}
+
+int retsim_experiment_run_range(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, uint32_t from, uint32_t to, retsim_error *err)
+{
+    if (from >= to || to > e->n) {
+        return retsim_error_set(err, RETSIM_EUSAGE, "", 0, "--replications",
+                                "replications %" PRIu32 " .. %" PRIu32 " are not within 0 .. %" PRIu32, from,
+                                to, e->n);
+    }
+    double before = e->wall_seconds;
+    pool p = {.sc = &sc, .points = 1, .from = from, .count = to - from, .opt = opt, .e = &e};
+    uint32_t mine = 0;
+    int rc = run_tasks(&p, &mine, err);
+    e->wall_seconds += before; /* run_tasks set this range's time */
+    if (rc == 0 && p.done < mine) {
+        rc = RETSIM_EINTR;
+    }
+    if (rc == RETSIM_EINTR) {
+        retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " replications", e->completed);
     }
     return rc;
 }
@@ -458,6 +494,13 @@ static void write_replications(const retsim_scenario *sc, const retsim_experimen
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             const retsim_provenance *prov, retsim_error *err)
 {
+    return retsim_experiment_write_keys(sc, e, dir, prov, NULL, NULL, 0, err);
+}
+
+int retsim_experiment_write_keys(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                                 const retsim_provenance *prov, const char *const *more_keys,
+                                 const char *const *more_values, size_t n_more, retsim_error *err)
+{
     enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, BY_TYPE, BY_PERIOD, PERIOD_CI, N };
     static const char *const names[N] = {
         "summary.csv", "summary_ci.csv",      "outcomes.csv",          "timeseries.csv",
@@ -487,14 +530,22 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
         if (!isnan(w)) { /* the largest over replications: where a chart marks the warm-up */
             snprintf(warmup, sizeof warmup, "%.9g", w);
         }
-        const char *keys[] = {"command", "scenario", "seed", "replications", "rng", "warmup_mser5_d"};
-        const char *values[] = {"run",
-                                sc->path,
-                                seed,
-                                reps,
-                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
-                                warmup};
-        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 6, prov, sc);
+        enum { BASE = 6, MORE = 8 };
+        const char *keys[BASE + MORE] = {"command",      "scenario", "seed",
+                                         "replications", "rng",      "warmup_mser5_d"};
+        const char *values[BASE + MORE] = {
+            "run",
+            sc->path,
+            seed,
+            reps,
+            "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
+            warmup};
+        size_t n = BASE;
+        for (size_t i = 0; i < n_more && n < BASE + MORE; i++, n++) {
+            keys[n] = more_keys[i];
+            values[n] = more_values[i];
+        }
+        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, n, prov, sc);
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;
