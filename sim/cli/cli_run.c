@@ -16,8 +16,7 @@
 static const char run_help[] =
     "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
     "                  [--events] [--trace-out FILE] [--format text|csv|json] [--force]\n"
-    "                  [--precision METRIC=REL[,METRIC=REL...] [--batch B]]\n"
-    "                  [--set section.key=value]... [-q]\n"
+    "                  [--precision M=REL[,M=REL...] [--batch B]] [--set K=V]... [-q]\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
