@@ -5,7 +5,7 @@
 # with t quantiles from a printed table): the first batch count whose
 # replications meet the target; the bytes are those replications' and do
 # not depend on --jobs; the ceiling is reported and recorded; bad specs exit 2.
-# usage: cli_precision_test.sh RETSIM_BINARY SOURCE_DIR
+# usage: cli_precision_test.sh RETSIM_BINARY SOURCE_DIR [RETSIM_MPI]
 . "$(dirname "$0")/cli_lib.sh" "$@"
 sc="$src/scenarios/quickstart.ini"
 short=(--set simulation.horizon=200d --set simulation.warmup=30d --seed 5)
@@ -62,6 +62,26 @@ for f in "$work"/j1/out/*; do
         cmp -s "$f" "$work/j2/out/$name"
     fi && ok || bad "-j1 and -j2 differ in $name"
 done
+
+# under mpirun (a build with MPI: the third argument ON) 2 ranks stop at the
+# same replication and write the same bytes; rank 0 alone writes
+if [ "${3:-OFF}" = ON ] && command -v mpirun >/dev/null; then
+    # as root Open MPI needs these; its allocations outlive MPI_Finalize (see cli_mpi_test.sh)
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    mkdir -p "$work/m2"
+    (cd "$work/m2" && ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 timeout 300 mpirun -n 2 "$bin" run "$sc" "${short[@]}" --precision recovery_rate="$rel" \
+        --replications 40 -j1 --out out >stdout 2>stderr)
+    rc=$?
+    [ "$rc" -eq 0 ] && ok || bad "mpirun -n 2 run --precision exited $rc: $(head -c 600 "$work/m2/stderr")"
+    for f in "$work"/j1/out/*; do
+        name=$(basename "$f")
+        if [ "$name" = manifest ]; then
+            cmp -s <(grep -v '^command_line' "$f") <(grep -v '^command_line' "$work/m2/out/$name")
+        else
+            cmp -s "$f" "$work/m2/out/$name"
+        fi && ok || bad "mpirun -n 2 and one process differ in $name"
+    done
+fi
 
 # the ceiling: an impossible target stops at --replications, the last batch
 # cut short (5 + 2), with a warning, exit 0 and the outputs

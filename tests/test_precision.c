@@ -260,6 +260,28 @@ static void test_precision_stops_where_predicted(void **state)
     retsim_scenario_destroy(sc);
 }
 
+/* A stop request before any batch is judged: RETSIM_EINTR, no decision. */
+static void test_precision_stop_request(void **state)
+{
+    (void)state;
+    retsim_scenario *sc = load(apim);
+    volatile int stop = 1;
+    retsim_experiment_options o = {.seed = 1, .jobs = 2, .stop = &stop};
+    retsim_precision_options po = {.spec = spec_of("creates=1e-12"), .ceiling = 20};
+    retsim_precision_result res;
+    retsim_experiment *e = NULL;
+    retsim_error err;
+    retsim_error_clear(&err);
+    assert_int_equal(retsim_precision_run(sc, &o, &po, &e, &res, &err), RETSIM_EINTR);
+    assert_true(res.stopped);
+    assert_false(res.reached);
+    assert_int_equal(res.batches, 0);
+    assert_non_null(e);
+    assert_int_equal(e->completed, 0);
+    retsim_experiment_destroy(e);
+    retsim_scenario_destroy(sc);
+}
+
 static void test_precision_refuses_shards(void **state)
 {
     (void)state;
@@ -285,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_precision_rule_unjudgeable),
         cmocka_unit_test(test_precision_batches_and_ceiling),
         cmocka_unit_test(test_precision_stops_where_predicted),
+        cmocka_unit_test(test_precision_stop_request),
         cmocka_unit_test(test_precision_refuses_shards),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

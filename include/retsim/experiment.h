@@ -76,20 +76,25 @@ typedef struct retsim_experiment {
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err);
 void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */
-/* An experiment of opt->replications empty slots (none done), to be filled
- * range by range with retsim_experiment_run_range; n is how many slots, which
- * the caller may lower to the slots it ran (the rest hold nothing). 0,
- * RETSIM_EUSAGE (no replications) or RETSIM_ENOMEM. */
+/* An experiment of opt->replications empty slots (none done), for
+ * retsim_experiment_run_until. 0, RETSIM_EUSAGE (no replications) or
+ * RETSIM_ENOMEM. */
 int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experiment **out,
                              retsim_error *err);
-/* Run replications from .. to-1 of sc into e's slots (to <= e->n), each with
- * seed (opt->seed, r) as in retsim_experiment_run, on opt->exec; e->completed
- * and e->wall_seconds grow. Progress counts this range's replications. With a
- * stop request RETSIM_EINTR, the finished ones kept (reps[r].done); on an
- * error e keeps what it held (slots of the range may be part-filled but not
- * done). No size check: the caller's. RETSIM_EUSAGE for a range outside e. */
-int retsim_experiment_run_range(const retsim_scenario *sc, const retsim_experiment_options *opt,
-                                retsim_experiment *e, uint32_t from, uint32_t to, retsim_error *err);
+/* Asked after each replication lands in e (on the root, one call at a time,
+ * under the experiment's lock: keep it short): true to start no more. */
+typedef bool (*retsim_experiment_enough_fn)(void *ctx, const retsim_experiment *e);
+/* Run e's replications 0 .. e->n-1 (each with seed (opt->seed, r), as
+ * retsim_experiment_run) on opt->exec until enough says so: from then no
+ * more start, those under way finish and land (enough is not asked again),
+ * and the call returns 0 with the others not done. Which replications
+ * finish besides the ones enough saw depends on timing: a caller keeps a
+ * prefix it chose. With opt->stop: RETSIM_EINTR, finished ones kept. On an
+ * error slots may be part-filled but not done (retsim_experiment_destroy
+ * frees them). No size check: the caller's. */
+int retsim_experiment_run_until(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, retsim_experiment_enough_fn enough, void *ctx,
+                                retsim_error *err);
 /* Unless opt->force, refuse opt->replications of sc beyond the limits of
  * retsim/estimate.h (RETSIM_EINPUT), before anything is allocated. */
 int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,

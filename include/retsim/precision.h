@@ -82,16 +82,19 @@ typedef struct retsim_precision_result {
     retsim_precision_verdict verdict; /* after the last full batch */
 } retsim_precision_result;
 
-/* Run sc's replications in batches until the targets hold or the ceiling
- * is reached (opt->replications is ignored: po->ceiling bounds them). Each
- * batch runs with opt (threads, or opt->exec's ranks; opt->stop) through
- * retsim_experiment_run_range. Unless opt->force, the ceiling's size is
- * checked first (retsim/estimate.h). *out: the experiment, its n the
- * replications run. Returns 0 (reached or not: see res), RETSIM_EINTR with
- * the finished replications kept in *out, RETSIM_EUSAGE for shards or for
- * any opt->exec (an MPI run of several ranks: only rank 0 holds the results,
- * and the executor has no way yet to tell the other ranks whether another
- * batch follows), or a replication's error (*out NULL). */
+/* Run sc's replications until the targets hold after some batch or the
+ * ceiling is reached (opt->replications is ignored: po->ceiling bounds
+ * them). They run as one list of tasks (retsim_experiment_run_until) on
+ * opt's threads or opt->exec's ranks, with no wait between batches: each
+ * time the finished replications 0 .. b*B-1 are all in, batch b is judged
+ * on them alone; once one holds, no more start and those already under way
+ * are dropped, so the outcome does not depend on timing, --jobs or ranks.
+ * Unless opt->force, the ceiling's size is checked first (retsim/estimate.h).
+ * *out: the experiment, its n the replications kept. Returns 0 (reached or
+ * not: see res), RETSIM_EINTR on a stop request before a decision (the
+ * finished replications kept in *out, res->stopped), RETSIM_EUSAGE for a
+ * shard (opt->shard_n > 1: the decision needs every result), or a
+ * replication's error (*out NULL). */
 int retsim_precision_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                          const retsim_precision_options *po, retsim_experiment **out,
                          retsim_precision_result *res, retsim_error *err);

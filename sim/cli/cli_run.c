@@ -162,6 +162,11 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
 static void report_precision(const retsim_experiment *e, const retsim_precision_options *po,
                              const retsim_precision_result *res)
 {
+    if (res->batches == 0) {
+        cli_note("precision: stopped after %u replication%s, before a batch was judged\n", e->completed,
+                 e->completed == 1 ? "" : "s");
+        return;
+    }
     char line[1024];
     size_t used = 0;
     const retsim_summary *first = retsim_experiment_first(e);

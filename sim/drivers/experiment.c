@@ -30,9 +30,14 @@ typedef struct pool {
     uint32_t from, count; /* each point's replications from .. from + count - 1 */
     const retsim_experiment_options *opt;
     retsim_experiment **e; /* [points] */
-    uint32_t done;         /* tasks finished, of points x replications */
-    uint64_t events;       /* run by the finished tasks: for progress */
-    uint32_t last_point;   /* the point of the task that finished last */
+    /* run_until: asked after each landing (one point); halt is the tasks' stop then */
+    retsim_experiment_enough_fn enough;
+    void *enough_ctx;
+    volatile int halt;
+    bool enough_said;
+    uint32_t done;       /* tasks finished, of points x replications */
+    uint64_t events;     /* run by the finished tasks: for progress */
+    uint32_t last_point; /* the point of the task that finished last */
     retsim_stopwatch watch;
 } pool;
 
@@ -134,6 +139,11 @@ static void landed(void *ctx, uint32_t t)
     p->events += rep->events;
     p->last_point = point;
     report(p, false);
+    if (p->enough != NULL && p->halt == 0) { /* a user's stop halts the hand-out too */
+        bool user = p->opt->stop != NULL && *p->opt->stop;
+        p->enough_said = !user && p->enough(p->enough_ctx, p->e[point]);
+        p->halt = user || p->enough_said;
+    }
 }
 
 static int encode(void *ctx, uint32_t t, char **buf, size_t *len)
@@ -197,7 +207,7 @@ static int run_tasks(pool *p, uint32_t *mine, retsim_error *err)
                        .shard_k = p->opt->shard_k,
                        .shard_n = p->opt->shard_n,
                        .jobs = p->opt->jobs,
-                       .stop = p->opt->stop,
+                       .stop = p->enough != NULL ? &p->halt : p->opt->stop,
                        .run = run_one,
                        .encode = encode,
                        .decode = decode,
@@ -251,20 +261,15 @@ int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experi
     return experiment_alloc(opt, out, err);
 }
 
-int retsim_experiment_run_range(const retsim_scenario *sc, const retsim_experiment_options *opt,
-                                retsim_experiment *e, uint32_t from, uint32_t to, retsim_error *err)
+int retsim_experiment_run_until(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, retsim_experiment_enough_fn enough, void *ctx,
+                                retsim_error *err)
 {
-    if (from >= to || to > e->n) {
-        return retsim_error_set(err, RETSIM_EUSAGE, "", 0, "--replications",
-                                "replications %" PRIu32 " .. %" PRIu32 " are not within 0 .. %" PRIu32, from,
-                                to, e->n);
-    }
-    double before = e->wall_seconds;
-    pool p = {.sc = &sc, .points = 1, .from = from, .count = to - from, .opt = opt, .e = &e};
+    pool p = {
+        .sc = &sc, .points = 1, .count = e->n, .opt = opt, .e = &e, .enough = enough, .enough_ctx = ctx};
     uint32_t mine = 0;
     int rc = run_tasks(&p, &mine, err);
-    e->wall_seconds += before; /* run_tasks set this range's time */
-    if (rc == 0 && p.done < mine) {
+    if (rc == 0 && p.done < mine && !p.enough_said) {
         rc = RETSIM_EINTR;
     }
     if (rc == RETSIM_EINTR) {

@@ -107,31 +107,39 @@ int retsim_precision_parse(const char *text, retsim_precision_spec *out, retsim_
     }
 }
 
-/* Half-width / |mean| of metric m on row over e's finished replications;
- * +inf when it cannot be judged (mean 0 or NaN, under 2 finite values). */
-static double relative_half(const retsim_experiment *e, int row, retsim_metric m, double *values)
+/* Half-width / |mean| of metric m on row over the finished ones of e's
+ * replications 0 .. k-1; +inf when it cannot be judged (mean 0 or NaN,
+ * under 2 finite values). values: room for k. */
+static double relative_half(const retsim_experiment *e, uint32_t k, int row, retsim_metric m, double *values)
 {
-    size_t k = retsim_experiment_values(e, row, m, values);
-    retsim_ci ci = retsim_ci_of(values, k);
+    size_t n = 0;
+    for (uint32_t r = 0; r < k; r++) {
+        if (e->reps[r].done) {
+            values[n++] = e->reps[r].summary.value[row][m];
+        }
+    }
+    retsim_ci ci = retsim_ci_of(values, n);
     if (ci.n < 2 || !isfinite(ci.mean) || ci.mean == 0 || !isfinite(ci.high)) {
         return INFINITY;
     }
     return (ci.high - ci.low) / 2.0 / fabs(ci.mean);
 }
 
-void retsim_precision_judge(const retsim_experiment *e, const retsim_precision_spec *spec,
-                            retsim_precision_verdict *out)
+/* The verdict on replications 0 .. k-1 (their finished ones). */
+static void judge_first(const retsim_experiment *e, uint32_t k, const retsim_precision_spec *spec,
+                        retsim_precision_verdict *out)
 {
     memset(out, 0, sizeof *out);
     const retsim_summary *first = retsim_experiment_first(e);
-    double *values = malloc((e->n ? e->n : 1) * sizeof *values);
-    out->met = first != NULL && values != NULL;
+    double *values = malloc((k ? k : 1) * sizeof *values);
+    bool can = first != NULL && values != NULL;
+    out->met = can;
     out->unjudgeable = first == NULL;
     for (size_t i = 0; i < spec->n; i++) {
-        out->worst[i] = first == NULL || values == NULL ? INFINITY : 0.0;
+        out->worst[i] = can ? 0.0 : INFINITY;
         out->worst_row[i] = first == NULL ? -1 : 0;
-        for (int row = 0; first != NULL && values != NULL && row < first->n_rows; row++) {
-            double h = relative_half(e, row, spec->metric[i], values);
+        for (int row = 0; can && row < first->n_rows; row++) {
+            double h = relative_half(e, k, row, spec->metric[i], values);
             out->unjudgeable |= isinf(h);
             if (h > out->worst[i] || isinf(h)) {
                 out->worst[i] = h;
@@ -141,6 +149,12 @@ void retsim_precision_judge(const retsim_experiment *e, const retsim_precision_s
         }
     }
     free(values);
+}
+
+void retsim_precision_judge(const retsim_experiment *e, const retsim_precision_spec *spec,
+                            retsim_precision_verdict *out)
+{
+    judge_first(e, e->n, spec, out);
 }
 
 void retsim_precision_format(const retsim_precision_spec *spec, char *buf, size_t size)
@@ -154,19 +168,76 @@ void retsim_precision_format(const retsim_precision_spec *spec, char *buf, size_
     }
 }
 
-/* Can the batches be decided here? Shards and other ranks cannot see all results. */
+/* Can the batches be decided here? A shard sees only some results. */
 static int check_options(const retsim_experiment_options *opt, retsim_error *err)
 {
     if (opt->shard_n > 1) {
         return retsim_error_set(err, RETSIM_EUSAGE, "", 0, "--precision",
                                 "not with --shard: deciding when to stop needs every replication's results");
     }
-    if (opt->exec != NULL) {
-        return retsim_error_set(err, RETSIM_EUSAGE, "", 0, "--precision",
-                                "not under mpirun with several ranks yet: only rank 0 sees the results, and "
-                                "the other ranks cannot be told whether another batch follows");
-    }
     return 0;
+}
+
+/* The stopping rule's state as replications land (in any order). */
+typedef struct watch {
+    const retsim_precision_spec *spec;
+    uint32_t batch, ceiling;
+    uint32_t prefix;   /* replications 0 .. prefix-1 are all done */
+    uint32_t boundary; /* the next batch's end: judged once the prefix reaches it */
+    uint32_t batches;
+    bool decided; /* enough said no more: met, or the ceiling judged */
+    bool reached;
+    retsim_precision_verdict verdict;
+} watch;
+
+/* After each landing: judge every batch boundary the finished prefix has
+ * reached, in order; true (no more) once one holds or the ceiling is judged. */
+static bool enough(void *ctx, const retsim_experiment *e)
+{
+    watch *w = ctx;
+    while (w->prefix < w->ceiling && e->reps[w->prefix].done) {
+        w->prefix++;
+    }
+    while (w->prefix >= w->boundary) {
+        w->batches++;
+        judge_first(e, w->boundary, w->spec, &w->verdict);
+        if (w->verdict.met || w->boundary == w->ceiling) {
+            w->reached = w->verdict.met;
+            w->decided = true;
+            return true;
+        }
+        w->boundary = w->ceiling - w->boundary > w->batch ? w->boundary + w->batch : w->ceiling;
+    }
+    return false;
+}
+
+/* Empty slot r: its rows freed, not done. */
+static void drop(retsim_experiment *e, uint32_t r)
+{
+    retsim_replication *rep = &e->reps[r];
+    e->completed -= rep->done ? 1 : 0;
+    free(rep->timeseries);
+    free(rep->outcomes);
+    free(rep->by_type);
+    free(rep->by_period);
+    free(rep->periods);
+    memset(rep, 0, sizeof *rep);
+}
+
+/* Keep what the rule decided on: replications 0 .. boundary-1 when it
+ * stopped (those of the next batch already under way are dropped), else
+ * every finished one (a stop request). */
+static void keep(retsim_experiment *e, const watch *w, bool decided)
+{
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < e->n; r++) {
+        if (decided && r >= w->boundary) {
+            drop(e, r);
+        } else if (e->reps[r].done) {
+            n = r + 1;
+        }
+    }
+    e->n = decided ? w->boundary : n;
 }
 
 int retsim_precision_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
@@ -176,7 +247,6 @@ int retsim_precision_run(const retsim_scenario *sc, const retsim_experiment_opti
     memset(res, 0, sizeof *res);
     *out = NULL;
     retsim_experiment_options o = *opt;
-    uint32_t batch = po->batch > 0 ? po->batch : RETSIM_PRECISION_BATCH;
     o.replications = po->ceiling > 0 ? po->ceiling : RETSIM_PRECISION_CEILING;
     int rc = check_options(opt, err);
     if (rc == 0) {
@@ -188,24 +258,24 @@ int retsim_precision_run(const retsim_scenario *sc, const retsim_experiment_opti
     if (rc != 0) {
         return rc;
     }
-    retsim_experiment *e = *out;
-    uint32_t ceiling = e->n, to = 0;
-    while (rc == 0 && to < ceiling && !res->reached) {
-        uint32_t from = to;
-        to = ceiling - from > batch ? from + batch : ceiling;
-        rc = retsim_experiment_run_range(sc, &o, e, from, to, err);
-        res->batches++;
-        if (rc == 0) {
-            retsim_precision_judge(e, &po->spec, &res->verdict);
-            res->reached = res->verdict.met;
-        }
-    }
-    e->n = to; /* the slots beyond were never run: they hold nothing */
-    res->replications = to;
-    res->stopped = rc == RETSIM_EINTR;
+    watch w = {.spec = &po->spec,
+               .batch = po->batch > 0 ? po->batch : RETSIM_PRECISION_BATCH,
+               .ceiling = o.replications};
+    w.boundary = w.ceiling > w.batch ? w.batch : w.ceiling;
+    rc = retsim_experiment_run_until(sc, &o, *out, enough, &w, err);
     if (rc != 0 && rc != RETSIM_EINTR) {
-        retsim_experiment_destroy(e);
+        retsim_experiment_destroy(*out);
         *out = NULL;
+        return rc;
     }
+    if (w.decided) { /* a stop request after the decision changes nothing */
+        rc = 0;
+    }
+    keep(*out, &w, w.decided);
+    res->batches = w.batches;
+    res->replications = (*out)->n;
+    res->reached = w.reached;
+    res->stopped = rc == RETSIM_EINTR;
+    res->verdict = w.verdict;
     return rc;
 }
