@@ -76,6 +76,25 @@ typedef struct retsim_experiment {
 int retsim_experiment_run(const retsim_scenario *sc, const retsim_experiment_options *opt,
                           retsim_experiment **out, retsim_error *err);
 void retsim_experiment_destroy(retsim_experiment *e); /* NULL-safe */
+/* An experiment of opt->replications empty slots (none done), for
+ * retsim_experiment_run_until. 0, RETSIM_EUSAGE (no replications) or
+ * RETSIM_ENOMEM. */
+int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experiment **out,
+                             retsim_error *err);
+/* Asked after each replication lands in e (on the root, one call at a time,
+ * under the experiment's lock: keep it short): true to start no more. */
+typedef bool (*retsim_experiment_enough_fn)(void *ctx, const retsim_experiment *e);
+/* Run e's replications 0 .. e->n-1 (each with seed (opt->seed, r), as
+ * retsim_experiment_run) on opt->exec until enough says so: from then no
+ * more start, those under way finish and land (enough is not asked again),
+ * and the call returns 0 with the others not done. Which replications
+ * finish besides the ones enough saw depends on timing: a caller keeps a
+ * prefix it chose. With opt->stop: RETSIM_EINTR, finished ones kept. On an
+ * error slots may be part-filled but not done (retsim_experiment_destroy
+ * frees them). No size check: the caller's. */
+int retsim_experiment_run_until(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, retsim_experiment_enough_fn enough, void *ctx,
+                                retsim_error *err);
 /* Unless opt->force, refuse opt->replications of sc beyond the limits of
  * retsim/estimate.h (RETSIM_EINPUT), before anything is allocated. */
 int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
@@ -127,6 +146,11 @@ size_t retsim_experiment_values(const retsim_experiment *e, int row, retsim_metr
 struct retsim_provenance;
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             const struct retsim_provenance *prov, retsim_error *err);
+/* retsim_experiment_write with n_more (at most 8) more key/value pairs in the
+ * manifest's [run], after the usual ones (e.g. the precision mode's). */
+int retsim_experiment_write_keys(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                                 const struct retsim_provenance *prov, const char *const *more_keys,
+                                 const char *const *more_values, size_t n_more, retsim_error *err);
 
 /* Read the summary.csv of an earlier run (single or replicated) back into an
  * experiment, for comparing output folders. Columns are found by name;

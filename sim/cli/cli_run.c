@@ -2,19 +2,21 @@
 #include "cli.h"
 #include "retsim/experiment.h"
 #include "retsim/manifest.h"
+#include "retsim/precision.h"
 #include "retsim/run.h"
 #include "retsim/tasks.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 static const char run_help[] =
     "usage: retsim run SCENARIO [--seed N] [--replications N] [--jobs J] [--out DIR]\n"
-    "                  [--events] [--trace-out FILE] [--format text|csv|json] [--force]\n"
-    "                  [--set section.key=value]... [--shard K/N] [-q]\n"
+    "         [--events] [--trace-out FILE] [--format text|csv|json] [--force] [-q]\n"
+    "         [--precision M=REL,... [--batch B]] [--shard K/N] [--set K=V]...\n"
     "\n"
     "Simulate the scenario's workload ([workload.<kind>] sections) under its\n"
     "retention rules, from time 0 to [simulation] horizon, and report recoveries\n"
@@ -24,6 +26,14 @@ static const char run_help[] =
     "  --replications N  N independent replications (default 1); with N > 1 the\n"
     "                    outputs get a replication column and summary_ci.csv holds\n"
     "                    mean, sd and 95% confidence interval of every metric\n"
+    "  --precision M=REL[,M=REL...]\n"
+    "                    run replications in batches until every named metric's 95%\n"
+    "                    CI half-width is within REL x |mean| on every kind (REL as\n"
+    "                    0.01 or 1%), or --replications (default 100 here) is\n"
+    "                    reached: then a warning, the outputs all the same, and\n"
+    "                    precision_reached = no in the manifest. The same seed gives\n"
+    "                    the same number of replications for any --jobs\n"
+    "  --batch B         replications per batch with --precision (default 5)\n"
     "  -j, --jobs J      threads for replications (default: all cores); results do\n"
     "                    not depend on J\n"
     "  -o, --out DIR     output folder (default: out); replaced whole by this run's\n"
@@ -152,6 +162,130 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     return rc != 0 ? cli_fail(&err) : CLI_OK;
 }
 
+/* The precision mode's line on stderr: how many replications it took and
+ * how precise each target came out (its worst kind); a warning when the
+ * ceiling came first, a note for a target that cannot be judged. */
+static void report_precision(const retsim_experiment *e, const retsim_precision_options *po,
+                             const retsim_precision_result *res)
+{
+    if (res->batches == 0) {
+        cli_note("precision: stopped after %u replication%s, before a batch was judged\n", e->completed,
+                 e->completed == 1 ? "" : "s");
+        return;
+    }
+    char line[1024];
+    size_t used = 0;
+    const retsim_summary *first = retsim_experiment_first(e);
+    for (size_t i = 0; i < po->spec.n && used < sizeof line; i++) {
+        const char *name = retsim_metric_name(po->spec.metric[i]);
+        double w = res->verdict.worst[i];
+        int row = res->verdict.worst_row[i];
+        const char *kind = first != NULL && row >= 0 ? first->kind[row] : "";
+        int n = isinf(w) ? snprintf(line + used, sizeof line - used,
+                                    "%s%s cannot be judged on %s (mean 0, NaN "
+                                    "or under 2 values)",
+                                    i > 0 ? ", " : "", name, kind)
+                         : snprintf(line + used, sizeof line - used,
+                                    "%s%s \u00b1%.2f%% of mean (target %g%%; "
+                                    "widest on %s)",
+                                    i > 0 ? ", " : "", name, 100.0 * w, 100.0 * po->spec.rel[i], kind);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    cli_note("precision: %u replication%s (%u batch%s of %u): %s\n", res->replications,
+             res->replications == 1 ? "" : "s", res->batches, res->batches == 1 ? "" : "es", po->batch, line);
+    if (!res->reached && !res->stopped) {
+        fprintf(stderr,
+                "retsim: warning: precision target not reached within --replications %u; the outputs "
+                "hold those %u replications (manifest: precision_reached = no)\n",
+                po->ceiling, res->replications);
+    }
+}
+
+/* The manifest's record of the precision mode. */
+static int write_precision(const retsim_scenario *sc, const cli_args *a, const retsim_experiment *e,
+                           const retsim_precision_options *po, const retsim_precision_result *res,
+                           const char *out)
+{
+    char target[512], batch[16], batches[16], reps[16];
+    retsim_precision_format(&po->spec, target, sizeof target);
+    snprintf(batch, sizeof batch, "%u", po->batch);
+    snprintf(batches, sizeof batches, "%u", res->batches);
+    snprintf(reps, sizeof reps, "%u", res->replications);
+    const char *keys[] = {"precision", "precision_batch", "precision_batches", "precision_replications",
+                          "precision_reached"};
+    const char *values[] = {target, batch, batches, reps, res->reached ? "yes" : "no"};
+    retsim_provenance prov;
+    cli_provenance("run", a, &prov);
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_experiment_write_keys(sc, e, out, &prov, keys, values, 5, &err) != 0) {
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+static int run_precision(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o,
+                         const retsim_precision_options *po, cli_format format)
+{
+    if (a->events || a->trace_out != NULL) {
+        return cli_usage_error("run", "--events and --trace-out are for a single run, not --precision");
+    }
+    if (o->jobs == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        o->jobs = cores > 0 ? (int)cores : 1;
+    }
+    const char *out = a->out_dir != NULL ? a->out_dir : "out";
+    if (cli_check_out(out) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    o->keep_rows = true;
+    o->stop = cli_stop_flag();
+    o->exec = cli_executor();
+    retsim_error err;
+    retsim_error_clear(&err);
+    retsim_experiment *e = NULL;
+    retsim_precision_result res;
+    int rc = retsim_precision_run(sc, o, po, &e, &res, &err);
+    int wrc = 0;
+    if (e != NULL && e->completed > 0) { /* finished replications are kept, even when interrupted */
+        wrc = write_precision(sc, a, e, po, &res, out);
+        if (wrc == 0) {
+            print_replications(sc, e, o->jobs, out, format);
+            report_precision(e, po, &res);
+        }
+    }
+    retsim_experiment_destroy(e);
+    if (wrc != 0) {
+        return wrc;
+    }
+    return rc != 0 ? cli_fail(&err) : CLI_OK;
+}
+
+/* --precision and --batch into po (the ceiling from --replications, default
+ * RETSIM_PRECISION_CEILING). 0 or an exit code (printed). */
+static int precision_options(const cli_args *a, const char *spec, const char *batch,
+                             retsim_precision_options *po)
+{
+    memset(po, 0, sizeof *po);
+    retsim_error err;
+    retsim_error_clear(&err);
+    if (retsim_precision_parse(spec, &po->spec, &err) != 0) {
+        return cli_fail(&err);
+    }
+    uint64_t v = RETSIM_PRECISION_BATCH;
+    if (batch != NULL && cli_number("run", "--batch", batch, 2, 1000000, &v) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    po->batch = (uint32_t)v;
+    v = RETSIM_PRECISION_CEILING;
+    if (a->replications != NULL &&
+        cli_number("run", "--replications", a->replications, 2, UINT32_MAX, &v) != 0) {
+        return CLI_BAD_INPUT;
+    }
+    po->ceiling = (uint32_t)v;
+    return 0;
+}
+
 /* What a single run prints on success: the summary, the periods, the warm-up
  * warning and the files written. */
 typedef struct summary_rows {
@@ -239,10 +373,13 @@ static int prepare(const cli_args *a, retsim_scenario **sc, retsim_experiment_op
 int cli_run(int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse("run", argc, argv,
-                       OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS |
-                           OPT_FORCE | OPT_FORMAT | OPT_SHARD,
-                       &a);
+    const char *precision = NULL, *batch = NULL;
+    const cli_option own[] = {{.name = "--precision", .value = &precision},
+                              {.name = "--batch", .value = &batch}};
+    int rc = cli_parse_own("run", argc, argv,
+                           OPT_OUT | OPT_SEED | OPT_EVENTS | OPT_TRACE_OUT | OPT_REPLICATIONS | OPT_JOBS |
+                               OPT_FORCE | OPT_FORMAT | OPT_SHARD,
+                           own, sizeof own / sizeof own[0], &a);
     if (rc != 0 || a.help) {
         cli_help(run_help, rc);
         return rc;
@@ -250,14 +387,29 @@ int cli_run(int argc, char **argv)
     if (a.n_positional != 1) {
         return cli_usage_error("run", "expected one SCENARIO");
     }
+    if (batch != NULL && precision == NULL) {
+        return cli_usage_error("run", "--batch is for --precision");
+    }
+    if (a.shard != NULL && precision != NULL) { /* a shard cannot see the others' results to stop on */
+        return cli_usage_error("run",
+                               "--shard slices a fixed --replications N; --precision decides how many "
+                               "as it goes, so it cannot be sharded (under mpirun it needs no shards)");
+    }
     cli_format format;
     if (cli_format_of("run", &a, &format) != 0) {
         return CLI_BAD_INPUT;
     }
+    retsim_precision_options po;
+    rc = precision != NULL ? precision_options(&a, precision, batch, &po) : 0;
+    if (rc != 0) {
+        return rc;
+    }
     retsim_scenario *sc = NULL;
     retsim_experiment_options xo;
     rc = prepare(&a, &sc, &xo);
-    if (rc == 0) {
+    if (rc == 0 && precision != NULL) {
+        rc = run_precision(sc, &a, &xo, &po, format);
+    } else if (rc == 0) {
         rc = xo.replications > 1 || a.shard != NULL ? run_replications(sc, &a, &xo, format)
                                                     : run_single(sc, &a, &xo, format);
     }

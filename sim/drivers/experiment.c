@@ -27,11 +27,17 @@ typedef struct pool {
     const retsim_scenario *const *sc; /* [points] */
     const char *const *labels;        /* [points], or NULL */
     uint32_t points;
+    uint32_t from, count; /* each point's replications from .. from + count - 1 */
     const retsim_experiment_options *opt;
     retsim_experiment **e; /* [points] */
-    uint32_t done;         /* tasks finished, of points x replications */
-    uint64_t events;       /* run by the finished tasks: for progress */
-    uint32_t last_point;   /* the point of the task that finished last */
+    /* run_until: asked after each landing (one point); halt is the tasks' stop then */
+    retsim_experiment_enough_fn enough;
+    void *enough_ctx;
+    volatile int halt;
+    bool enough_said;
+    uint32_t done;       /* tasks finished, of points x replications */
+    uint64_t events;     /* run by the finished tasks: for progress */
+    uint32_t last_point; /* the point of the task that finished last */
     retsim_stopwatch watch;
 } pool;
 
@@ -63,13 +69,20 @@ static int open_rows(const retsim_scenario *sc, retsim_replication *rep, retsim_
     return 0;
 }
 
-/* Task t: replication t % replications of point t / replications. */
+/* Task t's slot: replication from + t % count of point t / count. */
+static retsim_replication *slot(const pool *p, uint32_t t, uint32_t *r)
+{
+    *r = p->from + t % p->count;
+    return &p->e[t / p->count]->reps[*r];
+}
+
+/* Task t: replication r of its point, with seed (master, r). */
 static int run_one(void *ctx, uint32_t t, retsim_error *err)
 {
     pool *p = ctx;
-    uint32_t point = t / p->opt->replications, r = t % p->opt->replications;
-    const retsim_scenario *sc = p->sc[point];
-    retsim_replication *rep = &p->e[point]->reps[r];
+    uint32_t r;
+    const retsim_scenario *sc = p->sc[t / p->count];
+    retsim_replication *rep = slot(p, t, &r);
     retsim_run_sinks sinks = {0};
     sinks.replication_column = true;
     if (p->opt->keep_rows && open_rows(sc, rep, &sinks) != 0) {
@@ -99,7 +112,7 @@ static void report(const pool *p, bool finished)
     if (p->opt->progress == NULL) {
         return;
     }
-    uint32_t total = p->points * p->opt->replications;
+    uint32_t total = p->points * p->count;
     retsim_progress pr = {.done = p->done,
                           .total = total,
                           .fraction = total > 0 ? (double)p->done / (double)total : 1.0,
@@ -118,28 +131,33 @@ static void report(const pool *p, bool finished)
 static void landed(void *ctx, uint32_t t)
 {
     pool *p = ctx;
-    uint32_t point = t / p->opt->replications;
-    retsim_replication *rep = &p->e[point]->reps[t % p->opt->replications];
+    uint32_t point = t / p->count, r;
+    retsim_replication *rep = slot(p, t, &r);
     rep->done = true;
     p->e[point]->completed++;
     p->done++;
     p->events += rep->events;
     p->last_point = point;
     report(p, false);
+    if (p->enough != NULL && p->halt == 0) { /* a user's stop halts the hand-out too */
+        bool user = p->opt->stop != NULL && *p->opt->stop;
+        p->enough_said = !user && p->enough(p->enough_ctx, p->e[point]);
+        p->halt = user || p->enough_said;
+    }
 }
 
 static int encode(void *ctx, uint32_t t, char **buf, size_t *len)
 {
     const pool *p = ctx;
-    return retsim_replication_encode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
-                                     len);
+    uint32_t r;
+    return retsim_replication_encode(slot(p, t, &r), buf, len);
 }
 
 static int decode(void *ctx, uint32_t t, const char *buf, size_t len, retsim_error *err)
 {
     pool *p = ctx;
-    return retsim_replication_decode(&p->e[t / p->opt->replications]->reps[t % p->opt->replications], buf,
-                                     len, err);
+    uint32_t r;
+    return retsim_replication_decode(slot(p, t, &r), buf, len, err);
 }
 
 int retsim_experiment_check_size(const retsim_scenario *sc, const retsim_experiment_options *opt,
@@ -185,11 +203,11 @@ static void destroy_all(retsim_experiment **out, uint32_t points)
 /* Every point's replications as one list of tasks, on opt->exec. */
 static int run_tasks(pool *p, uint32_t *mine, retsim_error *err)
 {
-    retsim_tasks ts = {.n = p->points * p->opt->replications,
+    retsim_tasks ts = {.n = p->points * p->count,
                        .shard_k = p->opt->shard_k,
                        .shard_n = p->opt->shard_n,
                        .jobs = p->opt->jobs,
-                       .stop = p->opt->stop,
+                       .stop = p->enough != NULL ? &p->halt : p->opt->stop,
                        .run = run_one,
                        .encode = encode,
                        .decode = decode,
@@ -220,7 +238,7 @@ int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *con
         destroy_all(out, points);
         return rc;
     }
-    pool p = {.sc = sc, .labels = labels, .points = points, .opt = opt, .e = out};
+    pool p = {.sc = sc, .labels = labels, .points = points, .count = opt->replications, .opt = opt, .e = out};
     uint32_t mine = 0;
     rc = run_tasks(&p, &mine, err);
     if (rc == 0 && p.done < mine) {
@@ -233,6 +251,29 @@ int retsim_experiment_run_many(const retsim_scenario *const *sc, const char *con
     if (rc == RETSIM_EINTR) {
         retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " of %" PRIu32 " replications",
                          p.done, mine);
+    }
+    return rc;
+}
+
+int retsim_experiment_create(const retsim_experiment_options *opt, retsim_experiment **out, retsim_error *err)
+{
+    *out = NULL;
+    return experiment_alloc(opt, out, err);
+}
+
+int retsim_experiment_run_until(const retsim_scenario *sc, const retsim_experiment_options *opt,
+                                retsim_experiment *e, retsim_experiment_enough_fn enough, void *ctx,
+                                retsim_error *err)
+{
+    pool p = {
+        .sc = &sc, .points = 1, .count = e->n, .opt = opt, .e = &e, .enough = enough, .enough_ctx = ctx};
+    uint32_t mine = 0;
+    int rc = run_tasks(&p, &mine, err);
+    if (rc == 0 && p.done < mine && !p.enough_said) {
+        rc = RETSIM_EINTR;
+    }
+    if (rc == RETSIM_EINTR) {
+        retsim_error_set(err, rc, "", 0, "", "interrupted after %" PRIu32 " replications", e->completed);
     }
     return rc;
 }
@@ -458,6 +499,13 @@ static void write_replications(const retsim_scenario *sc, const retsim_experimen
 int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
                             const retsim_provenance *prov, retsim_error *err)
 {
+    return retsim_experiment_write_keys(sc, e, dir, prov, NULL, NULL, 0, err);
+}
+
+int retsim_experiment_write_keys(const retsim_scenario *sc, const retsim_experiment *e, const char *dir,
+                                 const retsim_provenance *prov, const char *const *more_keys,
+                                 const char *const *more_values, size_t n_more, retsim_error *err)
+{
     enum { SUMMARY, CI, OUTCOMES, TIMESERIES, MANIFEST, BY_TYPE, BY_PERIOD, PERIOD_CI, N };
     static const char *const names[N] = {
         "summary.csv", "summary_ci.csv",      "outcomes.csv",          "timeseries.csv",
@@ -487,14 +535,22 @@ int retsim_experiment_write(const retsim_scenario *sc, const retsim_experiment *
         if (!isnan(w)) { /* the largest over replications: where a chart marks the warm-up */
             snprintf(warmup, sizeof warmup, "%.9g", w);
         }
-        const char *keys[] = {"command", "scenario", "seed", "replications", "rng", "warmup_mser5_d"};
-        const char *values[] = {"run",
-                                sc->path,
-                                seed,
-                                reps,
-                                "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
-                                warmup};
-        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, 6, prov, sc);
+        enum { BASE = 6, MORE = 8 };
+        const char *keys[BASE + MORE] = {"command",      "scenario", "seed",
+                                         "replications", "rng",      "warmup_mser5_d"};
+        const char *values[BASE + MORE] = {
+            "run",
+            sc->path,
+            seed,
+            reps,
+            "retsim_splitmix64 keyed by (seed, replication, source, entity, draw)",
+            warmup};
+        size_t n = BASE;
+        for (size_t i = 0; i < n_more && n < BASE + MORE; i++, n++) {
+            keys[n] = more_keys[i];
+            values[n] = more_values[i];
+        }
+        rc = retsim_manifest_write(f[MANIFEST].fp, keys, values, n, prov, sc);
     }
     rc = retsim_outdir_finish(rc, &d, f, N, err);
     return rc;
