@@ -103,6 +103,10 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();             /* the one process-wide call: GSL's default handler aborts */
     ranks = retsim_ranks_init(&argc, &argv); /* NULL unless launched by mpirun */
+    if (ranks == NULL && retsim_ranks_launched()) { /* each process would run, and write, the whole command */
+        fprintf(stderr, "retsim: warning: started by mpirun, but this retsim was built without MPI "
+                        "(-DRETSIM_MPI=OFF, or no libopenmpi-dev): every process runs the whole command\n");
+    }
     int rc = dispatch(argc, argv);
     if (!retsim_ranks_is_root(ranks)) {
         rc = CLI_OK; /* the root reports for every rank: a task's failure is its message and exit code */
