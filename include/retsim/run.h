@@ -62,8 +62,9 @@ typedef struct retsim_progress {
     uint64_t events;          /* kernel events run (an experiment: by the finished replications) */
     double wall_seconds;      /* since the run or experiment began; not deterministic */
     /* Work in stages (a sweep's points, a compare's two sides, run as one
-     * list of tasks: retsim_experiment_run_many): the stage (0-based) of
-     * stages whose task finished last, and its label
+     * list of tasks: retsim_experiment_run_many): the first stage (0-based)
+     * of stages not yet finished (the last when all are; a shard's points
+     * never finish, so it stays at the first), and its label
      * ("policy.apim.retention=7d", "B"); done and total count the tasks of
      * every stage. stages 0: not staged. */
     uint32_t stage, stages;

@@ -37,7 +37,7 @@ typedef struct pool {
     bool enough_said;
     uint32_t done;       /* tasks finished, of points x replications */
     uint64_t events;     /* run by the finished tasks: for progress */
-    uint32_t last_point; /* the point of the task that finished last */
+    uint32_t at_point; /* the first point not finished (the last when all are): what progress names */
     retsim_stopwatch watch;
 } pool;
 
@@ -120,9 +120,9 @@ static void report(const pool *p, bool finished)
                           .wall_seconds = retsim_stopwatch_seconds(&p->watch),
                           .finished = finished};
     if (p->points > 1) { /* a sweep's points, a compare's sides */
-        pr.stage = p->last_point;
+        pr.stage = p->at_point;
         pr.stages = p->points;
-        pr.stage_label = p->labels != NULL ? p->labels[p->last_point] : "";
+        pr.stage_label = p->labels != NULL ? p->labels[p->at_point] : "";
     }
     p->opt->progress(p->opt->progress_ctx, &pr);
 }
@@ -137,7 +137,9 @@ static void landed(void *ctx, uint32_t t)
     p->e[point]->completed++;
     p->done++;
     p->events += rep->events;
-    p->last_point = point;
+    while (p->at_point + 1 < p->points && p->e[p->at_point]->completed == p->e[p->at_point]->n) {
+        p->at_point++; /* in order, not the point that happened to finish last: the same lines for any jobs */
+    }
     report(p, false);
     if (p->enough != NULL && p->halt == 0) { /* a user's stop halts the hand-out too */
         bool user = p->opt->stop != NULL && *p->opt->stop;
