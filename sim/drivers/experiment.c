@@ -35,8 +35,8 @@ typedef struct pool {
     void *enough_ctx;
     volatile int halt;
     bool enough_said;
-    uint32_t done;       /* tasks finished, of points x replications */
-    uint64_t events;     /* run by the finished tasks: for progress */
+    uint32_t done;     /* tasks finished, of points x replications */
+    uint64_t events;   /* run by the finished tasks: for progress */
     uint32_t at_point; /* the first point not finished (the last when all are): what progress names */
     retsim_stopwatch watch;
 } pool;
