@@ -124,6 +124,7 @@ static int resolve(replay *rp, const retsim_trace_row *row, retsim_request *rq, 
 static int validate_row(replay *rp, const retsim_trace_row *row, const retsim_result *res, retsim_error *err)
 {
     retsim_trace_recorded rec;
+    memset(&rec, 0, sizeof rec); /* the parser fills it; GCC's LTO cannot see so (-Wmaybe-uninitialized) */
     validation_out *vo = rp->vo;
     int rc =
         retsim_trace_recorded_parse(row->field[RETSIM_COL_RECORDED_OUTCOME], &rec, rp->path, row->line, err);
