@@ -119,11 +119,12 @@ static void print_replications(const retsim_scenario *sc, const retsim_experimen
              sc->n_changes > 0 ? "summary_by_period.csv, summary_by_period_ci.csv, " : "");
 }
 
-static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o,
-                            cli_format format)
+/* What every run of several replications sets: threads, the output folder
+ * checked, rows kept, the stop flag, the executor. 0 or an exit code. */
+static int many_options(const cli_args *a, retsim_experiment_options *o, const char *mode)
 {
     if (a->events || a->trace_out != NULL) {
-        return cli_usage_error("run", "--events and --trace-out are for a single run, not --replications");
+        return cli_usage_error("run", "--events and --trace-out are for a single run, not %s", mode);
     }
     if (o->jobs == 0) {
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -136,13 +137,24 @@ static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim
     o->keep_rows = true;
     o->stop = cli_stop_flag();
     o->exec = cli_executor();
+    return 0;
+}
+
+static int run_replications(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o,
+                            cli_format format)
+{
+    int rc = many_options(a, o, "--replications");
+    if (rc != 0) {
+        return rc;
+    }
+    const char *out = a->out_dir != NULL ? a->out_dir : "out";
     if (a->shard != NULL) {
         return cli_shard_run("run", a, sc, o, NULL, 0);
     }
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *e = NULL;
-    int rc = retsim_experiment_run(sc, o, &e, &err);
+    rc = retsim_experiment_run(sc, o, &e, &err);
     if (!retsim_executor_is_root(o->exec)) { /* an MPI rank's results went to rank 0, which writes */
         retsim_experiment_destroy(e);
         return CLI_OK;
@@ -227,25 +239,16 @@ static int write_precision(const retsim_scenario *sc, const cli_args *a, const r
 static int run_precision(const retsim_scenario *sc, const cli_args *a, retsim_experiment_options *o,
                          const retsim_precision_options *po, cli_format format)
 {
-    if (a->events || a->trace_out != NULL) {
-        return cli_usage_error("run", "--events and --trace-out are for a single run, not --precision");
-    }
-    if (o->jobs == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        o->jobs = cores > 0 ? (int)cores : 1;
+    int rc = many_options(a, o, "--precision");
+    if (rc != 0) {
+        return rc;
     }
     const char *out = a->out_dir != NULL ? a->out_dir : "out";
-    if (cli_check_out(out) != 0) {
-        return CLI_BAD_INPUT;
-    }
-    o->keep_rows = true;
-    o->stop = cli_stop_flag();
-    o->exec = cli_executor();
     retsim_error err;
     retsim_error_clear(&err);
     retsim_experiment *e = NULL;
     retsim_precision_result res;
-    int rc = retsim_precision_run(sc, o, po, &e, &res, &err);
+    rc = retsim_precision_run(sc, o, po, &e, &res, &err);
     int wrc = 0;
     if (e != NULL && e->completed > 0) { /* finished replications are kept, even when interrupted */
         wrc = write_precision(sc, a, e, po, &res, out);
