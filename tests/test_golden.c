@@ -158,14 +158,14 @@ static void run_case(void **state)
         retsim_time t;
         assert_int_equal(retsim_time_parse(e->f[0], &t, NULL), 0);
         const char *state_after = r->named ? retsim_state_name(r->after) : "";
-        char count[16], generation[16] = "";
+        char count[16], generation[16] = "", name[RETSIM_REGISTRY_NAME_MAX];
         snprintf(count, sizeof count, "%u", (unsigned)r->count);
         if (r->generation != 0) {
             snprintf(generation, sizeof generation, "%u", (unsigned)r->generation);
         }
         if (t != r->time || strcmp(e->f[1], retsim_op_name(r->op)) != 0 ||
             strcmp(e->f[2], retsim_registry_subscription_name(reg, r->sub)) != 0 ||
-            strcmp(e->f[3], retsim_registry_slot_name(reg, r->slot)) != 0 ||
+            strcmp(e->f[3], retsim_registry_slot_name(reg, r->slot, name, sizeof name)) != 0 ||
             strcmp(e->f[4], retsim_outcome_name(r->outcome)) != 0 || strcmp(e->f[5], state_after) != 0 ||
             strcmp(e->f[6], count) != 0 || (strcmp(e->f[7], "-") != 0 && strcmp(e->f[7], generation) != 0)) {
             char tb[64];
@@ -173,8 +173,8 @@ static void run_case(void **state)
             fail_msg("%s: result %zu: expected %s,%s,%s,%s,%s,%s,%s,%s got %s,%s,%s,%s,%s,%s,%s,%s", dir,
                      i + 1, e->f[0], e->f[1], e->f[2], e->f[3], e->f[4], e->f[5], e->f[6], e->f[7], tb,
                      retsim_op_name(r->op), retsim_registry_subscription_name(reg, r->sub),
-                     retsim_registry_slot_name(reg, r->slot), retsim_outcome_name(r->outcome), state_after,
-                     count, generation);
+                     retsim_registry_slot_name(reg, r->slot, name, sizeof name),
+                     retsim_outcome_name(r->outcome), state_after, count, generation);
         }
         covered[r->op][r->outcome] = true;
         reason_seen[retsim_result_reason(r)] = true;

@@ -258,6 +258,34 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
  * rebuilt as it grows (a hint: more names still work). */
 int retsim_registry_reserve(retsim_registry *r, size_t n);
 
+/* The longest text retsim_registry_slot_name writes for a numbered name, NUL included. */
+#define RETSIM_REGISTRY_NAME_MAX (RETSIM_KIND_NAME_MAX + 24)
+
+/* A fresh name of `kind` (under slot `parent`; NONE for top-level kinds)
+ * that the caller numbers itself: number n >= 1, read back as "<kind>-<n>"
+ * with n zero-padded to six digits, never given twice for one kind. No text
+ * is stored and nothing is looked up, so a name costs its slot and four
+ * bytes (the generator's names; a trace's are interned). A registry's names
+ * are all numbered or all interned (retsim_registry_name): mixing them, or
+ * n of 2^31 or more, is RETSIM_EUSAGE.
+ *
+ * tracked: the caller now holds one reference to the slot, and reports each
+ * further one it takes (retsim_registry_hold: a pending event that names
+ * it) and drops (retsim_registry_release). Once it holds none and the
+ * instance is gone (purged, at once or when its retention ends, or never
+ * made), nobody can name it again, so the slot is reused for a later name:
+ * memory follows the names alive, not all names ever made. Only kinds that
+ * nothing walks in slot order are reused (top level, no child kinds, no
+ * generations, no late phase); for the others tracked changes nothing. A
+ * name still reserved is counted in the reserved inventory until its window
+ * ends whether or not its slot was reused. 0, RETSIM_ENOMEM or RETSIM_EUSAGE. */
+int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint64_t n, bool tracked,
+                             uint32_t *slot);
+/* One more / one fewer reference of the caller to a tracked slot (no-ops
+ * for one not tracked). A count past 254 stops the slot's reuse. O(1). */
+void retsim_registry_hold(retsim_registry *r, uint32_t slot);
+void retsim_registry_release(retsim_registry *r, uint32_t slot);
+
 /* Perform one operation at the kernel's current time. *res gets its result.
  * 0, or a negative code (out of memory, or an observer's error). */
 int retsim_registry_apply(retsim_registry *r, const retsim_request *rq, retsim_result *res);
@@ -267,7 +295,9 @@ const retsim_policy *retsim_registry_policy(const retsim_registry *r, int kind);
 int retsim_registry_kinds(const retsim_registry *r);
 retsim_state retsim_registry_state(const retsim_registry *r, uint32_t slot);
 int retsim_registry_slot_kind(const retsim_registry *r, uint32_t slot);
-const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t slot);
+/* The name of a slot ("" for NONE): an interned name's own text, or a
+ * numbered one written into buf (RETSIM_REGISTRY_NAME_MAX bytes suffice). */
+const char *retsim_registry_slot_name(const retsim_registry *r, uint32_t slot, char *buf, size_t size);
 /* The subscription owning (or that last owned) the instance in a slot; NONE if never created. */
 uint32_t retsim_registry_slot_owner(const retsim_registry *r, uint32_t slot);
 /* A purged name's reservation end (RETSIM_TIME_NEVER: never free again); 0 otherwise. */

@@ -155,7 +155,8 @@ static void object_of(const retsim_registry *r, const retsim_result *res, char *
     if (res->generation != 0) {
         snprintf(gen, sizeof gen, " (version %u)", (unsigned)res->generation);
     }
-    snprintf(buf, size, "%s '%s'%s%s%s", kind, retsim_registry_slot_name(r, res->slot),
+    char name[RETSIM_REGISTRY_NAME_MAX];
+    snprintf(buf, size, "%s '%s'%s%s%s", kind, retsim_registry_slot_name(r, res->slot, name, sizeof name),
              parent[0] != '\0' ? " in " : "", parent, gen);
 }
 
@@ -263,7 +264,8 @@ static bool wanted(explainer *x, const retsim_registry *r, const retsim_result *
     if (!res->named || res->slot == RETSIM_NAME_NONE) {
         return false;
     }
-    const char *name = retsim_registry_slot_name(r, res->slot);
+    char text[RETSIM_REGISTRY_NAME_MAX];
+    const char *name = retsim_registry_slot_name(r, res->slot, text, sizeof text);
     for (size_t i = 0; i < o->n_names; i++) {
         if (strcmp(name, o->names[i]) == 0) {
             x->name_hits[i]++;
@@ -420,10 +422,10 @@ static int write_rules(const explainer *x, FILE *out)
 /* The key analysis/plot-timeline takes for a name: kind/[parent/]name. */
 static void name_key(const retsim_registry *r, uint32_t slot, char *buf, size_t size)
 {
-    char parent[1024];
+    char parent[1024], name[RETSIM_REGISTRY_NAME_MAX];
     retsim_registry_parent_path(r, slot, parent, sizeof parent);
     snprintf(buf, size, "%s/%s%s%s", retsim_registry_policy(r, retsim_registry_slot_kind(r, slot))->kind,
-             parent, parent[0] != '\0' ? "/" : "", retsim_registry_slot_name(r, slot));
+             parent, parent[0] != '\0' ? "/" : "", retsim_registry_slot_name(r, slot, name, sizeof name));
 }
 
 static void write_story(const explainer *x, const retsim_registry *r, FILE *out)

@@ -29,6 +29,8 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
     r->n_kinds = n;
     chunks_init(&r->slots, sizeof(slot), SLOT_BITS); /* 2 MiB chunks: one huge page each */
     chunks_init(&r->ext, sizeof(slot_ext), 12);
+    chunks_init(&r->number, sizeof(uint32_t), 16);
+    r->free_slot = NONE;
     memcpy(r->policies, policies, (size_t)n * sizeof *policies);
     r->names = retsim_names_create();
     r->subs = retsim_names_create();
@@ -41,6 +43,14 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
         retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 || registry_gens_init(r) != 0) {
         retsim_registry_destroy(r);
         return NULL;
+    }
+    for (int kind = 0; kind < n; kind++) {
+        r->reusable_kind[kind] = policies[kind].parent < 0 && !r->gens_kind[kind] && !r->phase_kind[kind];
+    }
+    for (int kind = 0; kind < n; kind++) {
+        if (policies[kind].parent >= 0) {
+            r->reusable_kind[policies[kind].parent] = false;
+        }
     }
     return r;
 }
@@ -57,6 +67,7 @@ void retsim_registry_destroy(retsim_registry *r)
     retsim_names_destroy(r->regions);
     chunks_free(&r->slots);
     chunks_free(&r->ext);
+    chunks_free(&r->number);
     chunks_free(&r->gens);
     free(r->sub_info);
     free(r->soft_by_sub);
@@ -151,11 +162,27 @@ int retsim_registry_reserve(retsim_registry *r, size_t n)
     return retsim_names_reserve(r->names, n);
 }
 
+/* A new slot's record: an ABSENT instance of `kind` under `parent`. */
+static void slot_init(retsim_registry *r, slot *s, int kind, uint32_t parent)
+{
+    memset(s, 0, sizeof *s);
+    s->kind = (uint8_t)kind;
+    s->state = RETSIM_STATE_ABSENT;
+    s->parent = r->policies[kind].parent >= 0 ? parent : NONE;
+    s->owner_sub = NONE;
+    s->lost_owner = NONE;
+    s->home_region = NONE;
+    s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
+}
+
 int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
                          bool create, uint32_t *out)
 {
     uint64_t ns = name_ns(r, kind, sub, parent);
     size_t len = strlen(name);
+    if (r->numbered) {
+        return RETSIM_EUSAGE; /* numbered and interned names in one registry */
+    }
     if (!create) {
         *out = retsim_names_find(r->names, ns, name, len);
         return 0;
@@ -167,15 +194,8 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
         return RETSIM_ENOMEM;
     }
     if (id == before) {
-        slot *s = slot_at(r, id);
-        memset(s, 0, sizeof *s);
-        s->kind = (uint16_t)kind;
-        s->state = RETSIM_STATE_ABSENT;
-        s->parent = r->policies[kind].parent >= 0 ? parent : NONE;
-        s->owner_sub = NONE;
-        s->lost_owner = NONE;
-        s->home_region = NONE;
-        s->deletion_time = s->scheduled_purge = RETSIM_TIME_NEVER;
+        slot_init(r, slot_at(r, id), kind, parent);
+        r->n_slots = id + 1;
     } else if (r->policies[kind].parent >= 0 && r->policies[kind].name_scope != RETSIM_SCOPE_PARENT &&
                (slot_at(r, id)->state == RETSIM_STATE_ABSENT ||
                 slot_at(r, id)->state == RETSIM_STATE_PURGED)) {
@@ -185,6 +205,68 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
     }
     *out = id;
     return 0;
+}
+
+int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint64_t n, bool tracked,
+                             uint32_t *out)
+{
+    if (retsim_names_count(r->names) > 0 || n == 0 || n >= (UINT64_C(1) << 31) || kind < 0 ||
+        kind >= r->n_kinds) {
+        return RETSIM_EUSAGE;
+    }
+    r->numbered = true;
+    uint32_t id = r->free_slot;
+    if (id != NONE) {
+        r->free_slot = slot_at(r, id)->reservation;
+        if (((uint64_t)id >> r->ext.bits) < r->ext.n_chunks) {
+            memset(chunks_at(&r->ext, id), 0, sizeof(slot_ext)); /* the last name's retention, size ... */
+        }
+    } else {
+        if (r->n_slots == NONE - 1 || chunks_ensure(&r->slots, (uint64_t)r->n_slots + 1) != 0 ||
+            chunks_ensure(&r->number, (uint64_t)r->n_slots + 1) != 0) {
+            return RETSIM_ENOMEM;
+        }
+        id = r->n_slots++;
+    }
+    slot *s = slot_at(r, id);
+    slot_init(r, s, kind, parent);
+    s->holds = tracked && r->reusable_kind[kind] ? 2 : 0;
+    *(uint32_t *)chunks_at(&r->number, id) = (uint32_t)n;
+    *out = id;
+    return 0;
+}
+
+/* Slot id of a numbered name nobody can name again (no reference is held
+ * and its instance is gone) goes to the free list; its counts stay as they
+ * were (a purged name is still counted purged, as if it stayed). */
+static void slot_free(retsim_registry *r, uint32_t id)
+{
+    slot *s = slot_at(r, id);
+    s->state = RETSIM_STATE_ABSENT;
+    s->holds = 0;
+    s->flags = 0;
+    s->parent = NONE;
+    s->reservation = r->free_slot;
+    r->free_slot = id;
+}
+
+void retsim_registry_hold(retsim_registry *r, uint32_t id)
+{
+    slot *s = slot_at(r, id);
+    if (s->holds >= 2 && s->holds != HOLDS_STUCK) {
+        s->holds++;
+    }
+}
+
+void retsim_registry_release(retsim_registry *r, uint32_t id)
+{
+    slot *s = slot_at(r, id);
+    if (s->holds < 2 || s->holds == HOLDS_STUCK) {
+        return;
+    }
+    if (--s->holds == 1 && (s->state == RETSIM_STATE_ABSENT || s->state == RETSIM_STATE_PURGED)) {
+        slot_free(r, id); /* SOFT_DELETED: freed by its automatic purge; ACTIVE: stays */
+    }
 }
 
 int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const char *path, uint32_t *out,
@@ -445,6 +527,9 @@ static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data)
     int rc = 0;
     if (s->state == RETSIM_STATE_SOFT_DELETED && s->scheduled_purge <= retsim_kernel_now(k)) {
         rc = auto_purge(r, (uint32_t)data);
+        if (rc == 0 && s->holds == 1) {
+            slot_free(r, (uint32_t)data); /* nobody holds the name any more */
+        }
     } else if (__builtin_expect(r->phase_kind[s->kind], 0) && s->state == RETSIM_STATE_SOFT_DELETED) {
         rc = registry_late_enter(r, (uint32_t)data); /* the phase event: retention over, grace begins */
     }
@@ -678,7 +763,7 @@ static int purge_soft_children(retsim_registry *r, uint32_t parent)
     if (rc0 != 0) {
         return rc0;
     }
-    uint32_t n = retsim_names_count(r->names);
+    uint32_t n = r->n_slots;
     for (uint32_t id = 0; id < n && slot_at(r, parent)->soft_children > 0; id++) {
         slot *c = slot_at(r, id);
         if (c->parent != parent || c->state != RETSIM_STATE_SOFT_DELETED) {
@@ -835,7 +920,7 @@ static retsim_outcome do_get_deleted(retsim_registry *r, const retsim_request *r
 static int reschedule_soft_deleted(retsim_registry *r, int kind, retsim_time retention)
 {
     retsim_time now = retsim_kernel_now(r->kernel);
-    uint32_t n = retsim_names_count(r->names);
+    uint32_t n = r->n_slots;
     for (uint32_t id = 0; id < n; id++) {
         slot *s = slot_at(r, id);
         if (s->kind != kind || s->state != RETSIM_STATE_SOFT_DELETED) {

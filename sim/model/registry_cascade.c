@@ -90,7 +90,7 @@ int registry_cascade(retsim_registry *r, uint32_t parent, int what)
     if (s->active_children + s->soft_children == 0 || !any_child_kind(r, s->kind, what)) {
         return 0;
     }
-    uint32_t n = retsim_names_count(r->names);
+    uint32_t n = r->n_slots;
     for (uint32_t id = 0; id < n; id++) {
         if (slot_at(r, id)->parent != parent) {
             continue;

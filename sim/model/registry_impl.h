@@ -70,10 +70,15 @@ typedef struct slot {
     uint32_t home_region;
     uint32_t active_children;
     uint32_t soft_children;
-    uint16_t kind;
+    uint8_t kind;
+    /* The caller's references to a numbered name (retsim_registry_hold):
+     * 0 untracked (never reused); n >= 2: n - 1 references; 1: none left,
+     * the slot is reused once its instance is gone; HOLDS_STUCK: too many to
+     * count, never reused. */
+    uint8_t holds;
     uint8_t state;
     uint8_t flags;
-    uint32_t reservation; /* token of its reservation window in the inventory */
+    uint32_t reservation; /* token of its reservation window in the inventory; the free list's link */
     /* The owner of the last soft-deleted instance under this name that was
      * purged and whose name another subscription has since taken: their
      * restore is `expired` (data lost), not `not_found`. NONE otherwise. */
@@ -91,8 +96,18 @@ struct retsim_registry {
     uint32_t purge_type;     /* kernel handler id of the automatic purge */
     retsim_policy policies[RETSIM_MAX_KINDS];
     int n_kinds;
-    retsim_names *names; /* resource names; id == slot index */
-    chunks slots;        /* 64-byte slots in 4 MiB chunks: growth moves nothing */
+    /* Resource names are either interned (names; id == slot index: traces)
+     * or numbered by the caller (number[slot]: the generator), never both. */
+    retsim_names *names;
+    bool numbered;
+    chunks number;      /* uint32_t per slot: a numbered name's number */
+    chunks slots;       /* 64-byte slots in 4 MiB chunks: growth moves nothing */
+    uint32_t n_slots;   /* slots made */
+    uint32_t free_slot; /* released slots of numbered names, a list through `reservation` (NONE: empty) */
+    /* per kind: its names' slots may be reused (top level, no children, no
+     * generations, no late phase: nothing walks its slots in order or keeps
+     * a record of them beyond the slot) */
+    bool reusable_kind[RETSIM_MAX_KINDS];
     retsim_names *subs, *tenants, *types, *regions;
     subscription *sub_info;
     uint32_t sub_cap;
@@ -126,6 +141,8 @@ _Static_assert(sizeof(slot) == 64, "a slot is one cache line");
  * constants here rather than read from the chunks header on every access:
  * a slot is looked up several times per operation. */
 #define SLOT_BITS 15
+
+#define HOLDS_STUCK UINT8_MAX
 
 static inline slot *slot_at(const retsim_registry *r, uint32_t id)
 {

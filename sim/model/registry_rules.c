@@ -87,7 +87,7 @@ int registry_drawn_window(retsim_registry *r, uint32_t id, retsim_time *window)
 static bool descendant_elsewhere(const retsim_registry *r, uint32_t id)
 {
     uint32_t home = slot_at(r, id)->home_region;
-    uint32_t n = retsim_names_count(r->names);
+    uint32_t n = r->n_slots;
     for (uint32_t d = 0; d < n && home != NONE; d++) {
         const slot *c = slot_at(r, d);
         if ((c->state != RETSIM_STATE_ACTIVE && c->state != RETSIM_STATE_SOFT_DELETED) ||
@@ -142,7 +142,7 @@ int registry_purge_switched_off(retsim_registry *r)
     for (int k = 0; k < r->n_kinds; k++) {
         any |= r->policies[k].soft_delete_off_purges;
     }
-    uint32_t n = any ? retsim_names_count(r->names) : 0;
+    uint32_t n = any ? r->n_slots : 0;
     for (uint32_t id = 0; id < n; id++) {
         slot *c = slot_at(r, id);
         if (!policy_of(r, c)->soft_delete_off_purges || registry_switch_on(r, id)) {

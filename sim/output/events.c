@@ -285,7 +285,7 @@ static void row_ms_or_empty(row *w, retsim_time t)
 void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsim_result *res,
                                 const retsim_events_clock *clock)
 {
-    char buf[4096], parent[1024], detail[512];
+    char buf[4096], parent[1024], detail[512], name[RETSIM_REGISTRY_NAME_MAX];
     row w = {out, text_on(buf, sizeof buf)};
     row_times(&w, res, clock); /* at most about 90 bytes: no flush needed before */
     row_field(&w, retsim_op_name(res->op));
@@ -293,7 +293,7 @@ void retsim_events_write_row_at(FILE *out, const retsim_registry *r, const retsi
     row_field(&w, retsim_registry_subscription_name(r, res->sub));
     row_field(&w, retsim_registry_sub_type_name(r, retsim_registry_sub_type(r, res->sub)));
     row_field(&w, retsim_registry_parent_path(r, res->slot, parent, sizeof parent));
-    row_field(&w, retsim_registry_slot_name(r, res->slot));
+    row_field(&w, retsim_registry_slot_name(r, res->slot, name, sizeof name));
     row_field(&w, retsim_outcome_name(res->outcome));
     row_field(&w, res->named ? retsim_state_name(res->before) : "");
     row_field(&w, res->named ? retsim_state_name(res->after) : "");

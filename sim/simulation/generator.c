@@ -106,6 +106,10 @@ struct retsim_generator {
      * it has had (their draw index) */
     uint32_t (*ow)[2];
     uint32_t cap_ow;
+    /* names are tracked (retsim_registry_new_name), so that the registry
+     * reuses the slots of names nobody can name again: a scenario without
+     * policy changes (a set_policy walks slots in order) */
+    bool reuse;
     int error;
 };
 
@@ -182,6 +186,7 @@ static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t
 static void trace_row(retsim_generator *g, const retsim_request *rq, const char *api_version)
 {
     char time[64], parent[512] = "", tenant[32] = "", options[RETSIM_TRACE_OPTIONS_MAX], size[32];
+    char name[RETSIM_REGISTRY_NAME_MAX];
     retsim_time_format(retsim_kernel_now(g->k), time, sizeof time);
     uint32_t slot = rq->named ? rq->slot : NONE;
     uint32_t p = rq->sub != NONE ? g->sub_index[rq->sub] : NONE;
@@ -197,7 +202,8 @@ static void trace_row(retsim_generator *g, const retsim_request *rq, const char 
     row.field[RETSIM_COL_OP] = retsim_op_name(rq->op);
     row.field[RETSIM_COL_KIND] = g->sc->policies[rq->kind].kind;
     row.field[RETSIM_COL_SUBSCRIPTION] = p != NONE ? retsim_registry_subscription_name(g->reg, rq->sub) : "";
-    row.field[RETSIM_COL_NAME] = slot != NONE ? retsim_registry_slot_name(g->reg, slot) : "";
+    row.field[RETSIM_COL_NAME] =
+        slot != NONE ? retsim_registry_slot_name(g->reg, slot, name, sizeof name) : "";
     row.field[RETSIM_COL_TENANT] = tenant;
     row.field[RETSIM_COL_SUB_TYPE] = p != NONE ? g->sc->population.sub_types.name[g->sub_type[p]] : "";
     row.field[RETSIM_COL_PARENT] = parent;
@@ -295,6 +301,7 @@ static void life_free(retsim_generator *g, uint32_t id)
     retsim_kernel_cancel(g->k, l->eol_event);
     retsim_kernel_cancel(g->k, l->acc_event);
     l->eol_event = l->acc_event = RETSIM_EVENT_NONE;
+    retsim_registry_release(g->reg, l->slot);
     l->slot = g->free_head;
     g->free_head = id;
 }
@@ -390,36 +397,6 @@ __attribute__((noinline)) static void rule_options(retsim_generator *g, retsim_r
     }
 }
 
-/* "<kind>-<n>" with n zero-padded to 6 digits, as "%s-%06llu" would write it;
- * by hand because snprintf was 15% of a run's instructions (callgrind, R1). */
-static void format_name(char *out, const char *kind, uint64_t n)
-{
-    size_t len = strlen(kind);
-    memcpy(out, kind, len);
-    out[len++] = '-';
-    if (n < 1000000) { /* six digits, leading zeros and all: written in place, last first */
-        for (int i = 5; i >= 0; i--) {
-            out[len + (size_t)i] = (char)('0' + n % 10);
-            n /= 10;
-        }
-        out[len + 6] = '\0';
-        return;
-    }
-    char digits[24];
-    int d = 0;
-    do {
-        digits[d++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    for (int pad = d; pad < 6; pad++) {
-        out[len++] = '0';
-    }
-    while (d > 0) {
-        out[len++] = digits[--d];
-    }
-    out[len] = '\0';
-}
-
 /* The options of a new instance's create: failed provisioning, its own
  * soft-delete switch, the rules' options. Out of line, for the kinds that set
  * one of their keys (kind_state.create_options): the others skip them all. */
@@ -457,10 +434,12 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     } else {
         sub = g->sub_ids[(uint32_t)(uniform(g, SRC_OWNER, entity, 0) * g->n_subs)];
     }
-    char name[96];
-    format_name(name, g->sc->policies[kind].kind, ++ks->names);
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, kind, sub, NONE);
-    fail(g, retsim_registry_name(g->reg, kind, sub, parent_slot, name, true, &rq.slot));
+    int rc = retsim_registry_new_name(g->reg, kind, parent_slot, ++ks->names, g->reuse, &rq.slot);
+    if (rc != 0) {
+        fail(g, rc);
+        return;
+    }
     rq.region = g->region_ids[(uint32_t)(uniform(g, SRC_REGION, entity, 0) * g->sc->population.regions.n)];
     if (ks->create_options) {
         create_options(g, &rq, entity);
@@ -475,6 +454,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
         st->intents_refused++;
     }
     if (res.outcome != RETSIM_OUT_OK) {
+        retsim_registry_release(g->reg, rq.slot); /* nothing made: nobody names it again */
         return;
     }
     st->arrivals++;
@@ -482,6 +462,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
     if (id == NONE) {
         return;
     }
+    /* the life takes over the reference new_name gave */
     life *l = &g->lives[id];
     memset(l, 0, sizeof *l);
     l->entity = entity;
@@ -606,9 +587,14 @@ static void after_intentional_delete(retsim_generator *g, uint32_t id)
     if (chance(g, w->purge_probability, SRC_PURGE, l->entity, 0)) {
         retsim_time at = now + sample(g, &w->purge_delay, SRC_PURGE_DELAY, l->entity, 0);
         uint64_t permission = chance(g, w->purge_permission_probability, SRC_PURGE_PERMISSION, l->entity, 0);
-        /* the purge acts on the name, not the lifecycle (which may be re-created first) */
+        /* the purge acts on the name, not the lifecycle (which may be re-created first),
+         * and holds the name until it has run */
+        retsim_event_id ev;
         fail(g, schedule(g, at, g->ev_purge, ((uint64_t)l->slot << 32) | ((uint64_t)l->sub << 1) | permission,
-                         NULL));
+                         &ev));
+        if (ev != RETSIM_EVENT_NONE) {
+            retsim_registry_hold(g->reg, l->slot);
+        }
     }
     if (chance(g, w->recreate_probability, SRC_RECREATE, l->entity, 0)) {
         if (g->n_subs > 1 &&
@@ -728,7 +714,9 @@ static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
         retsim_request_make(RETSIM_OP_PURGE, retsim_registry_slot_kind(g->reg, slot), sub, slot);
     rq.purge_permission = (data & 1) != 0;
     retsim_result res;
-    issue(g, &rq, &res, "");
+    if (issue(g, &rq, &res, "") == 0) {
+        retsim_registry_release(g->reg, slot);
+    }
 }
 
 /* A successful re-create: its delay, and a fresh lifecycle. */
@@ -946,7 +934,7 @@ bool retsim_generator_sized(const retsim_generator *g)
 
 int retsim_generator_start(retsim_generator *g)
 {
-    double expect = 0; /* names the run will create: arrivals, and children of arrivals */
+    g->reuse = g->sc->n_changes == 0;
     for (int kind = 0; kind < g->sc->n_policies; kind++) {
         const retsim_workload *w = spec_of(g, kind);
         int parent = g->sc->policies[kind].parent;
@@ -960,20 +948,6 @@ int retsim_generator_start(retsim_generator *g)
         g->kinds[kind].overwrites = w->enabled && w->overwrites.per_ms > 0;
         g->kinds[kind].create_options = g->kinds[kind].rules || w->failed_provisioning_probability > 0 ||
                                         w->soft_delete_on_probability >= 0;
-        if (w->enabled) {
-            double n = w->arrivals.per_ms * g->sc->settings.scale * (double)g->horizon;
-            if (parent >= 0 && w->per_parent > 0) {
-                const retsim_workload *pw = spec_of(g, parent);
-                n += w->per_parent * pw->arrivals.per_ms * g->sc->settings.scale * (double)g->horizon;
-            }
-            expect += n;
-        }
-    }
-    if (expect > 0 && expect < 1e9) {
-        int rc = retsim_registry_reserve(g->reg, (size_t)(expect * 1.05) + 1024);
-        if (rc != 0) {
-            return rc;
-        }
     }
     for (int kind = 0; kind < g->sc->n_policies; kind++) {
         const retsim_workload *w = spec_of(g, kind);

@@ -42,10 +42,10 @@ static uint64_t hash_str(uint64_t h, const char *text)
 static retsim_time release_draw(void *ctx, int kind, uint32_t slot, uint32_t release)
 {
     retsim_sim *sim = ctx;
-    char path[1024];
+    char path[1024], name[RETSIM_REGISTRY_NAME_MAX];
     uint64_t h = hash_str(UINT64_C(0xcbf29ce484222325), sim->scenario->policies[kind].kind);
     h = hash_str(h, retsim_registry_parent_path(sim->registry, slot, path, sizeof path));
-    h = hash_str(h, retsim_registry_slot_name(sim->registry, slot));
+    h = hash_str(h, retsim_registry_slot_name(sim->registry, slot, name, sizeof name));
     return retsim_dist_sample(&sim->draw[kind], retsim_rng_stream(sim->rng, SRC_RELEASE, h, release));
 }
 
