@@ -140,6 +140,38 @@ static void test_time_from_double_clamps(void **state)
     assert_int_equal(retsim_time_from_double(INFINITY), THOUSAND_YEARS_MS);
 }
 
+/* The rounding is llround's (half away from zero) for every value in range,
+ * the libm function being the reference: the half-way points, their
+ * neighbours either side, tiny values, and log-uniform draws up to the cap. */
+static void check_round(double ms)
+{
+    if (ms > 0 && ms < 3.0e13 && retsim_time_from_double(ms) != (retsim_time)llround(ms)) {
+        fail_msg("%.17g: got %lld, llround %lld", ms, (long long)retsim_time_from_double(ms),
+                 (long long)llround(ms));
+    }
+}
+
+static void test_time_from_double_rounds_as_llround(void **state)
+{
+    (void)state;
+    assert_int_equal(retsim_time_from_double(nextafter(0.5, 0)), 0);
+    assert_int_equal(retsim_time_from_double(0.5), 1);
+    assert_int_equal(retsim_time_from_double(nextafter(2.5, 0)), 2);
+    assert_int_equal(retsim_time_from_double(1e-300), 0);
+    uint64_t x = UINT64_C(88172645463325252);
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13; /* xorshift64 */
+        x ^= x >> 7;
+        x ^= x << 17;
+        double ms = exp((double)(x >> 11) / 9007199254740992.0 * log(3.0e13) - 5.0);
+        double half = floor(ms) + 0.5;
+        check_round(ms);
+        check_round(half);
+        check_round(nextafter(half, 0));
+        check_round(nextafter(half, INFINITY));
+    }
+}
+
 static void test_time_add_saturates(void **state)
 {
     (void)state;
@@ -160,6 +192,7 @@ int main(void)
         cmocka_unit_test(test_time_iso8601),
         cmocka_unit_test(test_time_max_is_one_rule_for_every_unit),
         cmocka_unit_test(test_time_from_double_clamps),
+        cmocka_unit_test(test_time_from_double_rounds_as_llround),
         cmocka_unit_test(test_time_add_saturates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,7 +114,11 @@ retsim_time retsim_time_from_double(double ms)
     if (ms >= (double)RETSIM_TIME_MAX) {
         return RETSIM_TIME_MAX;
     }
-    return (retsim_time)llround(ms);
+    /* llround(ms), without the call (2% of R1's instructions, callgrind):
+     * the truncation is exact, and so is ms - i (for ms >= 1, i <= ms < 2i:
+     * Sterbenz; below 1, i = 0), so the half-way test is that of llround */
+    retsim_time i = (retsim_time)ms;
+    return i + (ms - (double)i >= 0.5);
 }
 
 static bool read_digits(const char **p, int n, int *out)
