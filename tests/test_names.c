@@ -54,11 +54,50 @@ static void test_names_survive_growth(void **state)
     retsim_names_destroy(t);
 }
 
+/* The hash reads words and overlapping tails: every prefix of a string
+ * (lengths 0 to 40, across each word boundary), strings of NULs that differ
+ * only in length, and a byte changed at each position must all be told
+ * apart, and each found again. */
+static void test_names_tell_apart_prefixes_and_tails(void **state)
+{
+    (void)state;
+    retsim_names *t = retsim_names_create();
+    static const char text[] = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    static const char zeros[16] = {0};
+    enum { L = 40 };
+    uint32_t id;
+    for (size_t len = 0; len <= L; len++) {
+        assert_int_equal(retsim_names_intern(t, 5, text, len, &id), 0);
+        assert_int_equal(id, len); /* new each time: ids 0..40 */
+    }
+    for (size_t len = 1; len <= 16; len++) {
+        assert_int_equal(retsim_names_intern(t, 5, zeros, len, &id), 0);
+        assert_int_equal(id, L + len);
+    }
+    char changed[L];
+    for (size_t at = 0; at < L; at++) {
+        memcpy(changed, text, L);
+        changed[at] = '#';
+        assert_int_equal(retsim_names_intern(t, 5, changed, L, &id), 0);
+        assert_int_equal(id, L + 16 + 1 + at);
+    }
+    for (size_t len = 0; len <= L; len++) {
+        assert_int_equal(retsim_names_find(t, 5, text, len), len);
+        assert_int_equal(retsim_names_len(t, (uint32_t)len), len);
+    }
+    for (size_t len = 1; len <= 16; len++) {
+        assert_int_equal(retsim_names_find(t, 5, zeros, len), L + len);
+    }
+    assert_int_equal(retsim_names_count(t), L + 1 + 16 + L);
+    retsim_names_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_intern_is_idempotent_per_namespace),
         cmocka_unit_test(test_names_survive_growth),
+        cmocka_unit_test(test_names_tell_apart_prefixes_and_tails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -532,9 +532,11 @@ int retsim_trace_options_parse(const char *text, retsim_request *rq, const char 
                                retsim_error *err)
 {
     char buf[1024];
-    if (snprintf(buf, sizeof buf, "%s", text) >= (int)sizeof buf) {
+    size_t len = strlen(text);
+    if (len >= sizeof buf) {
         return bad(err, path, line, "options", "options field too long");
     }
+    memcpy(buf, text, len + 1); /* nearly always empty: snprintf's setup was most of this function */
     char *save = NULL;
     for (char *item = strtok_r(buf, ";", &save); item != NULL; item = strtok_r(NULL, ";", &save)) {
         int rc = apply_item(rq, item, path, line, err);
@@ -597,8 +599,8 @@ typedef struct reader {
     int map[MAX_FIELDS]; /* file column -> retsim_trace_col, or -1 */
     size_t ncols;
     /* the row being assembled */
-    char *buf;
-    size_t buf_len, buf_cap;
+    char *buf; /* RETSIM_TRACE_ROW_MAX + 1 bytes, from the start */
+    size_t buf_len;
     size_t offsets[MAX_FIELDS];
     size_t nfields;
     bool too_many;
@@ -664,21 +666,10 @@ static void on_field(void *s, size_t len, void *data)
                                   "field %zu is not valid UTF-8", rd->nfields + 1);
         return;
     }
-    if (rd->buf_len + len + 1 > rd->buf_cap) {
-        size_t cap = rd->buf_cap ? rd->buf_cap : 1024;
-        while (cap < rd->buf_len + len + 1) {
-            cap *= 2;
-        }
-        char *b = realloc(rd->buf, cap);
-        if (b == NULL) {
-            rd->rc = retsim_error_set(rd->err, RETSIM_ENOMEM, rd->path, rd->row_line, "", "out of memory");
-            return;
-        }
-        rd->buf = b;
-        rd->buf_cap = cap;
-    }
-    memcpy(rd->buf + rd->buf_len, s, len);
-    rd->buf[rd->buf_len + len] = '\0';
+    /* libcsv ends the field with a NUL (CSV_APPEND_NULL): one copy takes
+     * it too; too_long kept buf_len + len <= RETSIM_TRACE_ROW_MAX, and the
+     * row arena holds that plus the terminator, so it never grows. */
+    memcpy(rd->buf + rd->buf_len, s, len + 1);
     rd->offsets[rd->nfields++] = rd->buf_len;
     rd->buf_len += len + 1;
 }
@@ -881,6 +872,12 @@ int retsim_trace_read(const char *path, retsim_trace_fn fn, void *ctx, retsim_er
     }
     csv_set_blk_size(&p, CSV_BLOCK);
     reader rd = {.path = path, .fn = fn, .ctx = ctx, .err = err};
+    rd.buf = malloc(RETSIM_TRACE_ROW_MAX + 1); /* pages are touched only as rows need them */
+    if (rd.buf == NULL) {
+        csv_free(&p);
+        fclose(f);
+        return retsim_error_set(err, RETSIM_ENOMEM, path, 0, "", "out of memory");
+    }
     feed_stream(&rd, &p, f);
     if (rd.rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0 && rd.rc == 0) {
         rd.rc = retsim_error_set(err, RETSIM_EINPUT, path, rd.row_line, "",

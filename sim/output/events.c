@@ -36,16 +36,23 @@ void retsim_events_write_header(FILE *out)
 
 /* Text built by hand into a fixed buffer, cut at size - 1 bytes as
  * snprintf would cut it: one row of events.csv costs a few hundred bytes,
- * and printf's parsing of a format was most of a replay's time. */
+ * and printf's parsing of a format was most of a replay's time. The
+ * terminator is written once, by text_end, when the text is a C string (a
+ * row goes to the FILE by its length and never needs one). */
 typedef struct text {
     char *buf;
-    size_t size, len; /* len < size always: buf[len] is the terminator */
+    size_t size, len; /* len < size always: room for the terminator */
 } text;
 
 static text text_on(char *buf, size_t size)
 {
     buf[0] = '\0';
     return (text){buf, size, 0};
+}
+
+static void text_end(text *t)
+{
+    t->buf[t->len] = '\0';
 }
 
 static void put(text *t, const char *s, size_t n)
@@ -56,7 +63,6 @@ static void put(text *t, const char *s, size_t n)
     }
     memcpy(t->buf + t->len, s, n);
     t->len += n;
-    t->buf[t->len] = '\0';
 }
 
 static void puts_(text *t, const char *s)
@@ -64,28 +70,72 @@ static void puts_(text *t, const char *s)
     put(t, s, strlen(s));
 }
 
-static void put_u64(text *t, uint64_t v)
+/* How many decimal digits v has (1 for 0): the bit length times log10(2)
+ * (1233 / 4096) is the count or one short, and one comparison tells which.
+ * A loop over powers of ten took a dozen steps for a time in ms. */
+static size_t n_digits(uint64_t v)
 {
-    /* two digits a step from a table: half the divisions */
+    static const uint64_t pow10[20] = {1,
+                                       10,
+                                       100,
+                                       1000,
+                                       10000,
+                                       100000,
+                                       1000000,
+                                       10000000,
+                                       100000000,
+                                       1000000000,
+                                       10000000000,
+                                       100000000000,
+                                       1000000000000,
+                                       10000000000000,
+                                       100000000000000,
+                                       1000000000000000,
+                                       10000000000000000,
+                                       100000000000000000,
+                                       1000000000000000000,
+                                       UINT64_C(10000000000000000000)};
+    unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1);
+    size_t n = (bits * 1233) >> 12; /* digits of 2^(bits-1), less one */
+    n += v >= pow10[n];
+    return n > 0 ? n : 1; /* 0 has no bits but one digit */
+}
+
+/* Two digits a step from a table (half the divisions), back to front,
+ * ending just before end. */
+static void digits_before(char *end, uint64_t v)
+{
     static const char pairs[] =
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
         "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
         "8081828384858687888990919293949596979899";
-    char digits[24];
-    size_t n = sizeof digits;
     while (v >= 100) {
         size_t k = (size_t)(v % 100) * 2;
         v /= 100;
-        digits[--n] = pairs[k + 1];
-        digits[--n] = pairs[k];
+        *--end = pairs[k + 1];
+        *--end = pairs[k];
     }
     if (v >= 10) {
-        digits[--n] = pairs[v * 2 + 1];
-        digits[--n] = pairs[v * 2];
+        *--end = pairs[v * 2 + 1];
+        *--end = pairs[v * 2];
     } else {
-        digits[--n] = (char)('0' + v);
+        *--end = (char)('0' + v);
     }
-    put(t, digits + n, sizeof digits - n);
+}
+
+/* Straight into the buffer when the digits fit (always, in a row), with no
+ * copy from a scratch buffer. */
+static void put_u64(text *t, uint64_t v)
+{
+    size_t n = n_digits(v);
+    if (n <= t->size - 1 - t->len) {
+        digits_before(t->buf + t->len + n, v);
+        t->len += n;
+        return;
+    }
+    char digits[24];
+    digits_before(digits + sizeof digits, v);
+    put(t, digits + sizeof digits - n, n); /* cut, as snprintf would */
 }
 
 static void put_i64(text *t, int64_t v)
@@ -148,6 +198,7 @@ const char *retsim_events_time(retsim_time t, const retsim_events_clock *clock, 
 {
     text out = text_on(buf, size);
     put_time(&out, t, clock);
+    text_end(&out);
     return buf;
 }
 
@@ -223,6 +274,7 @@ void retsim_events_detail(const retsim_registry *r, const retsim_result *res,
     default:
         break;
     }
+    text_end(&t);
 }
 
 /* A row on its way to the FILE: built in memory, written with one fwrite. */
@@ -237,14 +289,16 @@ static void row_flush(row *w)
     w->t.len = 0;
 }
 
-/* ",field" as retsim_csv_field writes the field: bare when it can be,
+static bool edge_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* ",field" for s[0..n) as retsim_csv_field writes it: bare when plain,
  * quoted by libcsv when not (details hold commas); a field too long for
  * the buffer goes straight to the FILE after the row so far. */
-static void row_field(row *w, const char *s)
+static void row_put_field(row *w, const char *s, size_t n, bool plain)
 {
-    size_t n = strlen(s);
-    bool plain = strcspn(s, ",\"\r\n") == n &&
-                 !(n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'));
     if (w->t.len + 1 + (plain ? n : 2 * n + 2) >= w->t.size) {
         row_flush(w);
     }
@@ -254,11 +308,22 @@ static void row_field(row *w, const char *s)
         put(&w->t, s, n);
     } else if (!plain && 2 * n + 2 <= room) { /* at worst every byte a doubled quote */
         w->t.len += csv_write(w->t.buf + w->t.len, room, s, n);
-        w->t.buf[w->t.len] = '\0';
     } else {
         row_flush(w);
         retsim_csv_field(w->out, s);
     }
+}
+
+/* Whether s (n bytes up to the first that needs quotes) may go bare: one
+ * strcspn finds both the end and any , " CR LF, no strlen before it. */
+static void row_field(row *w, const char *s)
+{
+    size_t n = strcspn(s, ",\"\r\n");
+    bool plain = s[n] == '\0' && !(n > 0 && (edge_space(s[0]) || edge_space(s[n - 1])));
+    if (s[n] != '\0') {
+        n += strlen(s + n);
+    }
+    row_put_field(w, s, n, plain);
 }
 
 void retsim_events_write_row(FILE *out, const retsim_registry *r, const retsim_result *res)
