@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <cmocka.h>
@@ -67,6 +68,54 @@ static void test_kernel_runs_in_time_then_fifo_order(void **state)
     retsim_kernel_destroy(k);
 }
 
+/* The prefetch hook sees payloads of events still to come (here every
+ * payload is its event's time in ms, so "to come" is checkable), and the
+ * events run exactly as without a hook. The hook gets the handler's
+ * context: the log first, so record reads it as its own. */
+typedef struct ahead_log {
+    log l;
+    retsim_kernel *k;
+    int calls, wrong;
+} ahead_log;
+
+static void ahead(void *ctx, uint64_t data)
+{
+    ahead_log *a = ctx;
+    a->calls++;
+    a->wrong += (retsim_time)data <= retsim_kernel_now(a->k);
+}
+
+static void run_spread(bool hook, ahead_log *a)
+{
+    retsim_kernel *k = retsim_kernel_create();
+    a->k = k;
+    a->l.stop_at = -1;
+    assert_int_equal(retsim_kernel_register(k, record, a, &a->l.type), 0);
+    assert_int_equal(retsim_kernel_set_prefetch(k, a->l.type + 1, ahead), RETSIM_EUSAGE);
+    if (hook) {
+        assert_int_equal(retsim_kernel_set_prefetch(k, a->l.type, ahead), 0);
+    }
+    for (uint64_t i = 0; i < 60; i++) {
+        uint64_t t = (i * 37) % 60 + 1; /* 1 .. 60 in a scrambled order */
+        assert_int_equal(retsim_kernel_schedule(k, (retsim_time)t, a->l.type, t, NULL), 0);
+    }
+    assert_int_equal(retsim_kernel_run_until(k, RETSIM_TIME_NEVER), 0);
+    retsim_kernel_destroy(k);
+}
+
+static void test_kernel_prefetch_hook_looks_ahead_only(void **state)
+{
+    (void)state;
+    ahead_log with = {0}, without = {0};
+    run_spread(true, &with);
+    run_spread(false, &without);
+    assert_int_equal(with.l.n, 60);
+    assert_memory_equal(with.l.data, without.l.data, sizeof with.l.data);
+    assert_true(with.calls > 0);
+    assert_int_equal(with.wrong, 0);
+    assert_int_equal(without.calls, 0);
+}
+
 static void test_kernel_stop_returns_the_handlers_code(void **state)
 {
     (void)state;
@@ -119,6 +168,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kernel_runs_in_time_then_fifo_order),
+        cmocka_unit_test(test_kernel_prefetch_hook_looks_ahead_only),
         cmocka_unit_test(test_kernel_stop_returns_the_handlers_code),
         cmocka_unit_test(test_kernel_interrupt_is_seen_within_a_poll),
     };

@@ -368,6 +368,38 @@ static void test_queue_rejects_types_past_16_bits(void **state)
     retsim_queue_destroy(q);
 }
 
+/* The look-ahead names an event still pending, due no earlier than the one
+ * that pops next, and says false with nothing ahead (or, for the heap,
+ * always: it keeps no order to look along). */
+static void test_queue_ahead_names_a_pending_event(void **state)
+{
+    retsim_queue_kind kind = *(const retsim_queue_kind *)*state;
+    retsim_queue *q = retsim_queue_create_kind(kind);
+    uint32_t type;
+    uint64_t data;
+    assert_false(retsim_queue_ahead(q, 0, &type, &data));
+    for (uint64_t t = 1; t <= 40; t++) {
+        assert_int_equal(retsim_queue_push(q, (retsim_time)t * 1000, 3, t, NULL), 0);
+    }
+    retsim_event ev;
+    int seen = 0;
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(retsim_queue_pop(q, &ev), 0);
+        if (retsim_queue_ahead(q, 4, &type, &data)) {
+            seen++;
+            assert_int_equal(type, 3);
+            assert_true(data > ev.data && data <= 40);
+        }
+    }
+    assert_false(retsim_queue_ahead(q, 0, &type, &data));
+    if (kind == RETSIM_QUEUE_CALENDAR) {
+        assert_true(seen > 0);
+    } else {
+        assert_int_equal(seen, 0);
+    }
+    retsim_queue_destroy(q);
+}
+
 static void test_queue_create_and_destroy_edges(void **state)
 {
     (void)state;
@@ -394,6 +426,7 @@ int main(void)
         FOR_EACH_BACKEND(test_queue_matches_reference_on_random_ops),
         FOR_EACH_BACKEND(test_queue_stale_ids_do_not_cancel_reused_slots),
         FOR_EACH_BACKEND(test_queue_rejects_types_past_16_bits),
+        FOR_EACH_BACKEND(test_queue_ahead_names_a_pending_event),
         cmocka_unit_test(test_queue_create_and_destroy_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

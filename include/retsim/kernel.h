@@ -25,6 +25,16 @@ void retsim_kernel_destroy(retsim_kernel *k); /* NULL-safe */
 /* Register a handler; *type receives the id to schedule it with. */
 int retsim_kernel_register(retsim_kernel *k, retsim_handler fn, void *ctx, uint32_t *type);
 
+/* Touches what an event of its type will read, without changing anything:
+ * called with the payload of an event a few places ahead of the one running. */
+typedef void (*retsim_prefetch)(void *ctx, uint64_t data);
+
+/* Give events of `type` a prefetch hook (NULL: none), so that the records
+ * they will touch are on their way from memory while earlier events run:
+ * with millions of names, most of an event's time is cache misses on them.
+ * Results never depend on it. 0, or RETSIM_EUSAGE for an unknown type. */
+int retsim_kernel_set_prefetch(retsim_kernel *k, uint32_t type, retsim_prefetch fn);
+
 /* Schedule at absolute time `at` (clamped to now if earlier). *id may be NULL. */
 int retsim_kernel_schedule(retsim_kernel *k, retsim_time at, uint32_t type, uint64_t data,
                            retsim_event_id *id);

@@ -35,6 +35,7 @@
 
 #include "retsim/time.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -74,6 +75,13 @@ int retsim_queue_pop_until(retsim_queue *q, retsim_time until, retsim_event *out
  * memory: pop says which). Amortised O(1); may reorganise the calendar's
  * buckets (hence not const). */
 retsim_time retsim_queue_peek_time(retsim_queue *q);
+
+/* An event due soon, about `distance` places after the earliest, into
+ * *type and *data: a hint for prefetching what it will touch, nothing more
+ * (it may have been cancelled, and it need not be exactly the one so many
+ * places on: the calendar looks in the bucket it pops from and the next
+ * one; the heap has no hint). false when there is none. O(1). */
+bool retsim_queue_ahead(const retsim_queue *q, size_t distance, uint32_t *type, uint64_t *data);
 
 /* Remove a pending event. 0, or RETSIM_ENOTFOUND if it already fired or was cancelled. */
 int retsim_queue_cancel(retsim_queue *q, retsim_event_id id);

@@ -284,6 +284,8 @@ int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint
 /* One more / one fewer reference of the caller to a tracked slot (no-ops
  * for one not tracked). A count past 254 stops the slot's reuse. O(1). */
 void retsim_registry_hold(retsim_registry *r, uint32_t slot);
+/* Start loading slot's record into the cache (a hint; any slot id). O(1). */
+void retsim_registry_prefetch(const retsim_registry *r, uint32_t slot);
 void retsim_registry_release(retsim_registry *r, uint32_t slot);
 
 /* Perform one operation at the kernel's current time. *res gets its result.

@@ -8,7 +8,12 @@
 typedef struct handler {
     retsim_handler fn;
     void *ctx;
+    retsim_prefetch prefetch;
 } handler;
+
+/* How many events ahead the prefetch hooks look: far enough for a miss to
+ * DRAM (a few hundred ns) to be hidden behind the events before it. */
+#define PREFETCH_DISTANCE 8
 
 struct retsim_kernel {
     retsim_queue *queue;
@@ -18,6 +23,7 @@ struct retsim_kernel {
     uint64_t events_run;
     int stop_code;
     const volatile int *interrupt; /* polled every RETSIM_KERNEL_POLL events; may be NULL */
+    bool prefetching;              /* some type has a prefetch hook */
 };
 
 retsim_kernel *retsim_kernel_create(void)
@@ -50,8 +56,18 @@ int retsim_kernel_register(retsim_kernel *k, retsim_handler fn, void *ctx, uint3
         return RETSIM_ENOMEM;
     }
     k->handlers = h;
-    h[k->nhandlers] = (handler){fn, ctx};
+    h[k->nhandlers] = (handler){fn, ctx, NULL};
     *type = k->nhandlers++;
+    return 0;
+}
+
+int retsim_kernel_set_prefetch(retsim_kernel *k, uint32_t type, retsim_prefetch fn)
+{
+    if (type >= k->nhandlers) {
+        return RETSIM_EUSAGE;
+    }
+    k->handlers[type].prefetch = fn;
+    k->prefetching = k->prefetching || fn != NULL;
     return 0;
 }
 
@@ -86,6 +102,12 @@ int retsim_kernel_run_until(retsim_kernel *k, retsim_time until)
         }
         k->now = ev.time;
         k->events_run++;
+        uint32_t type;
+        uint64_t data;
+        if (k->prefetching && retsim_queue_ahead(k->queue, PREFETCH_DISTANCE, &type, &data) &&
+            k->handlers[type].prefetch != NULL) {
+            k->handlers[type].prefetch(k->handlers[type].ctx, data);
+        }
         const handler *h = &k->handlers[ev.type];
         h->fn(h->ctx, k, ev.data);
         if (k->stop_code != 0) {

@@ -73,6 +73,11 @@ int retsim_queue_pop(retsim_queue *q, retsim_event *out)
     return retsim_queue_pop_until(q, RETSIM_TIME_NEVER, out);
 }
 
+bool retsim_queue_ahead(const retsim_queue *q, size_t distance, uint32_t *type, uint64_t *data)
+{
+    return is_calendar(q) && retsim_queue_calendar_ahead(q, distance, type, data);
+}
+
 retsim_time retsim_queue_peek_time(retsim_queue *q)
 {
     return is_calendar(q) ? retsim_queue_calendar_peek_time(q) : q->ops->peek_time(q);

@@ -67,6 +67,7 @@ int retsim_queue_calendar_push(retsim_queue *q, retsim_queue_entry e, retsim_eve
 int retsim_queue_calendar_pop_until(retsim_queue *q, retsim_time until, retsim_event *out);
 retsim_time retsim_queue_calendar_peek_time(retsim_queue *q);
 int retsim_queue_calendar_cancel(retsim_queue *q, retsim_event_id id);
+bool retsim_queue_calendar_ahead(const retsim_queue *q, size_t distance, uint32_t *type, uint64_t *data);
 
 /* ---- entries ---- */
 

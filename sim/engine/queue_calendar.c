@@ -366,6 +366,29 @@ RETSIM_QUEUE_HOT int retsim_queue_calendar_pop_until(retsim_queue *q, retsim_tim
     return 0;
 }
 
+/* In the sorted run, else in the next fine bucket (unsorted, but all due
+ * within the next fine interval). */
+RETSIM_QUEUE_HOT bool retsim_queue_calendar_ahead(const retsim_queue *q, size_t distance, uint32_t *type,
+                                                  uint64_t *data)
+{
+    const calendar *c = (const calendar *)q;
+    size_t at = c->run_pos + distance;
+    const entry *e;
+    if (at < c->run.n) {
+        e = &c->run.v[at];
+    } else {
+        const vec *next = &c->fine[(c->cur_fine + 1) & fine_mask(c)];
+        at -= c->run.n;
+        if (c->in_fine == 0 || at >= next->n) {
+            return false;
+        }
+        e = &next->v[at];
+    }
+    *type = (uint32_t)(e->key & ((1u << RETSIM_QUEUE_TYPE_BITS) - 1));
+    *data = e->data;
+    return true;
+}
+
 retsim_time retsim_queue_calendar_peek_time(retsim_queue *q)
 {
     entry *top = NULL;

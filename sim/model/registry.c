@@ -16,6 +16,7 @@
 /* ---- life cycle of the registry ---- */
 
 static void on_auto_purge(void *ctx, retsim_kernel *k, uint64_t data);
+static void on_auto_purge_ahead(void *ctx, uint64_t data);
 
 retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, retsim_kernel *k,
                                         retsim_inventories *inv)
@@ -40,7 +41,9 @@ retsim_registry *retsim_registry_create(const retsim_policy *policies, int n, re
     uint32_t none_type = 0;
     if (r->names == NULL || r->subs == NULL || r->tenants == NULL || r->types == NULL || r->regions == NULL ||
         retsim_names_intern(r->types, 0, "", 0, &none_type) != 0 ||
-        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 || registry_gens_init(r) != 0) {
+        retsim_kernel_register(k, on_auto_purge, r, &r->purge_type) != 0 ||
+        retsim_kernel_set_prefetch(k, r->purge_type, on_auto_purge_ahead) != 0 ||
+        registry_gens_init(r) != 0) {
         retsim_registry_destroy(r);
         return NULL;
     }
@@ -248,6 +251,18 @@ static void slot_free(retsim_registry *r, uint32_t id)
     s->parent = NONE;
     s->reservation = r->free_slot;
     r->free_slot = id;
+}
+
+void retsim_registry_prefetch(const retsim_registry *r, uint32_t id)
+{
+    if (id < r->n_slots) {
+        __builtin_prefetch(slot_at(r, id), 1);
+    }
+}
+
+static void on_auto_purge_ahead(void *ctx, uint64_t data)
+{
+    retsim_registry_prefetch(ctx, (uint32_t)data);
 }
 
 void retsim_registry_hold(retsim_registry *r, uint32_t id)

@@ -96,8 +96,8 @@ struct retsim_generator {
     int32_t api_versions[RETSIM_MAX_CHOICES];
     const char *api_version_text[RETSIM_MAX_CHOICES]; /* as a trace writes it: "" for current */
     /* lifecycles */
-    life *lives;
-    uint32_t n_lives, cap_lives, free_head;
+    chunks lives; /* 64-byte lives in 2 MiB chunks: growth copies nothing */
+    uint32_t n_lives, free_head;
     kind_state kinds[RETSIM_MAX_KINDS];
     /* kernel handler ids */
     uint32_t ev_arrival, ev_eol, ev_accident, ev_restore, ev_purge, ev_recreate, ev_change, ev_overwrite;
@@ -169,6 +169,13 @@ static bool is_conflict(retsim_outcome o)
            o == RETSIM_OUT_CONFLICT_RESERVED;
 }
 
+/* The payload of a lifecycle's event: its life, and its slot for the
+ * prefetch hook (on_life_ahead), which then needs no load to find it. */
+static uint64_t life_data(const life *l, uint32_t id)
+{
+    return id | (uint64_t)l->slot << 32;
+}
+
 static int schedule(retsim_generator *g, retsim_time at, uint32_t type, uint64_t data, retsim_event_id *id)
 {
     if (id != NULL) {
@@ -230,35 +237,34 @@ static int issue(retsim_generator *g, const retsim_request *rq, retsim_result *r
 
 /* ---- lives ---- */
 
+#define LIFE_BITS 15 /* 2^15 lives of 64 bytes: a 2 MiB chunk, one huge page */
+
+static inline life *life_at(const retsim_generator *g, uint32_t id)
+{
+    return (life *)g->lives.chunk[id >> LIFE_BITS] + (id & ((UINT32_C(1) << LIFE_BITS) - 1));
+}
+
 _Static_assert(sizeof(life) == 64, "a life is one cache line");
 
 static uint32_t life_new(retsim_generator *g)
 {
     if (g->free_head != NONE) {
         uint32_t id = g->free_head;
-        g->free_head = g->lives[id].slot; /* the free list runs through `slot` */
+        g->free_head = life_at(g, id)->slot; /* the free list runs through `slot` */
         return id;
     }
-    if (g->n_lives == g->cap_lives) { /* cache-line aligned: a record costs one miss, not two */
-        uint32_t cap = g->cap_lives ? g->cap_lives * 2 : 1024;
-        void *p = retsim_alloc_large((size_t)cap * sizeof(life));
-        if (p == NULL) {
-            fail(g, RETSIM_ENOMEM);
-            return NONE;
-        }
-        if (g->lives != NULL) {
-            memcpy(p, g->lives, (size_t)g->cap_lives * sizeof(life));
-        }
-        free(g->lives);
-        g->lives = p;
-        g->cap_lives = cap;
+    /* cache-line aligned chunks: a record costs one miss, not two, and
+     * growing never holds an old and a new copy of every life at once */
+    if (g->n_lives == NONE - 1 || chunks_ensure(&g->lives, (uint64_t)g->n_lives + 1) != 0) {
+        fail(g, RETSIM_ENOMEM);
+        return NONE;
     }
     return g->n_lives++;
 }
 
 static void active_add(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     if (!g->kinds[l->kind].is_parent) {
         l->active_pos = NONE;
         return; /* nobody picks from this kind: no list to keep */
@@ -280,20 +286,20 @@ static void active_add(retsim_generator *g, uint32_t id)
 
 static void active_remove(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     if (l->active_pos == NONE) {
         return;
     }
     active_list *a = &g->kinds[l->kind].active;
     uint32_t last = a->lives[--a->n];
     a->lives[l->active_pos] = last;
-    g->lives[last].active_pos = l->active_pos;
+    life_at(g, last)->active_pos = l->active_pos;
     l->active_pos = NONE;
 }
 
 static void life_free(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     if (id < g->cap_ow) {
         g->ow[id][0]++; /* its pending overwrite, if any, is dropped */
     }
@@ -308,7 +314,7 @@ static void life_free(retsim_generator *g, uint32_t id)
 
 static void schedule_accident(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     if (w->accidental_deletes.per_ms <= 0) {
         return;
@@ -318,7 +324,7 @@ static void schedule_accident(retsim_generator *g, uint32_t id)
     /* a tiny accident rate has a mean of 1e30 ms or more: clamp before adding */
     retsim_time at = retsim_kernel_now(g->k) + retsim_time_from_double(gsl_ran_exponential(r, mean));
     if (at < l->end_of_life) {
-        fail(g, schedule(g, at, g->ev_accident, id, &l->acc_event));
+        fail(g, schedule(g, at, g->ev_accident, life_data(l, id), &l->acc_event));
     }
 }
 
@@ -327,7 +333,7 @@ static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh);
 /* A fresh lifecycle of an ACTIVE instance: end of life and the first accident. */
 static void start_life(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     l->draws = 0;
     l->retries = 0;
@@ -335,7 +341,7 @@ static void start_life(retsim_generator *g, uint32_t id)
     l->eol_event = l->acc_event = RETSIM_EVENT_NONE;
     if (w->lifetime.kind != RETSIM_DIST_NONE) {
         l->end_of_life = retsim_kernel_now(g->k) + sample(g, &w->lifetime, SRC_LIFETIME, l->entity, 0);
-        fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
+        fail(g, schedule(g, l->end_of_life, g->ev_eol, life_data(l, id), &l->eol_event));
     }
     schedule_accident(g, id);
     active_add(g, id);
@@ -352,7 +358,7 @@ static void create_children(retsim_generator *g, uint32_t parent_life);
 __attribute__((noinline)) static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh)
 {
     if (id >= g->cap_ow) {
-        uint32_t cap = g->cap_lives > id ? g->cap_lives : id + 1;
+        uint32_t cap = g->n_lives > id ? g->n_lives : id + 1;
         void *p = realloc(g->ow, (size_t)cap * sizeof *g->ow);
         if (p == NULL) {
             fail(g, RETSIM_ENOMEM);
@@ -362,7 +368,7 @@ __attribute__((noinline)) static void overwrite_next(retsim_generator *g, uint32
         memset(g->ow + g->cap_ow, 0, (size_t)(cap - g->cap_ow) * sizeof *g->ow);
         g->cap_ow = cap;
     }
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     g->ow[id][0] += fresh;
     gsl_rng *r = retsim_rng_stream(g->rng, SRC_OVERWRITE, l->entity, g->ow[id][1]);
     double mean = 1.0 / spec_of(g, l->kind)->overwrites.per_ms;
@@ -429,8 +435,8 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
             }
             parent_life = a->lives[(uint32_t)(uniform(g, SRC_PARENT, entity, 0) * a->n)];
         }
-        parent_slot = g->lives[parent_life].slot;
-        sub = g->lives[parent_life].sub;
+        parent_slot = life_at(g, parent_life)->slot;
+        sub = life_at(g, parent_life)->sub;
     } else {
         sub = g->sub_ids[(uint32_t)(uniform(g, SRC_OWNER, entity, 0) * g->n_subs)];
     }
@@ -463,7 +469,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
         return;
     }
     /* the life takes over the reference new_name gave */
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     memset(l, 0, sizeof *l);
     l->entity = entity;
     l->slot = rq.slot;
@@ -479,7 +485,7 @@ static void spawn(retsim_generator *g, int kind, uint64_t entity, uint32_t paren
 
 static void create_children(retsim_generator *g, uint32_t parent_life)
 {
-    int parent_kind = g->lives[parent_life].kind;
+    int parent_kind = life_at(g, parent_life)->kind;
     for (int k = 0; k < g->sc->n_policies; k++) {
         const retsim_workload *w = spec_of(g, k);
         if (!w->enabled || g->sc->policies[k].parent != parent_kind) {
@@ -487,7 +493,7 @@ static void create_children(retsim_generator *g, uint32_t parent_life)
         }
         for (int i = 0; i < w->per_parent; i++) {
             uint64_t entity =
-                retsim_rng_mix(g->lives[parent_life].entity ^ ((uint64_t)(k + 1) << 32) ^ (uint64_t)i);
+                retsim_rng_mix(life_at(g, parent_life)->entity ^ ((uint64_t)(k + 1) << 32) ^ (uint64_t)i);
             spawn(g, k, entity, parent_life);
         }
     }
@@ -539,7 +545,7 @@ static const char *api_version_for(retsim_generator *g, life *l, int32_t *v)
 __attribute__((always_inline)) static inline retsim_outcome delete_now(retsim_generator *g, uint32_t id,
                                                                        bool intentional)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     retsim_request rq = retsim_request_make(RETSIM_OP_DELETE, l->kind, l->sub, l->slot);
     const char *api = api_version_for(g, l, &rq.api_version);
     if (g->kinds[l->kind].rules) {
@@ -556,7 +562,7 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     l->eol_event = RETSIM_EVENT_NONE;
     retsim_outcome o = delete_now(g, id, true);
@@ -565,7 +571,8 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
     } else if (o == RETSIM_OUT_BLOCKED_CHILDREN || o == RETSIM_OUT_BLOCKED_FAILED_PROVISIONING) {
         if (l->retries < w->retry_limit) {
             l->retries++;
-            fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_eol, id, &l->eol_event));
+            fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_eol, life_data(l, id),
+                             &l->eol_event));
         } else {
             stats_of(g, l->kind, l->sub)->deletes_abandoned++;
             life_free(g, id); /* the instance stays, nobody acts on it any more */
@@ -577,7 +584,7 @@ static void on_eol(void *ctx, retsim_kernel *k, uint64_t data)
 
 static void after_intentional_delete(retsim_generator *g, uint32_t id)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     retsim_time now = retsim_kernel_now(g->k);
     active_remove(g, id);
@@ -605,7 +612,7 @@ static void after_intentional_delete(retsim_generator *g, uint32_t id)
         }
         l->retries = 0;
         retsim_time at = now + sample(g, &w->recreate_delay, SRC_RECREATE_DELAY, l->entity, 0);
-        fail(g, schedule(g, at, g->ev_recreate, id, &l->eol_event));
+        fail(g, schedule(g, at, g->ev_recreate, life_data(l, id), &l->eol_event));
         if (l->eol_event == RETSIM_EVENT_NONE) {
             life_free(g, id); /* past the horizon */
         }
@@ -618,7 +625,7 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     retsim_generator_stats *st = stats_of(g, l->kind, l->sub);
     l->acc_event = RETSIM_EVENT_NONE;
@@ -632,7 +639,7 @@ static void on_accident(void *ctx, retsim_kernel *k, uint64_t data)
         if (chance(g, w->notice_probability, SRC_NOTICE, l->entity, draw)) {
             retsim_time at =
                 retsim_kernel_now(k) + sample(g, &w->restore_delay, SRC_RESTORE_DELAY, l->entity, draw);
-            fail(g, schedule(g, at, g->ev_restore, id, &l->acc_event));
+            fail(g, schedule(g, at, g->ev_restore, life_data(l, id), &l->acc_event));
             if (l->acc_event != RETSIM_EVENT_NONE) {
                 return;
             }
@@ -653,7 +660,7 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     l->acc_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_RESTORE, l->kind, l->sub, l->slot);
     rq.region = l->region;
@@ -671,7 +678,7 @@ static void on_restore(void *ctx, retsim_kernel *k, uint64_t data)
         return;
     }
     if (l->end_of_life != RETSIM_TIME_NEVER) {
-        fail(g, schedule(g, l->end_of_life, g->ev_eol, id, &l->eol_event));
+        fail(g, schedule(g, l->end_of_life, g->ev_eol, life_data(l, id), &l->eol_event));
     }
     schedule_accident(g, id);
     if (g->kinds[l->kind].overwrites) {
@@ -687,7 +694,7 @@ static void on_overwrite(void *ctx, retsim_kernel *k, uint64_t data)
     (void)k;
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     if ((uint32_t)(data >> 32) != g->ow[id][0] ||
         retsim_registry_state(g->reg, l->slot) != RETSIM_STATE_ACTIVE) {
         return;
@@ -722,7 +729,7 @@ static void on_purge(void *ctx, retsim_kernel *k, uint64_t data)
 /* A successful re-create: its delay, and a fresh lifecycle. */
 static void recreated(retsim_generator *g, uint32_t id, retsim_generator_stats *st)
 {
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     retsim_generator_stats *d = &g->kinds[l->kind].by_type[0];
     st->recreates_ok++;
     if (d->n_recreate_delay == d->cap_recreate_delay) {
@@ -746,7 +753,7 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
 {
     retsim_generator *g = ctx;
     uint32_t id = (uint32_t)data;
-    life *l = &g->lives[id];
+    life *l = life_at(g, id);
     const retsim_workload *w = spec_of(g, l->kind);
     l->eol_event = RETSIM_EVENT_NONE;
     retsim_request rq = retsim_request_make(RETSIM_OP_CREATE, l->kind, l->sub, l->slot);
@@ -774,7 +781,8 @@ static void on_recreate(void *ctx, retsim_kernel *k, uint64_t data)
     }
     if (conflict && l->retries < w->retry_limit) {
         l->retries++;
-        fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_recreate, id, &l->eol_event));
+        fail(g, schedule(g, retsim_kernel_now(k) + w->retry_interval, g->ev_recreate, life_data(l, id),
+                         &l->eol_event));
         if (l->eol_event != RETSIM_EVENT_NONE) {
             return;
         }
@@ -854,6 +862,24 @@ static int make_population(retsim_generator *g)
     return 0;
 }
 
+/* Prefetch hooks (retsim_kernel_set_prefetch): a lifecycle's event will
+ * read its life and its slot; a purge, its slot. */
+static void on_life_ahead(void *ctx, uint64_t data)
+{
+    const retsim_generator *g = ctx;
+    uint32_t id = (uint32_t)data;
+    if (id < g->n_lives) {
+        __builtin_prefetch(life_at(g, id), 1);
+    }
+    retsim_registry_prefetch(g->reg, (uint32_t)(data >> 32));
+}
+
+static void on_purge_ahead(void *ctx, uint64_t data)
+{
+    const retsim_generator *g = ctx;
+    retsim_registry_prefetch(g->reg, (uint32_t)(data >> 32));
+}
+
 int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication, retsim_generator **out)
 {
     if (out == NULL) {
@@ -873,6 +899,7 @@ int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication
     g->k = retsim_sim_kernel(sim);
     g->horizon = g->sc->settings.horizon;
     g->free_head = NONE;
+    chunks_init(&g->lives, sizeof(life), LIFE_BITS);
     g->rng = retsim_rng_create(seed, replication);
     const struct {
         retsim_handler fn;
@@ -884,6 +911,13 @@ int retsim_generator_create(retsim_sim *sim, uint64_t seed, uint32_t replication
     int rc = g->rng == NULL ? RETSIM_ENOMEM : 0;
     for (size_t i = 0; rc == 0 && i < sizeof handlers / sizeof handlers[0]; i++) {
         rc = retsim_kernel_register(g->k, handlers[i].fn, g, handlers[i].type);
+    }
+    const uint32_t life_types[] = {g->ev_eol, g->ev_accident, g->ev_restore, g->ev_recreate};
+    for (size_t i = 0; rc == 0 && i < sizeof life_types / sizeof life_types[0]; i++) {
+        rc = retsim_kernel_set_prefetch(g->k, life_types[i], on_life_ahead);
+    }
+    if (rc == 0) {
+        rc = retsim_kernel_set_prefetch(g->k, g->ev_purge, on_purge_ahead);
     }
     if (rc == 0) {
         rc = make_population(g);
@@ -905,7 +939,7 @@ void retsim_generator_destroy(retsim_generator *g)
         free(g->kinds[k].active.lives);
         free(g->kinds[k].by_type[0].recreate_delay_h);
     }
-    free(g->lives);
+    chunks_free(&g->lives);
     free(g->ow);
     free(g->sub_ids);
     free(g->sub_index);
