@@ -118,7 +118,8 @@ static void test_no_mixing(void **state)
                      RETSIM_EUSAGE);
     assert_int_equal(retsim_registry_new_name(f->reg, APIM, NONE, 0, true, &slot), RETSIM_EUSAGE);
     assert_int_equal(retsim_registry_new_name(f->reg, APIM, NONE, UINT64_C(1) << 31, true, &slot),
-                     RETSIM_EUSAGE);
+                     RETSIM_ERANGE);
+    assert_int_equal(retsim_registry_new_name(f->reg, APIM, NONE, (UINT64_C(1) << 31) - 1, true, &slot), 0);
 }
 
 static void test_interned_first(void **state)
@@ -204,6 +205,25 @@ static void test_holds_and_exclusions(void **state)
     assert_int_equal(retsim_registry_state(f->reg, live), RETSIM_STATE_ACTIVE);
 }
 
+/* A released slot goes only to a tracked name of a reusable kind: a
+ * gallery or image made meanwhile (walked in slot order by cascades) and an
+ * untracked name get fresh slots, in the order they are made. */
+static void test_free_slots_only_for_reusable_kinds(void **state)
+{
+    fixture *f = *state;
+    uint32_t a = fresh(f, HARD, 1);
+    retsim_registry_release(f->reg, a); /* ABSENT, nobody holds it: free */
+    uint32_t g, img, untracked;
+    assert_int_equal(retsim_registry_new_name(f->reg, GALLERY, NONE, 1, true, &g), 0);
+    assert_int_equal(retsim_registry_new_name(f->reg, IMAGE, g, 1, true, &img), 0);
+    assert_int_equal(retsim_registry_new_name(f->reg, HARD, NONE, 2, false, &untracked), 0);
+    assert_int_not_equal(g, a);
+    assert_int_not_equal(img, a);
+    assert_int_not_equal(untracked, a);
+    assert_true(g < img && img < untracked);
+    assert_int_equal(fresh(f, APIM, 1), a);
+}
+
 /* 254 references and more: the count sticks and the slot is never reused. */
 static void test_holds_saturate(void **state)
 {
@@ -227,6 +247,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hard_delete_reuse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_soft_deleted_waits_for_purge, setup, teardown),
         cmocka_unit_test_setup_teardown(test_holds_and_exclusions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_free_slots_only_for_reusable_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_holds_saturate, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

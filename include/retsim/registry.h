@@ -1,11 +1,14 @@
 /* retsim/registry.h — resource instances, their names, and the lifecycle
  * state machine of docs/semantics.md. Every operation returns one outcome.
  *
- * Names are interned once per (kind, scope) — global, the owner's
- * subscription, or the parent instance — and each interned name is a "slot"
- * that holds the one instance that name can have at a time, including what
- * is left of it after purge (owner, purge time, reservation), so that a late
- * restore is told `expired` and another subscription `conflict_reserved`.
+ * Each name is a "slot" that holds the one instance that name can have at
+ * a time, including what is left of it after purge (owner, purge time,
+ * reservation), so that a late restore is told `expired` and another
+ * subscription `conflict_reserved`. A trace's names are interned once per
+ * (kind, scope) — global, the owner's subscription, or the parent instance
+ * (retsim_registry_name); the generator's are numbered instead
+ * (retsim_registry_new_name), and the slot of a numbered name nobody can
+ * name any more is reused for a later one.
  *
  * The registry schedules automatic purges on the kernel it is given. Time is
  * the kernel's clock. The retention window is half-open: any operation at or
@@ -18,7 +21,9 @@
  * Costs: apply is O(1) expected (hash lookups are done by the caller through
  * _name/_parent, O(length)), except a kind-wide retention change applied to
  * all soft-deleted instances, which is O(slots). Memory: one 64-byte record
- * per interned name. Thread safety: one registry per simulation.
+ * per slot (per interned name; per numbered name alive, where slots are
+ * reused), plus the name table for interned names and 4 bytes per slot for
+ * numbered ones. Thread safety: one registry per simulation.
  * Every state change is counted in the inventory it is given (the time
  * integrals, peaks and reservation windows live there, not here).
  *
@@ -250,7 +255,8 @@ int retsim_registry_parent(retsim_registry *r, int kind, uint32_t sub, const cha
 
 /* The slot of `name` of `kind` in its scope (owner sub, or parent slot for
  * parent-scoped kinds). With create false, NONE when never interned, which
- * costs nothing; with create true it is interned. */
+ * costs nothing; with create true it is interned. RETSIM_EUSAGE in a
+ * registry of numbered names (retsim_registry_new_name). */
 int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t parent, const char *name,
                          bool create, uint32_t *slot);
 
@@ -266,8 +272,8 @@ int retsim_registry_reserve(retsim_registry *r, size_t n);
  * with n zero-padded to six digits, never given twice for one kind. No text
  * is stored and nothing is looked up, so a name costs its slot and four
  * bytes (the generator's names; a trace's are interned). A registry's names
- * are all numbered or all interned (retsim_registry_name): mixing them, or
- * n of 2^31 or more, is RETSIM_EUSAGE.
+ * are all numbered or all interned (retsim_registry_name): mixing them is
+ * RETSIM_EUSAGE; n of 2^31 or more (the 2^31st name of a kind) is RETSIM_ERANGE.
  *
  * tracked: the caller now holds one reference to the slot, and reports each
  * further one it takes (retsim_registry_hold: a pending event that names
@@ -278,15 +284,17 @@ int retsim_registry_reserve(retsim_registry *r, size_t n);
  * nothing walks in slot order are reused (top level, no child kinds, no
  * generations, no late phase); for the others tracked changes nothing. A
  * name still reserved is counted in the reserved inventory until its window
- * ends whether or not its slot was reused. 0, RETSIM_ENOMEM or RETSIM_EUSAGE. */
+ * ends whether or not its slot was reused. Released slots go only to new
+ * tracked names of reusable kinds, so the slots of the others keep the
+ * order their names were made in. 0, RETSIM_ENOMEM, RETSIM_EUSAGE or RETSIM_ERANGE. */
 int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint64_t n, bool tracked,
                              uint32_t *slot);
 /* One more / one fewer reference of the caller to a tracked slot (no-ops
  * for one not tracked). A count past 254 stops the slot's reuse. O(1). */
 void retsim_registry_hold(retsim_registry *r, uint32_t slot);
+void retsim_registry_release(retsim_registry *r, uint32_t slot);
 /* Start loading slot's record into the cache (a hint; any slot id). O(1). */
 void retsim_registry_prefetch(const retsim_registry *r, uint32_t slot);
-void retsim_registry_release(retsim_registry *r, uint32_t slot);
 
 /* Perform one operation at the kernel's current time. *res gets its result.
  * 0, or a negative code (out of memory, or an observer's error). */

@@ -213,12 +213,18 @@ int retsim_registry_name(retsim_registry *r, int kind, uint32_t sub, uint32_t pa
 int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint64_t n, bool tracked,
                              uint32_t *out)
 {
-    if (retsim_names_count(r->names) > 0 || n == 0 || n >= (UINT64_C(1) << 31) || kind < 0 ||
-        kind >= r->n_kinds) {
+    if (retsim_names_count(r->names) > 0 || n == 0 || kind < 0 || kind >= r->n_kinds) {
         return RETSIM_EUSAGE;
     }
+    if (n >= (UINT64_C(1) << 31)) {
+        return RETSIM_ERANGE;
+    }
     r->numbered = true;
-    uint32_t id = r->free_slot;
+    bool reuse = tracked && r->reusable_kind[kind];
+    /* only such names take a released slot: the slots of kinds walked in
+     * slot order (cascades, a parent's soft-deleted children) keep the order
+     * their names were made in */
+    uint32_t id = reuse ? r->free_slot : NONE;
     if (id != NONE) {
         r->free_slot = slot_at(r, id)->reservation;
         if (((uint64_t)id >> r->ext.bits) < r->ext.n_chunks) {
@@ -233,7 +239,7 @@ int retsim_registry_new_name(retsim_registry *r, int kind, uint32_t parent, uint
     }
     slot *s = slot_at(r, id);
     slot_init(r, s, kind, parent);
-    s->holds = tracked && r->reusable_kind[kind] ? 2 : 0;
+    s->holds = reuse ? 2 : 0;
     *(uint32_t *)chunks_at(&r->number, id) = (uint32_t)n;
     *out = id;
     return 0;

@@ -358,7 +358,10 @@ static void create_children(retsim_generator *g, uint32_t parent_life);
 __attribute__((noinline)) static void overwrite_next(retsim_generator *g, uint32_t id, bool fresh)
 {
     if (id >= g->cap_ow) {
-        uint32_t cap = g->n_lives > id ? g->n_lives : id + 1;
+        uint32_t cap = g->cap_ow ? g->cap_ow * 2 : 1024; /* doubling: a realloc per life would copy */
+        if (cap <= id) {
+            cap = id + 1;
+        }
         void *p = realloc(g->ow, (size_t)cap * sizeof *g->ow);
         if (p == NULL) {
             fail(g, RETSIM_ENOMEM);
