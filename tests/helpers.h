@@ -49,7 +49,8 @@ static inline retsim_scenario *load(const char *text)
 static inline char *slurp(const char *dir, const char *name)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_true(len > 0 && (size_t)len < sizeof path); /* a cut path would open another file */
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     fseek(f, 0, SEEK_END);
