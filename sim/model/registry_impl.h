@@ -166,6 +166,12 @@ static inline retsim_time registry_late_length(const retsim_policy *p)
     return p->grace_ms > 0 ? p->grace_ms : p->billing_free_last;
 }
 
+/* ---- names and slots (model/registry_names.c) ---- */
+/* Slot id of a numbered name nobody can name again (no reference is held
+ * and its instance is gone) goes to the free list; its counts stay as they
+ * were (a purged name is still counted purged, as if it stayed). */
+void registry_slot_free(retsim_registry *r, uint32_t id);
+
 /* ---- the state machine's own steps (registry.c), for the rule files ---- */
 /* One instance of `kind` under `parent` owned by `owner` moves between
  * states: every counter, the inventory, the parent's child counts. */
